@@ -1,0 +1,213 @@
+public import Crypto
+
+/// AWS Signature Version 4 for header-signed requests: a pure function of request, credentials and time.
+///
+/// Canonicalisation follows botocore's `SigV4Auth` for non-S3 services: the path is
+/// normalised and URI-encoded (so an already-encoded path is encoded again), query pairs
+/// are encoded and sorted, and every header is signed except `user-agent`, `expect`,
+/// `transfer-encoding` and `x-amzn-trace-id`.
+public struct SigV4Signer: Sendable {
+    /// The signing service name, e.g. `cognito-idp`.
+    public let service: String
+    /// The region, e.g. `us-east-1`.
+    public let region: String
+
+    /// A signer for `service` in `region`.
+    public init(service: String, region: String) {
+        self.service = service
+        self.region = region
+    }
+
+    /// A request to sign.
+    public struct Request: Sendable {
+        /// The HTTP method.
+        public var method: String
+        /// The host header value (`host` or `host:port`, default ports omitted).
+        public var host: String
+        /// The path as sent on the wire (already percent-encoded).
+        public var path: String
+        /// Decoded query parameters, in any order.
+        public var query: [(name: String, value: String)]
+        /// Headers to send (any case); `host` is added from ``host``.
+        public var headers: [(name: String, value: String)]
+        /// The body.
+        public var body: [UInt8]
+
+        /// A request.
+        public init(
+            method: String,
+            host: String,
+            path: String,
+            query: [(name: String, value: String)] = [],
+            headers: [(name: String, value: String)] = [],
+            body: [UInt8] = []
+        ) {
+            self.method = method
+            self.host = host
+            self.path = path
+            self.query = query
+            self.headers = headers
+            self.body = body
+        }
+    }
+
+    /// The intermediate strings of a signature, for tests and debugging.
+    public struct Signature: Sendable {
+        /// The canonical request.
+        public let canonicalRequest: String
+        /// The string to sign.
+        public let stringToSign: String
+        /// The signed header names, `;`-joined.
+        public let signedHeaders: String
+        /// The hex signature.
+        public let signature: String
+        /// Headers to add to the request: `X-Amz-Date`, `X-Amz-Security-Token` when present, `Authorization`.
+        public let headers: [(name: String, value: String)]
+    }
+
+    private static let unsignedHeaders: Set<String> = ["user-agent", "expect", "transfer-encoding", "x-amzn-trace-id"]
+
+    /// Signs `request` with `credentials` at `date` (seconds since 1970).
+    public func sign(_ request: Request, credentials: AWSCredentials, date: Double) -> Signature {
+        let (amzDate, day) = Self.timestamps(date)
+        var headers = request.headers.filter { $0.name.lowercased() != "authorization" }
+        headers.append((name: "X-Amz-Date", value: amzDate))
+        if let token = credentials.sessionToken {
+            headers.append((name: "X-Amz-Security-Token", value: token))
+        }
+        var canonical: [String: [String]] = [:]
+        canonical["host"] = [request.host]
+        for (name, value) in headers {
+            let lower = name.lowercased()
+            guard !Self.unsignedHeaders.contains(lower), lower != "host" else { continue }
+            canonical[lower, default: []].append(Self.trimmedHeaderValue(value))
+        }
+        let names = canonical.keys.sorted()
+        let canonicalHeaders = names.map { "\($0):\(canonical[$0]!.joined(separator: ","))\n" }.joined()
+        let signedHeaders = names.joined(separator: ";")
+        let payloadHash = Self.hex(SHA256.hash(data: request.body))
+        let canonicalRequest = [
+            request.method.uppercased(),
+            Self.canonicalURI(request.path),
+            Self.canonicalQuery(request.query),
+            canonicalHeaders,
+            signedHeaders,
+            payloadHash,
+        ].joined(separator: "\n")
+        let scope = "\(day)/\(region)/\(service)/aws4_request"
+        let stringToSign = [
+            "AWS4-HMAC-SHA256",
+            amzDate,
+            scope,
+            Self.hex(SHA256.hash(data: Array(canonicalRequest.utf8))),
+        ].joined(separator: "\n")
+        let key = signingKey(secret: credentials.secretAccessKey, day: day)
+        let signature = Self.hex(HMAC<SHA256>.authenticationCode(for: Array(stringToSign.utf8), using: key))
+        let authorization =
+            "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyID)/\(scope), SignedHeaders=\(signedHeaders), Signature=\(signature)"
+        var added: [(name: String, value: String)] = [(name: "X-Amz-Date", value: amzDate)]
+        if let token = credentials.sessionToken { added.append((name: "X-Amz-Security-Token", value: token)) }
+        added.append((name: "Authorization", value: authorization))
+        return Signature(
+            canonicalRequest: canonicalRequest,
+            stringToSign: stringToSign,
+            signedHeaders: signedHeaders,
+            signature: signature,
+            headers: added
+        )
+    }
+
+    private func signingKey(secret: String, day: String) -> SymmetricKey {
+        func hmac(_ key: SymmetricKey, _ message: String) -> SymmetricKey {
+            SymmetricKey(data: HMAC<SHA256>.authenticationCode(for: Array(message.utf8), using: key))
+        }
+        let dateKey = hmac(SymmetricKey(data: Array("AWS4\(secret)".utf8)), day)
+        return hmac(hmac(hmac(dateKey, region), service), "aws4_request")
+    }
+
+    static func timestamps(_ date: Double) -> (amzDate: String, day: String) {
+        let seconds = Int64(date.rounded(.down))
+        let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
+        let secondOfDay = seconds - days * 86400
+        let (year, month, day) = civilDate(daysSinceEpoch: days)
+        func pad(_ value: Int64, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        let dayString = pad(year, 4) + pad(month, 2) + pad(day, 2)
+        let time = pad(secondOfDay / 3600, 2) + pad(secondOfDay / 60 % 60, 2) + pad(secondOfDay % 60, 2)
+        return (dayString + "T" + time + "Z", dayString)
+    }
+
+    /// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
+    static func civilDate(daysSinceEpoch: Int64) -> (year: Int64, month: Int64, day: Int64) {
+        let z = daysSinceEpoch + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    static func trimmedHeaderValue(_ value: String) -> String {
+        value.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).joined(separator: " ")
+    }
+
+    static func canonicalURI(_ path: String) -> String {
+        guard !path.isEmpty else { return "/" }
+        var segments: [Substring] = []
+        for segment in path.split(separator: "/", omittingEmptySubsequences: true) {
+            switch segment {
+            case ".": continue
+            case "..": _ = segments.popLast()
+            default: segments.append(segment)
+            }
+        }
+        var normalized = "/" + segments.joined(separator: "/")
+        if path.hasSuffix("/") && normalized != "/" { normalized += "/" }
+        return uriEncode(normalized, keepSlash: true)
+    }
+
+    static func canonicalQuery(_ query: [(name: String, value: String)]) -> String {
+        query.map { (uriEncode($0.name, keepSlash: false), uriEncode($0.value, keepSlash: false)) }
+            .sorted { $0.0 == $1.0 ? $0.1 < $1.1 : $0.0 < $1.0 }
+            .map { "\($0.0)=\($0.1)" }
+            .joined(separator: "&")
+    }
+
+    private static let hexDigits = Array("0123456789ABCDEF".utf8)
+
+    /// RFC 3986 encoding: unreserved characters kept, everything else `%XX` (uppercase), `/` optionally kept.
+    static func uriEncode(_ text: String, keepSlash: Bool) -> String {
+        var output = [UInt8]()
+        output.reserveCapacity(text.utf8.count)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
+                UInt8(ascii: "~"):
+                output.append(byte)
+            case UInt8(ascii: "/") where keepSlash:
+                output.append(byte)
+            default:
+                output.append(UInt8(ascii: "%"))
+                output.append(hexDigits[Int(byte >> 4)])
+                output.append(hexDigits[Int(byte & 0x0F)])
+            }
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    static func hex(_ bytes: some Sequence<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var output = [UInt8]()
+        for byte in bytes {
+            output.append(digits[Int(byte >> 4)])
+            output.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+}

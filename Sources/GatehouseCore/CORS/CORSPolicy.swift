@@ -1,0 +1,78 @@
+/// Which browser origins may read the API's responses, and the headers that say so.
+public struct CORSPolicy: Sendable {
+    /// Origins allowed, as `scheme://host[:port]`, compared exactly (case-insensitive scheme and host).
+    public let allowedOrigins: Set<String>
+    /// Methods a preflight may ask for.
+    public let allowedMethods: [String]
+    /// Request headers a preflight may ask for (lowercase).
+    public let allowedHeaders: [String]
+    /// Response headers scripts may read.
+    public let exposedHeaders: [String]
+    /// Seconds a browser may cache a preflight.
+    public let maxAge: Int
+
+    /// A policy allowing `allowedOrigins`.
+    public init(
+        allowedOrigins: some Sequence<String>,
+        allowedMethods: [String] = ["GET", "OPTIONS"],
+        allowedHeaders: [String] = ["authorization", "content-type", "x-request-id"],
+        exposedHeaders: [String] = ["WWW-Authenticate", "Retry-After", "X-Request-Id"],
+        maxAge: Int = 600
+    ) {
+        self.allowedOrigins = Set(allowedOrigins.map(Self.normalized))
+        self.allowedMethods = allowedMethods
+        self.allowedHeaders = allowedHeaders
+        self.exposedHeaders = exposedHeaders
+        self.maxAge = maxAge
+    }
+
+    /// Whether `origin` is allowed.
+    public func allows(origin: String) -> Bool {
+        allowedOrigins.contains(Self.normalized(origin))
+    }
+
+    /// Headers for a normal (non-preflight) response to a request from `origin`.
+    ///
+    /// `Vary: Origin` is always due, since the answer depends on the origin.
+    public func responseHeaders(origin: String?) -> [(String, String)] {
+        guard let origin, allows(origin: origin) else { return [("Vary", "Origin")] }
+        return [
+            ("Access-Control-Allow-Origin", origin),
+            ("Access-Control-Allow-Credentials", "true"),
+            ("Access-Control-Expose-Headers", exposedHeaders.joined(separator: ", ")),
+            ("Vary", "Origin"),
+        ]
+    }
+
+    /// The outcome of a preflight request.
+    public enum Preflight: Equatable, Sendable {
+        /// Allowed: answer 204 with these headers.
+        case allowed([String: String])
+        /// Refused: the origin, method or a header is not allowed.
+        case refused
+    }
+
+    /// Decides a preflight from `origin` asking for `method` and `requestHeaders` (comma-separated).
+    public func preflight(origin: String, method: String?, requestHeaders: String?) -> Preflight {
+        guard allows(origin: origin) else { return .refused }
+        guard let method, allowedMethods.contains(method.uppercased()) else { return .refused }
+        let asked = (requestHeaders ?? "").split(separator: ",")
+            .map { $0.trimmingASCIIWhitespace().lowercased() }
+            .filter { !$0.isEmpty }
+        guard asked.allSatisfy({ allowedHeaders.contains($0) }) else { return .refused }
+        return .allowed([
+            "Access-Control-Allow-Origin": origin,
+            "Access-Control-Allow-Credentials": "true",
+            "Access-Control-Allow-Methods": allowedMethods.joined(separator: ", "),
+            "Access-Control-Allow-Headers": allowedHeaders.joined(separator: ", "),
+            "Access-Control-Max-Age": String(maxAge),
+            "Vary": "Origin",
+        ])
+    }
+
+    static func normalized(_ origin: String) -> String {
+        var text = origin.lowercased()
+        while text.hasSuffix("/") { text.removeLast() }
+        return text
+    }
+}

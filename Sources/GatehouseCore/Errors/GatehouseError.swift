@@ -1,0 +1,108 @@
+/// An error the API reports to clients: a stable code, a status and a message for humans.
+///
+/// Internal detail (which token rule failed, what Cognito said) travels in ``logDetail``
+/// and is only ever logged.
+public struct GatehouseError: Error, Sendable, CustomStringConvertible {
+    /// The error codes clients see in `{"error": …}`.
+    public enum Code: String, Sendable {
+        case missingToken = "missing_token"
+        case invalidToken = "invalid_token"
+        case expiredToken = "expired_token"
+        case userDisabled = "user_disabled"
+        case userNotFound = "user_not_found"
+        case originNotAllowed = "origin_not_allowed"
+        case notFound = "not_found"
+        case methodNotAllowed = "method_not_allowed"
+        case serviceUnavailable = "service_unavailable"
+        case internalError = "internal_error"
+    }
+
+    /// The code.
+    public let code: Code
+    /// The message for humans.
+    public let message: String
+    /// Seconds to wait before retrying, sent as `Retry-After`.
+    public let retryAfter: Int?
+    /// Methods allowed on the path, sent as `Allow` with 405.
+    public let allowedMethods: [String]
+    /// What really happened, for the logs only.
+    public let logDetail: String?
+
+    /// An error with `code`; `message` defaults to a generic text for the code.
+    public init(
+        _ code: Code,
+        message: String? = nil,
+        retryAfter: Int? = nil,
+        allowedMethods: [String] = [],
+        logDetail: String? = nil
+    ) {
+        self.code = code
+        self.message = message ?? Self.defaultMessage(code)
+        self.retryAfter = retryAfter
+        self.allowedMethods = allowedMethods
+        self.logDetail = logDetail
+    }
+
+    /// The HTTP status for the code.
+    public var status: Int {
+        switch code {
+        case .missingToken, .invalidToken, .expiredToken, .userDisabled, .userNotFound: 401
+        case .originNotAllowed: 403
+        case .notFound: 404
+        case .methodNotAllowed: 405
+        case .serviceUnavailable: 503
+        case .internalError: 500
+        }
+    }
+
+    /// Whether the response carries `WWW-Authenticate` (RFC 6750).
+    public var wwwAuthenticate: String? {
+        switch code {
+        case .missingToken: #"Bearer realm="gatehouse""#
+        case .invalidToken, .expiredToken, .userDisabled, .userNotFound:
+            #"Bearer realm="gatehouse", error="invalid_token""#
+        default: nil
+        }
+    }
+
+    public var description: String {
+        logDetail.map { "\(code.rawValue): \($0)" } ?? code.rawValue
+    }
+
+    private static func defaultMessage(_ code: Code) -> String {
+        switch code {
+        case .missingToken: "No access token was sent."
+        case .invalidToken: "The token is not valid."
+        case .expiredToken: "The token has expired."
+        case .userDisabled: "The user is disabled."
+        case .userNotFound: "The user no longer exists."
+        case .originNotAllowed: "This origin is not allowed."
+        case .notFound: "No such resource."
+        case .methodNotAllowed: "Method not allowed."
+        case .serviceUnavailable: "The user pool is unavailable. Try again shortly."
+        case .internalError: "Something went wrong on our side."
+        }
+    }
+}
+
+extension GatehouseError {
+    /// The client-facing error for a rejected token.
+    public init(_ error: TokenError) {
+        switch error.code {
+        case .expired: self.init(.expiredToken, logDetail: error.description)
+        case .keysUnavailable:
+            self.init(.serviceUnavailable, retryAfter: 5, logDetail: "token keys unavailable: \(error)")
+        default: self.init(.invalidToken, logDetail: error.description)
+        }
+    }
+
+    /// The client-facing error for a failed directory lookup.
+    public init(_ error: DirectoryError) {
+        switch error.code {
+        case .userNotFound: self.init(.userNotFound, logDetail: error.description)
+        case .throttled, .unavailable:
+            self.init(.serviceUnavailable, retryAfter: error.retryAfter ?? 1, logDetail: error.description)
+        case .misconfigured: self.init(.internalError, logDetail: error.description)
+        }
+    }
+}

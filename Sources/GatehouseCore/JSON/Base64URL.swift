@@ -1,0 +1,94 @@
+/// Strict base64url (RFC 4648 §5) without padding, as JWS compact serialization requires.
+///
+/// Standard-alphabet characters (`+`, `/`), padding (`=`), whitespace and non-canonical
+/// trailing bits are all rejected, so a token has exactly one valid spelling.
+public enum Base64URL {
+    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+
+    private static let decodeTable: [UInt8] = {
+        var table = [UInt8](repeating: 0xFF, count: 256)
+        for (index, character) in alphabet.enumerated() {
+            table[Int(character)] = UInt8(index)
+        }
+        return table
+    }()
+
+    /// Decodes base64url text; returns `nil` for anything that is not canonical base64url.
+    public static func decode(_ text: some StringProtocol) -> [UInt8]? {
+        var text = String(text)
+        return text.withUTF8 { decode(bytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Decodes base64url bytes; returns `nil` for anything that is not canonical base64url.
+    public static func decode(bytes input: UnsafeRawBufferPointer) -> [UInt8]? {
+        let count = input.count
+        if count % 4 == 1 { return nil }
+        var output = [UInt8]()
+        output.reserveCapacity(count * 3 / 4)
+        return decodeTable.withUnsafeBufferPointer { table -> [UInt8]? in
+            var index = 0
+            while index + 4 <= count {
+                let a = table[Int(input[index])]
+                let b = table[Int(input[index + 1])]
+                let c = table[Int(input[index + 2])]
+                let d = table[Int(input[index + 3])]
+                if (a | b | c | d) & 0xC0 != 0 { return nil }
+                let word = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
+                output.append(UInt8(truncatingIfNeeded: word >> 16))
+                output.append(UInt8(truncatingIfNeeded: word >> 8))
+                output.append(UInt8(truncatingIfNeeded: word))
+                index += 4
+            }
+            switch count - index {
+            case 0:
+                return output
+            case 2:
+                let a = table[Int(input[index])]
+                let b = table[Int(input[index + 1])]
+                if (a | b) & 0xC0 != 0 || b & 0x0F != 0 { return nil }
+                output.append(a << 2 | b >> 4)
+                return output
+            case 3:
+                let a = table[Int(input[index])]
+                let b = table[Int(input[index + 1])]
+                let c = table[Int(input[index + 2])]
+                if (a | b | c) & 0xC0 != 0 || c & 0x03 != 0 { return nil }
+                output.append(a << 2 | b >> 4)
+                output.append(b << 4 | c >> 2)
+                return output
+            default:
+                return nil
+            }
+        }
+    }
+
+    /// Encodes bytes as base64url without padding.
+    public static func encode(_ bytes: some Sequence<UInt8>) -> String {
+        let bytes = Array(bytes)
+        var output = [UInt8]()
+        output.reserveCapacity((bytes.count + 2) / 3 * 4)
+        var index = 0
+        while index + 3 <= bytes.count {
+            let word = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
+            output.append(alphabet[Int(word >> 18 & 0x3F)])
+            output.append(alphabet[Int(word >> 12 & 0x3F)])
+            output.append(alphabet[Int(word >> 6 & 0x3F)])
+            output.append(alphabet[Int(word & 0x3F)])
+            index += 3
+        }
+        switch bytes.count - index {
+        case 1:
+            let word = UInt32(bytes[index]) << 16
+            output.append(alphabet[Int(word >> 18 & 0x3F)])
+            output.append(alphabet[Int(word >> 12 & 0x3F)])
+        case 2:
+            let word = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8
+            output.append(alphabet[Int(word >> 18 & 0x3F)])
+            output.append(alphabet[Int(word >> 12 & 0x3F)])
+            output.append(alphabet[Int(word >> 6 & 0x3F)])
+        default:
+            break
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+}

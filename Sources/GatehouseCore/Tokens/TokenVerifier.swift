@@ -1,0 +1,97 @@
+public import Logging
+
+/// Verifies Cognito user-pool tokens: RS256 signature by `kid`, then the Cognito claim rules.
+///
+/// The checks follow aws-jwt-verify's defaults: `alg` must be `RS256`; the key is chosen by
+/// `kid` only; `iss` must match exactly; `token_use` must be accepted; the client id is read
+/// from `aud` (ID tokens) or `client_id` (access tokens); `exp` and `nbf` are checked with
+/// ``TokenVerifierConfiguration/clockLeeway``.
+public struct TokenVerifier: Sendable {
+    /// The rules applied.
+    public let configuration: TokenVerifierConfiguration
+    private let keys: JWKSCache
+    private let clock: WallClock
+    private let cache: VerifiedTokenCache?
+
+    /// A verifier using `keys` for signatures and `clock` for time.
+    ///
+    /// With `cache`, a token verified once is not verified again until it expires.
+    public init(
+        configuration: TokenVerifierConfiguration,
+        keys: JWKSCache,
+        clock: WallClock = .system,
+        cache: VerifiedTokenCache? = nil
+    ) {
+        self.configuration = configuration
+        self.keys = keys
+        self.clock = clock
+        self.cache = cache
+    }
+
+    /// Verifies `token` fully and returns its claims, or throws the first rule it fails.
+    public func verify(_ token: String, logger: Logger) async throws(TokenError) -> VerifiedToken {
+        guard token.utf8.count <= configuration.maximumTokenBytes else { throw TokenError(.tooLarge) }
+        let now = clock.now()
+        if let cache, let cached = cache.lookup(token, now: now) {
+            try checkTime(expiresAt: cached.expiresAt, notBefore: nil, now: now)
+            return cached
+        }
+        let jws = try CompactJWS(token)
+        guard jws.header["alg"]?.stringValue == "RS256" else { throw TokenError(.unsupportedAlgorithm) }
+        guard jws.header["crit"] == nil else { throw TokenError(.malformed, detail: "crit header") }
+        guard let kid = jws.header["kid"]?.stringValue else { throw TokenError(.malformed, detail: "no kid") }
+        let key = try await keys.key(id: kid, logger: logger)
+        guard key.isValidSignature(jws.signature, for: jws.signingInputDigest) else {
+            throw TokenError(.badSignature)
+        }
+        guard let claims = try? JSONParser.parse(jws.payload).objectValue else {
+            throw TokenError(.malformed, detail: "payload is not a JSON object")
+        }
+        let verified = try checkClaims(claims, now: now)
+        cache?.store(verified, for: token, now: now)
+        return verified
+    }
+
+    /// Applies the claim rules to signature-checked claims.
+    func checkClaims(_ claims: [String: JSONValue], now: Double) throws(TokenError) -> VerifiedToken {
+        guard claims["iss"]?.stringValue == configuration.issuer else { throw TokenError(.wrongIssuer) }
+        guard let useClaim = claims["token_use"]?.stringValue, let use = TokenUse(rawValue: useClaim),
+            configuration.tokenUse.accepts(use)
+        else {
+            throw TokenError(.wrongTokenUse)
+        }
+        let clientClaim = use == .id ? "aud" : "client_id"
+        guard let clientID = claims[clientClaim]?.stringValue else {
+            throw TokenError(.missingClaim, detail: clientClaim)
+        }
+        guard configuration.clientIDs.contains(clientID) else { throw TokenError(.wrongClient) }
+        guard let expiresAt = claims["exp"]?.numberValue else { throw TokenError(.missingClaim, detail: "exp") }
+        let notBefore: Double?
+        switch claims["nbf"] {
+        case nil: notBefore = nil
+        case .number(let value)?: notBefore = value
+        default: throw TokenError(.malformed, detail: "nbf")
+        }
+        try checkTime(expiresAt: expiresAt, notBefore: notBefore, now: now)
+        guard let subject = claims["sub"]?.stringValue, !subject.isEmpty else {
+            throw TokenError(.missingClaim, detail: "sub")
+        }
+        let usernameClaim = use == .id ? "cognito:username" : "username"
+        guard let username = claims[usernameClaim]?.stringValue, !username.isEmpty else {
+            throw TokenError(.missingClaim, detail: usernameClaim)
+        }
+        return VerifiedToken(
+            subject: subject,
+            username: username,
+            tokenUse: use,
+            clientID: clientID,
+            expiresAt: expiresAt,
+            claims: claims
+        )
+    }
+
+    private func checkTime(expiresAt: Double, notBefore: Double?, now: Double) throws(TokenError) {
+        guard now < expiresAt + configuration.clockLeeway else { throw TokenError(.expired) }
+        if let notBefore, now + configuration.clockLeeway < notBefore { throw TokenError(.notYetValid) }
+    }
+}

@@ -1,0 +1,15 @@
+/// A token whose signature and claims passed every rule.
+public struct VerifiedToken: Sendable {
+    /// The user's stable id (`sub`).
+    public let subject: String
+    /// The username: `cognito:username` for ID tokens, `username` for access tokens.
+    public let username: String
+    /// `id` or `access`.
+    public let tokenUse: TokenUse
+    /// The app client the token was issued to (`aud` or `client_id`).
+    public let clientID: String
+    /// Expiry, in seconds since 1970.
+    public let expiresAt: Double
+    /// All claims, as sent.
+    public let claims: [String: JSONValue]
+}

@@ -1,0 +1,69 @@
+public import Logging
+
+/// Turns a bearer token into the user's profile: verify, look up, shape.
+public struct UserInfoService: Sendable {
+    /// Attribute names returned besides `sub`, `username` and `name`.
+    public let attributeNames: [String]
+    private let verifier: TokenVerifier
+    private let directory: any UserDirectory
+
+    /// A service verifying with `verifier` and reading users from `directory`.
+    public init(verifier: TokenVerifier, directory: any UserDirectory, attributeNames: [String] = ["email", "nickname"]) {
+        self.verifier = verifier
+        self.directory = directory
+        self.attributeNames = attributeNames.filter { !["sub", "username", "name"].contains($0) }
+    }
+
+    /// The profile of the user `token` belongs to.
+    ///
+    /// - Throws: ``GatehouseError``: 401 kinds for bad tokens and disabled or deleted users,
+    ///   503 when the pool is throttling or down.
+    public func userInfo(token: String?, logger: Logger) async throws(GatehouseError) -> UserProfile {
+        guard let token, !token.isEmpty else { throw GatehouseError(.missingToken) }
+        let verified: VerifiedToken
+        do {
+            verified = try await verifier.verify(token, logger: logger)
+        } catch {
+            throw GatehouseError(error)
+        }
+        let user: DirectoryUser
+        do {
+            user = try await directory.user(named: verified.username, logger: logger)
+        } catch {
+            throw GatehouseError(error)
+        }
+        guard user.enabled else { throw GatehouseError(.userDisabled, logDetail: "user is disabled") }
+        if let sub = user.attribute("sub"), sub != verified.subject {
+            throw GatehouseError(.userNotFound, logDetail: "username now belongs to another sub")
+        }
+        return UserProfile(
+            subject: verified.subject,
+            username: user.username,
+            name: user.attribute("name") ?? user.username,
+            attributes: attributeNames.map { UserProfile.Attribute(name: $0, value: user.attribute($0)) }
+        )
+    }
+}
+
+extension UserInfoService {
+    /// The token in an `Authorization` header value: `Bearer <jwt>` or a bare `<jwt>`.
+    public static func token(fromAuthorization header: String?) -> String? {
+        guard let header else { return nil }
+        let trimmed = header.trimmingASCIIWhitespace()
+        if trimmed.count > 7, trimmed.prefix(7).lowercased() == "bearer " {
+            let token = trimmed.dropFirst(7).trimmingASCIIWhitespace()
+            return token.isEmpty ? nil : String(token)
+        }
+        guard !trimmed.isEmpty, !trimmed.contains(" ") else { return nil }
+        return String(trimmed)
+    }
+}
+
+extension StringProtocol {
+    func trimmingASCIIWhitespace() -> Substring {
+        let scalars = self[...]
+        let start = scalars.firstIndex { $0 != " " && $0 != "\t" } ?? scalars.endIndex
+        let end = scalars[start...].lastIndex { $0 != " " && $0 != "\t" }.map { scalars.index(after: $0) } ?? start
+        return Substring(scalars[start..<end])
+    }
+}

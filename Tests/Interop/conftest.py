@@ -1,0 +1,174 @@
+"""Fixtures for interop checks: moto's server standing in for Cognito, and the built gatehouse."""
+
+import gzip
+import json
+import os
+import pathlib
+import socket
+import subprocess
+import sys
+import time
+
+import boto3
+import pytest
+import requests
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+REGION = "us-east-1"
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url: str, process: subprocess.Popen, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"process exited with {process.returncode} before {url} answered")
+        try:
+            requests.get(url, timeout=1)
+            return
+        except requests.RequestException:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not answer within {timeout}s")
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def gatehouse_binary() -> pathlib.Path:
+    override = os.environ.get("GATEHOUSE_BIN")
+    if override:
+        return pathlib.Path(override)
+    out = subprocess.run(
+        ["swift", "build", "--show-bin-path"], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    return pathlib.Path(out.stdout.strip()) / "gatehouse"
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint():
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    endpoint = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(endpoint + "/moto-api/", process)
+        yield endpoint
+    finally:
+        stop(process)
+
+
+@pytest.fixture(scope="session")
+def cognito(moto_endpoint):
+    return boto3.client(
+        "cognito-idp",
+        region_name=REGION,
+        endpoint_url=moto_endpoint,
+        aws_access_key_id="AKIDTESTING",
+        aws_secret_access_key="testing-secret",
+    )
+
+
+class Pool:
+    """A moto user pool with two app clients and users, and helpers to get tokens."""
+
+    def __init__(self, cognito):
+        self.cognito = cognito
+        self.id = cognito.create_user_pool(PoolName="gatehouse-interop")["UserPool"]["Id"]
+        self.client_id = self._client("spa")
+        self.other_client_id = self._client("other")
+
+    def _client(self, name):
+        return self.cognito.create_user_pool_client(
+            UserPoolId=self.id,
+            ClientName=name,
+            ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        )["UserPoolClient"]["ClientId"]
+
+    def create_user(self, username, password="Passw0rd!Interop", **attributes):
+        self.cognito.admin_create_user(
+            UserPoolId=self.id,
+            Username=username,
+            UserAttributes=[{"Name": k, "Value": v} for k, v in attributes.items()],
+            MessageAction="SUPPRESS",
+        )
+        self.cognito.admin_set_user_password(
+            UserPoolId=self.id, Username=username, Password=password, Permanent=True
+        )
+        return password
+
+    def tokens(self, username, password="Passw0rd!Interop", client_id=None):
+        result = self.cognito.admin_initiate_auth(
+            UserPoolId=self.id,
+            ClientId=client_id or self.client_id,
+            AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": username, "PASSWORD": password},
+        )
+        return result["AuthenticationResult"]
+
+
+@pytest.fixture(scope="session")
+def pool(cognito):
+    return Pool(cognito)
+
+
+@pytest.fixture(scope="session")
+def moto_private_jwk():
+    """moto signs every token with a private key that ships inside moto; tests use it to mint
+    tokens moto would mint, with claims of their choosing (expired ones, say)."""
+    import moto.cognitoidp
+
+    path = pathlib.Path(moto.cognitoidp.__file__).parent / "resources" / "jwks-private.json.gz"
+    with gzip.open(path, "rt") as handle:
+        return json.load(handle)
+
+
+ALLOWED_ORIGIN = "http://app.gatehouse.test:3000"
+
+
+@pytest.fixture(scope="session")
+def gatehouse(moto_endpoint, pool, tmp_path_factory):
+    port = free_port()
+    log_path = tmp_path_factory.mktemp("gatehouse") / "serve.log"
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "GATEHOUSE_USER_POOL_ID": pool.id,
+        "GATEHOUSE_JWKS_URL": f"{moto_endpoint}/{pool.id}/.well-known/jwks.json",
+        "GATEHOUSE_COGNITO_ENDPOINT": moto_endpoint,
+        "GATEHOUSE_CLIENT_IDS": pool.client_id,
+        "GATEHOUSE_ALLOWED_ORIGINS": ALLOWED_ORIGIN,
+        "GATEHOUSE_USER_CACHE_TTL": "1",
+        "AWS_ACCESS_KEY_ID": "AKIDTESTING",
+        "AWS_SECRET_ACCESS_KEY": "testing-secret",
+        "AWS_SESSION_TOKEN": "session-token-for-interop",
+        "LOG_LEVEL": "debug",
+    }
+    log = open(log_path, "w")
+    process = subprocess.Popen(
+        [str(gatehouse_binary()), "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(base + "/healthz", process)
+        yield type("Gatehouse", (), {"base": base, "log_path": log_path, "process": process})
+    finally:
+        stop(process)
+        log.close()
