@@ -57,5 +57,10 @@ public struct CredentialsError: Error, Equatable, Sendable, CustomStringConverti
     /// The missing variable.
     public let variable: String
 
+    /// An error about `variable`.
+    public init(variable: String) {
+        self.variable = variable
+    }
+
     public var description: String { "\(variable): not set; AWS credentials are needed to call Cognito" }
 }

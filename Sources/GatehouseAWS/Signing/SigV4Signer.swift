@@ -1,11 +1,11 @@
-public import Crypto
+import Crypto
 
 /// AWS Signature Version 4 for header-signed requests: a pure function of request, credentials and time.
 ///
 /// Canonicalisation follows botocore's `SigV4Auth` for non-S3 services: the path is
 /// normalised and URI-encoded (so an already-encoded path is encoded again), query pairs
-/// are encoded and sorted, and every header is signed except `user-agent`, `expect`,
-/// `transfer-encoding` and `x-amzn-trace-id`.
+/// are encoded and sorted, and every header is signed except hop-by-hop ones, `user-agent`,
+/// `expect` and `x-amzn-trace-id`.
 public struct SigV4Signer: Sendable {
     /// The signing service name, e.g. `cognito-idp`.
     public let service: String
@@ -65,7 +65,11 @@ public struct SigV4Signer: Sendable {
         public let headers: [(name: String, value: String)]
     }
 
-    private static let unsignedHeaders: Set<String> = ["user-agent", "expect", "transfer-encoding", "x-amzn-trace-id"]
+    /// Headers botocore leaves unsigned: hop-by-hop headers, `user-agent`, `expect`, `x-amzn-trace-id`.
+    static let unsignedHeaders: Set<String> = [
+        "connection", "expect", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
+        "transfer-encoding", "upgrade", "user-agent", "x-amzn-trace-id",
+    ]
 
     /// Signs `request` with `credentials` at `date` (seconds since 1970).
     public func sign(_ request: Request, credentials: AWSCredentials, date: Double) -> Signature {

@@ -54,7 +54,7 @@ extension UserInfoService {
             let token = trimmed.dropFirst(7).trimmingASCIIWhitespace()
             return token.isEmpty ? nil : String(token)
         }
-        guard !trimmed.isEmpty, !trimmed.contains(" ") else { return nil }
+        guard !trimmed.isEmpty, !trimmed.contains(" "), trimmed.lowercased() != "bearer" else { return nil }
         return String(trimmed)
     }
 }

@@ -15,6 +15,12 @@ public struct UserProfile: Sendable, Equatable {
         public let name: String
         /// Its value, or nil when the user has no such attribute.
         public let value: String?
+
+        /// An attribute.
+        public init(name: String, value: String?) {
+            self.name = name
+            self.value = value
+        }
     }
 
     /// A profile.
