@@ -126,16 +126,18 @@ struct AWSJSONClientTests {
         #expect(body == Array("{}".utf8))
     }
 
-    @Test(arguments: [
-        // Real Cognito: header with trailing colon wins over the body.
-        ("NotAuthorizedException:", "Other", "NotAuthorizedException"),
-        // Namespaced __type (DynamoDB), no header.
-        (nil, "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException", "ConditionalCheckFailedException"),
-        // Header carrying namespace and extra detail after a colon.
-        ("aws.protocoltests#FooError:http://internal.amazon.com/", "x", "FooError"),
-        // moto: header without the colon.
-        ("UserNotFoundException", "UserNotFoundException", "UserNotFoundException"),
-    ] as [(String?, String, String)])
+    @Test(
+        arguments: [
+            // Real Cognito: header with trailing colon wins over the body.
+            ("NotAuthorizedException:", "Other", "NotAuthorizedException"),
+            // Namespaced __type (DynamoDB), no header.
+            (nil, "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException", "ConditionalCheckFailedException"),
+            // Header carrying namespace and extra detail after a colon.
+            ("aws.protocoltests#FooError:http://internal.amazon.com/", "x", "FooError"),
+            // moto: header without the colon.
+            ("UserNotFoundException", "UserNotFoundException", "UserNotFoundException"),
+        ] as [(String?, String, String)]
+    )
     func parsesErrorCodesLikeTheSDKs(header: String?, type: String, expected: String) {
         let error = AWSError.parse(Self.error(400, type: type, message: "Incorrect username or password.", header: header))
         #expect(error.code == expected)

@@ -77,7 +77,12 @@ struct CORSPolicyTests {
     }
 
     @Test func preflight() {
-        guard case .allowed(let headers) = policy.preflight(origin: "http://127.0.0.1:3000", method: "GET", requestHeaders: "Authorization, X-Request-Id")
+        guard
+            case .allowed(let headers) = policy.preflight(
+                origin: "http://127.0.0.1:3000",
+                method: "GET",
+                requestHeaders: "Authorization, X-Request-Id"
+            )
         else {
             Issue.record("preflight refused")
             return

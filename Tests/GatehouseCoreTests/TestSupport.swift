@@ -33,7 +33,8 @@ struct TestIssuer: Sendable {
 
     static func jwk(_ key: _RSA.Signing.PrivateKey, kid: String) -> String {
         let primitives = try! key.publicKey.getKeyPrimitives()
-        return #"{"kid":"\#(kid)","alg":"RS256","kty":"RSA","e":"\#(Base64URL.encode(primitives.publicExponent))","n":"\#(Base64URL.encode(primitives.modulus))","use":"sig"}"#
+        return
+            #"{"kid":"\#(kid)","alg":"RS256","kty":"RSA","e":"\#(Base64URL.encode(primitives.publicExponent))","n":"\#(Base64URL.encode(primitives.modulus))","use":"sig"}"#
     }
 
     static func jwks(_ entries: [(key: _RSA.Signing.PrivateKey, kid: String)]) -> JSONWebKeySet {
@@ -91,4 +92,3 @@ struct TestIssuer: Sendable {
             .replacingOccurrences(of: "\"\(key)\":\(marker),", with: "")
     }
 }
-

@@ -111,7 +111,11 @@ struct TokenVerifierTests {
     }
 
     @Test func rejectsWrongIssuer() async {
-        let claims = TestIssuer.claims(TestIssuer.idClaims(), setting: "iss", to: #""https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other1234""#)
+        let claims = TestIssuer.claims(
+            TestIssuer.idClaims(),
+            setting: "iss",
+            to: #""https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other1234""#
+        )
         await rejects(TestIssuer.sign(claims: claims), .wrongIssuer)
         let trailing = TestIssuer.claims(TestIssuer.idClaims(), setting: "iss", to: "\"\(TestIssuer.issuer)/\"")
         await rejects(TestIssuer.sign(claims: trailing), .wrongIssuer)

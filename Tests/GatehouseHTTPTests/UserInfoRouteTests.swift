@@ -34,7 +34,8 @@ struct UserInfoRouteTests {
         }
     ) -> some ApplicationProtocol {
         let primitives = try! key.publicKey.getKeyPrimitives()
-        let jwks = #"{"keys":[{"kid":"k1","kty":"RSA","alg":"RS256","use":"sig","e":"\#(Base64URL.encode(primitives.publicExponent))","n":"\#(Base64URL.encode(primitives.modulus))"}]}"#
+        let jwks =
+            #"{"keys":[{"kid":"k1","kty":"RSA","alg":"RS256","use":"sig","e":"\#(Base64URL.encode(primitives.publicExponent))","n":"\#(Base64URL.encode(primitives.modulus))"}]}"#
         let keys = JWKSCache(fetcher: ClosureJWKSFetcher { _ in try JSONWebKeySet(json: Array(jwks.utf8)) })
         let verifier = TokenVerifier(
             configuration: TokenVerifierConfiguration(issuer: issuer, clientIDs: [clientID]),

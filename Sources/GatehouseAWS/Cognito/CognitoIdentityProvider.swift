@@ -1,9 +1,10 @@
+public import Logging
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
-public import Logging
 
 /// The cognito-idp operations Gatehouse calls, over an ``AWSJSONClient``.
 public struct CognitoIdentityProvider: Sendable {

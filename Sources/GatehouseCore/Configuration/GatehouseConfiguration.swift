@@ -26,6 +26,8 @@ public struct GatehouseConfiguration: Sendable, Equatable {
     public var userNegativeCacheTTL: Double
     /// Tokens longer than this are rejected unparsed.
     public var maximumTokenBytes: Int
+    /// How many verified tokens are remembered (0 turns the cache off).
+    public var tokenCacheSize: Int
 
     /// Names of the environment variables read.
     public enum Variable {
@@ -41,6 +43,7 @@ public struct GatehouseConfiguration: Sendable, Equatable {
         public static let userCacheTTL = "GATEHOUSE_USER_CACHE_TTL"
         public static let userNegativeCacheTTL = "GATEHOUSE_USER_NEGATIVE_CACHE_TTL"
         public static let maximumTokenBytes = "GATEHOUSE_MAX_TOKEN_BYTES"
+        public static let tokenCacheSize = "GATEHOUSE_TOKEN_CACHE_SIZE"
         public static let region = "AWS_REGION"
         public static let defaultRegion = "AWS_DEFAULT_REGION"
         public static let cognitoEndpointSDK = "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER"
@@ -112,13 +115,15 @@ public struct GatehouseConfiguration: Sendable, Equatable {
                 problem: "\"\(origin)\" is not an origin like https://app.example.com"
             )
         }
-        attributes = environment.nonEmpty(Variable.attributes).map { _ in environment.list(Variable.attributes) }
+        attributes =
+            environment.nonEmpty(Variable.attributes).map { _ in environment.list(Variable.attributes) }
             ?? ["email", "nickname"]
 
-        clockLeeway = try environment.seconds(Variable.clockLeeway, default: 0, maximum: 300)
-        userCacheTTL = try environment.seconds(Variable.userCacheTTL, default: 60, maximum: 3600)
-        userNegativeCacheTTL = try environment.seconds(Variable.userNegativeCacheTTL, default: 5, maximum: 3600)
-        maximumTokenBytes = Int(try environment.seconds(Variable.maximumTokenBytes, default: 16384, maximum: 1_048_576))
+        clockLeeway = try environment.number(Variable.clockLeeway, default: 0, maximum: 300)
+        userCacheTTL = try environment.number(Variable.userCacheTTL, default: 60, maximum: 3600)
+        userNegativeCacheTTL = try environment.number(Variable.userNegativeCacheTTL, default: 5, maximum: 3600)
+        maximumTokenBytes = Int(try environment.number(Variable.maximumTokenBytes, default: 16384, maximum: 1_048_576))
+        tokenCacheSize = Int(try environment.number(Variable.tokenCacheSize, default: 10000, maximum: 1_000_000))
     }
 
     static func isValidPoolID(_ id: String) -> Bool {
@@ -177,7 +182,7 @@ extension [String: String] {
         (self[key] ?? "").split(separator: ",").map { String($0.trimmingASCIIWhitespace()) }.filter { !$0.isEmpty }
     }
 
-    func seconds(_ key: String, default value: Double, maximum: Double) throws(ConfigurationError) -> Double {
+    func number(_ key: String, default value: Double, maximum: Double) throws(ConfigurationError) -> Double {
         guard let text = nonEmpty(key) else { return value }
         guard let number = Double(text), number >= 0, number <= maximum else {
             throw ConfigurationError(variable: key, problem: "must be a number from 0 to \(Int(maximum))")

@@ -23,43 +23,50 @@ public enum Base64URL {
     public static func decode(bytes input: UnsafeRawBufferPointer) -> [UInt8]? {
         let count = input.count
         if count % 4 == 1 { return nil }
-        var output = [UInt8]()
-        output.reserveCapacity(count * 3 / 4)
-        return decodeTable.withUnsafeBufferPointer { table -> [UInt8]? in
-            var index = 0
-            while index + 4 <= count {
-                let a = table[Int(input[index])]
-                let b = table[Int(input[index + 1])]
-                let c = table[Int(input[index + 2])]
-                let d = table[Int(input[index + 3])]
-                if (a | b | c | d) & 0xC0 != 0 { return nil }
-                let word = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
-                output.append(UInt8(truncatingIfNeeded: word >> 16))
-                output.append(UInt8(truncatingIfNeeded: word >> 8))
-                output.append(UInt8(truncatingIfNeeded: word))
-                index += 4
-            }
-            switch count - index {
-            case 0:
-                return output
-            case 2:
-                let a = table[Int(input[index])]
-                let b = table[Int(input[index + 1])]
-                if (a | b) & 0xC0 != 0 || b & 0x0F != 0 { return nil }
-                output.append(a << 2 | b >> 4)
-                return output
-            case 3:
-                let a = table[Int(input[index])]
-                let b = table[Int(input[index + 1])]
-                let c = table[Int(input[index + 2])]
-                if (a | b | c) & 0xC0 != 0 || c & 0x03 != 0 { return nil }
-                output.append(a << 2 | b >> 4)
-                output.append(b << 4 | c >> 2)
-                return output
-            default:
-                return nil
+        let outputCount = count / 4 * 3 + max(0, count % 4 - 1)
+        var valid = true
+        let output = decodeTable.withUnsafeBufferPointer { table in
+            [UInt8](unsafeUninitializedCapacity: outputCount) { buffer, initialized in
+                var index = 0
+                var out = 0
+                var bad: UInt8 = 0
+                while index + 4 <= count {
+                    let a = table[Int(input[index])]
+                    let b = table[Int(input[index + 1])]
+                    let c = table[Int(input[index + 2])]
+                    let d = table[Int(input[index + 3])]
+                    bad |= a | b | c | d
+                    let word = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
+                    buffer[out] = UInt8(truncatingIfNeeded: word >> 16)
+                    buffer[out + 1] = UInt8(truncatingIfNeeded: word >> 8)
+                    buffer[out + 2] = UInt8(truncatingIfNeeded: word)
+                    index += 4
+                    out += 3
+                }
+                switch count - index {
+                case 2:
+                    let a = table[Int(input[index])]
+                    let b = table[Int(input[index + 1])]
+                    bad |= a | b
+                    if b & 0x0F != 0 { valid = false }
+                    buffer[out] = a << 2 | b >> 4
+                case 3:
+                    let a = table[Int(input[index])]
+                    let b = table[Int(input[index + 1])]
+                    let c = table[Int(input[index + 2])]
+                    bad |= a | b | c
+                    if c & 0x03 != 0 { valid = false }
+                    buffer[out] = a << 2 | b >> 4
+                    buffer[out + 1] = b << 4 | c >> 2
+                default:
+                    break
+                }
+                if bad & 0xC0 != 0 { valid = false }
+                // Every byte is written even when the input is invalid, so the buffer is fully initialized.
+                initialized = outputCount
             }
         }
+        return valid ? output : nil
     }
 
     /// Encodes bytes as base64url without padding.

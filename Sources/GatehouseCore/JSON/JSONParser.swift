@@ -14,9 +14,8 @@ public struct JSONParser {
     public static let maximumDepth = 32
 
     /// Parses a complete JSON document.
-    public static func parse(_ bytes: some Collection<UInt8>) throws(Failure) -> JSONValue {
-        let array = Array(bytes)
-        let result = array.withUnsafeBufferPointer { buffer in
+    public static func parse(_ bytes: [UInt8]) throws(Failure) -> JSONValue {
+        let result = bytes.withUnsafeBufferPointer { buffer in
             Result { () throws(Failure) -> JSONValue in try parse(buffer: UnsafeRawBufferPointer(buffer)) }
         }
         return try result.get()
@@ -56,9 +55,15 @@ public struct JSONParser {
         case UInt8(ascii: "{"): return try parseObject(depth: depth + 1)
         case UInt8(ascii: "["): return try parseArray(depth: depth + 1)
         case UInt8(ascii: "\""): return .string(try parseString())
-        case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
-        case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
-        case UInt8(ascii: "n"): try expectLiteral("null"); return .null
+        case UInt8(ascii: "t"):
+            try expectLiteral("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try expectLiteral("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try expectLiteral("null")
+            return .null
         default: return .number(try parseNumber())
         }
     }
@@ -77,6 +82,7 @@ public struct JSONParser {
         guard depth <= Self.maximumDepth else { throw failure }
         index += 1
         var members: [String: JSONValue] = [:]
+        members.reserveCapacity(16)
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
@@ -96,7 +102,9 @@ public struct JSONParser {
             guard index < bytes.count else { throw failure }
             switch bytes[index] {
             case UInt8(ascii: ","): index += 1
-            case UInt8(ascii: "}"): index += 1; return .object(members)
+            case UInt8(ascii: "}"):
+                index += 1
+                return .object(members)
             default: throw failure
             }
         }
@@ -118,7 +126,9 @@ public struct JSONParser {
             guard index < bytes.count else { throw failure }
             switch bytes[index] {
             case UInt8(ascii: ","): index += 1
-            case UInt8(ascii: "]"): index += 1; return .array(elements)
+            case UInt8(ascii: "]"):
+                index += 1
+                return .array(elements)
             default: throw failure
             }
         }
@@ -210,6 +220,13 @@ public struct JSONParser {
     }
 
     private func validatedUTF8(_ raw: UnsafeRawBufferPointer) throws(Failure) -> String {
+        // ASCII (nearly every claim) is valid UTF-8 as it stands; only the rest needs validating.
+        var ascii = true
+        for byte in raw where byte >= 0x80 {
+            ascii = false
+            break
+        }
+        if ascii { return String(decoding: raw, as: UTF8.self) }
         guard let string = String(validating: raw, as: UTF8.self) else { throw failure }
         return string
     }

@@ -19,7 +19,7 @@ public struct JSONWebKeySet: Sendable {
     /// Keys with another `kty`, `use` or `alg` are skipped; a document with no usable key,
     /// or two keys sharing a `kid`, is rejected.
     public init(json: some Collection<UInt8>) throws(Failure) {
-        guard let document = try? JSONParser.parse(json).objectValue,
+        guard let document = try? JSONParser.parse(Array(json)).objectValue,
             let entries = document["keys"]?.arrayValue
         else {
             throw Failure(reason: "not a JWKS document")

@@ -44,6 +44,9 @@ public final class CachedUserDirectory: UserDirectory {
         self.clock = clock
     }
 
+    /// The number of users (and unknown names) held.
+    public var count: Int { state.withLock { $0.entries.count } }
+
     /// Forgets `username`, so the next lookup asks the upstream directory.
     public func invalidate(_ username: String) {
         state.withLock { $0.entries[username] = nil }

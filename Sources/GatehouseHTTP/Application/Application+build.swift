@@ -37,7 +37,7 @@ public func buildDependencies(
             maximumTokenBytes: configuration.maximumTokenBytes
         ),
         keys: keys,
-        cache: VerifiedTokenCache()
+        cache: configuration.tokenCacheSize > 0 ? VerifiedTokenCache(capacity: configuration.tokenCacheSize) : nil
     )
     // The configuration was validated, so the endpoint parses.
     let endpoint = AWSEndpoint(url: configuration.cognitoEndpoint)!

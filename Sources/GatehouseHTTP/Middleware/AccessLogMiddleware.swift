@@ -1,5 +1,5 @@
-public import Hummingbird
 public import HTTPTypes
+public import Hummingbird
 public import Logging
 
 /// Logs each request once it is answered: method, path (never the query), status, duration.

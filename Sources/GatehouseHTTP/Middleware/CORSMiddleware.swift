@@ -1,7 +1,7 @@
 public import GatehouseCore
+import HTTPTypes
 public import Hummingbird
 import Logging
-import HTTPTypes
 
 /// CORS by origin allowlist on every response, errors included; answers preflights itself.
 public struct GatehouseCORSMiddleware: RouterMiddleware {

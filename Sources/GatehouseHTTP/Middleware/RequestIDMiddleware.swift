@@ -1,5 +1,5 @@
-public import Hummingbird
 public import HTTPTypes
+public import Hummingbird
 import Logging
 
 /// Gives each request an id: the caller's `X-Request-Id` when it is sane, else a new one.

@@ -1,5 +1,5 @@
-public import Hummingbird
 import HTTPTypes
+public import Hummingbird
 
 /// Headers every API response carries: no sniffing, no framing, no referrer.
 public struct SecurityHeadersMiddleware: RouterMiddleware {

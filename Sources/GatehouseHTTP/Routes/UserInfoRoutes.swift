@@ -1,6 +1,6 @@
 public import GatehouseCore
-public import Hummingbird
 import HTTPTypes
+public import Hummingbird
 import NIOCore
 
 /// `GET /userinfo` (the profile), `OPTIONS /userinfo` (non-preflight) and `GET /healthz`.
