@@ -6,6 +6,8 @@ import GatehouseCore
 import GatehouseHTTP
 import Hummingbird
 import Logging
+import NIOCore
+import NIOPosix
 
 /// `gatehouse serve`: the userinfo API on loopback, against the configured user pool.
 struct Serve: AsyncParsableCommand {
@@ -27,12 +29,14 @@ struct Serve: AsyncParsableCommand {
     var logLevel: String?
 
     func run() async throws {
+        // Run Swift concurrency on NIO's event loops: handlers then continue on the thread that
+        // read the request instead of hopping to the cooperative pool and back.
+        _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         let environment = ProcessInfo.processInfo.environment
         let level = (logLevel ?? environment["LOG_LEVEL"]).flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
+        let format: GatehouseLogHandler.Format = environment["GATEHOUSE_LOG_FORMAT"]?.lowercased() == "json" ? .json : .plain
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
+            GatehouseLogHandler(label: label, format: format, logLevel: level)
         }
         let logger = Logger(label: "gatehouse")
 

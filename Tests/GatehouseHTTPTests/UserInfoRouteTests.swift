@@ -239,7 +239,7 @@ struct UserInfoRouteTests {
     }
 
     @Test func redactsCredentialHeadersInLogs() {
-        let metadata = AccessLogMiddleware.redacted([
+        let metadata = AccessLog.redacted([
             .authorization: "Bearer secret-token", .cookie: "session=abc", .userAgent: "curl/8",
         ])
         #expect(metadata["authorization"] == "<redacted>")

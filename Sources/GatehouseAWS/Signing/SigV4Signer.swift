@@ -1,4 +1,5 @@
 import Crypto
+import GatehouseCore
 
 /// AWS Signature Version 4 for header-signed requests: a pure function of request, credentials and time.
 ///
@@ -130,30 +131,8 @@ public struct SigV4Signer: Sendable {
     }
 
     static func timestamps(_ date: Double) -> (amzDate: String, day: String) {
-        let seconds = Int64(date.rounded(.down))
-        let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
-        let secondOfDay = seconds - days * 86400
-        let (year, month, day) = civilDate(daysSinceEpoch: days)
-        func pad(_ value: Int64, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        let dayString = pad(year, 4) + pad(month, 2) + pad(day, 2)
-        let time = pad(secondOfDay / 3600, 2) + pad(secondOfDay / 60 % 60, 2) + pad(secondOfDay % 60, 2)
-        return (dayString + "T" + time + "Z", dayString)
-    }
-
-    /// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
-    static func civilDate(daysSinceEpoch: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let z = daysSinceEpoch + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+        let utc = UTCDate(secondsSince1970: date)
+        return (utc.basicDateTime, utc.basicDate)
     }
 
     static func trimmedHeaderValue(_ value: String) -> String {

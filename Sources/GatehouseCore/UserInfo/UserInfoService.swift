@@ -48,14 +48,27 @@ public struct UserInfoService: Sendable {
 extension UserInfoService {
     /// The token in an `Authorization` header value: `Bearer <jwt>` or a bare `<jwt>`.
     public static func token(fromAuthorization header: String?) -> String? {
-        guard let header else { return nil }
-        let trimmed = header.trimmingASCIIWhitespace()
-        if trimmed.count > 7, trimmed.prefix(7).lowercased() == "bearer " {
-            let token = trimmed.dropFirst(7).trimmingASCIIWhitespace()
-            return token.isEmpty ? nil : String(token)
+        guard var header else { return nil }
+        // Scan UTF-8 bytes: a token is ~1 KB of ASCII, and Character-level work on it is costly.
+        return header.withUTF8 { bytes -> String? in
+            func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+            var start = 0
+            var end = bytes.count
+            while start < end, isSpace(bytes[start]) { start += 1 }
+            while end > start, isSpace(bytes[end - 1]) { end -= 1 }
+            let scheme: [UInt8] = Array("bearer".utf8)
+            if end - start >= scheme.count, (0..<scheme.count).allSatisfy({ bytes[start + $0] | 0x20 == scheme[$0] }) {
+                let afterScheme = start + scheme.count
+                if afterScheme == end { return nil }  // "Bearer" alone
+                if isSpace(bytes[afterScheme]) {
+                    start = afterScheme
+                    while start < end, isSpace(bytes[start]) { start += 1 }
+                }
+            }
+            guard start < end else { return nil }
+            for index in start..<end where isSpace(bytes[index]) { return nil }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
         }
-        guard !trimmed.isEmpty, !trimmed.contains(" "), trimmed.lowercased() != "bearer" else { return nil }
-        return String(trimmed)
     }
 }
 

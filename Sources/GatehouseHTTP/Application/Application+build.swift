@@ -5,16 +5,12 @@ public import Hummingbird
 public import Logging
 import ServiceLifecycle
 
-/// The router of the userinfo API: middleware in order (request id, access log, CORS,
-/// errors, security headers) and the routes. Used by the server, the Lambda and the tests.
+/// The router of the userinfo API: the edge middleware (request id, CORS, errors, security
+/// headers, access log) and the routes. Used by the server, the Lambda and the tests.
 public func buildRouter(_ dependencies: GatehouseDependencies) -> Router<GatehouseRequestContext> {
     let routes = RouteTable.api
     let router = Router(context: GatehouseRequestContext.self)
-    router.add(middleware: RequestIDMiddleware())
-    router.add(middleware: AccessLogMiddleware())
-    router.add(middleware: GatehouseCORSMiddleware(policy: dependencies.cors, routes: routes))
-    router.add(middleware: ErrorMiddleware(routes: routes))
-    router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: EdgeMiddleware(policy: dependencies.cors, routes: routes))
     UserInfoRoutes(service: dependencies.userInfo, keys: dependencies.keys).register(on: router)
     return router
 }

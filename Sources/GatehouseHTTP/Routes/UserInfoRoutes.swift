@@ -5,6 +5,7 @@ import NIOCore
 
 /// `GET /userinfo` (the profile), `OPTIONS /userinfo` (non-preflight) and `GET /healthz`.
 public struct UserInfoRoutes: Sendable {
+    private static let pragma = HTTPField.Name("Pragma")!
     private let service: UserInfoService
     private let keys: JWKSCache
 
@@ -43,7 +44,7 @@ public struct UserInfoRoutes: Sendable {
             headers: [
                 .contentType: "application/json; charset=utf-8",
                 .cacheControl: "no-store",
-                HTTPField.Name("Pragma")!: "no-cache",
+                Self.pragma: "no-cache",
             ],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: profile.jsonBytes()))
         )

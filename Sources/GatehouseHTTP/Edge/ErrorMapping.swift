@@ -1,44 +1,30 @@
 import GatehouseCore
-public import Hummingbird
+import Hummingbird
 import Logging
 
 /// Turns every error into a JSON response on purpose: ``GatehouseError`` as it says, an unknown
 /// path as 404, a known path with the wrong method as 405 with `Allow`, and anything else as a
 /// generic 500 whose detail goes only to the log.
-public struct ErrorMiddleware: RouterMiddleware {
-    public typealias Context = GatehouseRequestContext
-    private let routes: RouteTable
+struct ErrorMapping: Sendable {
+    let routes: RouteTable
 
-    /// Maps errors for the paths in `routes`.
-    public init(routes: RouteTable) {
-        self.routes = routes
-    }
-
-    public func handle(
-        _ request: Request,
-        context: Context,
-        next: (Request, Context) async throws -> Response
-    ) async throws -> Response {
-        do {
-            return try await next(request, context)
-        } catch let error as GatehouseError {
+    func response(for error: any Error, request: Request, context: GatehouseRequestContext) -> Response {
+        switch error {
+        case let error as GatehouseError:
             log(error, context: context)
             return error.response(requestID: context.requestID)
-        } catch let error as HTTPError where error.status == .notFound {
+        case let error as HTTPError where error.status == .notFound || error.status == .methodNotAllowed:
             if let allowed = routes.allowedMethods(for: request.uri.path) {
                 return GatehouseError(.methodNotAllowed, allowedMethods: allowed).response(requestID: context.requestID)
             }
             return GatehouseError(.notFound).response(requestID: context.requestID)
-        } catch let error as HTTPError where error.status == .methodNotAllowed {
-            let allowed = routes.allowedMethods(for: request.uri.path) ?? []
-            return GatehouseError(.methodNotAllowed, allowedMethods: allowed).response(requestID: context.requestID)
-        } catch {
+        default:
             context.logger.error("gatehouse.request.unhandled_error", metadata: ["gatehouse.error": "\(error)"])
             return GatehouseError(.internalError).response(requestID: context.requestID)
         }
     }
 
-    private func log(_ error: GatehouseError, context: Context) {
+    private func log(_ error: GatehouseError, context: GatehouseRequestContext) {
         let metadata: Logger.Metadata = [
             "gatehouse.error.code": "\(error.code.rawValue)",
             "gatehouse.error.detail": "\(error.logDetail ?? "-")",

@@ -1,0 +1,45 @@
+/// A UTC calendar date and time of day, computed from seconds since 1970 without Foundation.
+public struct UTCDate: Sendable, Equatable {
+    public let year: Int64
+    public let month: Int64
+    public let day: Int64
+    public let hour: Int64
+    public let minute: Int64
+    public let second: Int64
+
+    /// The date `seconds` after 1970-01-01T00:00:00Z (fractions dropped).
+    public init(secondsSince1970 seconds: Double) {
+        let whole = Int64(seconds.rounded(.down))
+        let days = whole >= 0 ? whole / 86400 : (whole - 86399) / 86400
+        let secondOfDay = whole - days * 86400
+        // Howard Hinnant's days-to-civil algorithm (proleptic Gregorian calendar).
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        hour = secondOfDay / 3600
+        minute = secondOfDay / 60 % 60
+        second = secondOfDay % 60
+    }
+
+    /// `YYYYMMDD`.
+    public var basicDate: String { pad(year, 4) + pad(month, 2) + pad(day, 2) }
+
+    /// `YYYYMMDD'T'HHMMSS'Z'`, as SigV4's `X-Amz-Date`.
+    public var basicDateTime: String { basicDate + "T" + pad(hour, 2) + pad(minute, 2) + pad(second, 2) + "Z" }
+
+    /// `YYYY-MM-DDTHH:MM:SS`, ISO 8601 without zone.
+    public var extendedDateTime: String {
+        "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2))"
+    }
+
+    private func pad(_ value: Int64, _ width: Int) -> String {
+        let text = String(value)
+        return String(repeating: "0", count: max(0, width - text.count)) + text
+    }
+}

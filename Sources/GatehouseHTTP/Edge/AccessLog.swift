@@ -1,0 +1,42 @@
+public import HTTPTypes
+import Hummingbird
+public import Logging
+
+/// One log line per answered request (method, path but never the query, status, duration);
+/// headers only at `debug`, with credentials redacted.
+public enum AccessLog {
+    /// Headers whose values never reach a log.
+    public static let redactedHeaders: Set<String> = [
+        "authorization", "cookie", "set-cookie", "x-amz-security-token", "proxy-authorization",
+    ]
+
+    /// The headers as log metadata, credential values replaced by `<redacted>`.
+    public static func redacted(_ headers: HTTPFields) -> Logger.Metadata {
+        var metadata: Logger.Metadata = [:]
+        for field in headers {
+            let name = field.name.canonicalName
+            metadata[name] = redactedHeaders.contains(name) ? "<redacted>" : "\(field.value)"
+        }
+        return metadata
+    }
+
+    static func headers(of request: Request, context: GatehouseRequestContext) {
+        guard context.logger.logLevel <= .debug else { return }
+        context.logger.debug("gatehouse.request.headers", metadata: ["gatehouse.request.headers": .dictionary(redacted(request.headers))])
+    }
+
+    static func done(_ request: Request, response: Response, since start: ContinuousClock.Instant, context: GatehouseRequestContext) {
+        guard context.logger.logLevel <= .info else { return }
+        let elapsed = ContinuousClock.now - start
+        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        context.logger.info(
+            "gatehouse.request.done",
+            metadata: [
+                "gatehouse.request.method": "\(request.method.rawValue)",
+                "gatehouse.request.path": "\(request.uri.path)",
+                "gatehouse.response.status": "\(response.status.code)",
+                "gatehouse.response.ms": "\(milliseconds)",
+            ]
+        )
+    }
+}

@@ -1,0 +1,44 @@
+public import HTTPTypes
+import Hummingbird
+import Logging
+import Synchronization
+
+/// Request ids: the caller's `X-Request-Id` when it is sane, else a new one.
+public enum RequestID {
+    /// The header carrying the id.
+    public static let header = HTTPField.Name("X-Request-Id")!
+
+    /// Puts the request's id in `context` and its log metadata.
+    static func assign(from request: Request, to context: inout GatehouseRequestContext) {
+        let id = request.headers[header].flatMap { isSane($0) ? $0 : nil } ?? make()
+        context.requestID = id
+        context.logger[metadataKey: "gatehouse.request_id"] = "\(id)"
+    }
+
+    /// 1–128 characters of letters, digits, `-`, `_`, `.`, `:`.
+    static func isSane(_ id: String) -> Bool {
+        !id.isEmpty && id.utf8.count <= 128
+            && id.utf8.allSatisfy { byte in
+                (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                    || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
+                    || byte == UInt8(ascii: ":")
+            }
+    }
+
+    /// A random per-process prefix and a counter: unique, and no system call per request.
+    static func make() -> String {
+        let number = counter.add(1, ordering: .relaxed).newValue
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(32)
+        for word in [processPrefix, number] {
+            for shift in stride(from: 60, through: 0, by: -4) {
+                bytes.append(hexDigits[Int(word >> UInt64(shift) & 0xF)])
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+    private static let processPrefix = UInt64.random(in: .min ... .max)
+    private static let counter = Atomic<UInt64>(0)
+}
