@@ -51,7 +51,8 @@ public struct GatehouseLogHandler: LogHandler {
         Self.write(line)
     }
 
-    func render(level: Logger.Level, message: String, metadata: Logger.Metadata) -> String {
+    /// One rendered line, newline included.
+    public func render(level: Logger.Level, message: String, metadata: Logger.Metadata) -> String {
         let timestamp = Self.timestamp()
         let keys = metadata.keys.sorted()
         switch format {

@@ -1,0 +1,50 @@
+"""`gatehouse serve` fails fast, naming the variable at fault, and never echoes secrets."""
+
+import subprocess
+
+from conftest import gatehouse_binary
+
+BASE_ENV = {"PATH": "/usr/bin:/bin", "HOME": "/tmp"}
+
+
+def run_serve(extra_env):
+    return subprocess.run(
+        [str(gatehouse_binary()), "serve", "--port", "0"],
+        env={**BASE_ENV, **extra_env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_without_a_pool_it_says_so_and_exits_nonzero():
+    result = run_serve({})
+    assert result.returncode == 2
+    assert "no user pool configured" in result.stderr
+    assert "GATEHOUSE_USER_POOL_ID" in result.stderr
+
+
+def test_malformed_pool_id_is_named():
+    result = run_serve({"GATEHOUSE_USER_POOL_ID": "not a pool", "GATEHOUSE_CLIENT_IDS": "abc"})
+    assert result.returncode == 2
+    assert "GATEHOUSE_USER_POOL_ID" in result.stderr
+
+
+def test_missing_client_ids_are_named():
+    result = run_serve({"GATEHOUSE_USER_POOL_ID": "us-east-1_AbCdEf123"})
+    assert result.returncode == 2
+    assert "GATEHOUSE_CLIENT_IDS" in result.stderr
+
+
+def test_missing_credentials_are_named_and_secrets_not_echoed():
+    result = run_serve(
+        {
+            "GATEHOUSE_USER_POOL_ID": "us-east-1_AbCdEf123",
+            "GATEHOUSE_CLIENT_IDS": "abc",
+            "AWS_ACCESS_KEY_ID": "AKIDVISIBLE",
+            "AWS_SESSION_TOKEN": "very-secret-session-token",
+        }
+    )
+    assert result.returncode == 2
+    assert "AWS_SECRET_ACCESS_KEY" in result.stderr
+    assert "very-secret-session-token" not in result.stderr
