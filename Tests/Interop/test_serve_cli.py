@@ -48,3 +48,38 @@ def test_missing_credentials_are_named_and_secrets_not_echoed():
     assert result.returncode == 2
     assert "AWS_SECRET_ACCESS_KEY" in result.stderr
     assert "very-secret-session-token" not in result.stderr
+
+
+def test_sigterm_shuts_down_gracefully(moto_endpoint, pool):
+    import signal
+
+    import requests
+
+    from conftest import free_port, wait_for
+
+    port = free_port()
+    process = subprocess.Popen(
+        [str(gatehouse_binary()), "serve", "--port", str(port)],
+        env={
+            **BASE_ENV,
+            "GATEHOUSE_USER_POOL_ID": pool.id,
+            "GATEHOUSE_CLIENT_IDS": pool.client_id,
+            "GATEHOUSE_JWKS_URL": f"{moto_endpoint}/{pool.id}/.well-known/jwks.json",
+            "GATEHOUSE_COGNITO_ENDPOINT": moto_endpoint,
+            "AWS_ACCESS_KEY_ID": "AKIDTESTING",
+            "AWS_SECRET_ACCESS_KEY": "testing-secret",
+        },
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        wait_for(f"http://127.0.0.1:{port}/healthz", process)
+        health = requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5).json()
+        assert health == {"status": "ok", "signingKeys": 1}
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=15) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
