@@ -26,25 +26,48 @@ python3 -m moto.server -H 127.0.0.1 -p "$moto_port" >/dev/null 2>&1 & pids+=($!)
 wait_http "http://127.0.0.1:$moto_port/moto-api/"
 python3 scripts/bench_setup.py "http://127.0.0.1:$moto_port" "$work" "$TOKENS" "$USERS"
 
-api_port="$(free_port)"
-env -i PATH="$PATH" HOME="$HOME" $(cat "$work/env") GATEHOUSE_TOKEN_CACHE_SIZE=0 \
-  AWS_ACCESS_KEY_ID=AKIDBENCH AWS_SECRET_ACCESS_KEY=bench-secret LOG_LEVEL="$LOG_LEVEL" \
-  "$bin/gatehouse" serve --port "$api_port" >"$work/serve.log" 2>&1 & pids+=($!)
-wait_http "http://127.0.0.1:$api_port/healthz"
+# Starts gatehouse serve with extra settings; prints its port.
+start_api() {
+  local port
+  port="$(free_port)"
+  env -i PATH="$PATH" HOME="$HOME" $(cat "$work/env") AWS_ACCESS_KEY_ID=AKIDBENCH AWS_SECRET_ACCESS_KEY=bench-secret "$@" \
+    "$bin/gatehouse" serve --port "$port" >>"$work/serve.log" 2>&1 &
+  pids+=($!)
+  wait_http "http://127.0.0.1:$port/healthz"
+  echo "$port"
+}
+api_port="$(start_api GATEHOUSE_TOKEN_CACHE_SIZE=0 LOG_LEVEL="$LOG_LEVEL")"
 
 bare_port="$(free_port)"
 "$bin/gatehouse-bench" bare-server "$bare_port" >/dev/null 2>&1 & pids+=($!)
 wait_http "http://127.0.0.1:$bare_port/"
 
-# Warm the attribute cache: one request per user.
-head -n "$USERS" "$work/tokens.txt" | while read -r token; do
-  curl -s -o /dev/null -w '' -H "Authorization: Bearer $token" "http://127.0.0.1:$api_port/userinfo"
-done
-status="$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $(head -n1 "$work/tokens.txt")" "http://127.0.0.1:$api_port/userinfo")"
-[ "$status" = 200 ] || { echo "warm-up request answered $status" >&2; cat "$work/serve.log" >&2; exit 1; }
+# Warms a server's attribute cache (one request per user) and checks it answers 200.
+warm() {
+  head -n "$USERS" "$work/tokens.txt" | while read -r token; do
+    curl -s -o /dev/null -H "Authorization: Bearer $token" "http://127.0.0.1:$1/userinfo"
+  done
+  local status
+  status="$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $(head -n1 "$work/tokens.txt")" "http://127.0.0.1:$1/userinfo")"
+  [ "$status" = 200 ] || { echo "warm-up request answered $status" >&2; cat "$work/serve.log" >&2; exit 1; }
+}
+warm "$api_port"
 
 echo "== bare Hummingbird route (GET /)"
 wrk -t2 -c32 -d"$DURATION" --latency "http://127.0.0.1:$bare_port/" | grep -E "Requests/sec|Latency|99%"
-echo "== GET /userinfo, distinct token per request, LOG_LEVEL=$LOG_LEVEL"
+echo "== GET /userinfo, distinct token per request (token cache off), LOG_LEVEL=$LOG_LEVEL"
 wrk -t2 -c32 -d"$DURATION" --latency -s scripts/userinfo.lua "http://127.0.0.1:$api_port/userinfo" -- "$work/tokens.txt" \
-  | grep -E "Requests/sec|Latency|99%|p50|requests in"
+  | grep -E "Requests/sec|p50|requests in"
+
+logged_port="$(start_api GATEHOUSE_TOKEN_CACHE_SIZE=0 LOG_LEVEL=info)"
+warm "$logged_port"
+echo "== the same with an access-log line per request (LOG_LEVEL=info, to a file)"
+wrk -t2 -c32 -d"$DURATION" --latency -s scripts/userinfo.lua "http://127.0.0.1:$logged_port/userinfo" -- "$work/tokens.txt" \
+  | grep -E "Requests/sec|p50"
+
+cached_port="$(start_api LOG_LEVEL="$LOG_LEVEL")"
+warm "$cached_port"
+head -n "$USERS" "$work/tokens.txt" >"$work/repeated.txt"
+echo "== GET /userinfo, the same $USERS tokens over and over (token cache on, as an SPA sends them)"
+wrk -t2 -c32 -d"$DURATION" --latency -s scripts/userinfo.lua "http://127.0.0.1:$cached_port/userinfo" -- "$work/repeated.txt" \
+  | grep -E "Requests/sec|p50"

@@ -50,7 +50,7 @@ struct Bench {
         let header = Base64URL.encode(Array(#"{"kid":"k1","alg":"RS256"}"#.utf8))
         for index in 0..<count {
             let claims =
-                #"{"sub":"aaaaaaaa-bbbb-cccc-dddd-\#(String(100_000_000_000 + index))","cognito:groups":["admin"],"iss":"\#(issuer)","version":2,"client_id":"\#(clientID)","origin_jti":"0d8f2a52-1111-4c3b-9e55-\#(String(200_000_000_000 + index))","event_id":"7c2e9d52-2222-4b1a-8f77-bbbbbbbbbbbb","token_use":"access","scope":"aws.cognito.signin.user.admin","auth_time":\#(now - 60),"exp":\#(now + 3600),"iat":\#(now - 60),"jti":"9a1b7c2e-3333-4d5e-8f90-\#(String(300_000_000_000 + index))","username":"user\#(index)"}"#
+                #"{"sub":"aaaaaaaa-bbbb-cccc-dddd-\#(String(100_000_000_000 + index))","cognito:groups":["admin"],"iss":"\#(issuer)","version":2,"client_id":"\#(clientID)","origin_jti":"0d8f2a52-1111-4c3b-9e55-\#(String(200_000_000_000 + index))","event_id":"7c2e9d52-2222-4b1a-8f77-bbbbbbbbbbbb","token_use":"access","scope":"aws.cognito.signin.user.admin","auth_time":\#(now - 60),"exp":\#(now + 3600),"iat":\#(now - 60),"jti":"9a1b7c2e-3333-4d5e-8f90-\#(String(300_000_000_000 + index))","username":"user\#(index % 100)"}"#
             let input = header + "." + Base64URL.encode(Array(claims.utf8))
             let signature = try key.signature(for: SHA256.hash(data: Array(input.utf8)), padding: .insecurePKCS1v1_5)
             tokens.append(input + "." + Base64URL.encode(signature.rawRepresentation))
@@ -87,6 +87,27 @@ struct Bench {
             print("round \(round): \(Int(rate)) verifications/s over \(verified) fresh tokens (TokenVerifier, one core)")
         }
         print("baseline: \(Int(rawRate)) raw RSA-2048 verifies/s (swift-crypto, one core)")
+
+        // The whole service path: verify, cached directory lookup, profile JSON.
+        let directory = CachedUserDirectory(
+            upstream: ClosureUserDirectory { name in
+                DirectoryUser(
+                    username: name,
+                    attributes: [(name: "email", value: "\(name)@example.com"), (name: "nickname", value: "N")],
+                    enabled: true,
+                    status: "CONFIRMED"
+                )
+            },
+            clock: .fixed(Double(now))
+        )
+        let service = UserInfoService(verifier: verifier, directory: directory)
+        for token in tokens { _ = try await service.userInfo(token: token, logger: logger) }
+        start = seconds()
+        for token in tokens {
+            let profile = try await service.userInfo(token: UserInfoService.token(fromAuthorization: "Bearer " + token), logger: logger)
+            precondition(!profile.jsonBytes().isEmpty)
+        }
+        print("service path: \(Int(Double(count) / (seconds() - start))) profiles/s (verify + cached user + JSON, one core)")
 
         // The work around the RSA check, step by step, in microseconds per token.
         func perToken(_ body: (String) throws -> Void) rethrows -> Double {

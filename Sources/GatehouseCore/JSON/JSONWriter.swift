@@ -25,8 +25,9 @@ public struct JSONWriter: Sendable {
     }
 
     /// Closes the object and returns its UTF-8 bytes.
-    public func finish() -> [UInt8] {
-        bytes + [UInt8(ascii: "}")]
+    public consuming func finish() -> [UInt8] {
+        bytes.append(UInt8(ascii: "}"))
+        return bytes
     }
 
     private mutating func appendKey(_ key: String) {

@@ -1,4 +1,5 @@
 public import GatehouseCore
+import HTTPTypes
 public import Hummingbird
 
 /// Everything every API response passes through, in one middleware layer (each layer of
@@ -40,7 +41,7 @@ public struct EdgeMiddleware: RouterMiddleware {
             cors.decorate(&response, origin: request.headers[.origin])
         }
         SecurityHeaders.apply(to: &response)
-        response.headers[RequestID.header] = context.requestID
+        response.headers.append(HTTPField(name: RequestID.header, value: context.requestID))
         AccessLog.done(request, response: response, since: start, context: context)
         return response
     }

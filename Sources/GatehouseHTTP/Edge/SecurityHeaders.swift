@@ -6,9 +6,14 @@ enum SecurityHeaders {
     private static let frameOptions = HTTPField.Name("X-Frame-Options")!
     private static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
 
+    private static let fields = [
+        HTTPField(name: .xContentTypeOptions, value: "nosniff"),
+        HTTPField(name: frameOptions, value: "DENY"),
+        HTTPField(name: referrerPolicy, value: "no-referrer"),
+    ]
+
+    /// Adds the headers; routes never set these themselves, so appending cannot duplicate them.
     static func apply(to response: inout Response) {
-        response.headers[.xContentTypeOptions] = "nosniff"
-        response.headers[frameOptions] = "DENY"
-        response.headers[referrerPolicy] = "no-referrer"
+        response.headers.append(contentsOf: fields)
     }
 }

@@ -5,7 +5,6 @@ import NIOCore
 
 /// `GET /userinfo` (the profile), `OPTIONS /userinfo` (non-preflight) and `GET /healthz`.
 public struct UserInfoRoutes: Sendable {
-    private static let pragma = HTTPField.Name("Pragma")!
     private let service: UserInfoService
     private let keys: JWKSCache
 
@@ -44,7 +43,6 @@ public struct UserInfoRoutes: Sendable {
             headers: [
                 .contentType: "application/json; charset=utf-8",
                 .cacheControl: "no-store",
-                Self.pragma: "no-cache",
             ],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: profile.jsonBytes()))
         )
