@@ -5,17 +5,21 @@ import GatehouseAWS
 import GatehouseCore
 import GatehouseHTTP
 import Hummingbird
+import LocalPool
 import Logging
 import NIOCore
 import NIOPosix
+import ServiceLifecycle
+import UnixSignals
 
-/// `gatehouse serve`: the userinfo API on loopback, against the configured user pool.
+/// `gatehouse serve`: the userinfo API, against a configured Cognito pool or the embedded local pool.
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Serve GET /userinfo against a Cognito user pool.",
+        abstract: "Serve GET /userinfo, with the local Cognito-compatible pool unless a pool is configured.",
         discussion: """
-            Configuration comes from GATEHOUSE_* environment variables (see the README); \
-            flags override where both exist.
+            Configuration comes from GATEHOUSE_* environment variables (see the README); flags override \
+            where both exist. With neither GATEHOUSE_USER_POOL_ID nor GATEHOUSE_ISSUER set, the local pool \
+            runs on --pool-port and keeps its state in --data-dir.
             """
     )
 
@@ -25,6 +29,15 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port of the API.")
     var port = 8080
 
+    @Option(help: "Port of the local pool (the Cognito domain and cognito-idp endpoint).")
+    var poolPort = 9229
+
+    @Option(help: "Origin of the web app, allowed by CORS and registered as the SPA client's callback.")
+    var appOrigin = "http://127.0.0.1:3000"
+
+    @Option(help: "Directory holding the local pool's database.")
+    var dataDir = ".gatehouse"
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String?
 
@@ -32,22 +45,22 @@ struct Serve: AsyncParsableCommand {
         // Run Swift concurrency on NIO's event loops: handlers then continue on the thread that
         // read the request instead of hopping to the cooperative pool and back.
         _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
-        let environment = ProcessInfo.processInfo.environment
+        var environment = ProcessInfo.processInfo.environment
         let level = (logLevel ?? environment["LOG_LEVEL"]).flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
         let format: GatehouseLogHandler.Format = environment["GATEHOUSE_LOG_FORMAT"]?.lowercased() == "json" ? .json : .plain
         LoggingSystem.bootstrap { label in
             GatehouseLogHandler(label: label, format: format, logLevel: level)
         }
         let logger = Logger(label: "gatehouse")
+        guard (0...65535).contains(port), (0...65535).contains(poolPort) else { fail("--port and --pool-port must be 0 to 65535") }
 
-        guard GatehouseConfiguration.namesUserPool(environment) else {
-            fail(
-                """
-                no user pool configured: set GATEHOUSE_USER_POOL_ID (and GATEHOUSE_CLIENT_IDS) to serve \
-                against a Cognito user pool. The embedded local pool is not available in this version.
-                """
-            )
+        var services: [any Service] = []
+        if !GatehouseConfiguration.namesUserPool(environment) {
+            let (poolApp, overrides) = try await startLocalPool(logger: logger)
+            services.append(poolApp)
+            environment.merge(overrides) { current, _ in current }
         }
+
         let configuration: GatehouseConfiguration
         let credentials: AWSCredentials
         do {
@@ -56,8 +69,6 @@ struct Serve: AsyncParsableCommand {
         } catch {
             fail("configuration error: \(error)")
         }
-        guard (0...65535).contains(port) else { fail("--port: must be 0 to 65535") }
-
         let httpClient = HTTPClient(
             eventLoopGroup: HTTPClient.defaultEventLoopGroup,
             configuration: HTTPClient.Configuration(
@@ -80,14 +91,55 @@ struct Serve: AsyncParsableCommand {
                 "gatehouse.token_use": "\(configuration.tokenUse.rawValue)",
             ]
         )
-        let app = buildApplication(
-            dependencies: dependencies,
-            httpClient: httpClient,
-            host: host,
-            port: port,
+        services.append(buildApplication(dependencies: dependencies, httpClient: httpClient, host: host, port: port, logger: logger))
+        let group = ServiceGroup(
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        )
+        try await group.run()
+    }
+
+    /// Opens the local pool (creating it on first run), prints where everything is, and returns
+    /// its server and the settings that point the API at it.
+    private func startLocalPool(logger: Logger) async throws -> (any Service, [String: String]) {
+        let directory = URL(fileURLWithPath: dataDir, isDirectory: true)
+        let base = "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(poolPort)"
+        let service: LocalPoolService
+        let setup: LocalPoolSetup
+        do {
+            service = LocalPoolService(database: try PoolDatabase(directory: directory), baseURL: base, logger: logger)
+            setup = try await LocalPoolBootstrap.ensure(service: service, appOrigin: appOrigin, dataDirectory: directory)
+        } catch {
+            fail("the local pool in \(directory.path) could not be opened: \(error)")
+        }
+        let app = Application(
+            router: buildLocalPoolRouter(api: CognitoAPI(service: service)),
+            configuration: .init(address: .hostname(host, port: poolPort), serverName: "gatehouse-pool"),
             logger: logger
         )
-        try await app.runService()
+        let issuer = service.issuerURL(poolID: setup.pool.id)
+        let banner =
+            ("""
+            Gatehouse local pool \(setup.created ? "created" : "reused") in \(directory.path)
+              user pool      \(setup.pool.id)
+              issuer         \(issuer)
+              cognito-idp    \(base)   (boto3/AWS CLI: --endpoint-url \(base))
+              SPA client     \(setup.spaClient.id)   (public, code + PKCE, callback \(appOrigin)/)
+              confidential   \(setup.confidentialClient.id)   (secret in: gatehouse pool show)
+              demo user      \(setup.demoUsername) / \(setup.demoPassword)
+              API            http://\(host):\(port)/userinfo
+
+            """)
+        FileHandle.standardOutput.write(Data(banner.utf8))
+        let overrides = [
+            "GATEHOUSE_ISSUER": issuer,
+            "GATEHOUSE_COGNITO_ENDPOINT": base,
+            "GATEHOUSE_CLIENT_IDS": "\(setup.spaClient.id),\(setup.confidentialClient.id)",
+            "GATEHOUSE_ALLOWED_ORIGINS": appOrigin,
+            // The local pool takes any well-formed SigV4 credentials.
+            "AWS_ACCESS_KEY_ID": "local",
+            "AWS_SECRET_ACCESS_KEY": "local",
+        ]
+        return (app, overrides)
     }
 
     private func fail(_ message: String) -> Never {

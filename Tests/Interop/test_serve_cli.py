@@ -17,11 +17,15 @@ def run_serve(extra_env):
     )
 
 
-def test_without_a_pool_it_says_so_and_exits_nonzero():
-    result = run_serve({})
+def test_local_pool_with_an_unusable_data_dir_fails_clearly(tmp_path):
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("a file where the data directory should be")
+    result = subprocess.run(
+        [str(gatehouse_binary()), "serve", "--port", "0", "--pool-port", "0", "--data-dir", str(blocker)],
+        env=BASE_ENV, capture_output=True, text=True, timeout=60,
+    )
     assert result.returncode == 2
-    assert "no user pool configured" in result.stderr
-    assert "GATEHOUSE_USER_POOL_ID" in result.stderr
+    assert "local pool" in result.stderr and str(blocker) in result.stderr
 
 
 def test_malformed_pool_id_is_named():

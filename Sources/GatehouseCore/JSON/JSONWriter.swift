@@ -24,6 +24,23 @@ public struct JSONWriter: Sendable {
         bytes.append(contentsOf: (value ? "true" : "false").utf8)
     }
 
+    /// Appends an array-of-strings member.
+    public mutating func add(_ key: String, _ values: [String]) {
+        appendKey(key)
+        bytes.append(UInt8(ascii: "["))
+        for (index, value) in values.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            Self.appendString(value, to: &bytes)
+        }
+        bytes.append(UInt8(ascii: "]"))
+    }
+
+    /// Appends a member whose value is already-encoded JSON (an object from another writer).
+    public mutating func add(_ key: String, json value: [UInt8]) {
+        appendKey(key)
+        bytes.append(contentsOf: value)
+    }
+
     /// Closes the object and returns its UTF-8 bytes.
     public consuming func finish() -> [UInt8] {
         bytes.append(UInt8(ascii: "}"))

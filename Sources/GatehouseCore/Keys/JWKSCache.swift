@@ -40,9 +40,17 @@ public final class JWKSCache: Sendable {
         }
     }
 
-    /// Fetches the key set now (at start-up), unless a fetch ran within the penalty box.
-    public func prefetch(logger: Logger) async {
-        await refreshIfAllowed(logger: logger)
+    /// Fetches the key set now (at start-up), trying up to `attempts` times `retryDelay` apart.
+    ///
+    /// A failed prefetch does not count against the penalty box, so the first request that
+    /// needs a key may try again at once.
+    public func prefetch(logger: Logger, attempts: Int = 1, retryDelay: Duration = .milliseconds(100)) async {
+        for attempt in 1...max(1, attempts) {
+            await refreshIfAllowed(logger: logger)
+            if keyCount > 0 { return }
+            state.withLock { $0.lastAttempt = nil }
+            if attempt < attempts { try? await Task.sleep(for: retryDelay) }
+        }
     }
 
     private func refreshIfAllowed(logger: Logger) async {

@@ -76,7 +76,7 @@ public func buildApplication(
         logger: logger
     )
     app.beforeServerStarts {
-        await dependencies.keys.prefetch(logger: logger)
+        await dependencies.keys.prefetch(logger: logger, attempts: 30)
         logger.info("gatehouse.jwks.ready", metadata: ["gatehouse.jwks.keys": "\(dependencies.keys.keyCount)"])
     }
     return app

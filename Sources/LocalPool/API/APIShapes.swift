@@ -1,0 +1,105 @@
+import Foundation
+
+/// Response shapes of the cognito-idp API, as JSON-ready dictionaries.
+enum APIShapes {
+    static func attributes(_ list: [UserRecord.Attribute]) -> [[String: Any]] {
+        list.map { ["Name": $0.name, "Value": $0.value] }
+    }
+
+    /// The `UserType` of ListUsers and AdminCreateUser (attributes under `Attributes`).
+    static func userType(_ user: UserRecord) -> [String: Any] {
+        [
+            "Username": user.username,
+            "Attributes": attributes(user.allAttributes),
+            "UserCreateDate": user.createdAt,
+            "UserLastModifiedDate": user.updatedAt,
+            "Enabled": user.enabled,
+            "UserStatus": user.status,
+            "MFAOptions": [Any](),
+        ]
+    }
+
+    /// The AdminGetUser response (attributes under `UserAttributes`).
+    static func adminGetUser(_ user: UserRecord) -> [String: Any] {
+        [
+            "Username": user.username,
+            "UserAttributes": attributes(user.allAttributes),
+            "UserCreateDate": user.createdAt,
+            "UserLastModifiedDate": user.updatedAt,
+            "Enabled": user.enabled,
+            "UserStatus": user.status,
+            "MFAOptions": [Any](),
+            "UserMFASettingList": [Any](),
+        ]
+    }
+
+    static func pool(_ pool: PoolRecord, region: String) -> [String: Any] {
+        [
+            "Id": pool.id,
+            "Name": pool.name,
+            "Arn": "arn:aws:cognito-idp:\(region):000000000000:userpool/\(pool.id)",
+            "CreationDate": pool.createdAt,
+            "LastModifiedDate": pool.updatedAt,
+            "Policies": [
+                "PasswordPolicy": [
+                    "MinimumLength": 8, "RequireUppercase": true, "RequireLowercase": true, "RequireNumbers": true,
+                    "RequireSymbols": true, "TemporaryPasswordValidityDays": 7,
+                ]
+            ],
+            "MfaConfiguration": "OFF",
+            "EstimatedNumberOfUsers": 0,
+        ]
+    }
+
+    static func client(_ client: ClientRecord) -> [String: Any] {
+        let settings = client.settings
+        var shape: [String: Any] = [
+            "UserPoolId": client.poolId,
+            "ClientName": client.name,
+            "ClientId": client.id,
+            "CreationDate": client.createdAt,
+            "LastModifiedDate": client.createdAt,
+            "ExplicitAuthFlows": settings.explicitAuthFlows,
+            "AllowedOAuthFlows": settings.allowedOAuthFlows,
+            "AllowedOAuthScopes": settings.allowedOAuthScopes,
+            "AllowedOAuthFlowsUserPoolClient": !settings.allowedOAuthFlows.isEmpty,
+            "CallbackURLs": settings.callbackURLs,
+            "LogoutURLs": settings.logoutURLs,
+            "SupportedIdentityProviders": ["COGNITO"],
+            "AccessTokenValidity": Int(settings.accessTokenValidity),
+            "IdTokenValidity": Int(settings.idTokenValidity),
+            "RefreshTokenValidity": Int(settings.refreshTokenValidity),
+            "TokenValidityUnits": ["AccessToken": "seconds", "IdToken": "seconds", "RefreshToken": "seconds"],
+            "PreventUserExistenceErrors": settings.preventUserExistenceErrors ? "ENABLED" : "LEGACY",
+            "EnableTokenRevocation": settings.enableTokenRevocation,
+        ]
+        if let secret = client.secret { shape["ClientSecret"] = secret }
+        if let read = settings.readAttributes { shape["ReadAttributes"] = read }
+        return shape
+    }
+
+    static func authOutcome(_ outcome: LocalPoolService.AuthOutcome) -> [String: Any] {
+        switch outcome {
+        case .tokens(let access, let id, let refresh, let expiresIn):
+            var result: [String: Any] = ["AccessToken": access, "ExpiresIn": expiresIn, "TokenType": "Bearer"]
+            if let id { result["IdToken"] = id }
+            if let refresh { result["RefreshToken"] = refresh }
+            return ["ChallengeParameters": [String: Any](), "AuthenticationResult": result]
+        case .newPasswordRequired(let session, let username, let attributes):
+            let visible = Dictionary(
+                attributes.filter { $0.name != "sub" }.map { ($0.name, $0.value) },
+                uniquingKeysWith: { $1 }
+            )
+            let encoded =
+                (try? JSONSerialization.data(withJSONObject: visible, options: [.sortedKeys]))
+                .map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+            return [
+                "ChallengeName": "NEW_PASSWORD_REQUIRED",
+                "Session": session,
+                "ChallengeParameters": [
+                    "USER_ID_FOR_SRP": username, "requiredAttributes": "[]", "userAttributes": encoded,
+                ],
+            ]
+        }
+    }
+}

@@ -1,0 +1,220 @@
+import Foundation
+public import Logging
+
+/// The cognito-idp JSON 1.1 API subset apps and SDKs use: `POST /` with
+/// `X-Amz-Target: AWSCognitoIdentityProviderService.<Operation>`.
+public struct CognitoAPI: Sendable {
+    /// The `X-Amz-Target` prefix.
+    public static let targetPrefix = "AWSCognitoIdentityProviderService."
+    public let service: LocalPoolService
+    let region: String
+
+    /// The API over `service`.
+    public init(service: LocalPoolService, region: String = "us-east-1") {
+        self.service = service
+        self.region = region
+    }
+
+    /// A response: status, and the JSON body.
+    public struct Reply: Sendable {
+        public let status: Int
+        public let body: [UInt8]
+        /// Set on errors: the exception name (for `x-amzn-ErrorType`) and message.
+        public let error: LocalPoolError?
+    }
+
+    /// Runs the operation named by `target` with JSON `body`.
+    public func handle(target: String?, body: [UInt8], logger: Logger) async -> Reply {
+        guard let target, target.hasPrefix(Self.targetPrefix) else {
+            return reply(LocalPoolError("UnknownOperationException", "Missing or unknown X-Amz-Target"))
+        }
+        let operation = String(target.dropFirst(Self.targetPrefix.count))
+        do {
+            let request = try APIRequest(body)
+            let result = try await run(operation, request)
+            let data = (try? JSONSerialization.data(withJSONObject: result)) ?? Data("{}".utf8)
+            return Reply(status: 200, body: Array(data), error: nil)
+        } catch {
+            if error.status >= 500 {
+                logger.error("gatehouse.pool.api_error", metadata: ["aws.operation": "\(operation)", "gatehouse.error": "\(error)"])
+            } else {
+                logger.info("gatehouse.pool.api_rejected", metadata: ["aws.operation": "\(operation)", "aws.error": "\(error.type)"])
+            }
+            return reply(error)
+        }
+    }
+
+    private func reply(_ error: LocalPoolError) -> Reply {
+        let message = error.status >= 500 ? "Internal server error" : error.message
+        let body = (try? JSONSerialization.data(withJSONObject: ["__type": error.type, "message": message])) ?? Data()
+        return Reply(status: error.status, body: Array(body), error: LocalPoolError(error.type, message, status: error.status))
+    }
+
+    private func run(_ operation: String, _ request: APIRequest) async throws(LocalPoolError) -> [String: Any] {
+        switch operation {
+        case "AdminCreateUser":
+            let user = try await service.createUser(
+                poolID: try request.string("UserPoolId"),
+                username: try request.string("Username"),
+                attributes: try request.attributes("UserAttributes"),
+                temporaryPassword: request.optionalString("TemporaryPassword")
+            )
+            return ["User": APIShapes.userType(user)]
+        case "AdminGetUser":
+            return APIShapes.adminGetUser(try service.user(poolID: try request.string("UserPoolId"), username: try request.string("Username")))
+        case "AdminSetUserPassword":
+            try await service.setPassword(
+                poolID: try request.string("UserPoolId"),
+                username: try request.string("Username"),
+                password: try request.string("Password"),
+                permanent: request.bool("Permanent") ?? false
+            )
+            return [:]
+        case "AdminUpdateUserAttributes":
+            try service.updateAttributes(
+                poolID: try request.string("UserPoolId"),
+                username: try request.string("Username"),
+                attributes: try request.attributes("UserAttributes")
+            )
+            return [:]
+        case "AdminDeleteUser":
+            try service.deleteUser(poolID: try request.string("UserPoolId"), username: try request.string("Username"))
+            return [:]
+        case "AdminDisableUser", "AdminEnableUser":
+            try service.setEnabled(
+                poolID: try request.string("UserPoolId"),
+                username: try request.string("Username"),
+                enabled: operation == "AdminEnableUser"
+            )
+            return [:]
+        case "AdminUserGlobalSignOut":
+            try service.globalSignOut(poolID: try request.string("UserPoolId"), username: try request.string("Username"))
+            return [:]
+        case "ListUsers":
+            let limit = request.int("Limit") ?? 60
+            guard (0...60).contains(limit) else { throw .invalidParameter("Limit must be between 0 and 60") }
+            let page = try service.listUsers(
+                poolID: try request.string("UserPoolId"),
+                filter: request.optionalString("Filter"),
+                limit: limit == 0 ? 60 : limit,
+                after: request.optionalString("PaginationToken")
+            )
+            var result: [String: Any] = ["Users": page.users.map(APIShapes.userType)]
+            if let next = page.next { result["PaginationToken"] = next }
+            return result
+        case "InitiateAuth", "AdminInitiateAuth":
+            return APIShapes.authOutcome(try await initiateAuth(request, admin: operation == "AdminInitiateAuth"))
+        case "RespondToAuthChallenge", "AdminRespondToAuthChallenge":
+            return APIShapes.authOutcome(try await respondToChallenge(request, admin: operation == "AdminRespondToAuthChallenge"))
+        case "GetUser":
+            let grant = try await service.validateAccessToken(try request.string("AccessToken"))
+            guard grant.scopes.contains(LocalPoolService.apiScope) else {
+                throw .notAuthorized("Access Token does not have required scopes")
+            }
+            return ["Username": grant.user.username, "UserAttributes": APIShapes.attributes(grant.user.allAttributes), "MFAOptions": [Any]()]
+        case "GlobalSignOut":
+            let grant = try await service.validateAccessToken(try request.string("AccessToken"))
+            try service.globalSignOut(poolID: grant.user.poolId, username: grant.user.username)
+            return [:]
+        case "RevokeToken":
+            let client = try service.client(try request.string("ClientId"))
+            try service.checkClientSecret(request.optionalString("ClientSecret"), client: client)
+            try service.revokeRefreshToken(try request.string("Token"), client: client)
+            return [:]
+        case "CreateUserPool":
+            return ["UserPool": APIShapes.pool(try service.createPool(name: try request.string("PoolName"), region: region), region: region)]
+        case "DescribeUserPool":
+            return ["UserPool": APIShapes.pool(try service.pool(try request.string("UserPoolId")), region: region)]
+        case "ListUserPools":
+            let maximum = request.int("MaxResults") ?? 60
+            return ["UserPools": try service.pools().prefix(max(1, min(60, maximum))).map { APIShapes.pool($0, region: region) }]
+        case "CreateUserPoolClient":
+            return ["UserPoolClient": APIShapes.client(try createClient(request))]
+        case "DescribeUserPoolClient":
+            let client = try service.client(try request.string("ClientId"), poolID: try request.string("UserPoolId"))
+            return ["UserPoolClient": APIShapes.client(client)]
+        case "ListUserPoolClients":
+            let clients = try service.clients(poolID: try request.string("UserPoolId"))
+            return ["UserPoolClients": clients.map { ["ClientId": $0.id, "ClientName": $0.name, "UserPoolId": $0.poolId] }]
+        default:
+            throw LocalPoolError("UnknownOperationException", "\(operation) is not supported by the local pool")
+        }
+    }
+
+    private func initiateAuth(_ request: APIRequest, admin: Bool) async throws(LocalPoolError) -> LocalPoolService.AuthOutcome {
+        let client = try service.client(try request.string("ClientId"), poolID: admin ? try request.string("UserPoolId") : nil)
+        let parameters = request.stringMap("AuthParameters")
+        let flow = try request.string("AuthFlow")
+        switch flow {
+        case "USER_PASSWORD_AUTH" where !admin, "ADMIN_USER_PASSWORD_AUTH" where admin, "ADMIN_NO_SRP_AUTH" where admin:
+            guard let username = parameters["USERNAME"], let password = parameters["PASSWORD"] else {
+                throw .invalidParameter("Missing required parameter USERNAME or PASSWORD")
+            }
+            return try await service.passwordAuth(
+                client: client,
+                username: username,
+                password: password,
+                secretHash: parameters["SECRET_HASH"],
+                admin: admin
+            )
+        case "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN":
+            guard let token = parameters["REFRESH_TOKEN"] else { throw .invalidParameter("Missing required parameter REFRESH_TOKEN") }
+            return try service.refreshAuth(client: client, refreshToken: token, secretHash: parameters["SECRET_HASH"])
+        default:
+            throw .invalidParameter("Unsupported AuthFlow \(flow) for \(admin ? "AdminInitiateAuth" : "InitiateAuth")")
+        }
+    }
+
+    private func respondToChallenge(_ request: APIRequest, admin: Bool) async throws(LocalPoolError) -> LocalPoolService.AuthOutcome {
+        let client = try service.client(try request.string("ClientId"), poolID: admin ? try request.string("UserPoolId") : nil)
+        guard try request.string("ChallengeName") == "NEW_PASSWORD_REQUIRED" else {
+            throw .invalidParameter("Only the NEW_PASSWORD_REQUIRED challenge is supported")
+        }
+        let responses = request.stringMap("ChallengeResponses")
+        guard let username = responses["USERNAME"], let password = responses["NEW_PASSWORD"] else {
+            throw .invalidParameter("Missing required parameter USERNAME or NEW_PASSWORD")
+        }
+        let attributes = responses.compactMap { key, value -> UserRecord.Attribute? in
+            key.hasPrefix("userAttributes.") ? UserRecord.Attribute(name: String(key.dropFirst(15)), value: value) : nil
+        }
+        return try await service.respondToNewPassword(
+            client: client,
+            session: try request.string("Session"),
+            username: username,
+            newPassword: password,
+            attributes: attributes,
+            secretHash: responses["SECRET_HASH"]
+        )
+    }
+
+    private func createClient(_ request: APIRequest) throws(LocalPoolError) -> ClientRecord {
+        var settings = ClientSettings.defaults
+        if let flows = request.stringList("ExplicitAuthFlows") { settings.explicitAuthFlows = flows }
+        if let flows = request.stringList("AllowedOAuthFlows") { settings.allowedOAuthFlows = flows }
+        if let scopes = request.stringList("AllowedOAuthScopes") { settings.allowedOAuthScopes = scopes }
+        if let urls = request.stringList("CallbackURLs") { settings.callbackURLs = urls }
+        if let urls = request.stringList("LogoutURLs") { settings.logoutURLs = urls }
+        if let read = request.stringList("ReadAttributes") { settings.readAttributes = read }
+        if let prevent = request.optionalString("PreventUserExistenceErrors") { settings.preventUserExistenceErrors = prevent == "ENABLED" }
+        if let revocation = request.bool("EnableTokenRevocation") { settings.enableTokenRevocation = revocation }
+        let units = request.stringMap("TokenValidityUnits")
+        func seconds(_ key: String, unitKey: String, defaultUnit: String) -> Double? {
+            guard let value = request.int(key) else { return nil }
+            switch units[unitKey] ?? defaultUnit {
+            case "seconds": return Double(value)
+            case "minutes": return Double(value) * 60
+            case "days": return Double(value) * 86400
+            default: return Double(value) * 3600
+            }
+        }
+        if let value = seconds("AccessTokenValidity", unitKey: "AccessToken", defaultUnit: "hours") { settings.accessTokenValidity = value }
+        if let value = seconds("IdTokenValidity", unitKey: "IdToken", defaultUnit: "hours") { settings.idTokenValidity = value }
+        if let value = seconds("RefreshTokenValidity", unitKey: "RefreshToken", defaultUnit: "days") { settings.refreshTokenValidity = value }
+        return try service.createClient(
+            poolID: try request.string("UserPoolId"),
+            name: try request.string("ClientName"),
+            generateSecret: request.bool("GenerateSecret") ?? false,
+            settings: settings
+        )
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import GatehouseCore
+import HTTPTypes
+public import Hummingbird
+import NIOCore
+
+/// The local pool's HTTP surface: the cognito-idp JSON API at `POST /`, and per pool the JWKS and
+/// OpenID discovery documents under `/{poolId}/.well-known/`.
+public func buildLocalPoolRouter(api: CognitoAPI) -> Router<BasicRequestContext> {
+    let router = Router(context: BasicRequestContext.self)
+    let service = api.service
+    let errorType = HTTPField.Name("x-amzn-ErrorType")!
+    let errorMessage = HTTPField.Name("x-amzn-ErrorMessage")!
+    let requestID = HTTPField.Name("x-amzn-RequestId")!
+
+    router.post("/") { request, context -> Response in
+        let body = try await request.body.collect(upTo: 1 << 20)
+        let reply = await api.handle(
+            target: request.headers[HTTPField.Name("X-Amz-Target")!],
+            body: Array(buffer: body),
+            logger: context.logger
+        )
+        var headers: HTTPFields = [.contentType: "application/x-amz-json-1.1", requestID: UUID().uuidString.lowercased()]
+        if let error = reply.error {
+            // Real Cognito sends the type with a trailing colon; SDKs strip it.
+            headers[errorType] = "\(error.type):"
+            headers[errorMessage] = error.message
+        }
+        return Response(
+            status: HTTPResponse.Status(code: reply.status),
+            headers: headers,
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: reply.body))
+        )
+    }
+
+    router.get("/:pool/.well-known/jwks.json") { _, context -> Response in
+        let pool = try context.parameters.require("pool")
+        do {
+            return json(try service.jwks(poolID: pool), cacheSeconds: 300)
+        } catch {
+            return json(Array(#"{"error":"not_found","message":"No such user pool."}"#.utf8), status: .notFound)
+        }
+    }
+
+    router.get("/:pool/.well-known/openid-configuration") { _, context -> Response in
+        let pool = try context.parameters.require("pool")
+        guard (try? service.pool(pool)) != nil else {
+            return json(Array(#"{"error":"not_found","message":"No such user pool."}"#.utf8), status: .notFound)
+        }
+        let issuer = service.issuerURL(poolID: pool)
+        var writer = JSONWriter()
+        writer.add("issuer", issuer)
+        writer.add("jwks_uri", "\(issuer)/.well-known/jwks.json")
+        writer.add("id_token_signing_alg_values_supported", ["RS256"])
+        writer.add("subject_types_supported", ["public"])
+        writer.add("scopes_supported", ["openid", "email", "phone", "profile"])
+        return json(writer.finish(), cacheSeconds: 300)
+    }
+
+    router.get("/healthz") { _, _ in json(Array(#"{"status":"ok"}"#.utf8)) }
+    return router
+}
+
+private func json(_ bytes: [UInt8], status: HTTPResponse.Status = .ok, cacheSeconds: Int? = nil) -> Response {
+    var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+    headers[.cacheControl] = cacheSeconds.map { "public, max-age=\($0)" } ?? "no-store"
+    return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+}

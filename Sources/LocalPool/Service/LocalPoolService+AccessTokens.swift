@@ -1,0 +1,60 @@
+import GRDB
+public import GatehouseCore
+
+extension LocalPoolService {
+    /// A verified access token of this pool and its live user.
+    public struct AccessGrant: Sendable {
+        public let token: VerifiedToken
+        public let user: UserRecord
+        public let scopes: [String]
+    }
+
+    /// Verifies an access token this pool issued, then checks what only the pool knows:
+    /// the user exists and is enabled, and neither global sign-out nor revocation covers the token.
+    public func validateAccessToken(_ token: String) async throws(LocalPoolError) -> AccessGrant {
+        guard let poolID = Self.unverifiedPoolID(token), (try? pool(poolID)) != nil else {
+            throw .notAuthorized("Invalid Access Token")
+        }
+        let clientIDs = Set(try clients(poolID: poolID).map(\.id))
+        let keyRing = self.keyRing
+        let keys = JWKSCache(fetcher: ClosureJWKSFetcher { _ in try JSONWebKeySet(json: try keyRing.jwks(poolID: poolID)) }, clock: clock)
+        let verifier = TokenVerifier(
+            configuration: TokenVerifierConfiguration(issuer: issuerURL(poolID: poolID), clientIDs: clientIDs, tokenUse: .access),
+            keys: keys,
+            clock: clock
+        )
+        let verified: VerifiedToken
+        do {
+            verified = try await verifier.verify(token, logger: logger)
+        } catch {
+            throw .notAuthorized(error.code == .expired ? "Access Token has expired" : "Invalid Access Token")
+        }
+        let user: UserRecord
+        do {
+            user = try self.user(poolID: poolID, username: verified.username)
+        } catch {
+            throw .notAuthorized("Access Token has been revoked")
+        }
+        guard user.sub == verified.subject else { throw .notAuthorized("Access Token has been revoked") }
+        guard user.enabled else { throw .notAuthorized("User is disabled.") }
+        let issuedAt = verified.claims["iat"]?.numberValue ?? 0
+        guard user.tokensValidAfter == 0 || issuedAt > user.tokensValidAfter else {
+            throw .notAuthorized("Access Token has been revoked")
+        }
+        if let origin = verified.claims["origin_jti"]?.stringValue {
+            let revoked = try read { db in try RevokedOriginRecord.fetchOne(db, key: origin) }
+            guard revoked == nil else { throw .notAuthorized("Access Token has been revoked") }
+        }
+        let scopes = (verified.claims["scope"]?.stringValue ?? "").split(separator: " ").map(String.init)
+        return AccessGrant(token: verified, user: user, scopes: scopes)
+    }
+
+    /// The pool id named by a token's `iss`, read before any verification (to pick the keys).
+    static func unverifiedPoolID(_ token: String) -> String? {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, let payload = Base64URL.decode(parts[1]),
+            let issuer = (try? JSONParser.parse(payload))?.objectValue?["iss"]?.stringValue
+        else { return nil }
+        return issuer.split(separator: "/").last.map(String.init)
+    }
+}

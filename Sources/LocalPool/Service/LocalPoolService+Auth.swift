@@ -1,0 +1,252 @@
+import Crypto
+import Foundation
+import GRDB
+import GatehouseCore
+import Logging
+
+extension LocalPoolService {
+    /// The outcome of a sign-in step: tokens, or a challenge to answer.
+    public enum AuthOutcome: Sendable {
+        case tokens(accessToken: String, idToken: String?, refreshToken: String?, expiresIn: Int)
+        case newPasswordRequired(session: String, username: String, userAttributes: [UserRecord.Attribute])
+    }
+
+    static let apiScope = "aws.cognito.signin.user.admin"
+    static let maximumFreeAttempts = 5
+
+    /// Checks `SECRET_HASH` for clients with a secret: Base64(HMAC-SHA256(secret, username + clientId)).
+    func checkSecretHash(_ secretHash: String?, client: ClientRecord, username: String) throws(LocalPoolError) {
+        guard let secret = client.secret else { return }
+        guard let secretHash else {
+            throw .notAuthorized("Client \(client.id) is configured with secret but SECRET_HASH was not received")
+        }
+        let mac = HMAC<SHA256>.authenticationCode(for: Array((username + client.id).utf8), using: SymmetricKey(data: Array(secret.utf8)))
+        guard ConstantTime.equals(Data(mac).base64EncodedString(), secretHash) else {
+            throw .notAuthorized("Unable to verify secret hash for client \(client.id)")
+        }
+    }
+
+    /// `USER_PASSWORD_AUTH` (`admin: false`) or `ADMIN_USER_PASSWORD_AUTH` (`admin: true`).
+    public func passwordAuth(
+        client: ClientRecord,
+        username: String,
+        password: String,
+        secretHash: String?,
+        admin: Bool
+    ) async throws(LocalPoolError) -> AuthOutcome {
+        let flows = client.settings.explicitAuthFlows
+        let allowed =
+            admin
+            ? flows.contains("ALLOW_ADMIN_USER_PASSWORD_AUTH") || flows.contains("ADMIN_NO_SRP_AUTH")
+            : flows.contains("ALLOW_USER_PASSWORD_AUTH") || flows.contains("USER_PASSWORD_AUTH")
+        guard allowed else {
+            throw .invalidParameter("\(admin ? "ADMIN_USER_PASSWORD_AUTH" : "USER_PASSWORD_AUTH") flow not enabled for this client")
+        }
+        try checkSecretHash(secretHash, client: client, username: username)
+        let user: UserRecord
+        do {
+            user = try self.user(poolID: client.poolId, username: username)
+        } catch {
+            // Spend the time a real check takes, so timing does not tell who exists.
+            _ = try? await hasher.verifyDecoy(password)
+            throw client.settings.preventUserExistenceErrors ? .notAuthorized("Incorrect username or password.") : error
+        }
+        return try await signIn(user, client: client, password: password)
+    }
+
+    private func signIn(_ user: UserRecord, client: ClientRecord, password: String) async throws(LocalPoolError) -> AuthOutcome {
+        let now = clock.now()
+        guard user.lockedUntil <= now else { throw .notAuthorized("Password attempts exceeded") }
+        let matches: Bool
+        do {
+            if let hash = user.passwordHash {
+                matches = try await hasher.verify(password, hash: hash)
+            } else {
+                matches = try await hasher.verifyDecoy(password) && false
+            }
+        } catch {
+            throw .internalError("hashing")
+        }
+        guard matches else {
+            try recordFailure(user)
+            logger.info("gatehouse.pool.sign_in_failed", metadata: ["gatehouse.pool.username": "\(user.username)"])
+            throw .notAuthorized("Incorrect username or password.")
+        }
+        guard user.enabled else { throw .notAuthorized("User is disabled.") }
+        if user.failedAttempts > 0 {
+            try updateUser(poolID: user.poolId, username: user.username) { $0.failedAttempts = 0 }
+        }
+        if user.status == "FORCE_CHANGE_PASSWORD" {
+            let session = Identifiers.opaque(bytes: 96)
+            let record = AuthSessionRecord(
+                sessionHash: Self.hash(session),
+                poolId: user.poolId,
+                clientId: client.id,
+                username: user.username,
+                challenge: "NEW_PASSWORD_REQUIRED",
+                expiresAt: now + 180
+            )
+            try write { db in try record.insert(db) }
+            return .newPasswordRequired(session: session, username: user.username, userAttributes: user.allAttributes)
+        }
+        return try issueSignIn(user: user, client: client, scope: [Self.apiScope], nonce: nil, fromOAuth: false, includeIDToken: true)
+    }
+
+    /// Counts a failed password; from the fifth failure on, the user is locked out for a time
+    /// that doubles with each further failure (1 s, 2 s, 4 s, … up to 15 minutes).
+    private func recordFailure(_ user: UserRecord) throws(LocalPoolError) {
+        let now = clock.now()
+        try updateUser(poolID: user.poolId, username: user.username) { user in
+            user.failedAttempts += 1
+            let excess = user.failedAttempts - Self.maximumFreeAttempts
+            if excess >= 0 {
+                user.lockedUntil = now + min(900, Double(1 << min(excess, 10)))
+            }
+        }
+    }
+
+    /// Issues a token pair and a refresh token for a fresh sign-in.
+    func issueSignIn(
+        user: UserRecord,
+        client: ClientRecord,
+        scope: [String],
+        nonce: String?,
+        fromOAuth: Bool,
+        includeIDToken: Bool
+    ) throws(LocalPoolError) -> AuthOutcome {
+        let now = clock.now()
+        let pool = try pool(client.poolId)
+        let originJti = Identifiers.uuid()
+        let grant = TokenIssuer.Grant(
+            pool: pool,
+            client: client,
+            user: user,
+            scope: scope,
+            authTime: Int(now),
+            originJti: originJti,
+            nonce: nonce,
+            fromOAuth: fromOAuth,
+            includeIDToken: includeIDToken
+        )
+        let tokens: TokenIssuer.Tokens
+        do {
+            tokens = try issuer.issue(grant, now: now)
+        } catch {
+            throw .internalError("signing")
+        }
+        let refreshToken = Identifiers.opaque(bytes: 64)
+        let record = RefreshTokenRecord(
+            tokenHash: Self.hash(refreshToken),
+            poolId: pool.id,
+            clientId: client.id,
+            username: user.username,
+            originJti: originJti,
+            authTime: Double(Int(now)),
+            scope: scope.joined(separator: " "),
+            createdAt: now,
+            expiresAt: now + client.settings.refreshTokenValidity,
+            revokedAt: nil
+        )
+        try write { db in try record.insert(db) }
+        return .tokens(accessToken: tokens.accessToken, idToken: tokens.idToken, refreshToken: refreshToken, expiresIn: tokens.expiresIn)
+    }
+
+    /// Answers `NEW_PASSWORD_REQUIRED`: sets the password, confirms the user, signs them in.
+    public func respondToNewPassword(
+        client: ClientRecord,
+        session: String,
+        username: String,
+        newPassword: String,
+        attributes: [UserRecord.Attribute],
+        secretHash: String?
+    ) async throws(LocalPoolError) -> AuthOutcome {
+        let now = clock.now()
+        let hash = Self.hash(session)
+        let record = try read { db in try AuthSessionRecord.fetchOne(db, key: hash) }
+        guard let record, record.clientId == client.id, record.expiresAt > now, record.challenge == "NEW_PASSWORD_REQUIRED" else {
+            throw .notAuthorized("Invalid session for the user, session is expired.")
+        }
+        let user = try self.user(poolID: client.poolId, username: username)
+        guard user.username == record.username else { throw .notAuthorized("Invalid session for the user.") }
+        try checkSecretHash(secretHash, client: client, username: username)
+        try await setPassword(poolID: client.poolId, username: user.username, password: newPassword, permanent: true)
+        if !attributes.isEmpty { try updateAttributes(poolID: client.poolId, username: user.username, attributes: attributes) }
+        try write { db in _ = try AuthSessionRecord.deleteOne(db, key: hash) }
+        let confirmed = try self.user(poolID: client.poolId, username: user.username)
+        return try issueSignIn(user: confirmed, client: client, scope: [Self.apiScope], nonce: nil, fromOAuth: false, includeIDToken: true)
+    }
+
+    /// `REFRESH_TOKEN_AUTH`: new ID and access tokens (no new refresh token) for a live refresh token.
+    public func refreshAuth(client: ClientRecord, refreshToken: String, secretHash: String?) throws(LocalPoolError) -> AuthOutcome {
+        guard
+            client.settings.explicitAuthFlows.contains("ALLOW_REFRESH_TOKEN_AUTH")
+                || client.settings.explicitAuthFlows.isEmpty
+        else {
+            throw .invalidParameter("REFRESH_TOKEN_AUTH flow not enabled for this client")
+        }
+        let (record, user) = try liveRefreshToken(refreshToken, client: client)
+        if client.secret != nil { try checkSecretHash(secretHash, client: client, username: user.username) }
+        let pool = try pool(client.poolId)
+        let grant = TokenIssuer.Grant(
+            pool: pool,
+            client: client,
+            user: user,
+            scope: record.scope.split(separator: " ").map(String.init),
+            authTime: Int(record.authTime),
+            originJti: record.originJti,
+            nonce: nil,
+            fromOAuth: record.scope != Self.apiScope,
+            includeIDToken: record.scope == Self.apiScope || record.scope.split(separator: " ").contains("openid")
+        )
+        do {
+            let tokens = try issuer.issue(grant, now: clock.now())
+            return .tokens(accessToken: tokens.accessToken, idToken: tokens.idToken, refreshToken: nil, expiresIn: tokens.expiresIn)
+        } catch {
+            throw .internalError("signing")
+        }
+    }
+
+    /// The stored record and user of a refresh token that is known, bound to `client`, not revoked and not expired.
+    func liveRefreshToken(_ token: String, client: ClientRecord) throws(LocalPoolError) -> (RefreshTokenRecord, UserRecord) {
+        let hash = Self.hash(token)
+        let record = try read { db in try RefreshTokenRecord.fetchOne(db, key: hash) }
+        guard let record, record.clientId == client.id else { throw .notAuthorized("Invalid Refresh Token") }
+        guard record.revokedAt == nil else { throw .notAuthorized("Refresh Token has been revoked") }
+        guard record.expiresAt > clock.now() else { throw .notAuthorized("Refresh Token has expired") }
+        let user: UserRecord
+        do {
+            user = try self.user(poolID: record.poolId, username: record.username)
+        } catch {
+            throw .notAuthorized("Refresh Token has been revoked")
+        }
+        guard user.enabled else { throw .notAuthorized("User is disabled.") }
+        return (record, user)
+    }
+
+    /// Revokes a refresh token and every access and ID token issued from it. Unknown tokens are
+    /// ignored (RFC 7009); a token of another client is refused.
+    public func revokeRefreshToken(_ token: String, client: ClientRecord) throws(LocalPoolError) {
+        guard client.settings.enableTokenRevocation else {
+            throw LocalPoolError("UnsupportedOperationException", "Token revocation is not enabled for this client")
+        }
+        let hash = Self.hash(token)
+        let now = clock.now()
+        try write { db in
+            guard var record = try RefreshTokenRecord.fetchOne(db, key: hash) else { return }
+            guard record.clientId == client.id else {
+                throw LocalPoolError("UnauthorizedException", "Refresh token was issued to another client")
+            }
+            record.revokedAt = record.revokedAt ?? now
+            try record.update(db)
+            try RevokedOriginRecord(originJti: record.originJti, revokedAt: now).save(db)
+        }
+    }
+
+    /// Checks a confidential client's secret, in constant time.
+    func checkClientSecret(_ secret: String?, client: ClientRecord) throws(LocalPoolError) {
+        guard let expected = client.secret else { return }
+        guard let secret, ConstantTime.equals(secret, expected) else {
+            throw LocalPoolError("NotAuthorizedException", "Unable to verify client secret for \(client.id)")
+        }
+    }
+}

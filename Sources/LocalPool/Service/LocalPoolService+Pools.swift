@@ -1,0 +1,63 @@
+import GRDB
+import GatehouseCore
+
+extension LocalPoolService {
+    /// Creates a pool with its two signing keys.
+    public func createPool(name: String, region: String = "us-east-1") throws(LocalPoolError) -> PoolRecord {
+        let now = clock.now()
+        let pool = PoolRecord(id: Identifiers.poolID(region: region), name: name, createdAt: now, updatedAt: now)
+        return try write { db in
+            try pool.insert(db)
+            try KeyRing.createKeys(poolID: pool.id, now: now, in: db)
+            return pool
+        }
+    }
+
+    /// The pool `id`, or `ResourceNotFoundException`.
+    public func pool(_ id: String) throws(LocalPoolError) -> PoolRecord {
+        let found = try read { db in try PoolRecord.fetchOne(db, key: id) }
+        guard let found else { throw .resourceNotFound("User pool \(id) does not exist.") }
+        return found
+    }
+
+    /// Every pool, oldest first.
+    public func pools() throws(LocalPoolError) -> [PoolRecord] {
+        try read { db in try PoolRecord.order(Column("createdAt")).fetchAll(db) }
+    }
+
+    /// Creates an app client; with `generateSecret` it is confidential.
+    public func createClient(
+        poolID: String,
+        name: String,
+        generateSecret: Bool,
+        settings: ClientSettings
+    ) throws(LocalPoolError) -> ClientRecord {
+        _ = try pool(poolID)
+        let client = ClientRecord(
+            id: Identifiers.clientID(),
+            poolId: poolID,
+            name: name,
+            secret: generateSecret ? Identifiers.clientSecret() : nil,
+            settings: settings,
+            createdAt: clock.now()
+        )
+        return try write { db in
+            try client.insert(db)
+            return client
+        }
+    }
+
+    /// The client `id` (of `poolID` when given), or `ResourceNotFoundException`.
+    public func client(_ id: String, poolID: String? = nil) throws(LocalPoolError) -> ClientRecord {
+        let found = try read { db in try ClientRecord.fetchOne(db, key: id) }
+        guard let found, poolID == nil || found.poolId == poolID else {
+            throw .resourceNotFound("User pool client \(id) does not exist.")
+        }
+        return found
+    }
+
+    /// The clients of `poolID`.
+    public func clients(poolID: String) throws(LocalPoolError) -> [ClientRecord] {
+        try read { db in try ClientRecord.filter(Column("poolId") == poolID).order(Column("createdAt")).fetchAll(db) }
+    }
+}

@@ -1,0 +1,238 @@
+import Foundation
+import GRDB
+import GatehouseCore
+
+extension LocalPoolService {
+    /// Standard attributes a user may carry (besides `sub`, which the pool assigns), and `custom:*`.
+    static let standardAttributes: Set<String> = [
+        "address", "birthdate", "email", "email_verified", "family_name", "gender", "given_name", "locale",
+        "middle_name", "name", "nickname", "phone_number", "phone_number_verified", "picture",
+        "preferred_username", "profile", "updated_at", "website", "zoneinfo",
+    ]
+
+    static func checkAttributes(_ attributes: [UserRecord.Attribute]) throws(LocalPoolError) {
+        for attribute in attributes {
+            if attribute.name == "sub" {
+                throw .invalidParameter("Cannot modify the non-mutable attribute sub")
+            }
+            guard standardAttributes.contains(attribute.name) || attribute.name.hasPrefix("custom:") else {
+                throw .invalidParameter(
+                    "Attributes did not conform to the schema: Type for attribute {\(attribute.name)} could not be determined"
+                )
+            }
+            guard attribute.value.count <= 2048 else {
+                throw .invalidParameter("Attribute \(attribute.name) is too long")
+            }
+        }
+    }
+
+    static func checkPassword(_ password: String) throws(LocalPoolError) {
+        if let problem = PasswordHasher.policyViolation(password) {
+            throw LocalPoolError("InvalidPasswordException", problem)
+        }
+    }
+
+    /// Creates a user who must set a new password at first sign-in (`FORCE_CHANGE_PASSWORD`).
+    public func createUser(
+        poolID: String,
+        username: String,
+        attributes: [UserRecord.Attribute],
+        temporaryPassword: String?
+    ) async throws(LocalPoolError) -> UserRecord {
+        _ = try pool(poolID)
+        guard !username.isEmpty, username.count <= 128, !username.contains(where: \.isWhitespace) else {
+            throw .invalidParameter("Username should be 1 to 128 characters without whitespace")
+        }
+        try Self.checkAttributes(attributes)
+        let password = temporaryPassword ?? Self.generatedPassword()
+        try Self.checkPassword(password)
+        let hash: String
+        do {
+            hash = try await hasher.hash(password)
+        } catch {
+            throw .internalError("hashing")
+        }
+        let now = clock.now()
+        var merged: [UserRecord.Attribute] = []
+        for attribute in attributes {
+            merged.removeAll { $0.name == attribute.name }
+            merged.append(attribute)
+        }
+        let user = UserRecord(
+            poolId: poolID,
+            username: username,
+            sub: Identifiers.uuid(),
+            attributes: merged,
+            passwordHash: hash,
+            enabled: true,
+            status: "FORCE_CHANGE_PASSWORD",
+            tokensValidAfter: 0,
+            failedAttempts: 0,
+            lockedUntil: 0,
+            createdAt: now,
+            updatedAt: now
+        )
+        return try write { db in
+            guard try UserRecord.fetchOne(db, key: ["poolId": poolID, "username": username]) == nil else {
+                throw LocalPoolError("UsernameExistsException", "User account already exists")
+            }
+            try user.insert(db)
+            return user
+        }
+    }
+
+    /// The user called `username` (or whose `sub` it is), or `UserNotFoundException`.
+    public func user(poolID: String, username: String) throws(LocalPoolError) -> UserRecord {
+        _ = try pool(poolID)
+        let found = try read { db in
+            try UserRecord.fetchOne(db, key: ["poolId": poolID, "username": username])
+                ?? UserRecord.filter(Column("poolId") == poolID && Column("sub") == username).fetchOne(db)
+        }
+        guard let found else { throw .userNotFound() }
+        return found
+    }
+
+    /// Changes a user by `change`, in one transaction.
+    @discardableResult
+    func updateUser(
+        poolID: String,
+        username: String,
+        _ change: @Sendable @escaping (inout UserRecord) throws -> Void
+    ) throws(LocalPoolError) -> UserRecord {
+        let existing = try user(poolID: poolID, username: username)
+        let now = clock.now()
+        return try write { db in
+            guard var user = try UserRecord.fetchOne(db, key: ["poolId": poolID, "username": existing.username]) else {
+                throw LocalPoolError.userNotFound()
+            }
+            try change(&user)
+            user.updatedAt = now
+            try user.update(db)
+            return user
+        }
+    }
+
+    /// Sets a password; `permanent` confirms the user, otherwise they must change it at sign-in.
+    public func setPassword(poolID: String, username: String, password: String, permanent: Bool) async throws(LocalPoolError) {
+        try Self.checkPassword(password)
+        let hash: String
+        do {
+            hash = try await hasher.hash(password)
+        } catch {
+            throw .internalError("hashing")
+        }
+        try updateUser(poolID: poolID, username: username) { user in
+            user.passwordHash = hash
+            user.status = permanent ? "CONFIRMED" : "FORCE_CHANGE_PASSWORD"
+            user.failedAttempts = 0
+            user.lockedUntil = 0
+        }
+    }
+
+    /// Adds or replaces attributes.
+    public func updateAttributes(poolID: String, username: String, attributes: [UserRecord.Attribute]) throws(LocalPoolError) {
+        try Self.checkAttributes(attributes)
+        try updateUser(poolID: poolID, username: username) { user in
+            for attribute in attributes {
+                if let index = user.attributes.firstIndex(where: { $0.name == attribute.name }) {
+                    user.attributes[index] = attribute
+                } else {
+                    user.attributes.append(attribute)
+                }
+            }
+        }
+    }
+
+    /// Enables or disables a user.
+    public func setEnabled(poolID: String, username: String, enabled: Bool) throws(LocalPoolError) {
+        try updateUser(poolID: poolID, username: username) { $0.enabled = enabled }
+    }
+
+    /// Deletes a user and their refresh tokens.
+    public func deleteUser(poolID: String, username: String) throws(LocalPoolError) {
+        let existing = try user(poolID: poolID, username: username)
+        try write { db in
+            try RefreshTokenRecord.filter(Column("poolId") == poolID && Column("username") == existing.username).deleteAll(db)
+            _ = try UserRecord.deleteOne(db, key: ["poolId": poolID, "username": existing.username])
+        }
+    }
+
+    /// Signs a user out everywhere: refresh tokens revoked, tokens issued so far refused.
+    public func globalSignOut(poolID: String, username: String) throws(LocalPoolError) {
+        let existing = try user(poolID: poolID, username: username)
+        let now = clock.now()
+        try write { db in
+            try RefreshTokenRecord
+                .filter(Column("poolId") == poolID && Column("username") == existing.username && Column("revokedAt") == nil)
+                .updateAll(db, Column("revokedAt").set(to: now))
+            guard var user = try UserRecord.fetchOne(db, key: ["poolId": poolID, "username": existing.username]) else { return }
+            // Token `iat` claims are whole seconds: every token issued in this second or before is
+            // refused (one issued later in the same second too — the safe side).
+            user.tokensValidAfter = now.rounded(.down)
+            try user.update(db)
+        }
+    }
+
+    /// Users of `poolID`, optionally filtered (`ListUsers` syntax: `name = "v"` or `name ^= "v"`).
+    public func listUsers(poolID: String, filter: String?, limit: Int, after: String?) throws(LocalPoolError) -> (users: [UserRecord], next: String?)
+    {
+        _ = try pool(poolID)
+        let predicate = try UserFilter(filter)
+        let all = try read { db in
+            try UserRecord.filter(Column("poolId") == poolID).order(Column("username")).fetchAll(db)
+        }
+        let matching = all.filter { predicate?.matches($0) ?? true }.filter { after == nil || $0.username > after! }
+        let page = Array(matching.prefix(limit))
+        return (page, matching.count > limit ? page.last?.username : nil)
+    }
+
+    static func generatedPassword() -> String {
+        "Tmp\(Identifiers.clientID().prefix(10))!9"
+    }
+}
+
+/// A parsed `ListUsers` filter.
+struct UserFilter {
+    let attribute: String
+    let prefix: Bool
+    let value: String
+
+    static let searchable: Set<String> = [
+        "username", "email", "phone_number", "name", "given_name", "family_name", "preferred_username",
+        "cognito:user_status", "status", "sub",
+    ]
+
+    init?(_ text: String?) throws(LocalPoolError) {
+        guard let text, !text.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+        let pattern = #/^\s*([a-z_:]+)\s*(\^?=)\s*"((?:[^"\\]|\\.)*)"\s*$/#
+        guard let match = text.wholeMatch(of: pattern) else {
+            throw .invalidParameter("Error while parsing filter.")
+        }
+        attribute = String(match.1)
+        guard Self.searchable.contains(attribute) else {
+            throw .invalidParameter("Invalid search attribute: \(attribute)")
+        }
+        prefix = match.2 == "^="
+        value = String(match.3).replacingOccurrences(of: #"\""#, with: "\"").replacingOccurrences(of: #"\\"#, with: "\\")
+    }
+
+    func matches(_ user: UserRecord) -> Bool {
+        let candidate: String?
+        var caseInsensitive = false
+        switch attribute {
+        case "username": candidate = user.username
+        case "cognito:user_status":
+            candidate = user.status
+            caseInsensitive = true
+        case "status": candidate = user.enabled ? "Enabled" : "Disabled"
+        default: candidate = user.attribute(attribute)
+        }
+        guard var candidate else { return false }
+        var value = self.value
+        if caseInsensitive {
+            candidate = candidate.lowercased()
+            value = value.lowercased()
+        }
+        return prefix ? candidate.hasPrefix(value) : candidate == value
+    }
+}

@@ -1,0 +1,86 @@
+public import Foundation
+public import GRDB
+
+/// The local pool's state: one SQLite file (WAL) in the data directory, migrated on open.
+public struct PoolDatabase: Sendable {
+    /// The connection pool (one per file).
+    public let writer: DatabasePool
+
+    /// Opens (creating if needed) `directory/pool.sqlite3` and migrates it.
+    public init(directory: URL) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(5)
+        writer = try DatabasePool(path: directory.appendingPathComponent("pool.sqlite3").path, configuration: configuration)
+        try Self.migrator.migrate(writer)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.create(table: "pool") { table in
+                table.primaryKey("id", .text)
+                table.column("name", .text).notNull()
+                table.column("createdAt", .double).notNull()
+                table.column("updatedAt", .double).notNull()
+            }
+            try db.create(table: "client") { table in
+                table.primaryKey("id", .text)
+                table.column("poolId", .text).notNull().references("pool", onDelete: .cascade)
+                table.column("name", .text).notNull()
+                table.column("secret", .text)
+                table.column("settings", .jsonText).notNull()
+                table.column("createdAt", .double).notNull()
+            }
+            try db.create(table: "user") { table in
+                table.column("poolId", .text).notNull().references("pool", onDelete: .cascade)
+                table.column("username", .text).notNull()
+                table.column("sub", .text).notNull()
+                table.column("attributes", .jsonText).notNull()
+                table.column("passwordHash", .text)
+                table.column("enabled", .boolean).notNull()
+                table.column("status", .text).notNull()
+                table.column("tokensValidAfter", .double).notNull().defaults(to: 0)
+                table.column("failedAttempts", .integer).notNull().defaults(to: 0)
+                table.column("lockedUntil", .double).notNull().defaults(to: 0)
+                table.column("createdAt", .double).notNull()
+                table.column("updatedAt", .double).notNull()
+                table.primaryKey(["poolId", "username"])
+                table.uniqueKey(["poolId", "sub"])
+            }
+            try db.create(table: "signingKey") { table in
+                table.primaryKey("kid", .text)
+                table.column("poolId", .text).notNull().references("pool", onDelete: .cascade)
+                table.column("tokenUse", .text).notNull()
+                table.column("privateKeyPEM", .text).notNull()
+                table.column("createdAt", .double).notNull()
+            }
+            try db.create(table: "refreshToken") { table in
+                table.primaryKey("tokenHash", .text)
+                table.column("poolId", .text).notNull().references("pool", onDelete: .cascade)
+                table.column("clientId", .text).notNull()
+                table.column("username", .text).notNull()
+                table.column("originJti", .text).notNull()
+                table.column("authTime", .double).notNull()
+                table.column("scope", .text).notNull()
+                table.column("createdAt", .double).notNull()
+                table.column("expiresAt", .double).notNull()
+                table.column("revokedAt", .double)
+            }
+            try db.create(table: "revokedOrigin") { table in
+                table.primaryKey("originJti", .text)
+                table.column("revokedAt", .double).notNull()
+            }
+            try db.create(table: "authSession") { table in
+                table.primaryKey("sessionHash", .text)
+                table.column("poolId", .text).notNull()
+                table.column("clientId", .text).notNull()
+                table.column("username", .text).notNull()
+                table.column("challenge", .text).notNull()
+                table.column("expiresAt", .double).notNull()
+            }
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,138 @@
+public import GRDB
+
+/// A user pool.
+public struct PoolRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "pool"
+    public var id: String
+    public var name: String
+    public var createdAt: Double
+    public var updatedAt: Double
+}
+
+/// An app client's settings (stored as JSON).
+public struct ClientSettings: Codable, Sendable, Equatable {
+    public var explicitAuthFlows: [String]
+    public var allowedOAuthFlows: [String]
+    public var allowedOAuthScopes: [String]
+    public var callbackURLs: [String]
+    public var logoutURLs: [String]
+    /// Seconds.
+    public var accessTokenValidity: Double
+    /// Seconds.
+    public var idTokenValidity: Double
+    /// Seconds.
+    public var refreshTokenValidity: Double
+    public var readAttributes: [String]?
+    public var preventUserExistenceErrors: Bool
+    public var enableTokenRevocation: Bool
+
+    /// Cognito's defaults for a new client.
+    public static let defaults = ClientSettings(
+        explicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_CUSTOM_AUTH"],
+        allowedOAuthFlows: [],
+        allowedOAuthScopes: [],
+        callbackURLs: [],
+        logoutURLs: [],
+        accessTokenValidity: 3600,
+        idTokenValidity: 3600,
+        refreshTokenValidity: 30 * 86400,
+        readAttributes: nil,
+        preventUserExistenceErrors: true,
+        enableTokenRevocation: true
+    )
+}
+
+/// An app client.
+public struct ClientRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "client"
+    public var id: String
+    public var poolId: String
+    public var name: String
+    public var secret: String?
+    public var settings: ClientSettings
+    public var createdAt: Double
+}
+
+/// A user.
+public struct UserRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "user"
+    public var poolId: String
+    public var username: String
+    public var sub: String
+    /// Attributes other than `sub`, in insertion order.
+    public var attributes: [Attribute]
+    public var passwordHash: String?
+    public var enabled: Bool
+    public var status: String
+    /// Tokens issued before this moment (global sign-out) are refused.
+    public var tokensValidAfter: Double
+    public var failedAttempts: Int
+    public var lockedUntil: Double
+    public var createdAt: Double
+    public var updatedAt: Double
+
+    /// One user attribute.
+    public struct Attribute: Codable, Sendable, Equatable {
+        public var name: String
+        public var value: String
+
+        /// An attribute.
+        public init(name: String, value: String) {
+            self.name = name
+            self.value = value
+        }
+    }
+
+    /// The value of `name` (`sub` included).
+    public func attribute(_ name: String) -> String? {
+        name == "sub" ? sub : attributes.first { $0.name == name }?.value
+    }
+
+    /// All attributes with `sub` first, as Cognito lists them.
+    public var allAttributes: [Attribute] {
+        [Attribute(name: "sub", value: sub)] + attributes
+    }
+}
+
+/// An RSA signing key of a pool, for one token use.
+struct SigningKeyRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "signingKey"
+    var kid: String
+    var poolId: String
+    var tokenUse: String
+    var privateKeyPEM: String
+    var createdAt: Double
+}
+
+/// A refresh token, stored by SHA-256 hash only.
+struct RefreshTokenRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "refreshToken"
+    var tokenHash: String
+    var poolId: String
+    var clientId: String
+    var username: String
+    var originJti: String
+    var authTime: Double
+    var scope: String
+    var createdAt: Double
+    var expiresAt: Double
+    var revokedAt: Double?
+}
+
+/// A revoked token family (every token whose `origin_jti` is this).
+struct RevokedOriginRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "revokedOrigin"
+    var originJti: String
+    var revokedAt: Double
+}
+
+/// A pending auth challenge (NEW_PASSWORD_REQUIRED), stored by hash of its session string.
+struct AuthSessionRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "authSession"
+    var sessionHash: String
+    var poolId: String
+    var clientId: String
+    var username: String
+    var challenge: String
+    var expiresAt: Double
+}

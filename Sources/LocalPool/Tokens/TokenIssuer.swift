@@ -1,0 +1,96 @@
+import Crypto
+import GatehouseCore
+import _CryptoExtras
+
+/// Signs ID and access tokens shaped like Cognito's (reference §1.2).
+struct TokenIssuer: Sendable {
+    /// The issuer prefix; a pool's issuer is `{baseURL}/{poolId}`.
+    let baseURL: String
+    let keyRing: KeyRing
+
+    func issuer(poolID: String) -> String { "\(baseURL)/\(poolID)" }
+
+    /// What a sign-in or refresh produced.
+    struct Tokens {
+        let accessToken: String
+        let idToken: String?
+        let expiresIn: Int
+    }
+
+    /// The claims shared by a token pair.
+    struct Grant {
+        let pool: PoolRecord
+        let client: ClientRecord
+        let user: UserRecord
+        let scope: [String]
+        let authTime: Int
+        let originJti: String
+        let nonce: String?
+        /// `version: 2` is set on tokens from the OAuth endpoints only, as Cognito does.
+        let fromOAuth: Bool
+        let includeIDToken: Bool
+    }
+
+    func issue(_ grant: Grant, now: Double) throws -> Tokens {
+        let keys = try keyRing.keys(poolID: grant.pool.id)
+        let iat = Int(now)
+        let eventID = Identifiers.uuid()
+        let settings = grant.client.settings
+
+        var access = JSONWriter()
+        access.add("sub", grant.user.sub)
+        access.add("iss", issuer(poolID: grant.pool.id))
+        if grant.fromOAuth { access.add("version", 2) }
+        access.add("client_id", grant.client.id)
+        access.add("origin_jti", grant.originJti)
+        access.add("event_id", eventID)
+        access.add("token_use", "access")
+        access.add("scope", grant.scope.joined(separator: " "))
+        access.add("auth_time", grant.authTime)
+        access.add("exp", iat + Int(settings.accessTokenValidity))
+        access.add("iat", iat)
+        access.add("jti", Identifiers.uuid())
+        access.add("username", grant.user.username)
+        let accessToken = try sign(access.finish(), kid: keys.access.kid, key: keys.access.key)
+
+        var idToken: String?
+        if grant.includeIDToken {
+            var id = JSONWriter()
+            id.add("sub", grant.user.sub)
+            let readable = settings.readAttributes.map(Set.init)
+            for attribute in grant.user.attributes where readable?.contains(attribute.name) ?? true {
+                if attribute.name.hasSuffix("_verified") {
+                    id.add(attribute.name, attribute.value == "true")
+                } else {
+                    id.add(attribute.name, attribute.value)
+                }
+            }
+            id.add("iss", issuer(poolID: grant.pool.id))
+            id.add("cognito:username", grant.user.username)
+            if let nonce = grant.nonce { id.add("nonce", nonce) }
+            id.add("origin_jti", grant.originJti)
+            id.add("aud", grant.client.id)
+            id.add("event_id", eventID)
+            id.add("token_use", "id")
+            id.add("auth_time", grant.authTime)
+            id.add("exp", iat + Int(settings.idTokenValidity))
+            id.add("iat", iat)
+            id.add("jti", Identifiers.uuid())
+            if grant.fromOAuth {
+                let half = Array(SHA256.hash(data: Array(accessToken.utf8)).prefix(16))
+                id.add("at_hash", Base64URL.encode(half))
+            }
+            idToken = try sign(id.finish(), kid: keys.id.kid, key: keys.id.key)
+        }
+        return Tokens(accessToken: accessToken, idToken: idToken, expiresIn: Int(settings.accessTokenValidity))
+    }
+
+    private func sign(_ claims: [UInt8], kid: String, key: _RSA.Signing.PrivateKey) throws -> String {
+        var header = JSONWriter()
+        header.add("kid", kid)
+        header.add("alg", "RS256")
+        let input = Base64URL.encode(header.finish()) + "." + Base64URL.encode(claims)
+        let signature = try key.signature(for: SHA256.hash(data: Array(input.utf8)), padding: .insecurePKCS1v1_5)
+        return input + "." + Base64URL.encode(signature.rawRepresentation)
+    }
+}

@@ -1,0 +1,196 @@
+"""boto3 and /userinfo against `gatehouse serve` running its embedded local pool (no AWS at all)."""
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import subprocess
+
+import boto3
+import pytest
+import requests
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+from conftest import free_port, gatehouse_binary, stop, wait_for
+from jwt_helpers import b64url_decode, decode_part
+
+
+class LocalServe:
+    def __init__(self, data_dir):
+        self.data_dir = data_dir
+        self.api_port = free_port()
+        self.pool_port = free_port()
+        self.log = open(data_dir / "serve.log", "a")
+        self.process = subprocess.Popen(
+            [str(gatehouse_binary()), "serve", "--port", str(self.api_port), "--pool-port", str(self.pool_port),
+             "--data-dir", str(data_dir / "state")],
+            env={"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/tmp")},
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        self.api = f"http://127.0.0.1:{self.api_port}"
+        self.pool_url = f"http://127.0.0.1:{self.pool_port}"
+        wait_for(self.api + "/healthz", self.process)
+        self.cognito = boto3.client(
+            "cognito-idp", region_name="us-east-1", endpoint_url=self.pool_url,
+            aws_access_key_id="local", aws_secret_access_key="local",
+        )
+        self.pool_id = self.cognito.list_user_pools(MaxResults=10)["UserPools"][0]["Id"]
+        clients = self.cognito.list_user_pool_clients(UserPoolId=self.pool_id)["UserPoolClients"]
+        self.spa = next(c["ClientId"] for c in clients if c["ClientName"] == "gatehouse-spa")
+        self.confidential = next(c["ClientId"] for c in clients if c["ClientName"] == "gatehouse-confidential")
+        self.demo = json.loads((data_dir / "state" / "demo-user.json").read_text())
+
+    def close(self):
+        stop(self.process)
+        self.log.close()
+
+
+@pytest.fixture(scope="module")
+def local(tmp_path_factory):
+    serve = LocalServe(tmp_path_factory.mktemp("local-pool"))
+    yield serve
+    serve.close()
+
+
+def sign_in(local, username, password, client_id=None):
+    return local.cognito.initiate_auth(
+        ClientId=client_id or local.spa, AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": username, "PASSWORD": password},
+    )["AuthenticationResult"]
+
+
+def create_confirmed(local, username, password="Passw0rd!Local", **attributes):
+    local.cognito.admin_create_user(
+        UserPoolId=local.pool_id, Username=username, MessageAction="SUPPRESS",
+        UserAttributes=[{"Name": k, "Value": v} for k, v in attributes.items()],
+    )
+    local.cognito.admin_set_user_password(UserPoolId=local.pool_id, Username=username, Password=password, Permanent=True)
+    return password
+
+
+def test_banner_and_demo_user_sign_in_to_userinfo(local):
+    assert local.pool_id.startswith("us-east-1_") and len(local.pool_id) == len("us-east-1_") + 9
+    assert "demo user" in (local.data_dir / "serve.log").read_text()
+    tokens = sign_in(local, local.demo["username"], local.demo["password"])
+    for token in (tokens["AccessToken"], tokens["IdToken"]):
+        response = requests.get(local.api + "/userinfo", headers={"Authorization": f"Bearer {token}"}, timeout=10)
+        assert response.status_code == 200, response.text
+        assert response.json()["nickname"] == "Demo"
+        assert response.json()["email"] == "demo@example.com"
+
+
+def test_tokens_verify_against_published_jwks_and_discovery(local):
+    tokens = sign_in(local, local.demo["username"], local.demo["password"])
+    issuer = f"{local.pool_url}/{local.pool_id}"
+    discovery = requests.get(issuer + "/.well-known/openid-configuration", timeout=10).json()
+    assert discovery["issuer"] == issuer
+    jwks = requests.get(discovery["jwks_uri"], timeout=10).json()
+    keys = {k["kid"]: rsa.RSAPublicNumbers(int.from_bytes(b64url_decode(k["e"]), "big"),
+                                            int.from_bytes(b64url_decode(k["n"]), "big")).public_key() for k in jwks["keys"]}
+    for token in (tokens["IdToken"], tokens["AccessToken"]):
+        header, payload = decode_part(token, 0), decode_part(token, 1)
+        signing_input, signature = token.rsplit(".", 1)
+        keys[header["kid"]].verify(b64url_decode(signature), signing_input.encode(), padding.PKCS1v15(), hashes.SHA256())
+        assert payload["iss"] == issuer
+    assert decode_part(tokens["IdToken"], 1)["aud"] == local.spa
+    assert decode_part(tokens["AccessToken"], 1)["client_id"] == local.spa
+    assert decode_part(tokens["IdToken"], 0)["kid"] != decode_part(tokens["AccessToken"], 0)["kid"]
+
+
+def test_admin_user_management_and_error_codes(local):
+    c = local.cognito
+    create_confirmed(local, "erin", email="erin@example.com", nickname="E")
+    user = c.admin_get_user(UserPoolId=local.pool_id, Username="erin")
+    assert user["UserStatus"] == "CONFIRMED" and user["Enabled"] is True
+    c.admin_update_user_attributes(UserPoolId=local.pool_id, Username="erin", UserAttributes=[{"Name": "nickname", "Value": "Ez"}])
+    found = c.list_users(UserPoolId=local.pool_id, Filter='email = "erin@example.com"')["Users"]
+    assert [u["Username"] for u in found] == ["erin"]
+    assert {a["Name"]: a["Value"] for a in found[0]["Attributes"]}["nickname"] == "Ez"
+    with pytest.raises(c.exceptions.UsernameExistsException):
+        c.admin_create_user(UserPoolId=local.pool_id, Username="erin")
+    with pytest.raises(c.exceptions.InvalidParameterException):
+        c.admin_create_user(UserPoolId=local.pool_id, Username="frank", UserAttributes=[{"Name": "shoe_size", "Value": "9"}])
+    with pytest.raises(c.exceptions.InvalidPasswordException):
+        c.admin_set_user_password(UserPoolId=local.pool_id, Username="erin", Password="weak", Permanent=True)
+    with pytest.raises(c.exceptions.NotAuthorizedException):
+        sign_in(local, "erin", "Wrong-Passw0rd!")
+    with pytest.raises(c.exceptions.ResourceNotFoundException):
+        c.admin_get_user(UserPoolId="us-east-1_Missing00", Username="erin")
+    c.admin_disable_user(UserPoolId=local.pool_id, Username="erin")
+    with pytest.raises(c.exceptions.NotAuthorizedException, match="User is disabled"):
+        sign_in(local, "erin", "Passw0rd!Local")
+    c.admin_enable_user(UserPoolId=local.pool_id, Username="erin")
+    sign_in(local, "erin", "Passw0rd!Local")
+    c.admin_delete_user(UserPoolId=local.pool_id, Username="erin")
+    with pytest.raises(c.exceptions.UserNotFoundException):
+        c.admin_get_user(UserPoolId=local.pool_id, Username="erin")
+
+
+def test_new_password_required_challenge(local):
+    c = local.cognito
+    c.admin_create_user(UserPoolId=local.pool_id, Username="gina", TemporaryPassword="Temp-Passw0rd!", MessageAction="SUPPRESS",
+                        UserAttributes=[{"Name": "email", "Value": "gina@example.com"}])
+    first = c.initiate_auth(ClientId=local.spa, AuthFlow="USER_PASSWORD_AUTH",
+                            AuthParameters={"USERNAME": "gina", "PASSWORD": "Temp-Passw0rd!"})
+    assert first["ChallengeName"] == "NEW_PASSWORD_REQUIRED"
+    assert json.loads(first["ChallengeParameters"]["userAttributes"])["email"] == "gina@example.com"
+    done = c.respond_to_auth_challenge(
+        ClientId=local.spa, ChallengeName="NEW_PASSWORD_REQUIRED", Session=first["Session"],
+        ChallengeResponses={"USERNAME": "gina", "NEW_PASSWORD": "Final-Passw0rd!", "userAttributes.nickname": "G"},
+    )
+    assert "AccessToken" in done["AuthenticationResult"]
+    assert c.admin_get_user(UserPoolId=local.pool_id, Username="gina")["UserStatus"] == "CONFIRMED"
+
+
+def test_refresh_revoke_and_global_sign_out(local):
+    c = local.cognito
+    create_confirmed(local, "hank", nickname="H")
+    tokens = sign_in(local, "hank", "Passw0rd!Local")
+    refreshed = c.initiate_auth(ClientId=local.spa, AuthFlow="REFRESH_TOKEN_AUTH",
+                                AuthParameters={"REFRESH_TOKEN": tokens["RefreshToken"]})["AuthenticationResult"]
+    assert "RefreshToken" not in refreshed
+    assert c.get_user(AccessToken=refreshed["AccessToken"])["Username"] == "hank"
+    c.revoke_token(Token=tokens["RefreshToken"], ClientId=local.spa)
+    with pytest.raises(c.exceptions.NotAuthorizedException, match="revoked"):
+        c.initiate_auth(ClientId=local.spa, AuthFlow="REFRESH_TOKEN_AUTH", AuthParameters={"REFRESH_TOKEN": tokens["RefreshToken"]})
+    with pytest.raises(c.exceptions.NotAuthorizedException):
+        c.get_user(AccessToken=refreshed["AccessToken"])
+
+    second = sign_in(local, "hank", "Passw0rd!Local")
+    c.global_sign_out(AccessToken=second["AccessToken"])
+    with pytest.raises(c.exceptions.NotAuthorizedException):
+        c.get_user(AccessToken=second["AccessToken"])
+    with pytest.raises(c.exceptions.NotAuthorizedException):
+        c.initiate_auth(ClientId=local.spa, AuthFlow="REFRESH_TOKEN_AUTH", AuthParameters={"REFRESH_TOKEN": second["RefreshToken"]})
+
+
+def test_secret_hash_for_the_confidential_client(local):
+    c = local.cognito
+    create_confirmed(local, "ivy")
+    secret = c.describe_user_pool_client(UserPoolId=local.pool_id, ClientId=local.confidential)["UserPoolClient"]["ClientSecret"]
+    digest = hmac.new(secret.encode(), ("ivy" + local.confidential).encode(), hashlib.sha256).digest()
+    params = {"USERNAME": "ivy", "PASSWORD": "Passw0rd!Local"}
+    with pytest.raises(c.exceptions.NotAuthorizedException, match="SECRET_HASH"):
+        c.admin_initiate_auth(UserPoolId=local.pool_id, ClientId=local.confidential, AuthFlow="ADMIN_USER_PASSWORD_AUTH", AuthParameters=params)
+    result = c.admin_initiate_auth(
+        UserPoolId=local.pool_id, ClientId=local.confidential, AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+        AuthParameters={**params, "SECRET_HASH": base64.b64encode(digest).decode()},
+    )
+    assert "IdToken" in result["AuthenticationResult"]
+
+
+def test_state_is_reused_after_a_restart(local, tmp_path_factory):
+    first_pool = local.pool_id
+    local.close()
+    again = LocalServe(local.data_dir)
+    try:
+        assert again.pool_id == first_pool
+        assert again.spa == local.spa
+        tokens = sign_in(again, local.demo["username"], local.demo["password"])
+        response = requests.get(again.api + "/userinfo", headers={"Authorization": tokens["AccessToken"]}, timeout=10)
+        assert response.status_code == 200
+    finally:
+        again.close()
