@@ -49,14 +49,25 @@ public func buildLocalPoolRouter(api: CognitoAPI) -> Router<BasicRequestContext>
         }
         let issuer = service.issuerURL(poolID: pool)
         var writer = JSONWriter()
+        let domain = issuer.dropLast(pool.count + 1)
         writer.add("issuer", issuer)
+        writer.add("authorization_endpoint", "\(domain)/oauth2/authorize")
+        writer.add("token_endpoint", "\(domain)/oauth2/token")
+        writer.add("userinfo_endpoint", "\(domain)/oauth2/userInfo")
+        writer.add("revocation_endpoint", "\(domain)/oauth2/revoke")
+        writer.add("end_session_endpoint", "\(domain)/logout")
         writer.add("jwks_uri", "\(issuer)/.well-known/jwks.json")
+        writer.add("response_types_supported", ["code"])
+        writer.add("grant_types_supported", ["authorization_code", "refresh_token", "client_credentials"])
+        writer.add("code_challenge_methods_supported", ["S256"])
+        writer.add("token_endpoint_auth_methods_supported", ["client_secret_basic", "client_secret_post", "none"])
         writer.add("id_token_signing_alg_values_supported", ["RS256"])
         writer.add("subject_types_supported", ["public"])
         writer.add("scopes_supported", ["openid", "email", "phone", "profile"])
         return json(writer.finish(), cacheSeconds: 300)
     }
 
+    OAuthRoutes(service: service).register(on: router)
     router.get("/healthz") { _, _ in json(Array(#"{"status":"ok"}"#.utf8)) }
     return router
 }

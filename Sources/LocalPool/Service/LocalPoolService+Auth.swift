@@ -54,7 +54,8 @@ extension LocalPoolService {
         return try await signIn(user, client: client, password: password)
     }
 
-    private func signIn(_ user: UserRecord, client: ClientRecord, password: String) async throws(LocalPoolError) -> AuthOutcome {
+    /// Checks `password` for `user`, honouring and updating the lockout; returns the user when it matches.
+    func authenticate(_ user: UserRecord, password: String) async throws(LocalPoolError) -> UserRecord {
         let now = clock.now()
         guard user.lockedUntil <= now else { throw .notAuthorized("Password attempts exceeded") }
         let matches: Bool
@@ -74,8 +75,26 @@ extension LocalPoolService {
         }
         guard user.enabled else { throw .notAuthorized("User is disabled.") }
         if user.failedAttempts > 0 {
-            try updateUser(poolID: user.poolId, username: user.username) { $0.failedAttempts = 0 }
+            return try updateUser(poolID: user.poolId, username: user.username) { $0.failedAttempts = 0 }
         }
+        return user
+    }
+
+    /// Finds `username` and checks `password`; unknown users fail exactly like wrong passwords.
+    func authenticate(poolID: String, username: String, password: String) async throws(LocalPoolError) -> UserRecord {
+        let user: UserRecord
+        do {
+            user = try self.user(poolID: poolID, username: username)
+        } catch {
+            _ = try? await hasher.verifyDecoy(password)
+            throw .notAuthorized("Incorrect username or password.")
+        }
+        return try await authenticate(user, password: password)
+    }
+
+    private func signIn(_ user: UserRecord, client: ClientRecord, password: String) async throws(LocalPoolError) -> AuthOutcome {
+        let now = clock.now()
+        let user = try await authenticate(user, password: password)
         if user.status == "FORCE_CHANGE_PASSWORD" {
             let session = Identifiers.opaque(bytes: 96)
             let record = AuthSessionRecord(
@@ -112,9 +131,11 @@ extension LocalPoolService {
         scope: [String],
         nonce: String?,
         fromOAuth: Bool,
-        includeIDToken: Bool
+        includeIDToken: Bool,
+        authTime: Double? = nil
     ) throws(LocalPoolError) -> AuthOutcome {
         let now = clock.now()
+        let signedInAt = (authTime ?? now).rounded(.down)
         let pool = try pool(client.poolId)
         let originJti = Identifiers.uuid()
         let grant = TokenIssuer.Grant(
@@ -122,7 +143,7 @@ extension LocalPoolService {
             client: client,
             user: user,
             scope: scope,
-            authTime: Int(now),
+            authTime: Int(signedInAt),
             originJti: originJti,
             nonce: nonce,
             fromOAuth: fromOAuth,
@@ -141,7 +162,7 @@ extension LocalPoolService {
             clientId: client.id,
             username: user.username,
             originJti: originJti,
-            authTime: Double(Int(now)),
+            authTime: signedInAt,
             scope: scope.joined(separator: " "),
             createdAt: now,
             expiresAt: now + client.settings.refreshTokenValidity,
@@ -177,15 +198,22 @@ extension LocalPoolService {
     }
 
     /// `REFRESH_TOKEN_AUTH`: new ID and access tokens (no new refresh token) for a live refresh token.
-    public func refreshAuth(client: ClientRecord, refreshToken: String, secretHash: String?) throws(LocalPoolError) -> AuthOutcome {
+    ///
+    /// `skipSecretHash` is for the OAuth token endpoint, where the client authenticated itself already.
+    public func refreshAuth(
+        client: ClientRecord,
+        refreshToken: String,
+        secretHash: String?,
+        skipSecretHash: Bool = false
+    ) throws(LocalPoolError) -> AuthOutcome {
         guard
-            client.settings.explicitAuthFlows.contains("ALLOW_REFRESH_TOKEN_AUTH")
+            skipSecretHash || client.settings.explicitAuthFlows.contains("ALLOW_REFRESH_TOKEN_AUTH")
                 || client.settings.explicitAuthFlows.isEmpty
         else {
             throw .invalidParameter("REFRESH_TOKEN_AUTH flow not enabled for this client")
         }
         let (record, user) = try liveRefreshToken(refreshToken, client: client)
-        if client.secret != nil { try checkSecretHash(secretHash, client: client, username: user.username) }
+        if client.secret != nil && !skipSecretHash { try checkSecretHash(secretHash, client: client, username: user.username) }
         let pool = try pool(client.poolId)
         let grant = TokenIssuer.Grant(
             pool: pool,

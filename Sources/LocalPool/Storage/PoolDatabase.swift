@@ -81,6 +81,28 @@ public struct PoolDatabase: Sendable {
                 table.column("expiresAt", .double).notNull()
             }
         }
+        migrator.registerMigration("v2-oauth") { db in
+            try db.create(table: "authCode") { table in
+                table.primaryKey("codeHash", .text)
+                table.column("poolId", .text).notNull().references("pool", onDelete: .cascade)
+                table.column("clientId", .text).notNull()
+                table.column("username", .text).notNull()
+                table.column("redirectUri", .text).notNull()
+                table.column("scope", .text).notNull()
+                table.column("nonce", .text)
+                table.column("codeChallenge", .text)
+                table.column("authTime", .double).notNull()
+                table.column("expiresAt", .double).notNull()
+                table.column("usedAt", .double)
+            }
+            try db.create(table: "ssoSession") { table in
+                table.primaryKey("sessionHash", .text)
+                table.column("poolId", .text).notNull().references("pool", onDelete: .cascade)
+                table.column("username", .text).notNull()
+                table.column("authTime", .double).notNull()
+                table.column("expiresAt", .double).notNull()
+            }
+        }
         return migrator
     }
 }

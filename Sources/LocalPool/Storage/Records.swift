@@ -136,3 +136,29 @@ struct AuthSessionRecord: Codable, Sendable, FetchableRecord, PersistableRecord 
     var challenge: String
     var expiresAt: Double
 }
+
+/// An authorization code, stored by hash, single-use.
+struct AuthCodeRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "authCode"
+    var codeHash: String
+    var poolId: String
+    var clientId: String
+    var username: String
+    var redirectUri: String
+    var scope: String
+    var nonce: String?
+    var codeChallenge: String?
+    var authTime: Double
+    var expiresAt: Double
+    var usedAt: Double?
+}
+
+/// A hosted-login session (the pool origin's cookie), stored by hash.
+struct SSOSessionRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "ssoSession"
+    var sessionHash: String
+    var poolId: String
+    var username: String
+    var authTime: Double
+    var expiresAt: Double
+}

@@ -85,6 +85,24 @@ struct TokenIssuer: Sendable {
         return Tokens(accessToken: accessToken, idToken: idToken, expiresIn: Int(settings.accessTokenValidity))
     }
 
+    /// An access token for a client acting for itself (`client_credentials`): `sub` is the client id.
+    func issueClientCredentials(client: ClientRecord, scopes: [String], now: Double) throws -> (token: String, expiresIn: Int) {
+        let keys = try keyRing.keys(poolID: client.poolId)
+        let iat = Int(now)
+        var access = JSONWriter()
+        access.add("sub", client.id)
+        access.add("token_use", "access")
+        access.add("scope", scopes.joined(separator: " "))
+        access.add("auth_time", iat)
+        access.add("iss", issuer(poolID: client.poolId))
+        access.add("exp", iat + Int(client.settings.accessTokenValidity))
+        access.add("iat", iat)
+        access.add("version", 2)
+        access.add("jti", Identifiers.uuid())
+        access.add("client_id", client.id)
+        return (try sign(access.finish(), kid: keys.access.kid, key: keys.access.key), Int(client.settings.accessTokenValidity))
+    }
+
     private func sign(_ claims: [UInt8], kid: String, key: _RSA.Signing.PrivateKey) throws -> String {
         var header = JSONWriter()
         header.add("kid", kid)
