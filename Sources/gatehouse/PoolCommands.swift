@@ -1,0 +1,163 @@
+import ArgumentParser
+import Foundation
+import LocalPool
+import Logging
+
+/// Options shared by the commands that work on the local pool's data directory.
+struct PoolOptions: ParsableArguments {
+    @Option(help: "Directory holding the local pool's database.")
+    var dataDir = ".gatehouse"
+
+    @Option(help: "Port the local pool is served on (used for its issuer URL).")
+    var poolPort = 9229
+
+    /// Opens the service and the (first) pool.
+    func open() throws -> (LocalPoolService, PoolRecord) {
+        let directory = URL(fileURLWithPath: dataDir, isDirectory: true)
+        guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("pool.sqlite3").path) else {
+            throw ValidationError("no local pool in \(directory.path); run `gatehouse serve` once to create it")
+        }
+        let service = LocalPoolService(
+            database: try PoolDatabase(directory: directory),
+            baseURL: "http://127.0.0.1:\(poolPort)",
+            logger: Logger(label: "gatehouse")
+        )
+        guard let pool = try service.pools().first else { throw ValidationError("the data directory holds no pool") }
+        return (service, pool)
+    }
+}
+
+/// `gatehouse pool show`.
+struct PoolCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "pool", abstract: "Inspect the local pool.", subcommands: [Show.self])
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print the pool, its clients (with secrets) and the demo user.")
+        @OptionGroup var options: PoolOptions
+
+        func run() async throws {
+            let (service, pool) = try options.open()
+            print("user pool   \(pool.id)  (\(pool.name))")
+            print("issuer      \(service.issuerURL(poolID: pool.id))")
+            for client in try service.clients(poolID: pool.id) {
+                print("client      \(client.id)  \(client.name)  flows: \(client.settings.allowedOAuthFlows.joined(separator: ","))")
+                print("  callback  \(client.settings.callbackURLs.joined(separator: " "))")
+                if let secret = client.secret { print("  secret    \(secret)") }
+            }
+            let credentials = URL(fileURLWithPath: options.dataDir).appendingPathComponent("demo-user.json")
+            if let data = try? Data(contentsOf: credentials), let demo = try? JSONDecoder().decode([String: String].self, from: data) {
+                print("demo user   \(demo["username"] ?? "?") / \(demo["password"] ?? "?")")
+            }
+        }
+    }
+}
+
+/// `gatehouse users create|list|set-password|disable|enable|delete`.
+struct UsersCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "users",
+        abstract: "Manage the local pool's users.",
+        subcommands: [Create.self, List.self, SetPassword.self, Disable.self, Enable.self, Delete.self]
+    )
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a confirmed user.")
+        @OptionGroup var options: PoolOptions
+        @Argument(help: "The username.") var username: String
+        @Option(help: "The password (Cognito's default policy applies).") var password: String
+        @Option(name: .customLong("attribute"), help: "An attribute as name=value; repeatable.") var attributes: [String] = []
+
+        func run() async throws {
+            let (service, pool) = try options.open()
+            let parsed = try attributes.map { text -> UserRecord.Attribute in
+                guard let equals = text.firstIndex(of: "=") else { throw ValidationError("--attribute takes name=value, got \(text)") }
+                return UserRecord.Attribute(name: String(text[..<equals]), value: String(text[text.index(after: equals)...]))
+            }
+            do {
+                _ = try await service.createUser(poolID: pool.id, username: username, attributes: parsed, temporaryPassword: password)
+                try await service.setPassword(poolID: pool.id, username: username, password: password, permanent: true)
+            } catch {
+                throw ValidationError(error.message)
+            }
+            print("created \(username)")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List users, optionally with a ListUsers filter.")
+        @OptionGroup var options: PoolOptions
+        @Option(help: #"A filter such as 'email = "a@example.com"'."#) var filter: String?
+
+        func run() async throws {
+            let (service, pool) = try options.open()
+            var after: String?
+            repeat {
+                let page: (users: [UserRecord], next: String?)
+                do {
+                    page = try service.listUsers(poolID: pool.id, filter: filter, limit: 60, after: after)
+                } catch {
+                    throw ValidationError(error.message)
+                }
+                for user in page.users {
+                    let email = user.attribute("email") ?? "-"
+                    print("\(user.username)\t\(user.status)\t\(user.enabled ? "enabled" : "disabled")\t\(email)\t\(user.sub)")
+                }
+                after = page.next
+            } while after != nil
+        }
+    }
+
+    struct SetPassword: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "set-password", abstract: "Set a user's password.")
+        @OptionGroup var options: PoolOptions
+        @Argument(help: "The username.") var username: String
+        @Option(help: "The new password.") var password: String
+        @Flag(help: "Make the user change it at next sign-in.") var temporary = false
+
+        func run() async throws {
+            let (service, pool) = try options.open()
+            do {
+                try await service.setPassword(poolID: pool.id, username: username, password: password, permanent: !temporary)
+            } catch {
+                throw ValidationError(error.message)
+            }
+            print("password set for \(username)")
+        }
+    }
+
+    struct Disable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Disable a user.")
+        @OptionGroup var options: PoolOptions
+        @Argument(help: "The username.") var username: String
+
+        func run() async throws {
+            let (service, pool) = try options.open()
+            do { try service.setEnabled(poolID: pool.id, username: username, enabled: false) } catch { throw ValidationError(error.message) }
+            print("disabled \(username)")
+        }
+    }
+
+    struct Enable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Enable a user.")
+        @OptionGroup var options: PoolOptions
+        @Argument(help: "The username.") var username: String
+
+        func run() async throws {
+            let (service, pool) = try options.open()
+            do { try service.setEnabled(poolID: pool.id, username: username, enabled: true) } catch { throw ValidationError(error.message) }
+            print("enabled \(username)")
+        }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete a user.")
+        @OptionGroup var options: PoolOptions
+        @Argument(help: "The username.") var username: String
+
+        func run() async throws {
+            let (service, pool) = try options.open()
+            do { try service.deleteUser(poolID: pool.id, username: username) } catch { throw ValidationError(error.message) }
+            print("deleted \(username)")
+        }
+    }
+}
