@@ -136,10 +136,9 @@ extension LocalPoolService {
     ) throws(LocalPoolError) -> AuthOutcome {
         let now = clock.now()
         let signedInAt = (authTime ?? now).rounded(.down)
-        let pool = try pool(client.poolId)
         let originJti = Identifiers.uuid()
         let grant = TokenIssuer.Grant(
-            pool: pool,
+            poolID: client.poolId,
             client: client,
             user: user,
             scope: scope,
@@ -158,7 +157,7 @@ extension LocalPoolService {
         let refreshToken = Identifiers.opaque(bytes: 64)
         let record = RefreshTokenRecord(
             tokenHash: Self.hash(refreshToken),
-            poolId: pool.id,
+            poolId: client.poolId,
             clientId: client.id,
             username: user.username,
             originJti: originJti,
@@ -214,9 +213,8 @@ extension LocalPoolService {
         }
         let (record, user) = try liveRefreshToken(refreshToken, client: client)
         if client.secret != nil && !skipSecretHash { try checkSecretHash(secretHash, client: client, username: user.username) }
-        let pool = try pool(client.poolId)
         let grant = TokenIssuer.Grant(
-            pool: pool,
+            poolID: client.poolId,
             client: client,
             user: user,
             scope: record.scope.split(separator: " ").map(String.init),
@@ -237,16 +235,17 @@ extension LocalPoolService {
     /// The stored record and user of a refresh token that is known, bound to `client`, not revoked and not expired.
     func liveRefreshToken(_ token: String, client: ClientRecord) throws(LocalPoolError) -> (RefreshTokenRecord, UserRecord) {
         let hash = Self.hash(token)
-        let record = try read { db in try RefreshTokenRecord.fetchOne(db, key: hash) }
+        // One read for the token and its user: this is the hot path of every refresh.
+        let (record, user) = try read { db -> (RefreshTokenRecord?, UserRecord?) in
+            let tokenQuery = try db.cachedStatement(sql: "SELECT * FROM refreshToken WHERE tokenHash = ?")
+            guard let record = try RefreshTokenRecord.fetchOne(tokenQuery, arguments: [hash]) else { return (nil, nil) }
+            let userQuery = try db.cachedStatement(sql: "SELECT * FROM user WHERE poolId = ? AND username = ?")
+            return (record, try UserRecord.fetchOne(userQuery, arguments: [record.poolId, record.username]))
+        }
         guard let record, record.clientId == client.id else { throw .notAuthorized("Invalid Refresh Token") }
         guard record.revokedAt == nil else { throw .notAuthorized("Refresh Token has been revoked") }
         guard record.expiresAt > clock.now() else { throw .notAuthorized("Refresh Token has expired") }
-        let user: UserRecord
-        do {
-            user = try self.user(poolID: record.poolId, username: record.username)
-        } catch {
-            throw .notAuthorized("Refresh Token has been revoked")
-        }
+        guard let user else { throw .notAuthorized("Refresh Token has been revoked") }
         guard user.enabled else { throw .notAuthorized("User is disabled.") }
         return (record, user)
     }

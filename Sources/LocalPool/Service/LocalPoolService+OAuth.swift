@@ -253,6 +253,10 @@ extension LocalPoolService {
     /// Origins of the pool's clients' callback URLs: the browser apps allowed to call the token,
     /// revoke and userInfo endpoints.
     public func browserOrigins() -> Set<String> {
+        origins.get(computeBrowserOrigins)
+    }
+
+    private func computeBrowserOrigins() -> Set<String> {
         let clients = (try? read { db in try ClientRecord.fetchAll(db) }) ?? []
         var origins = Set<String>()
         for client in clients {

@@ -41,6 +41,7 @@ extension LocalPoolService {
             settings: settings,
             createdAt: clock.now()
         )
+        defer { origins.invalidate() }
         return try write { db in
             try client.insert(db)
             return client
@@ -49,7 +50,12 @@ extension LocalPoolService {
 
     /// The client `id` (of `poolID` when given), or `ResourceNotFoundException`.
     public func client(_ id: String, poolID: String? = nil) throws(LocalPoolError) -> ClientRecord {
-        let found = try read { db in try ClientRecord.fetchOne(db, key: id) }
+        // Clients never change once created, so a found one is kept in memory.
+        var found = clientCache.get(id)
+        if found == nil {
+            found = try read { db in try ClientRecord.fetchOne(db, key: id) }
+            if let found { clientCache.put(found) }
+        }
         guard let found, poolID == nil || found.poolId == poolID else {
             throw .resourceNotFound("User pool client \(id) does not exist.")
         }

@@ -2,6 +2,7 @@ import Crypto
 import GRDB
 public import GatehouseCore
 public import Logging
+import Synchronization
 
 /// The local pool's behaviour over its database: pools, clients, users, sign-in, tokens.
 /// The HTTP layers (the cognito-idp JSON API, later the OAuth2 endpoints) translate to it.
@@ -12,6 +13,8 @@ public struct LocalPoolService: Sendable {
     let hasher: PasswordHasher
     let clock: WallClock
     let logger: Logger
+    let origins = OriginCache()
+    let clientCache = ClientCache()
 
     /// A service over `database`, issuing tokens as `{baseURL}/{poolId}`.
     public init(
@@ -75,4 +78,27 @@ public struct LocalPoolService: Sendable {
         }
         return String(decoding: bytes, as: UTF8.self)
     }
+}
+
+/// The browser origins of the pool's clients, recomputed only after clients change.
+final class OriginCache: Sendable {
+    private let value = Mutex<Set<String>?>(nil)
+
+    func get(_ compute: () -> Set<String>) -> Set<String> {
+        if let cached = value.withLock({ $0 }) { return cached }
+        let fresh = compute()
+        value.withLock { $0 = fresh }
+        return fresh
+    }
+
+    func invalidate() { value.withLock { $0 = nil } }
+}
+
+/// App clients already read (they are immutable once created).
+final class ClientCache: Sendable {
+    private let clients = Mutex<[String: ClientRecord]>([:])
+
+    func get(_ id: String) -> ClientRecord? { clients.withLock { $0[id] } }
+
+    func put(_ client: ClientRecord) { clients.withLock { $0[client.id] = client } }
 }

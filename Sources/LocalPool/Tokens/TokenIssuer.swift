@@ -19,7 +19,7 @@ struct TokenIssuer: Sendable {
 
     /// The claims shared by a token pair.
     struct Grant {
-        let pool: PoolRecord
+        let poolID: String
         let client: ClientRecord
         let user: UserRecord
         let scope: [String]
@@ -32,14 +32,14 @@ struct TokenIssuer: Sendable {
     }
 
     func issue(_ grant: Grant, now: Double) throws -> Tokens {
-        let keys = try keyRing.keys(poolID: grant.pool.id)
+        let keys = try keyRing.keys(poolID: grant.poolID)
         let iat = Int(now)
         let eventID = Identifiers.uuid()
         let settings = grant.client.settings
 
         var access = JSONWriter()
         access.add("sub", grant.user.sub)
-        access.add("iss", issuer(poolID: grant.pool.id))
+        access.add("iss", issuer(poolID: grant.poolID))
         if grant.fromOAuth { access.add("version", 2) }
         access.add("client_id", grant.client.id)
         access.add("origin_jti", grant.originJti)
@@ -65,7 +65,7 @@ struct TokenIssuer: Sendable {
                     id.add(attribute.name, attribute.value)
                 }
             }
-            id.add("iss", issuer(poolID: grant.pool.id))
+            id.add("iss", issuer(poolID: grant.poolID))
             id.add("cognito:username", grant.user.username)
             if let nonce = grant.nonce { id.add("nonce", nonce) }
             id.add("origin_jti", grant.originJti)

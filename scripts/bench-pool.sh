@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Local pool figures: refresh-token grants per second at /oauth2/token (each signs two RS256 tokens)
+# next to swift-crypto's signing rate, and password sign-in latency (bcrypt cost 10).
+# Needs wrk and the Python peers (Tests/Interop/requirements.txt).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION="${DURATION:-10s}"
+work="$(mktemp -d)"
+pid=""
+cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+swift build -c release --product gatehouse >/dev/null
+swift build -c release --product gatehouse-bench >/dev/null
+bin="$(swift build -c release --show-bin-path)"
+
+echo "== signing baseline"
+"$bin/gatehouse-bench" sign 3000
+
+api_port="$(free_port)"; pool_port="$(free_port)"
+env -i PATH="$PATH" HOME="$HOME" LOG_LEVEL=warning "$bin/gatehouse" serve --port "$api_port" --pool-port "$pool_port" \
+  --data-dir "$work/state" >"$work/serve.log" 2>&1 &
+pid=$!
+for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$api_port/healthz" && break; sleep 0.1; done
+
+read -r client refresh < <(python3 - "$pool_port" "$work/state" <<'PY'
+import json, sys, time, statistics, boto3
+port, state = sys.argv[1], sys.argv[2]
+c = boto3.client("cognito-idp", region_name="us-east-1", endpoint_url=f"http://127.0.0.1:{port}",
+                 aws_access_key_id="local", aws_secret_access_key="local")
+pool = c.list_user_pools(MaxResults=1)["UserPools"][0]["Id"]
+spa = next(x["ClientId"] for x in c.list_user_pool_clients(UserPoolId=pool)["UserPoolClients"] if x["ClientName"] == "gatehouse-spa")
+demo = json.load(open(f"{state}/demo-user.json"))
+times = []
+for _ in range(40):
+    start = time.perf_counter()
+    result = c.initiate_auth(ClientId=spa, AuthFlow="USER_PASSWORD_AUTH",
+                             AuthParameters={"USERNAME": demo["username"], "PASSWORD": demo["password"]})
+    times.append((time.perf_counter() - start) * 1000)
+times.sort()
+print(f"sign-in (InitiateAuth USER_PASSWORD_AUTH, bcrypt cost 10, boto3 on loopback, 40 calls): "
+      f"median {statistics.median(times):.1f} ms, p95 {times[int(len(times) * 0.95) - 1]:.1f} ms", file=sys.stderr)
+print(spa, result["AuthenticationResult"]["RefreshToken"])
+PY
+)
+echo "== refresh-token grants at /oauth2/token (wrk -t2 -c16)"
+wrk -t2 -c16 -d"$DURATION" --latency -s scripts/refresh.lua "http://127.0.0.1:$pool_port/oauth2/token" -- "$client" "$refresh" \
+  | grep -E "Requests/sec|p50"
