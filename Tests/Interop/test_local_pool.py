@@ -194,3 +194,26 @@ def test_state_is_reused_after_a_restart(local, tmp_path_factory):
         assert response.status_code == 200
     finally:
         again.close()
+
+
+def test_acknowledged_writes_survive_a_hard_kill(tmp_path):
+    import signal
+
+    serve = LocalServe(tmp_path)
+    names = [f"crash{n}" for n in range(20)]
+    try:
+        for name in names:
+            create_confirmed(serve, name, email=f"{name}@example.com")
+        pool_id = serve.pool_id
+        serve.process.send_signal(signal.SIGKILL)
+        serve.process.wait(timeout=10)
+    finally:
+        serve.close()
+    again = LocalServe(tmp_path)
+    try:
+        assert again.pool_id == pool_id
+        listed = {u["Username"] for u in again.cognito.list_users(UserPoolId=pool_id, Filter='username ^= "crash"')["Users"]}
+        assert listed == set(names)
+        sign_in(again, "crash19", "Passw0rd!Local")
+    finally:
+        again.close()

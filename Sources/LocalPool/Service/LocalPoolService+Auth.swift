@@ -81,7 +81,7 @@ extension LocalPoolService {
     }
 
     /// Finds `username` and checks `password`; unknown users fail exactly like wrong passwords.
-    func authenticate(poolID: String, username: String, password: String) async throws(LocalPoolError) -> UserRecord {
+    public func authenticate(poolID: String, username: String, password: String) async throws(LocalPoolError) -> UserRecord {
         let user: UserRecord
         do {
             user = try self.user(poolID: poolID, username: username)
