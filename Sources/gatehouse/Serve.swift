@@ -32,6 +32,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port of the local pool (the Cognito domain and cognito-idp endpoint).")
     var poolPort = 9229
 
+    @Option(help: "Public base URL of the local pool (its issuer is {base}/{poolId}); default http://{host}:{pool-port}.")
+    var poolURL: String?
+
     @Option(help: "Origin of the web app, allowed by CORS and registered as the SPA client's callback.")
     var appOrigin = "http://127.0.0.1:3000"
 
@@ -102,7 +105,9 @@ struct Serve: AsyncParsableCommand {
     /// its server and the settings that point the API at it.
     private func startLocalPool(logger: Logger) async throws -> (any Service, [String: String]) {
         let directory = URL(fileURLWithPath: dataDir, isDirectory: true)
-        let base = "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(poolPort)"
+        var base = poolURL ?? "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(poolPort)"
+        while base.hasSuffix("/") { base.removeLast() }
+        guard base.hasPrefix("http://") || base.hasPrefix("https://") else { fail("--pool-url must be an http(s) URL") }
         let service: LocalPoolService
         let setup: LocalPoolSetup
         do {
