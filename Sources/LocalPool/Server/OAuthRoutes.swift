@@ -129,16 +129,21 @@ public struct OAuthRoutes: Sendable {
 
     // MARK: token, revoke, userInfo
 
-    private func token(_ request: Request) async throws -> Response {
+    /// The form body of a token-endpoint request and the client it authenticates as.
+    private func clientForm(_ request: Request) async throws -> ([String: String], Result<ClientRecord, OAuthError>) {
         let body = try await request.body.collect(upTo: 64 * 1024)
         let form = FormData.parse(String(buffer: body))
+        let client = Result { () throws(OAuthError) -> ClientRecord in
+            try service.authenticateClient(basic: basicCredentials(request), bodyID: form["client_id"], bodySecret: form["client_secret"])
+        }
+        return (form, client)
+    }
+
+    private func token(_ request: Request) async throws -> Response {
+        let (form, authenticated) = try await clientForm(request)
         let origin = request.headers[.origin]
         do {
-            let client = try service.authenticateClient(
-                basic: basicCredentials(request),
-                bodyID: form["client_id"],
-                bodySecret: form["client_secret"]
-            )
+            let client = try authenticated.get()
             switch form["grant_type"] {
             case "authorization_code":
                 guard let code = form["code"] else { throw OAuthError("invalid_request", "code is required") }
@@ -180,15 +185,10 @@ public struct OAuthRoutes: Sendable {
     }
 
     private func revoke(_ request: Request) async throws -> Response {
-        let body = try await request.body.collect(upTo: 64 * 1024)
-        let form = FormData.parse(String(buffer: body))
+        let (form, authenticated) = try await clientForm(request)
         let origin = request.headers[.origin]
         do {
-            let client = try service.authenticateClient(
-                basic: basicCredentials(request),
-                bodyID: form["client_id"],
-                bodySecret: form["client_secret"]
-            )
+            let client = try authenticated.get()
             guard let token = form["token"] else { throw OAuthError("invalid_request", "token is required") }
             do {
                 try service.revokeRefreshToken(token, client: client)

@@ -26,9 +26,15 @@ extension LocalPoolService {
         }
     }
 
-    static func checkPassword(_ password: String) throws(LocalPoolError) {
+    /// The bcrypt hash of `password`, once it passes the password policy.
+    func policyCheckedHash(_ password: String) async throws(LocalPoolError) -> String {
         if let problem = PasswordHasher.policyViolation(password) {
             throw LocalPoolError("InvalidPasswordException", problem)
+        }
+        do {
+            return try await hasher.hash(password)
+        } catch {
+            throw .internalError("hashing")
         }
     }
 
@@ -44,14 +50,7 @@ extension LocalPoolService {
             throw .invalidParameter("Username should be 1 to 128 characters without whitespace")
         }
         try Self.checkAttributes(attributes)
-        let password = temporaryPassword ?? Self.generatedPassword()
-        try Self.checkPassword(password)
-        let hash: String
-        do {
-            hash = try await hasher.hash(password)
-        } catch {
-            throw .internalError("hashing")
-        }
+        let hash = try await policyCheckedHash(temporaryPassword ?? Self.generatedPassword())
         let now = clock.now()
         var merged: [UserRecord.Attribute] = []
         for attribute in attributes {
@@ -114,13 +113,7 @@ extension LocalPoolService {
 
     /// Sets a password; `permanent` confirms the user, otherwise they must change it at sign-in.
     public func setPassword(poolID: String, username: String, password: String, permanent: Bool) async throws(LocalPoolError) {
-        try Self.checkPassword(password)
-        let hash: String
-        do {
-            hash = try await hasher.hash(password)
-        } catch {
-            throw .internalError("hashing")
-        }
+        let hash = try await policyCheckedHash(password)
         try updateUser(poolID: poolID, username: username) { user in
             user.passwordHash = hash
             user.status = permanent ? "CONFIRMED" : "FORCE_CHANGE_PASSWORD"
