@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Local pool figures: refresh-token grants per second at /oauth2/token (each signs two RS256 tokens)
-# next to swift-crypto's signing rate, and password sign-in latency (bcrypt cost 10).
+# next to swift-crypto's signing rate, password sign-in latency (bcrypt cost 10), and GetUser throughput.
 # Needs wrk and the Python peers (Tests/Interop/requirements.txt).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,7 +25,7 @@ env -i PATH="$PATH" HOME="$HOME" LOG_LEVEL=warning "$bin/gatehouse" serve --port
 pid=$!
 for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$api_port/healthz" && break; sleep 0.1; done
 
-read -r client refresh < <(python3 - "$pool_port" "$work/state" <<'PY'
+read -r client refresh access < <(python3 - "$pool_port" "$work/state" <<'PY'
 import json, sys, time, statistics, boto3
 port, state = sys.argv[1], sys.argv[2]
 c = boto3.client("cognito-idp", region_name="us-east-1", endpoint_url=f"http://127.0.0.1:{port}",
@@ -42,9 +42,11 @@ for _ in range(40):
 times.sort()
 print(f"sign-in (InitiateAuth USER_PASSWORD_AUTH, bcrypt cost 10, boto3 on loopback, 40 calls): "
       f"median {statistics.median(times):.1f} ms, p95 {times[int(len(times) * 0.95) - 1]:.1f} ms", file=sys.stderr)
-print(spa, result["AuthenticationResult"]["RefreshToken"])
+print(spa, result["AuthenticationResult"]["RefreshToken"], result["AuthenticationResult"]["AccessToken"])
 PY
 )
 echo "== refresh-token grants at /oauth2/token (wrk -t2 -c16)"
 wrk -t2 -c16 -d"$DURATION" --latency -s scripts/refresh.lua "http://127.0.0.1:$pool_port/oauth2/token" -- "$client" "$refresh" \
   | grep -E "Requests/sec|p50"
+echo "== GetUser on the JSON API (token verification plus revocation checks; wrk -t2 -c16)"
+wrk -t2 -c16 -d"$DURATION" -s scripts/getuser.lua "http://127.0.0.1:$pool_port/" -- "$access" | grep -E "Requests/sec|p50"

@@ -25,6 +25,16 @@ struct PoolOptions: ParsableArguments {
         guard let pool = try service.pools().first else { throw ValidationError("the data directory holds no pool") }
         return (service, pool)
     }
+
+    /// Opens the pool and runs `operation` on it; a pool error becomes the command's error message.
+    func run<T>(_ operation: (LocalPoolService, PoolRecord) async throws(LocalPoolError) -> T) async throws -> T {
+        let (service, pool) = try open()
+        do {
+            return try await operation(service, pool)
+        } catch {
+            throw ValidationError(error.message)
+        }
+    }
 }
 
 /// `gatehouse pool show`.
@@ -68,16 +78,13 @@ struct UsersCommand: AsyncParsableCommand {
         @Option(name: .customLong("attribute"), help: "An attribute as name=value; repeatable.") var attributes: [String] = []
 
         func run() async throws {
-            let (service, pool) = try options.open()
             let parsed = try attributes.map { text -> UserRecord.Attribute in
                 guard let equals = text.firstIndex(of: "=") else { throw ValidationError("--attribute takes name=value, got \(text)") }
                 return UserRecord.Attribute(name: String(text[..<equals]), value: String(text[text.index(after: equals)...]))
             }
-            do {
+            try await options.run { (service, pool) throws(LocalPoolError) in
                 _ = try await service.createUser(poolID: pool.id, username: username, attributes: parsed, temporaryPassword: password)
                 try await service.setPassword(poolID: pool.id, username: username, password: password, permanent: true)
-            } catch {
-                throw ValidationError(error.message)
             }
             print("created \(username)")
         }
@@ -89,14 +96,10 @@ struct UsersCommand: AsyncParsableCommand {
         @Option(help: #"A filter such as 'email = "a@example.com"'."#) var filter: String?
 
         func run() async throws {
-            let (service, pool) = try options.open()
             var after: String?
             repeat {
-                let page: (users: [UserRecord], next: String?)
-                do {
-                    page = try service.listUsers(poolID: pool.id, filter: filter, limit: 60, after: after)
-                } catch {
-                    throw ValidationError(error.message)
+                let page = try await options.run { (service, pool) throws(LocalPoolError) in
+                    try service.listUsers(poolID: pool.id, filter: filter, limit: 60, after: after)
                 }
                 for user in page.users {
                     let email = user.attribute("email") ?? "-"
@@ -115,11 +118,8 @@ struct UsersCommand: AsyncParsableCommand {
         @Flag(help: "Make the user change it at next sign-in.") var temporary = false
 
         func run() async throws {
-            let (service, pool) = try options.open()
-            do {
+            try await options.run { (service, pool) throws(LocalPoolError) in
                 try await service.setPassword(poolID: pool.id, username: username, password: password, permanent: !temporary)
-            } catch {
-                throw ValidationError(error.message)
             }
             print("password set for \(username)")
         }
@@ -131,8 +131,9 @@ struct UsersCommand: AsyncParsableCommand {
         @Argument(help: "The username.") var username: String
 
         func run() async throws {
-            let (service, pool) = try options.open()
-            do { try service.setEnabled(poolID: pool.id, username: username, enabled: false) } catch { throw ValidationError(error.message) }
+            try await options.run { (service, pool) throws(LocalPoolError) in
+                try service.setEnabled(poolID: pool.id, username: username, enabled: false)
+            }
             print("disabled \(username)")
         }
     }
@@ -143,8 +144,9 @@ struct UsersCommand: AsyncParsableCommand {
         @Argument(help: "The username.") var username: String
 
         func run() async throws {
-            let (service, pool) = try options.open()
-            do { try service.setEnabled(poolID: pool.id, username: username, enabled: true) } catch { throw ValidationError(error.message) }
+            try await options.run { (service, pool) throws(LocalPoolError) in
+                try service.setEnabled(poolID: pool.id, username: username, enabled: true)
+            }
             print("enabled \(username)")
         }
     }
@@ -155,8 +157,9 @@ struct UsersCommand: AsyncParsableCommand {
         @Argument(help: "The username.") var username: String
 
         func run() async throws {
-            let (service, pool) = try options.open()
-            do { try service.deleteUser(poolID: pool.id, username: username) } catch { throw ValidationError(error.message) }
+            try await options.run { (service, pool) throws(LocalPoolError) in
+                try service.deleteUser(poolID: pool.id, username: username)
+            }
             print("deleted \(username)")
         }
     }

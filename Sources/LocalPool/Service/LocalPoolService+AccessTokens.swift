@@ -15,14 +15,9 @@ extension LocalPoolService {
         guard let poolID = Self.unverifiedPoolID(token), (try? pool(poolID)) != nil else {
             throw .notAuthorized("Invalid Access Token")
         }
-        let clientIDs = Set(try clients(poolID: poolID).map(\.id))
-        let keyRing = self.keyRing
-        let keys = JWKSCache(fetcher: ClosureJWKSFetcher { _ in try JSONWebKeySet(json: try keyRing.jwks(poolID: poolID)) }, clock: clock)
-        let verifier = TokenVerifier(
-            configuration: TokenVerifierConfiguration(issuer: issuerURL(poolID: poolID), clientIDs: clientIDs, tokenUse: .access),
-            keys: keys,
-            clock: clock
-        )
+        let verifier = try caches.verifier(poolID: poolID) { () throws(LocalPoolError) -> TokenVerifier in
+            try makeVerifier(poolID: poolID)
+        }
         let verified: VerifiedToken
         do {
             verified = try await verifier.verify(token, logger: logger)
@@ -47,6 +42,18 @@ extension LocalPoolService {
         }
         let scopes = (verified.claims["scope"]?.stringValue ?? "").split(separator: " ").map(String.init)
         return AccessGrant(token: verified, user: user, scopes: scopes)
+    }
+
+    /// A verifier for access tokens of `poolID`, with the pool's own keys and clients.
+    private func makeVerifier(poolID: String) throws(LocalPoolError) -> TokenVerifier {
+        let clientIDs = Set(try clients(poolID: poolID).map(\.id))
+        let keyRing = self.keyRing
+        let keys = JWKSCache(fetcher: ClosureJWKSFetcher { _ in try JSONWebKeySet(json: try keyRing.jwks(poolID: poolID)) }, clock: clock)
+        return TokenVerifier(
+            configuration: TokenVerifierConfiguration(issuer: issuerURL(poolID: poolID), clientIDs: clientIDs, tokenUse: .access),
+            keys: keys,
+            clock: clock
+        )
     }
 
     /// The pool id named by a token's `iss`, read before any verification (to pick the keys).

@@ -253,7 +253,7 @@ extension LocalPoolService {
     /// Origins of the pool's clients' callback URLs: the browser apps allowed to call the token,
     /// revoke and userInfo endpoints.
     public func browserOrigins() -> Set<String> {
-        origins.get(computeBrowserOrigins)
+        caches.origins(computeBrowserOrigins)
     }
 
     private func computeBrowserOrigins() -> Set<String> {

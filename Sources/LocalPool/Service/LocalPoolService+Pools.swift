@@ -41,7 +41,7 @@ extension LocalPoolService {
             settings: settings,
             createdAt: clock.now()
         )
-        defer { origins.invalidate() }
+        defer { caches.clientsChanged() }
         return try write { db in
             try client.insert(db)
             return client
@@ -51,10 +51,10 @@ extension LocalPoolService {
     /// The client `id` (of `poolID` when given), or `ResourceNotFoundException`.
     public func client(_ id: String, poolID: String? = nil) throws(LocalPoolError) -> ClientRecord {
         // Clients never change once created, so a found one is kept in memory.
-        var found = clientCache.get(id)
+        var found = caches.client(id)
         if found == nil {
             found = try read { db in try ClientRecord.fetchOne(db, key: id) }
-            if let found { clientCache.put(found) }
+            if let found { caches.remember(found) }
         }
         guard let found, poolID == nil || found.poolId == poolID else {
             throw .resourceNotFound("User pool client \(id) does not exist.")

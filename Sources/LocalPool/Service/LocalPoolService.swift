@@ -13,8 +13,7 @@ public struct LocalPoolService: Sendable {
     let hasher: PasswordHasher
     let clock: WallClock
     let logger: Logger
-    let origins = OriginCache()
-    let clientCache = ClientCache()
+    let caches = PoolCaches()
 
     /// A service over `database`, issuing tokens as `{baseURL}/{poolId}`.
     public init(
@@ -78,27 +77,4 @@ public struct LocalPoolService: Sendable {
         }
         return String(decoding: bytes, as: UTF8.self)
     }
-}
-
-/// The browser origins of the pool's clients, recomputed only after clients change.
-final class OriginCache: Sendable {
-    private let value = Mutex<Set<String>?>(nil)
-
-    func get(_ compute: () -> Set<String>) -> Set<String> {
-        if let cached = value.withLock({ $0 }) { return cached }
-        let fresh = compute()
-        value.withLock { $0 = fresh }
-        return fresh
-    }
-
-    func invalidate() { value.withLock { $0 = nil } }
-}
-
-/// App clients already read (they are immutable once created).
-final class ClientCache: Sendable {
-    private let clients = Mutex<[String: ClientRecord]>([:])
-
-    func get(_ id: String) -> ClientRecord? { clients.withLock { $0[id] } }
-
-    func put(_ client: ClientRecord) { clients.withLock { $0[client.id] = client } }
 }

@@ -1,0 +1,41 @@
+import GatehouseCore
+import Synchronization
+
+/// What the service keeps in memory between requests: clients (immutable once created), and state
+/// derived from the set of clients (browser origins; a token verifier per pool, whose accepted
+/// client ids are that pool's clients). Creating a client clears the derived state.
+final class PoolCaches: Sendable {
+    private struct State {
+        var clients: [String: ClientRecord] = [:]
+        var origins: Set<String>?
+        var verifiers: [String: TokenVerifier] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    func client(_ id: String) -> ClientRecord? { state.withLock { $0.clients[id] } }
+
+    func remember(_ client: ClientRecord) { state.withLock { $0.clients[client.id] = client } }
+
+    func origins(_ compute: () -> Set<String>) -> Set<String> {
+        if let cached = state.withLock({ $0.origins }) { return cached }
+        let fresh = compute()
+        state.withLock { $0.origins = fresh }
+        return fresh
+    }
+
+    func verifier<Failure: Error>(poolID: String, _ make: () throws(Failure) -> TokenVerifier) throws(Failure) -> TokenVerifier {
+        if let cached = state.withLock({ $0.verifiers[poolID] }) { return cached }
+        let fresh = try make()
+        state.withLock { $0.verifiers[poolID] = fresh }
+        return fresh
+    }
+
+    /// Forgets everything derived from the client list.
+    func clientsChanged() {
+        state.withLock {
+            $0.origins = nil
+            $0.verifiers = [:]
+        }
+    }
+}
