@@ -8,9 +8,10 @@ public enum RequestID {
     /// The header carrying the id.
     public static let header = HTTPField.Name("X-Request-Id")!
 
-    /// Puts the request's id in `context` and its log metadata.
+    /// Puts the request's id in `context` and its log metadata. An id already in the context
+    /// (the Lambda request id) is kept.
     static func assign(from request: Request, to context: inout GatehouseRequestContext) {
-        let id = request.headers[header].flatMap { isSane($0) ? $0 : nil } ?? make()
+        let id = !context.requestID.isEmpty ? context.requestID : request.headers[header].flatMap { isSane($0) ? $0 : nil } ?? make()
         context.requestID = id
         context.logger[metadataKey: "gatehouse.request_id"] = "\(id)"
     }

@@ -1,0 +1,14 @@
+import GatehouseLambda
+import NIOCore
+import NIOPosix
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+// Swift concurrency on NIO's event loops: the handler continues on the thread that read the
+// event instead of hopping to the cooperative pool and back.
+_ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+exit(await LambdaMain.run())

@@ -1,0 +1,125 @@
+import AsyncHTTPClient
+import CGatehouseCompat
+import Foundation
+import GatehouseCore
+import Logging
+import NIOCore
+import Testing
+
+@testable import GatehouseLambda
+
+struct LambdaLoopTests {
+    struct Echo: LambdaHandler {
+        func handle(_ invocation: LambdaInvocation, logger: Logger) async throws -> ByteBuffer {
+            let text = String(buffer: invocation.event)
+            if text == "boom" { throw CancellationError() }
+            if text == "refuse" { throw GatewayEventError(problem: "refused on purpose") }
+            if text == "slow" { try await Task.sleep(for: .seconds(30)) }
+            return ByteBuffer(string: "echo:" + text)
+        }
+    }
+
+    static func invocation(_ id: String, _ event: String, deadline: Int64 = .max) -> LambdaInvocation {
+        LambdaInvocation(
+            requestID: id,
+            deadlineMilliseconds: deadline,
+            traceID: "Root=1-5759e988-bd862e3fe1be46a994272793",
+            event: ByteBuffer(string: event)
+        )
+    }
+
+    static func run(_ runtime: FakeRuntime) async {
+        let loop = LambdaLoop(runtime: runtime, handler: Echo(), logger: LambdaTestSupport.logger)
+        await #expect(throws: FakeRuntime.Exhausted.self) { try await loop.run() }
+    }
+
+    @Test func responsesArePostedForEachInvocation() async {
+        let runtime = FakeRuntime([Self.invocation("a", "one"), Self.invocation("b", "two")])
+        await Self.run(runtime)
+        #expect(runtime.posted == [.response("a", "echo:one"), .response("b", "echo:two")])
+    }
+
+    @Test func handlerErrorsAreReportedAndTheLoopGoesOn() async {
+        let runtime = FakeRuntime([Self.invocation("a", "boom"), Self.invocation("b", "refuse"), Self.invocation("c", "fine")])
+        await Self.run(runtime)
+        let posted = runtime.posted
+        #expect(posted.count == 3)
+        // An unexpected error: a generic report, no internals.
+        #expect(posted[0] == .error("a", LambdaErrorReport(type: "Runtime.HandlerError", message: "The handler failed; see the function's log")))
+        guard posted.count == 3, case .error("b", let report) = posted[1] else {
+            Issue.record("expected an error for b")
+            return
+        }
+        #expect(report.type == "InvalidEventDataException")
+        #expect(report.message.contains("refused on purpose"))
+        #expect(posted[2] == .response("c", "echo:fine"))
+    }
+
+    @Test func theDeadlineIsHonoured() async {
+        let soon = Int64(Date().timeIntervalSince1970 * 1000) + 300
+        let runtime = FakeRuntime([Self.invocation("late", "slow", deadline: soon), Self.invocation("next", "quick")])
+        let started = ContinuousClock.now
+        await Self.run(runtime)
+        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(
+            runtime.posted == [
+                .error("late", LambdaErrorReport(type: "Runtime.DeadlineExceeded", message: "The invocation did not finish before its deadline")),
+                .response("next", "echo:quick"),
+            ]
+        )
+    }
+
+    @Test func aDeadlineAlreadyPastIsReportedWithoutRunningTheHandler() async {
+        let runtime = FakeRuntime([Self.invocation("past", "one", deadline: 1)])
+        await Self.run(runtime)
+        guard case .error("past", let report) = runtime.posted.first else {
+            Issue.record("expected a deadline error")
+            return
+        }
+        #expect(report.type == "Runtime.DeadlineExceeded")
+    }
+
+    @Test func errorReportHasTheDocumentedShape() {
+        let json = LambdaErrorReport(type: "Runtime.X", message: "said \"no\"").json
+        let object = LambdaTestSupport.object(ByteBuffer(bytes: json))
+        #expect(object["errorType"] as? String == "Runtime.X")
+        #expect(object["errorMessage"] as? String == "said \"no\"")
+        #expect((object["stackTrace"] as? [Any])?.isEmpty == true)
+    }
+
+    @Test func configurationErrorsGoToTheInitErrorEndpoint() async throws {
+        let runtime = FakeRuntime([])
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let status = await LambdaMain.serve(
+            runtime: runtime,
+            httpClient: client,
+            environment: ["AWS_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret"],
+            logger: LambdaTestSupport.logger
+        )
+        try await client.shutdown()
+        #expect(status == 1)
+        guard case .initError(let report) = runtime.posted.first else {
+            Issue.record("expected an init error, got \(runtime.posted)")
+            return
+        }
+        #expect(report.type == "Runtime.ConfigurationError")
+        #expect(report.message.contains("GATEHOUSE_USER_POOL_ID"))
+        #expect(!report.message.contains("secret"))
+    }
+
+    @Test(arguments: [("WARN", Logger.Level.warning), ("FATAL", .critical), ("debug", .debug), ("INFO", .info)])
+    func lambdaLogLevelNames(name: String, level: Logger.Level) {
+        #expect(LambdaMain.logLevel(name) == level)
+    }
+}
+
+/// The bootstrap's hypot goes through glibc's oldest symbol version; the answers must not change.
+struct CompatTests {
+    @Test(arguments: [(3.0, 4.0), (1e300, 1e300), (5e-324, 0), (-7.5, 2.25), (.infinity, .nan), (0, 0)])
+    func hypotMatchesTheCurrentLibrary(x: Double, y: Double) {
+        let expected = Foundation.hypot(x, y)
+        let actual = gatehouse_compat_hypot(x, y)
+        #expect(actual == expected || (actual.isNaN && expected.isNaN))
+        #expect(gatehouse_compat_hypotf(Float(x), Float(y)) == Foundation.hypotf(Float(x), Float(y)))
+    }
+}
