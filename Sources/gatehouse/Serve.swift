@@ -35,8 +35,17 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Public base URL of the local pool (its issuer is {base}/{poolId}); default http://{host}:{pool-port}.")
     var poolURL: String?
 
-    @Option(help: "Origin of the web app, allowed by CORS and registered as the SPA client's callback.")
-    var appOrigin = "http://127.0.0.1:3000"
+    @Option(help: "Port of the demo web app (served with the local pool).")
+    var appPort = 3000
+
+    @Option(help: "Public origin of the web app, allowed by CORS and registered as the SPA client's callback; default http://{host}:{app-port}.")
+    var appOrigin: String?
+
+    @Option(help: "App client the demo app signs in with; default the pool's SPA client.")
+    var appClientID: String?
+
+    @Option(help: "Folder of the demo web app; default ./Web, else the one in the source tree.")
+    var webDir: String?
 
     @Option(help: "Directory holding the local pool's database.")
     var dataDir = ".gatehouse"
@@ -55,12 +64,14 @@ struct Serve: AsyncParsableCommand {
             GatehouseLogHandler(label: label, format: format, logLevel: level)
         }
         let logger = Logger(label: "gatehouse")
-        guard (0...65535).contains(port), (0...65535).contains(poolPort) else { fail("--port and --pool-port must be 0 to 65535") }
+        guard [port, poolPort, appPort].allSatisfy({ (0...65535).contains($0) }) else {
+            fail("--port, --pool-port and --app-port must be 0 to 65535")
+        }
 
         var services: [any Service] = []
         if !GatehouseConfiguration.namesUserPool(environment) {
-            let (poolApp, overrides) = try await startLocalPool(logger: logger)
-            services.append(poolApp)
+            let (localServices, overrides) = try await startLocalPool(logger: logger)
+            services.append(contentsOf: localServices)
             environment.merge(overrides) { current, _ in current }
         }
 
@@ -101,50 +112,111 @@ struct Serve: AsyncParsableCommand {
         try await group.run()
     }
 
+    /// The host in URLs printed and handed to the app (a wildcard listen address is not one).
+    private var publicHost: String { host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host }
+
+    /// The web app's origin: `--app-origin`, or `http://{host}:{app-port}`.
+    private var resolvedAppOrigin: String {
+        var origin = appOrigin ?? "http://\(publicHost):\(appPort)"
+        while origin.hasSuffix("/") { origin.removeLast() }
+        return origin
+    }
+
     /// Opens the local pool (creating it on first run), prints where everything is, and returns
-    /// its server and the settings that point the API at it.
-    private func startLocalPool(logger: Logger) async throws -> (any Service, [String: String]) {
+    /// its server, the demo app's server, and the settings that point the API at the pool.
+    private func startLocalPool(logger: Logger) async throws -> ([any Service], [String: String]) {
         let directory = URL(fileURLWithPath: dataDir, isDirectory: true)
-        var base = poolURL ?? "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(poolPort)"
+        let appOrigin = resolvedAppOrigin
+        var base = poolURL ?? "http://\(publicHost):\(poolPort)"
         while base.hasSuffix("/") { base.removeLast() }
         guard base.hasPrefix("http://") || base.hasPrefix("https://") else { fail("--pool-url must be an http(s) URL") }
+        guard appOrigin.hasPrefix("http://") || appOrigin.hasPrefix("https://") else { fail("--app-origin must be an http(s) origin") }
         let service: LocalPoolService
         let setup: LocalPoolSetup
+        let appClient: ClientRecord
+        let clientIDs: [String]
         do {
             service = LocalPoolService(database: try PoolDatabase(directory: directory), baseURL: base, logger: logger)
             setup = try await LocalPoolBootstrap.ensure(service: service, appOrigin: appOrigin, dataDirectory: directory)
+            // The app may have moved (another --app-port): its origin must be a registered callback.
+            appClient = try service.registerAppOrigin(appOrigin, clientID: appClientID ?? setup.spaClient.id)
+            guard appClient.poolId == setup.pool.id else { fail("--app-client-id \(appClient.id) is not a client of pool \(setup.pool.id)") }
+            clientIDs = try service.clients(poolID: setup.pool.id).map(\.id)
         } catch {
             fail("the local pool in \(directory.path) could not be opened: \(error)")
         }
-        let app = Application(
+        let poolApp = Application(
             router: buildLocalPoolRouter(api: CognitoAPI(service: service)),
             configuration: .init(address: .hostname(host, port: poolPort), serverName: "gatehouse-pool"),
             logger: logger
         )
         let issuer = service.issuerURL(poolID: setup.pool.id)
+        let apiURL = "http://\(publicHost):\(port)"
+        var services: [any Service] = [poolApp]
+        var appLine = "not served (no web app folder found; see --web-dir)"
+        if let assets = loadWebAssets(logger: logger) {
+            var config = JSONWriter()
+            config.add("domain", base)
+            config.add("issuer", issuer)
+            config.add("clientId", appClient.id)
+            config.add("redirectUri", appOrigin + "/")
+            config.add("logoutUri", appOrigin + "/")
+            config.add("apiUrl", apiURL)
+            config.add("storage", "session")
+            services.append(
+                Application(
+                    router: buildWebAppRouter(assets: assets, configuration: config.finish(), connectSources: [base, apiURL]),
+                    configuration: .init(address: .hostname(host, port: appPort), serverName: "gatehouse-app"),
+                    logger: logger
+                )
+            )
+            appLine = appOrigin + "/"
+        }
         let banner =
             ("""
             Gatehouse local pool \(setup.created ? "created" : "reused") in \(directory.path)
+              app            \(appLine)
+              demo user      \(setup.demoUsername) / \(setup.demoPassword)
+              API            \(apiURL)/userinfo
               user pool      \(setup.pool.id)
               issuer         \(issuer)
               cognito-idp    \(base)   (boto3/AWS CLI: --endpoint-url \(base))
               SPA client     \(setup.spaClient.id)   (public, code + PKCE, callback \(appOrigin)/)
               confidential   \(setup.confidentialClient.id)   (secret in: gatehouse pool show)
-              demo user      \(setup.demoUsername) / \(setup.demoPassword)
-              API            http://\(host):\(port)/userinfo
 
             """)
         FileHandle.standardOutput.write(Data(banner.utf8))
         let overrides = [
             "GATEHOUSE_ISSUER": issuer,
             "GATEHOUSE_COGNITO_ENDPOINT": base,
-            "GATEHOUSE_CLIENT_IDS": "\(setup.spaClient.id),\(setup.confidentialClient.id)",
+            "GATEHOUSE_CLIENT_IDS": clientIDs.joined(separator: ","),
             "GATEHOUSE_ALLOWED_ORIGINS": appOrigin,
             // The local pool takes any well-formed SigV4 credentials.
             "AWS_ACCESS_KEY_ID": "local",
             "AWS_SECRET_ACCESS_KEY": "local",
         ]
-        return (app, overrides)
+        return (services, overrides)
+    }
+
+    /// The demo app's files (HTML, JavaScript, CSS, images) from `--web-dir`, `./Web`, or the
+    /// source tree's `Web/`, read once; nil when none of them holds an `index.html`.
+    private func loadWebAssets(logger: Logger) -> [String: WebAsset]? {
+        let sourceTree = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Web").standardized.path
+        let candidates = webDir.map { [$0] } ?? ["Web", sourceTree]
+        let manager = FileManager.default
+        guard let folder = candidates.first(where: { manager.fileExists(atPath: $0 + "/index.html") }) else {
+            if webDir != nil { fail("--web-dir \(webDir!) has no index.html") }
+            return nil
+        }
+        var assets: [String: WebAsset] = [:]
+        for name in (try? manager.contentsOfDirectory(atPath: folder)) ?? [] {
+            guard let type = WebAsset.contentType(forFileName: name),
+                let data = manager.contents(atPath: folder + "/" + name)
+            else { continue }
+            assets[name] = WebAsset(bytes: ByteBuffer(bytes: data), contentType: type)
+        }
+        logger.debug("gatehouse.app.assets", metadata: ["gatehouse.app.folder": "\(folder)", "gatehouse.app.files": "\(assets.count)"])
+        return assets
     }
 
     private func fail(_ message: String) -> Never {

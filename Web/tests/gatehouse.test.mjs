@@ -1,5 +1,6 @@
 // Unit tests of the browser client's pure parts: node --test Web/tests
 import assert from "node:assert/strict";
+import { webcrypto } from "node:crypto";
 import { after, test } from "node:test";
 import {
   GatehouseClient,
@@ -15,6 +16,9 @@ import {
   stripRedirectParameters,
   timeLeft,
 } from "../gatehouse.js";
+
+// Node 18 (Debian's) has Web Crypto only under node:crypto; browsers and Node 20 have it globally.
+globalThis.crypto ??= webcrypto;
 
 const jwt = (claims) => `${base64url(new TextEncoder().encode('{"alg":"RS256"}'))}.${base64url(new TextEncoder().encode(JSON.stringify(claims)))}.c2ln`;
 

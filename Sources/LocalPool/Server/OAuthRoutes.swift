@@ -68,7 +68,8 @@ public struct OAuthRoutes: Sendable {
             username: username,
             error: error
         )
-        var response = page(html, status: status, nonce: nonce)
+        // The form's answer redirects to the app; browsers check that redirect against form-action.
+        var response = page(html, status: status, nonce: nonce, formRedirectOrigin: Self.origin(of: parameters.redirectURI))
         response.setCookie(Cookie(name: Self.csrfCookie, value: csrf, path: "/login", httpOnly: true, sameSite: .strict))
         return response
     }
@@ -260,6 +261,15 @@ public struct OAuthRoutes: Sendable {
         return (id, secret)
     }
 
+    /// `scheme://host[:port]` of an absolute URL, or nil (a registered callback is always absolute).
+    static func origin(of url: String) -> String? {
+        guard let schemeEnd = url.range(of: "://") else { return nil }
+        let rest = url[schemeEnd.upperBound...]
+        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        guard !authority.isEmpty, !authority.contains(where: { $0 == " " || $0 == ";" || $0 == "'" }) else { return nil }
+        return String(url[..<schemeEnd.upperBound]) + authority
+    }
+
     private static func appending(_ items: [(String, String)], to uri: String) -> String {
         uri + (uri.contains("?") ? "&" : "?") + FormData.encode(items)
     }
@@ -268,15 +278,16 @@ public struct OAuthRoutes: Sendable {
         Response(status: .found, headers: [.location: location, .cacheControl: "no-store"])
     }
 
-    private func page(_ html: String, status: HTTPResponse.Status, nonce: String?) -> Response {
+    private func page(_ html: String, status: HTTPResponse.Status, nonce: String?, formRedirectOrigin: String? = nil) -> Response {
         let style = nonce.map { "'nonce-\($0)'" } ?? "'none'"
+        let formAction = ["'self'", formRedirectOrigin].compactMap { $0 }.joined(separator: " ")
         return Response(
             status: status,
             headers: [
                 .contentType: "text/html; charset=utf-8",
                 .cacheControl: "no-store",
                 .contentSecurityPolicy:
-                    "default-src 'none'; style-src \(style); form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+                    "default-src 'none'; style-src \(style); form-action \(formAction); frame-ancestors 'none'; base-uri 'none'",
                 HTTPField.Name("X-Frame-Options")!: "DENY",
                 .xContentTypeOptions: "nosniff",
                 HTTPField.Name("Referrer-Policy")!: "no-referrer",

@@ -48,9 +48,24 @@ extension LocalPoolService {
         }
     }
 
+    /// Adds `origin + "/"` to the callback and logout URLs of client `id` when it is not there yet
+    /// (`gatehouse serve` moved to another app origin). Returns the client as stored.
+    public func registerAppOrigin(_ origin: String, clientID id: String) throws(LocalPoolError) -> ClientRecord {
+        var client = try client(id)
+        let url = origin + "/"
+        guard !client.settings.callbackURLs.contains(url) || !client.settings.logoutURLs.contains(url) else { return client }
+        if !client.settings.callbackURLs.contains(url) { client.settings.callbackURLs.append(url) }
+        if !client.settings.logoutURLs.contains(url) { client.settings.logoutURLs.append(url) }
+        defer { caches.clientsChanged() }
+        return try write { [client] db in
+            try client.update(db)
+            return client
+        }
+    }
+
     /// The client `id` (of `poolID` when given), or `ResourceNotFoundException`.
     public func client(_ id: String, poolID: String? = nil) throws(LocalPoolError) -> ClientRecord {
-        // Clients never change once created, so a found one is kept in memory.
+        // Clients change only through `registerAppOrigin`, which clears this cache.
         var found = caches.client(id)
         if found == nil {
             found = try read { db in try ClientRecord.fetchOne(db, key: id) }

@@ -1,9 +1,9 @@
 import GatehouseCore
 import Synchronization
 
-/// What the service keeps in memory between requests: clients (immutable once created), and state
-/// derived from the set of clients (browser origins; a token verifier per pool, whose accepted
-/// client ids are that pool's clients). Creating a client clears the derived state.
+/// What the service keeps in memory between requests: clients, and state derived from the set of
+/// clients (browser origins; a token verifier per pool, whose accepted client ids are that pool's
+/// clients). Creating or changing a client clears the derived state.
 final class PoolCaches: Sendable {
     private struct State {
         var clients: [String: ClientRecord] = [:]
@@ -31,9 +31,10 @@ final class PoolCaches: Sendable {
         return fresh
     }
 
-    /// Forgets everything derived from the client list.
+    /// Forgets the clients and everything derived from them.
     func clientsChanged() {
         state.withLock {
+            $0.clients = [:]
             $0.origins = nil
             $0.verifiers = [:]
         }

@@ -1,0 +1,78 @@
+import HTTPTypes
+public import Hummingbird
+public import NIOCore
+
+/// One file of the web app, held in memory.
+public struct WebAsset: Sendable {
+    /// The file's bytes.
+    public let bytes: ByteBuffer
+    /// Its media type.
+    public let contentType: String
+
+    /// An asset of `contentType`.
+    public init(bytes: ByteBuffer, contentType: String) {
+        self.bytes = bytes
+        self.contentType = contentType
+    }
+
+    /// The media type for a file name's extension, or nil for files the app does not serve.
+    public static func contentType(forFileName name: String) -> String? {
+        let suffix = name.split(separator: ".").last.map { $0.lowercased() } ?? ""
+        switch suffix {
+        case "html": return "text/html; charset=utf-8"
+        case "js", "mjs": return "text/javascript; charset=utf-8"
+        case "css": return "text/css; charset=utf-8"
+        case "svg": return "image/svg+xml"
+        case "png": return "image/png"
+        case "ico": return "image/x-icon"
+        default: return nil
+        }
+    }
+}
+
+/// The demo app's origin (what CloudFront served in the original): the files of `Web/` from
+/// memory at `/` and `/{name}`, and `/config.json` telling the app where the pool and API are.
+///
+/// Every response forbids framing, sniffing and referrers (the address holds the sign-in code for
+/// a moment), and the Content-Security-Policy lets scripts and styles come from this origin only
+/// and connections go to this origin and `connectSources` (the pool and the API).
+public func buildWebAppRouter(
+    assets: [String: WebAsset],
+    configuration: [UInt8],
+    connectSources: [String]
+) -> Router<BasicRequestContext> {
+    let router = Router(context: BasicRequestContext.self)
+    let policy =
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        + "connect-src 'self' \(connectSources.joined(separator: " ")); "
+        + "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    let config = WebAsset(bytes: ByteBuffer(bytes: configuration), contentType: "application/json")
+    let serve: @Sendable (String) -> Response = { name in
+        let asset = name == "config.json" ? config : assets[name]
+        guard let asset else {
+            return Response(
+                status: .notFound,
+                headers: headers(contentType: "text/plain; charset=utf-8", policy: policy),
+                body: ResponseBody(byteBuffer: ByteBuffer(string: "Not found\n"))
+            )
+        }
+        return Response(status: .ok, headers: headers(contentType: asset.contentType, policy: policy), body: ResponseBody(byteBuffer: asset.bytes))
+    }
+    router.get("/") { _, _ in serve("index.html") }
+    router.head("/") { _, _ in serve("index.html") }
+    router.get(":name") { _, context in serve(context.parameters.get("name") ?? "") }
+    router.head(":name") { _, context in serve(context.parameters.get("name") ?? "") }
+    return router
+}
+
+private func headers(contentType: String, policy: String) -> HTTPFields {
+    [
+        .contentType: contentType,
+        .cacheControl: "no-cache",
+        .contentSecurityPolicy: policy,
+        .xContentTypeOptions: "nosniff",
+        HTTPField.Name("Referrer-Policy")!: "no-referrer",
+        HTTPField.Name("X-Frame-Options")!: "DENY",
+        HTTPField.Name("Cross-Origin-Opener-Policy")!: "same-origin",
+    ]
+}

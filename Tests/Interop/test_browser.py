@@ -1,0 +1,245 @@
+"""The whole system in a real browser: headless Chromium (Debian's chromium and chromium-driver,
+driven by selenium) against `gatehouse serve` on loopback, offline, with its local pool and demo app.
+
+Screenshots of the main states land in test-output/browser/ (not committed)."""
+
+import json
+import os
+import shutil
+import subprocess
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+import boto3
+import pytest
+import requests
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+from conftest import ROOT, free_port, gatehouse_binary, stop, wait_for
+
+SCREENSHOTS = ROOT / "test-output" / "browser"
+
+
+class WebStack:
+    """`gatehouse serve` with its three origins (app, API, pool) on free loopback ports."""
+
+    def __init__(self, data_dir, environment=None):
+        self.data_dir = data_dir
+        self.environment = environment or {}
+        self.app_port, self.api_port, self.pool_port = free_port(), free_port(), free_port()
+        self.app = f"http://127.0.0.1:{self.app_port}"
+        self.api = f"http://127.0.0.1:{self.api_port}"
+        self.pool_url = f"http://127.0.0.1:{self.pool_port}"
+        self.process = None
+        self.start()
+        self.cognito = boto3.client("cognito-idp", region_name="us-east-1", endpoint_url=self.pool_url,
+                                    aws_access_key_id="local", aws_secret_access_key="local")
+        self.pool_id = self.cognito.list_user_pools(MaxResults=10)["UserPools"][0]["Id"]
+        clients = self.cognito.list_user_pool_clients(UserPoolId=self.pool_id)["UserPoolClients"]
+        self.spa = next(c["ClientId"] for c in clients if c["ClientName"] == "gatehouse-spa")
+        self.demo = json.loads((data_dir / "state" / "demo-user.json").read_text())
+
+    def start(self, *extra):
+        self.log = open(self.data_dir / "serve.log", "a")
+        self.process = subprocess.Popen(
+            [str(gatehouse_binary()), "serve", "--port", str(self.api_port), "--pool-port", str(self.pool_port),
+             "--app-port", str(self.app_port), "--data-dir", str(self.data_dir / "state"), "--web-dir", str(ROOT / "Web"), *extra],
+            env={"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/tmp"), **self.environment},
+            stdout=self.log, stderr=subprocess.STDOUT,
+        )
+        wait_for(self.api + "/healthz", self.process)
+        wait_for(self.app + "/", self.process)
+
+    def restart(self, *extra):
+        self.close()
+        self.start(*extra)
+
+    def close(self):
+        stop(self.process)
+        self.log.close()
+
+
+def chromium():
+    options = Options()
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--window-size=1000,760", "--no-first-run", "--disable-extensions", "--lang=en-US"):
+        options.add_argument(argument)
+    service = Service(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver")
+    driver = webdriver.Chrome(options=options, service=service)
+    driver.set_page_load_timeout(30)
+    return driver
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    web = WebStack(tmp_path_factory.mktemp("browser"))
+    yield web
+    web.close()
+
+
+@pytest.fixture
+def browser():
+    driver = chromium()
+    yield driver
+    driver.quit()
+
+
+def wait(driver, seconds=20):
+    return WebDriverWait(driver, seconds)
+
+
+def screenshot(driver, name):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    driver.save_screenshot(str(SCREENSHOTS / name))
+
+
+def wait_for_state(driver, state, seconds=20):
+    wait(driver, seconds).until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-state") == state)
+
+
+def stored_session(driver, client_id):
+    text = driver.execute_script("return sessionStorage.getItem(arguments[0])", f"gatehouse:{client_id}:session")
+    return json.loads(text) if text else None
+
+
+def sign_in(driver, stack, username, password, expect_state="profile"):
+    driver.get(stack.app + "/")
+    wait_for_state(driver, "signed-out")
+    driver.find_element(By.ID, "sign-in").click()
+    wait(driver).until(EC.url_contains(stack.pool_url + "/login"))
+    driver.find_element(By.ID, "username").send_keys(username)
+    driver.find_element(By.ID, "password").send_keys(password)
+    driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    if expect_state:
+        wait_for_state(driver, expect_state)
+
+
+def test_sign_in_through_the_hosted_login_shows_the_profile_and_survives_a_reload(stack, browser):
+    browser.get(stack.app + "/")
+    wait_for_state(browser, "signed-out")
+    screenshot(browser, "01-signed-out.png")
+    browser.find_element(By.ID, "sign-in").click()
+    wait(browser).until(EC.url_contains(stack.pool_url + "/login"))
+    screenshot(browser, "02-hosted-login.png")
+    browser.find_element(By.ID, "username").send_keys(stack.demo["username"])
+    browser.find_element(By.ID, "password").send_keys(stack.demo["password"])
+    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait_for_state(browser, "profile")
+    assert browser.find_element(By.ID, "field-nickname").text == "Demo"
+    assert browser.find_element(By.ID, "field-email").text == "demo@example.com"
+    assert browser.find_element(By.ID, "field-name").text == "Demo User"
+    assert browser.find_element(By.ID, "greeting").text == "Demo"
+    # The code and state were taken out of the address bar.
+    assert browser.current_url == stack.app + "/"
+    session = stored_session(browser, stack.spa)
+    assert session["accessToken"] and session["refreshToken"] and session["expiresAt"] > session["issuedAt"]
+    wait(browser).until(lambda d: "min" in d.find_element(By.ID, "time-left").text)
+    screenshot(browser, "03-profile.png")
+
+    browser.refresh()
+    wait_for_state(browser, "profile")
+    assert browser.find_element(By.ID, "field-nickname").text == "Demo"
+    assert browser.current_url == stack.app + "/"
+    assert stored_session(browser, stack.spa)["refreshToken"] == session["refreshToken"]
+
+
+def test_wrong_password_shows_an_error_on_the_login_page(stack, browser):
+    sign_in(browser, stack, stack.demo["username"], "not-the-password", expect_state=None)
+    error = wait(browser).until(EC.visibility_of_element_located((By.ID, "login-error")))
+    assert "Incorrect username or password" in error.text
+    assert browser.current_url.startswith(stack.pool_url + "/login")
+    screenshot(browser, "04-wrong-password.png")
+
+
+def test_sign_out_clears_storage_and_revokes_the_refresh_token(stack, browser):
+    sign_in(browser, stack, stack.demo["username"], stack.demo["password"])
+    refresh_token = stored_session(browser, stack.spa)["refreshToken"]
+    browser.find_element(By.ID, "sign-out").click()
+    wait(browser).until(EC.url_to_be(stack.app + "/"))
+    wait_for_state(browser, "signed-out")
+    keys = browser.execute_script("return Object.keys(sessionStorage).concat(Object.keys(localStorage))")
+    assert [key for key in keys if key.startswith("gatehouse:")] == []
+    screenshot(browser, "05-signed-out-after-sign-out.png")
+    response = requests.post(stack.pool_url + "/oauth2/token", timeout=10, data={
+        "grant_type": "refresh_token", "client_id": stack.spa, "refresh_token": refresh_token})
+    assert response.status_code == 400 and response.json()["error"] == "invalid_grant"
+    # The hosted login's session ended too: signing in asks for the password again.
+    browser.find_element(By.ID, "sign-in").click()
+    wait(browser).until(EC.url_contains(stack.pool_url + "/login"))
+    assert browser.find_element(By.ID, "password")
+
+
+def test_a_page_from_another_origin_cannot_read_userinfo(stack, browser, tmp_path):
+    tokens = stack.cognito.initiate_auth(ClientId=stack.spa, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={
+        "USERNAME": stack.demo["username"], "PASSWORD": stack.demo["password"]})["AuthenticationResult"]
+    (tmp_path / "index.html").write_text("<!doctype html><title>elsewhere</title><p>another site</p>")
+    handler = lambda *args, **kwargs: SimpleHTTPRequestHandler(*args, directory=str(tmp_path), **kwargs)  # noqa: E731
+    foreign = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=foreign.serve_forever, daemon=True).start()
+    probe = """
+        const done = arguments[arguments.length - 1];
+        fetch(arguments[0] + "/userinfo", {headers: {Authorization: "Bearer " + arguments[1]}})
+          .then(async (r) => done("read:" + r.status + ":" + (await r.text())))
+          .catch((e) => done("blocked:" + e.name));
+    """
+    try:
+        browser.set_script_timeout(20)
+        # From the app's origin the same call works, so a refusal below is the CORS policy's doing.
+        browser.get(stack.app + "/")
+        allowed = browser.execute_async_script(probe, stack.api, tokens["AccessToken"])
+        assert allowed.startswith("read:200:") and '"nickname":"Demo"' in allowed
+        browser.get(f"http://127.0.0.1:{foreign.server_address[1]}/index.html")
+        refused = browser.execute_async_script(probe, stack.api, tokens["AccessToken"])
+        assert refused == "blocked:TypeError"
+    finally:
+        foreign.shutdown()
+        foreign.server_close()
+
+
+def test_the_page_keeps_working_past_token_expiry_because_the_client_refreshes(tmp_path, browser):
+    # No attribute cache, so disabling the user below shows at once.
+    web = WebStack(tmp_path, {"GATEHOUSE_USER_CACHE_TTL": "0"})
+    try:
+        short = web.cognito.create_user_pool_client(
+            UserPoolId=web.pool_id, ClientName="short-lived", GenerateSecret=False,
+            AllowedOAuthFlows=["code"], AllowedOAuthFlowsUserPoolClient=True,
+            AllowedOAuthScopes=["openid", "email", "profile"], SupportedIdentityProviders=["COGNITO"],
+            CallbackURLs=[web.app + "/"], LogoutURLs=[web.app + "/"],
+            ExplicitAuthFlows=["ALLOW_REFRESH_TOKEN_AUTH"],
+            AccessTokenValidity=6, IdTokenValidity=6,
+            TokenValidityUnits={"AccessToken": "seconds", "IdToken": "seconds", "RefreshToken": "days"},
+        )["UserPoolClient"]["ClientId"]
+        web.restart("--app-client-id", short)
+        sign_in(browser, web, web.demo["username"], web.demo["password"])
+        first = stored_session(browser, short)
+        assert first["expiresAt"] - first["issuedAt"] == 6000
+        # Past the first access token's life: the page refreshed in the background (at 3/4 of it).
+        wait(browser, 30).until(lambda d: stored_session(d, short)["accessToken"] != first["accessToken"])
+        WebDriverWait(browser, 30).until(lambda _: requests.get(
+            web.api + "/userinfo", headers={"Authorization": "Bearer " + first["accessToken"]}, timeout=10).status_code == 401)
+        expired = requests.get(web.api + "/userinfo", headers={"Authorization": "Bearer " + first["accessToken"]}, timeout=10)
+        assert expired.json()["error"] == "expired_token"
+        browser.find_element(By.ID, "reload-profile").click()
+        wait_for_state(browser, "profile")
+        assert browser.find_element(By.ID, "field-nickname").text == "Demo"
+        latest = stored_session(browser, short)
+        assert latest["refreshToken"] == first["refreshToken"]
+        assert latest["expiresAt"] > first["expiresAt"]
+        screenshot(browser, "06-profile-after-refresh.png")
+
+        # An API error is shown as one, with the server's code and request id.
+        web.cognito.admin_disable_user(UserPoolId=web.pool_id, Username=web.demo["username"])
+        browser.find_element(By.ID, "reload-profile").click()
+        wait_for_state(browser, "error")
+        assert browser.find_element(By.ID, "error-code").text == "user_disabled"
+        assert browser.find_element(By.ID, "error-request").text.startswith("request ")
+        assert browser.switch_to.active_element.tag_name == "h1"
+        screenshot(browser, "07-error.png")
+    finally:
+        web.close()
