@@ -285,13 +285,16 @@ export class GatehouseClient {
   /**
    * Refreshes the tokens with the refresh grant, once across all tabs of this origin: the Web
    * Lock serialises tabs, and a tab that finds the tokens already refreshed (shared storage)
-   * keeps them. A refused refresh token signs the user out; a network failure does not.
+   * keeps them. `force` refreshes tokens that are not due yet (the API refused them). A refused
+   * refresh token signs the user out; a network failure does not.
    */
-  async refresh() {
+  async refresh({ force = false } = {}) {
+    const before = this.session()?.accessToken;
     const run = async () => {
       const session = this.session();
       if (!session) throw new GatehouseError("not_signed_in", "Nobody is signed in.");
-      if (this.now() < refreshDueAt(session, this.refreshMarginMs)) return session;
+      const refreshedMeanwhile = session.accessToken !== before;
+      if (refreshedMeanwhile || (!force && this.now() < refreshDueAt(session, this.refreshMarginMs))) return session;
       if (!session.refreshToken) {
         this.#clear("expired");
         throw new GatehouseError("session_expired", "The session has expired. Please sign in again.");
@@ -339,12 +342,9 @@ export class GatehouseClient {
       return await call();
     } catch (error) {
       // A token that expired or was revoked early: refresh once and try again.
-      if (error.code === "expired_token" || error.code === "invalid_token") {
-        const session = this.session();
-        if (session) {
-          this.#store({ ...session, expiresAt: this.now(), issuedAt: this.now() - 1 });
-          return call();
-        }
+      if ((error.code === "expired_token" || error.code === "invalid_token") && this.session()) {
+        await this.refresh({ force: true });
+        return call();
       }
       throw error;
     }

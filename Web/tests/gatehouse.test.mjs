@@ -185,3 +185,21 @@ test("configuration mistakes are reported up front", () => {
     { code: "invalid_configuration" },
   );
 });
+
+test("a token the API refuses is refreshed once and the call retried", async () => {
+  const calls = [];
+  const auth = client(async (url, init) => {
+    calls.push(url);
+    if (url === "https://api.test/userinfo") {
+      const token = init.headers.Authorization;
+      return token === "Bearer at-2"
+        ? new Response(JSON.stringify({ sub: "s", nickname: "N" }), { status: 200 })
+        : new Response(JSON.stringify({ error: "invalid_token", message: "no" }), { status: 401 });
+    }
+    return new Response(JSON.stringify({ access_token: "at-2", expires_in: 3600 }), { status: 200 });
+  });
+  auth.storage.setItem(auth.sessionKey, JSON.stringify({ accessToken: "at-1", refreshToken: "rt", issuedAt: 1_800_000_000_000, expiresAt: 1_800_003_600_000 }));
+  assert.deepEqual(await auth.fetchUserInfo(), { sub: "s", nickname: "N" });
+  assert.deepEqual(calls, ["https://api.test/userinfo", "https://pool.test/oauth2/token", "https://api.test/userinfo"]);
+  assert.equal(auth.session().refreshToken, "rt");
+});
