@@ -139,8 +139,8 @@ struct Serve: AsyncParsableCommand {
             service = LocalPoolService(database: try PoolDatabase(directory: directory), baseURL: base, logger: logger)
             setup = try await LocalPoolBootstrap.ensure(service: service, appOrigin: appOrigin, dataDirectory: directory)
             // The app may have moved (another --app-port): its origin must be a registered callback.
-            appClient = try service.registerAppOrigin(appOrigin, clientID: appClientID ?? setup.spaClient.id)
-            guard appClient.poolId == setup.pool.id else { fail("--app-client-id \(appClient.id) is not a client of pool \(setup.pool.id)") }
+            let chosen = try service.client(appClientID ?? setup.spaClient.id, poolID: setup.pool.id)
+            appClient = try service.registerAppOrigin(appOrigin, clientID: chosen.id)
             clientIDs = try service.clients(poolID: setup.pool.id).map(\.id)
         } catch {
             fail("the local pool in \(directory.path) could not be opened: \(error)")
