@@ -4,8 +4,8 @@
 // glibc >= 2.35 asks for those and fails to load on older systems. The earlier versions are still
 // exported by every glibc and compute the same function (they differ only in how errors were
 // once reported through _LIB_VERSION, which glibc no longer supports). The gatehouse-lambda target
-// links with --wrap=hypot --wrap=hypotf, so every call to hypot/hypotf in the binary (the Swift
-// runtime's included) lands in the __wrap_ functions below, which call the old versions.
+// links with --wrap=hypot --wrap=hypotf, so every call to hypot/hypotf in the binary (swift-numerics'
+// RealModule makes them) lands in the __wrap_ functions below, which call the old versions.
 
 #include "CGatehouseCompat.h"
 
