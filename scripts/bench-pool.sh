@@ -20,7 +20,7 @@ echo "== signing baseline"
 "$bin/gatehouse-bench" sign 3000
 
 api_port="$(free_port)"; pool_port="$(free_port)"
-env -i PATH="$PATH" HOME="$HOME" LOG_LEVEL=warning "$bin/gatehouse" serve --port "$api_port" --pool-port "$pool_port" \
+env -i PATH="$PATH" HOME="$HOME" LOG_LEVEL=warning "$bin/gatehouse" serve --port "$api_port" --pool-port "$pool_port" --app-port "$(free_port)" \
   --data-dir "$work/state" >"$work/serve.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$api_port/healthz" && break; sleep 0.1; done

@@ -11,11 +11,9 @@ import sys
 import tempfile
 import time
 
-import boto3
-
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "Tests" / "Interop"))
-from conftest import free_port, stop, wait_for  # noqa: E402
+from conftest import LocalServe, stop  # noqa: E402
 from lambda_runtime import RuntimeEmulator, rest_event  # noqa: E402
 
 
@@ -33,25 +31,12 @@ def main():
     args = parser.parse_args()
 
     work = pathlib.Path(tempfile.mkdtemp(prefix="gatehouse-bench-lambda-"))
-    api_port, pool_port = free_port(), free_port()
-    pool_log = open(work / "serve.log", "w")
-    serve = subprocess.Popen(
-        [args.gatehouse, "serve", "--port", str(api_port), "--pool-port", str(pool_port), "--data-dir", str(work / "state"),
-         "--log-level", "warning"],
-        stdout=pool_log, stderr=subprocess.STDOUT, env={"PATH": os.environ.get("PATH", ""), "HOME": str(work)},
-    )
+    os.environ["GATEHOUSE_BIN"] = args.gatehouse
+    local = LocalServe(work, "--log-level", "warning")
     try:
-        wait_for(f"http://127.0.0.1:{api_port}/healthz", serve)
-        pool_url = f"http://127.0.0.1:{pool_port}"
-        cognito = boto3.client("cognito-idp", region_name="us-east-1", endpoint_url=pool_url,
-                               aws_access_key_id="local", aws_secret_access_key="local")
-        pool_id = cognito.list_user_pools(MaxResults=10)["UserPools"][0]["Id"]
-        clients = cognito.list_user_pool_clients(UserPoolId=pool_id)["UserPoolClients"]
-        spa = next(c["ClientId"] for c in clients if c["ClientName"] == "gatehouse-spa")
-        import json
-        demo = json.loads((work / "state" / "demo-user.json").read_text())
-        tokens = cognito.initiate_auth(ClientId=spa, AuthFlow="USER_PASSWORD_AUTH",
-                                       AuthParameters={"USERNAME": demo["username"], "PASSWORD": demo["password"]})["AuthenticationResult"]
+        pool_url, pool_id, spa = local.pool_url, local.pool_id, local.spa
+        tokens = local.cognito.initiate_auth(ClientId=spa, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={
+            "USERNAME": local.demo["username"], "PASSWORD": local.demo["password"]})["AuthenticationResult"]
         event = rest_event(headers={"Authorization": "Bearer " + tokens["IdToken"], "Origin": "http://127.0.0.1:3000"})
         env = {
             "PATH": os.environ.get("PATH", ""),
@@ -105,8 +90,7 @@ def main():
             print(f"zip: {zip_path.stat().st_size / 1e6:.2f} MB ({zip_path.stat().st_size} bytes); "
                   f"bootstrap {pathlib.Path(args.bootstrap).stat().st_size / 1e6:.2f} MB")
     finally:
-        stop(serve)
-        pool_log.close()
+        local.close()
         shutil.rmtree(work, ignore_errors=True)
 
 

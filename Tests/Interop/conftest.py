@@ -137,6 +137,51 @@ def moto_private_jwk():
         return json.load(handle)
 
 
+class LocalServe:
+    """`gatehouse serve` with its embedded local pool: the app, API and pool on free loopback
+    ports, state in `data_dir`, and a boto3 client on the pool. `extra` arguments and
+    `environment` variables are passed on; `restart` runs it again on the same ports and state."""
+
+    def __init__(self, data_dir, *extra, environment=None):
+        self.data_dir = data_dir
+        self.environment = environment or {}
+        self.api_port, self.pool_port, self.app_port = free_port(), free_port(), free_port()
+        self.api = f"http://127.0.0.1:{self.api_port}"
+        self.pool_url = f"http://127.0.0.1:{self.pool_port}"
+        self.app = f"http://127.0.0.1:{self.app_port}"
+        self.start(*extra)
+        self.cognito = boto3.client(
+            "cognito-idp", region_name=REGION, endpoint_url=self.pool_url,
+            aws_access_key_id="local", aws_secret_access_key="local",
+        )
+        self.pool_id = self.cognito.list_user_pools(MaxResults=10)["UserPools"][0]["Id"]
+        clients = self.cognito.list_user_pool_clients(UserPoolId=self.pool_id)["UserPoolClients"]
+        self.spa = next(c["ClientId"] for c in clients if c["ClientName"] == "gatehouse-spa")
+        self.confidential = next(c["ClientId"] for c in clients if c["ClientName"] == "gatehouse-confidential")
+        self.demo = json.loads((data_dir / "state" / "demo-user.json").read_text())
+
+    def start(self, *extra):
+        self.log = open(self.data_dir / "serve.log", "a")
+        self.process = subprocess.Popen(
+            [str(gatehouse_binary()), "serve", "--port", str(self.api_port), "--pool-port", str(self.pool_port),
+             "--app-port", str(self.app_port), "--data-dir", str(self.data_dir / "state"), "--web-dir", str(ROOT / "Web"),
+             *extra],
+            env={"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/tmp"), **self.environment},
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        wait_for(self.api + "/healthz", self.process)
+        wait_for(self.app + "/", self.process)
+
+    def restart(self, *extra):
+        self.close()
+        self.start(*extra)
+
+    def close(self):
+        stop(self.process)
+        self.log.close()
+
+
 ALLOWED_ORIGIN = "http://app.gatehouse.test:3000"
 
 

@@ -4,13 +4,10 @@ driven by selenium) against `gatehouse serve` on loopback, offline, with its loc
 Screenshots of the main states land in test-output/browser/ (not committed)."""
 
 import json
-import os
 import shutil
-import subprocess
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
-import boto3
 import pytest
 import requests
 from selenium import webdriver
@@ -20,48 +17,9 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import ROOT, free_port, gatehouse_binary, stop, wait_for
+from conftest import ROOT, LocalServe
 
 SCREENSHOTS = ROOT / "test-output" / "browser"
-
-
-class WebStack:
-    """`gatehouse serve` with its three origins (app, API, pool) on free loopback ports."""
-
-    def __init__(self, data_dir, environment=None):
-        self.data_dir = data_dir
-        self.environment = environment or {}
-        self.app_port, self.api_port, self.pool_port = free_port(), free_port(), free_port()
-        self.app = f"http://127.0.0.1:{self.app_port}"
-        self.api = f"http://127.0.0.1:{self.api_port}"
-        self.pool_url = f"http://127.0.0.1:{self.pool_port}"
-        self.process = None
-        self.start()
-        self.cognito = boto3.client("cognito-idp", region_name="us-east-1", endpoint_url=self.pool_url,
-                                    aws_access_key_id="local", aws_secret_access_key="local")
-        self.pool_id = self.cognito.list_user_pools(MaxResults=10)["UserPools"][0]["Id"]
-        clients = self.cognito.list_user_pool_clients(UserPoolId=self.pool_id)["UserPoolClients"]
-        self.spa = next(c["ClientId"] for c in clients if c["ClientName"] == "gatehouse-spa")
-        self.demo = json.loads((data_dir / "state" / "demo-user.json").read_text())
-
-    def start(self, *extra):
-        self.log = open(self.data_dir / "serve.log", "a")
-        self.process = subprocess.Popen(
-            [str(gatehouse_binary()), "serve", "--port", str(self.api_port), "--pool-port", str(self.pool_port),
-             "--app-port", str(self.app_port), "--data-dir", str(self.data_dir / "state"), "--web-dir", str(ROOT / "Web"), *extra],
-            env={"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/tmp"), **self.environment},
-            stdout=self.log, stderr=subprocess.STDOUT,
-        )
-        wait_for(self.api + "/healthz", self.process)
-        wait_for(self.app + "/", self.process)
-
-    def restart(self, *extra):
-        self.close()
-        self.start(*extra)
-
-    def close(self):
-        stop(self.process)
-        self.log.close()
 
 
 def chromium():
@@ -78,7 +36,7 @@ def chromium():
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
-    web = WebStack(tmp_path_factory.mktemp("browser"))
+    web = LocalServe(tmp_path_factory.mktemp("browser"))
     yield web
     web.close()
 
@@ -204,7 +162,7 @@ def test_a_page_from_another_origin_cannot_read_userinfo(stack, browser, tmp_pat
 
 def test_the_page_keeps_working_past_token_expiry_because_the_client_refreshes(tmp_path, browser):
     # No attribute cache, so disabling the user below shows at once.
-    web = WebStack(tmp_path, {"GATEHOUSE_USER_CACHE_TTL": "0"})
+    web = LocalServe(tmp_path, environment={"GATEHOUSE_USER_CACHE_TTL": "0"})
     try:
         short = web.cognito.create_user_pool_client(
             UserPoolId=web.pool_id, ClientName="short-lived", GenerateSecret=False,

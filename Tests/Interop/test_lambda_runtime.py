@@ -7,10 +7,10 @@ import subprocess
 
 import pytest
 
-from conftest import ALLOWED_ORIGIN, gatehouse_binary, stop
+from conftest import ALLOWED_ORIGIN, LocalServe, gatehouse_binary, stop
 from jwt_helpers import decode_part
 from lambda_runtime import RuntimeEmulator, http_api_event, rest_event
-from test_local_pool import LocalServe, sign_in
+from test_local_pool import sign_in
 
 USER = "lambda-alice"
 ATTRIBUTES = {"email": "lambda-alice@example.com", "nickname": "LA", "name": "Alice of Lambda"}

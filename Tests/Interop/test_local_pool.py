@@ -4,48 +4,14 @@ import base64
 import hashlib
 import hmac
 import json
-import os
-import subprocess
 
-import boto3
 import pytest
 import requests
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from conftest import free_port, gatehouse_binary, stop, wait_for
+from conftest import LocalServe
 from jwt_helpers import b64url_decode, decode_part
-
-
-class LocalServe:
-    def __init__(self, data_dir):
-        self.data_dir = data_dir
-        self.api_port = free_port()
-        self.pool_port = free_port()
-        self.log = open(data_dir / "serve.log", "a")
-        self.process = subprocess.Popen(
-            [str(gatehouse_binary()), "serve", "--port", str(self.api_port), "--pool-port", str(self.pool_port),
-             "--data-dir", str(data_dir / "state")],
-            env={"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/tmp")},
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        self.api = f"http://127.0.0.1:{self.api_port}"
-        self.pool_url = f"http://127.0.0.1:{self.pool_port}"
-        wait_for(self.api + "/healthz", self.process)
-        self.cognito = boto3.client(
-            "cognito-idp", region_name="us-east-1", endpoint_url=self.pool_url,
-            aws_access_key_id="local", aws_secret_access_key="local",
-        )
-        self.pool_id = self.cognito.list_user_pools(MaxResults=10)["UserPools"][0]["Id"]
-        clients = self.cognito.list_user_pool_clients(UserPoolId=self.pool_id)["UserPoolClients"]
-        self.spa = next(c["ClientId"] for c in clients if c["ClientName"] == "gatehouse-spa")
-        self.confidential = next(c["ClientId"] for c in clients if c["ClientName"] == "gatehouse-confidential")
-        self.demo = json.loads((data_dir / "state" / "demo-user.json").read_text())
-
-    def close(self):
-        stop(self.process)
-        self.log.close()
 
 
 @pytest.fixture(scope="module")

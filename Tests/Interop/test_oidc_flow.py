@@ -11,14 +11,15 @@ from authlib.integrations.requests_client import OAuth2Session
 from authlib.jose import JsonWebKey, JsonWebToken
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 
-from test_local_pool import LocalServe
+from conftest import LocalServe
 
 APP = "http://127.0.0.1:3000/"
 
 
 @pytest.fixture(scope="module")
 def local(tmp_path_factory):
-    serve = LocalServe(tmp_path_factory.mktemp("oidc"))
+    # The app's public origin is fixed (it is only a redirect target here); the app itself listens on a free port.
+    serve = LocalServe(tmp_path_factory.mktemp("oidc"), "--app-origin", APP.rstrip("/"))
     yield serve
     serve.close()
 

@@ -4,8 +4,8 @@ import subprocess
 
 import requests
 
-from conftest import gatehouse_binary
-from test_local_pool import LocalServe, sign_in
+from conftest import LocalServe, gatehouse_binary
+from test_local_pool import sign_in
 
 
 def cli(*args, data_dir):
