@@ -53,6 +53,15 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String?
 
+    @Option(
+        name: .customLong("allowed-host"),
+        help: ArgumentHelp(
+            "Another Host value (name[:port]) the servers answer, besides their listening address, its loopback names and the --pool-url/--app-origin hosts; repeatable.",
+            valueName: "host"
+        )
+    )
+    var allowedHosts: [String] = []
+
     func run() async throws {
         // Run Swift concurrency on NIO's event loops: handlers then continue on the thread that
         // read the request instead of hopping to the cooperative pool and back.
@@ -69,8 +78,10 @@ struct Serve: AsyncParsableCommand {
         }
 
         var services: [any Service] = []
-        if !GatehouseConfiguration.namesUserPool(environment) {
-            let (localServices, overrides) = try await startLocalPool(logger: logger)
+        let localPool = !GatehouseConfiguration.namesUserPool(environment)
+        let limits = ServerLimits.forProcess(servers: localPool ? 3 : 1)
+        if localPool {
+            let (localServices, overrides) = try await startLocalPool(limits: limits, logger: logger)
             services.append(contentsOf: localServices)
             environment.merge(overrides) { current, _ in current }
         }
@@ -105,7 +116,17 @@ struct Serve: AsyncParsableCommand {
                 "gatehouse.token_use": "\(configuration.tokenUse.rawValue)",
             ]
         )
-        services.append(buildApplication(dependencies: dependencies, httpClient: httpClient, host: host, port: port, logger: logger))
+        services.append(
+            buildApplication(
+                dependencies: dependencies,
+                httpClient: httpClient,
+                host: host,
+                port: port,
+                allowedHosts: .listening(host: host, port: port, extra: allowedHosts),
+                limits: limits,
+                logger: logger
+            )
+        )
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         )
@@ -124,7 +145,7 @@ struct Serve: AsyncParsableCommand {
 
     /// Opens the local pool (creating it on first run), prints where everything is, and returns
     /// its server, the demo app's server, and the settings that point the API at the pool.
-    private func startLocalPool(logger: Logger) async throws -> ([any Service], [String: String]) {
+    private func startLocalPool(limits: ServerLimits, logger: Logger) async throws -> ([any Service], [String: String]) {
         let directory = URL(fileURLWithPath: dataDir, isDirectory: true)
         let appOrigin = resolvedAppOrigin
         var base = poolURL ?? "http://\(publicHost):\(poolPort)"
@@ -136,7 +157,11 @@ struct Serve: AsyncParsableCommand {
         let appClient: ClientRecord
         let clientIDs: [String]
         do {
-            service = LocalPoolService(database: try PoolDatabase(directory: directory), baseURL: base, logger: logger)
+            let database = try PoolDatabase(directory: directory)
+            for path in database.narrowedPermissions {
+                logger.warning("gatehouse.pool.permissions_narrowed", metadata: ["gatehouse.path": "\(path)"])
+            }
+            service = LocalPoolService(database: database, baseURL: base, logger: logger)
             setup = try await LocalPoolBootstrap.ensure(service: service, appOrigin: appOrigin, dataDirectory: directory)
             // The app may have moved (another --app-port): its origin must be a registered callback.
             let chosen = try service.client(appClientID ?? setup.spaClient.id, poolID: setup.pool.id)
@@ -145,9 +170,22 @@ struct Serve: AsyncParsableCommand {
         } catch {
             fail("the local pool in \(directory.path) could not be opened: \(error)")
         }
+        // The pool and the app answer their listening names and their public URLs' hosts only:
+        // a DNS-rebinding page must not reach the pool's unsigned admin API.
+        let poolHosts = AllowedHosts.listening(
+            host: host,
+            port: poolPort,
+            extra: allowedHosts + [AllowedHosts.authority(ofURL: base)].compactMap { $0 }
+        )
+        let appHosts = AllowedHosts.listening(
+            host: host,
+            port: appPort,
+            extra: allowedHosts + [AllowedHosts.authority(ofURL: appOrigin)].compactMap { $0 }
+        )
         let poolApp = Application(
-            router: buildLocalPoolRouter(api: CognitoAPI(service: service)),
-            configuration: .init(address: .hostname(host, port: poolPort), serverName: "gatehouse-pool"),
+            router: HostChecked(buildLocalPoolRouter(api: CognitoAPI(service: service)), allowed: poolHosts),
+            server: limits.server,
+            configuration: limits.configuration(address: .hostname(host, port: poolPort), serverName: "gatehouse-pool", logger: logger),
             logger: logger
         )
         let issuer = service.issuerURL(poolID: setup.pool.id)
@@ -165,8 +203,12 @@ struct Serve: AsyncParsableCommand {
             config.add("storage", "session")
             services.append(
                 Application(
-                    router: buildWebAppRouter(assets: assets, configuration: config.finish(), connectSources: [base, apiURL]),
-                    configuration: .init(address: .hostname(host, port: appPort), serverName: "gatehouse-app"),
+                    router: HostChecked(
+                        buildWebAppRouter(assets: assets, configuration: config.finish(), connectSources: [base, apiURL]),
+                        allowed: appHosts
+                    ),
+                    server: limits.server,
+                    configuration: limits.configuration(address: .hostname(host, port: appPort), serverName: "gatehouse-app", logger: logger),
                     logger: logger
                 )
             )
@@ -210,9 +252,14 @@ struct Serve: AsyncParsableCommand {
         }
         var assets: [String: WebAsset] = [:]
         for name in (try? manager.contentsOfDirectory(atPath: folder)) ?? [] {
+            // Regular files only: a symbolic link could point anywhere (`/etc/passwd`, the data directory).
+            let path = folder + "/" + name
             guard let type = WebAsset.contentType(forFileName: name),
-                let data = manager.contents(atPath: folder + "/" + name)
-            else { continue }
+                (try? manager.attributesOfItem(atPath: path)[.type] as? FileAttributeType) == .typeRegular,
+                let data = manager.contents(atPath: path)
+            else {
+                continue
+            }
             assets[name] = WebAsset(bytes: ByteBuffer(bytes: data), contentType: type)
         }
         logger.debug("gatehouse.app.assets", metadata: ["gatehouse.app.folder": "\(folder)", "gatehouse.app.files": "\(assets.count)"])

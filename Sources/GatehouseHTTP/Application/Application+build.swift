@@ -58,20 +58,25 @@ public func buildDependencies(
     )
 }
 
-/// The HTTP server application: the router on `host:port`, the shared HTTP client as a
-/// service (shut down after the server drains), and the JWKS fetched before the first request.
+/// The HTTP server application: the router on `host:port`, answering for `allowedHosts` only
+/// (default: the listening address and, on loopback, its loopback names), within `limits`; the
+/// shared HTTP client as a service (shut down after the server drains), and the JWKS fetched
+/// before the first request.
 public func buildApplication(
     dependencies: GatehouseDependencies,
     httpClient: HTTPClient?,
     host: String,
     port: Int,
+    allowedHosts: AllowedHosts? = nil,
+    limits: ServerLimits = .forProcess(servers: 1),
     logger: Logger
 ) -> some ApplicationProtocol {
     var services: [any Service] = []
     if let httpClient { services.append(HTTPClientService(client: httpClient)) }
     var app = Application(
-        router: buildRouter(dependencies),
-        configuration: .init(address: .hostname(host, port: port), serverName: "gatehouse"),
+        router: HostChecked(buildRouter(dependencies), allowed: allowedHosts ?? .listening(host: host, port: port)),
+        server: limits.server,
+        configuration: limits.configuration(address: .hostname(host, port: port), serverName: "gatehouse", logger: logger),
         services: services,
         logger: logger
     )

@@ -45,9 +45,15 @@ public struct CognitoAPI: Sendable {
     }
 
     private func reply(_ error: LocalPoolError) -> Reply {
-        let message = error.status >= 500 ? "Internal server error" : error.message
+        // Messages may quote input: cap what goes back (in the body and in x-amzn-ErrorMessage).
+        let message = error.status >= 500 ? "Internal server error" : Self.capped(error.message)
         let body = (try? JSONSerialization.data(withJSONObject: ["__type": error.type, "message": message])) ?? Data()
         return Reply(status: error.status, body: Array(body), error: LocalPoolError(error.type, message, status: error.status))
+    }
+
+    /// At most 512 characters of `message`.
+    static func capped(_ message: String) -> String {
+        message.count <= 512 ? message : String(message.prefix(509)) + "..."
     }
 
     private func run(_ operation: String, _ request: APIRequest) async throws(LocalPoolError) -> [String: Any] {
@@ -91,8 +97,7 @@ public struct CognitoAPI: Sendable {
             try service.globalSignOut(poolID: try request.string("UserPoolId"), username: try request.string("Username"))
             return [:]
         case "ListUsers":
-            let limit = request.int("Limit") ?? 60
-            guard (0...60).contains(limit) else { throw .invalidParameter("Limit must be between 0 and 60") }
+            let limit = try request.int("Limit", in: 0...60) ?? 60
             let page = try service.listUsers(
                 poolID: try request.string("UserPoolId"),
                 filter: request.optionalString("Filter"),
@@ -126,8 +131,8 @@ public struct CognitoAPI: Sendable {
         case "DescribeUserPool":
             return ["UserPool": APIShapes.pool(try service.pool(try request.string("UserPoolId")), region: region)]
         case "ListUserPools":
-            let maximum = request.int("MaxResults") ?? 60
-            return ["UserPools": try service.pools().prefix(max(1, min(60, maximum))).map { APIShapes.pool($0, region: region) }]
+            let maximum = try request.int("MaxResults", in: 1...60) ?? 60
+            return ["UserPools": try service.pools().prefix(maximum).map { APIShapes.pool($0, region: region) }]
         case "CreateUserPoolClient":
             return ["UserPoolClient": APIShapes.client(try createClient(request))]
         case "DescribeUserPoolClient":
@@ -198,18 +203,63 @@ public struct CognitoAPI: Sendable {
         if let prevent = request.optionalString("PreventUserExistenceErrors") { settings.preventUserExistenceErrors = prevent == "ENABLED" }
         if let revocation = request.bool("EnableTokenRevocation") { settings.enableTokenRevocation = revocation }
         let units = request.stringMap("TokenValidityUnits")
-        func seconds(_ key: String, unitKey: String, defaultUnit: String) -> Double? {
-            guard let value = request.int(key) else { return nil }
+        /// A validity in seconds: the number checked against Cognito's range for its field, then
+        /// the product with its unit against the lifetime's range.
+        func seconds(
+            _ key: String,
+            unitKey: String,
+            defaultUnit: String,
+            field: ClosedRange<Int>,
+            lifetime: ClosedRange<Int>
+        )
+            throws(LocalPoolError) -> Double?
+        {
+            guard let value = try request.int(key, in: field) else { return nil }
+            let multiplier: Int
             switch units[unitKey] ?? defaultUnit {
-            case "seconds": return Double(value)
-            case "minutes": return Double(value) * 60
-            case "days": return Double(value) * 86400
-            default: return Double(value) * 3600
+            case "seconds": multiplier = 1
+            case "minutes": multiplier = 60
+            case "hours": multiplier = 3600
+            case "days": multiplier = 86400
+            default: throw .invalidParameter("TokenValidityUnits.\(unitKey) must be seconds, minutes, hours or days")
             }
+            // Both factors are bounded by the field ranges: no overflow.
+            let seconds = value * multiplier
+            guard lifetime.contains(seconds) else {
+                throw .invalidParameter(
+                    "\(key) must be between \(lifetime.lowerBound) and \(lifetime.upperBound) seconds (with its unit)"
+                )
+            }
+            return Double(seconds)
         }
-        if let value = seconds("AccessTokenValidity", unitKey: "AccessToken", defaultUnit: "hours") { settings.accessTokenValidity = value }
-        if let value = seconds("IdTokenValidity", unitKey: "IdToken", defaultUnit: "hours") { settings.idTokenValidity = value }
-        if let value = seconds("RefreshTokenValidity", unitKey: "RefreshToken", defaultUnit: "days") { settings.refreshTokenValidity = value }
+        if let value = try seconds(
+            "AccessTokenValidity",
+            unitKey: "AccessToken",
+            defaultUnit: "hours",
+            field: 1...86_400,
+            lifetime: ClientSettings.accessTokenRange
+        ) {
+            settings.accessTokenValidity = value
+        }
+        if let value = try seconds(
+            "IdTokenValidity",
+            unitKey: "IdToken",
+            defaultUnit: "hours",
+            field: 1...86_400,
+            lifetime: ClientSettings.idTokenRange
+        ) {
+            settings.idTokenValidity = value
+        }
+        // 0 keeps the default, as in Cognito.
+        if let value = try seconds(
+            "RefreshTokenValidity",
+            unitKey: "RefreshToken",
+            defaultUnit: "days",
+            field: 0...315_360_000,
+            lifetime: 0...ClientSettings.refreshTokenRange.upperBound
+        ), value > 0 {
+            settings.refreshTokenValidity = value
+        }
         return try service.createClient(
             poolID: try request.string("UserPoolId"),
             name: try request.string("ClientName"),

@@ -29,3 +29,47 @@ enum Identifiers {
         return Base64URL.encode((0..<bytes).map { _ in UInt8.random(in: 0...255, using: &generator) })
     }
 }
+
+/// Cognito's input patterns, checked before a value reaches storage (SQLite would cut a string at
+/// its first NUL, so `victim\0junk` must never be looked up as `victim`).
+enum InputPatterns {
+    /// Cognito's username pattern `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`, 1 to 128 characters: letters,
+    /// marks, symbols, numbers and punctuation; no spaces, control, format (bidi) or unassigned
+    /// characters.
+    static func isUsername(_ text: String) -> Bool {
+        let scalars = text.unicodeScalars
+        guard !scalars.isEmpty, scalars.count <= 128 else { return false }
+        return scalars.allSatisfy { scalar in
+            switch scalar.properties.generalCategory {
+            case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
+                .nonspacingMark, .spacingMark, .enclosingMark,
+                .mathSymbol, .currencySymbol, .modifierSymbol, .otherSymbol,
+                .decimalNumber, .letterNumber, .otherNumber,
+                .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation,
+                .initialPunctuation, .finalPunctuation, .otherPunctuation:
+                return true
+            default:
+                return false
+            }
+        }
+    }
+
+    /// A user pool id: `[\w-]+_[0-9a-zA-Z]+`, at most 55 characters.
+    static func isPoolID(_ text: String) -> Bool {
+        guard text.utf8.count <= 55, let separator = text.lastIndex(of: "_") else { return false }
+        let region = text[..<separator]
+        let suffix = text[text.index(after: separator)...]
+        return !region.isEmpty && !suffix.isEmpty
+            && region.unicodeScalars.allSatisfy { isWordASCII($0) || $0 == "-" || $0 == "_" }
+            && suffix.unicodeScalars.allSatisfy { $0.isASCII && $0.properties.isAlphabetic || ("0"..."9").contains($0) }
+    }
+
+    /// An app client id: `[\w+]+`, at most 128 characters.
+    static func isClientID(_ text: String) -> Bool {
+        !text.isEmpty && text.utf8.count <= 128 && text.unicodeScalars.allSatisfy { isWordASCII($0) || $0 == "+" }
+    }
+
+    private static func isWordASCII(_ scalar: Unicode.Scalar) -> Bool {
+        ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar) || scalar == "_"
+    }
+}

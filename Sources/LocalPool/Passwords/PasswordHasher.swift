@@ -1,3 +1,5 @@
+import Crypto
+import GatehouseCore
 import HummingbirdBcrypt
 import NIOPosix
 
@@ -12,25 +14,45 @@ public struct PasswordHasher: Sendable {
         self.cost = cost
     }
 
+    /// Marks hashes of the pre-hashed password. bcrypt reads only the first 72 bytes and stops at
+    /// a NUL, so it is given the base64 of the password's SHA-256 (44 bytes, no NUL) instead:
+    /// every character of a 256-character password counts.
+    static let prehashedPrefix = "$gh-sha256$"
+
+    /// What bcrypt is given for `password`.
+    static func prehash(_ password: String) -> String {
+        Base64URL.encode(SHA256.hash(data: Array(password.utf8)))
+    }
+
     func hash(_ password: String) async throws -> String {
         let cost = self.cost
-        return try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
+        let input = Self.prehash(password)
+        return try await NIOThreadPool.singleton.runIfActive { Self.prehashedPrefix + Bcrypt.hash(input, cost: cost) }
     }
 
     /// Checks `password` against a hash no password matches, taking as long as a real check:
     /// used when the user does not exist, so timing does not reveal that.
     func verifyDecoy(_ password: String) async throws -> Bool {
         let cost = self.cost
+        let input = Self.prehash(password)
         return try await NIOThreadPool.singleton.runIfActive {
             let decoy = cost == 10 ? Self.decoyHashCost10 : Bcrypt.hash("decoy", cost: cost)
-            return Bcrypt.verify(password, hash: decoy)
+            return Bcrypt.verify(input, hash: decoy)
         }
     }
 
     private static let decoyHashCost10 = Bcrypt.hash("decoy-\(UInt64.random(in: 0 ... .max))", cost: 10)
 
     func verify(_ password: String, hash: String) async throws -> Bool {
-        try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
+        guard hash.hasPrefix(Self.prehashedPrefix) else {
+            // A plain bcrypt hash from before pre-hashing: only a password bcrypt reads whole can
+            // match it (otherwise a longer password with the same first 72 bytes would).
+            let readWhole = password.utf8.count <= 72 && !password.utf8.contains(0)
+            return try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) && readWhole }
+        }
+        let input = Self.prehash(password)
+        let bcryptHash = String(hash.dropFirst(Self.prehashedPrefix.count))
+        return try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(input, hash: bcryptHash) }
     }
 
     /// Cognito's default policy: at least 8 characters with a lowercase and an uppercase letter,
@@ -38,6 +60,9 @@ public struct PasswordHasher: Sendable {
     static func policyViolation(_ password: String) -> String? {
         guard password.count >= 8 else { return "Password did not conform with policy: Password not long enough" }
         guard password.count <= 256 else { return "Password did not conform with policy: Password is too long" }
+        guard !password.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            return "Password did not conform with policy: Password must not contain control characters"
+        }
         guard password.contains(where: \.isLowercase) else {
             return "Password did not conform with policy: Password must have lowercase characters"
         }

@@ -1,20 +1,24 @@
 import Foundation
 
-/// `application/x-www-form-urlencoded` parsing (`+` is a space, `%XX` decoded); repeated names keep the first.
+/// `application/x-www-form-urlencoded` parsing (`+` is a space, `%XX` decoded); repeated names
+/// keep the first. A pair that does not decode, or decodes to a NUL anywhere, is left out: SQLite
+/// would cut `victim%00junk` at the NUL.
 enum FormData {
     static func parse(_ text: String) -> [String: String] {
         var result: [String: String] = [:]
         for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let name = decode(parts[0]) else { continue }
-            let value = parts.count > 1 ? decode(parts[1]) ?? "" : ""
+            guard let name = decode(parts[0]), let value = parts.count > 1 ? decode(parts[1]) : "" else { continue }
             if result[name] == nil { result[name] = value }
         }
         return result
     }
 
     private static func decode(_ text: Substring) -> String? {
-        text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+        guard let decoded = text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding, !decoded.utf8.contains(0) else {
+            return nil
+        }
+        return decoded
     }
 
     /// Encodes `items` as a query string.

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GatehouseCore
 import HTTPTypes
@@ -9,12 +10,21 @@ import NIOCore
 /// `/oauth2/token`, `/oauth2/revoke`, `/oauth2/userInfo`, `/logout`.
 public struct OAuthRoutes: Sendable {
     let service: LocalPoolService
+    /// Binds the login form's CSRF token to this server: the form carries HMAC(key, cookie), so
+    /// a cookie planted by another port on the same host (cookies ignore ports) is of no use
+    /// without the token only this server can compute. Forms from before a restart expire.
+    let csrfKey = SymmetricKey(size: .bits256)
     static let sessionCookie = "gatehouse_pool_session"
     static let csrfCookie = "gatehouse_pool_csrf"
 
     /// Routes over `service`.
     public init(service: LocalPoolService) {
         self.service = service
+    }
+
+    /// The form token for the CSRF cookie value `cookie`.
+    func csrfToken(forCookie cookie: String) -> String {
+        Base64URL.encode(HMAC<SHA256>.authenticationCode(for: Array(cookie.utf8), using: csrfKey))
     }
 
     /// Adds the routes to `router`.
@@ -62,7 +72,7 @@ public struct OAuthRoutes: Sendable {
         let nonce = Identifiers.opaque(bytes: 16)
         let html = LoginPage.render(
             query: FormData.encode(parameters.queryItems),
-            csrf: csrf,
+            csrf: csrfToken(forCookie: csrf),
             nonce: nonce,
             client: parameters.client.name,
             username: username,
@@ -83,7 +93,9 @@ public struct OAuthRoutes: Sendable {
         }
         let body = try await request.body.collect(upTo: 64 * 1024)
         let form = FormData.parse(String(buffer: body))
-        guard let sent = form["_csrf"], let expected = request.cookies[Self.csrfCookie]?.value, ConstantTime.equals(sent, expected) else {
+        guard let sent = form["_csrf"], let csrfCookie = request.cookies[Self.csrfCookie]?.value,
+            ConstantTime.equals(csrfToken(forCookie: csrfCookie), sent)
+        else {
             return try loginPage(request, error: "Your sign-in form expired. Please try again.", status: .forbidden)
         }
         let username = form["username"] ?? ""

@@ -12,7 +12,6 @@ extension LocalPoolService {
     }
 
     static let apiScope = "aws.cognito.signin.user.admin"
-    static let maximumFreeAttempts = 5
 
     /// Checks `SECRET_HASH` for clients with a secret: Base64(HMAC-SHA256(secret, username + clientId)).
     func checkSecretHash(_ secretHash: String?, client: ClientRecord, username: String) throws(LocalPoolError) {
@@ -47,49 +46,15 @@ extension LocalPoolService {
         do {
             user = try self.user(poolID: client.poolId, username: username)
         } catch {
-            // Spend the time a real check takes, so timing does not tell who exists.
-            _ = try? await hasher.verifyDecoy(password)
-            throw client.settings.preventUserExistenceErrors ? .notAuthorized("Incorrect username or password.") : error
+            try await refuseUnknownUser(
+                poolID: client.poolId,
+                username: username,
+                password: password,
+                hidden: client.settings.preventUserExistenceErrors,
+                error: error
+            )
         }
         return try await signIn(user, client: client, password: password)
-    }
-
-    /// Checks `password` for `user`, honouring and updating the lockout; returns the user when it matches.
-    func authenticate(_ user: UserRecord, password: String) async throws(LocalPoolError) -> UserRecord {
-        let now = clock.now()
-        guard user.lockedUntil <= now else { throw .notAuthorized("Password attempts exceeded") }
-        let matches: Bool
-        do {
-            if let hash = user.passwordHash {
-                matches = try await hasher.verify(password, hash: hash)
-            } else {
-                matches = try await hasher.verifyDecoy(password) && false
-            }
-        } catch {
-            throw .internalError("hashing")
-        }
-        guard matches else {
-            try recordFailure(user)
-            logger.info("gatehouse.pool.sign_in_failed", metadata: ["gatehouse.pool.username": "\(user.username)"])
-            throw .notAuthorized("Incorrect username or password.")
-        }
-        guard user.enabled else { throw .notAuthorized("User is disabled.") }
-        if user.failedAttempts > 0 {
-            return try updateUser(poolID: user.poolId, username: user.username) { $0.failedAttempts = 0 }
-        }
-        return user
-    }
-
-    /// Finds `username` and checks `password`; unknown users fail exactly like wrong passwords.
-    public func authenticate(poolID: String, username: String, password: String) async throws(LocalPoolError) -> UserRecord {
-        let user: UserRecord
-        do {
-            user = try self.user(poolID: poolID, username: username)
-        } catch {
-            _ = try? await hasher.verifyDecoy(password)
-            throw .notAuthorized("Incorrect username or password.")
-        }
-        return try await authenticate(user, password: password)
     }
 
     private func signIn(_ user: UserRecord, client: ClientRecord, password: String) async throws(LocalPoolError) -> AuthOutcome {
@@ -111,19 +76,6 @@ extension LocalPoolService {
         return try issueSignIn(user: user, client: client, scope: [Self.apiScope], nonce: nil, fromOAuth: false, includeIDToken: true)
     }
 
-    /// Counts a failed password; from the fifth failure on, the user is locked out for a time
-    /// that doubles with each further failure (1 s, 2 s, 4 s, … up to 15 minutes).
-    private func recordFailure(_ user: UserRecord) throws(LocalPoolError) {
-        let now = clock.now()
-        try updateUser(poolID: user.poolId, username: user.username) { user in
-            user.failedAttempts += 1
-            let excess = user.failedAttempts - Self.maximumFreeAttempts
-            if excess >= 0 {
-                user.lockedUntil = now + min(900, Double(1 << min(excess, 10)))
-            }
-        }
-    }
-
     /// Issues a token pair and a refresh token for a fresh sign-in.
     func issueSignIn(
         user: UserRecord,
@@ -132,11 +84,11 @@ extension LocalPoolService {
         nonce: String?,
         fromOAuth: Bool,
         includeIDToken: Bool,
-        authTime: Double? = nil
+        authTime: Double? = nil,
+        originJti: String = Identifiers.uuid()
     ) throws(LocalPoolError) -> AuthOutcome {
         let now = clock.now()
         let signedInAt = (authTime ?? now).rounded(.down)
-        let originJti = Identifiers.uuid()
         let grant = TokenIssuer.Grant(
             poolID: client.poolId,
             client: client,
@@ -164,7 +116,7 @@ extension LocalPoolService {
             authTime: signedInAt,
             scope: scope.joined(separator: " "),
             createdAt: now,
-            expiresAt: now + client.settings.refreshTokenValidity,
+            expiresAt: now + Double(client.settings.refreshTokenSeconds),
             revokedAt: nil
         )
         try write { db in try record.insert(db) }
@@ -257,15 +209,23 @@ extension LocalPoolService {
             throw LocalPoolError("UnsupportedOperationException", "Token revocation is not enabled for this client")
         }
         let hash = Self.hash(token)
+        let family = try read { db in try RefreshTokenRecord.fetchOne(db, key: hash) }
+        guard let family else { return }
+        guard family.clientId == client.id else {
+            throw LocalPoolError("UnauthorizedException", "Refresh token was issued to another client")
+        }
+        try revokeTokenFamily(family.originJti)
+    }
+
+    /// Revokes the refresh token of the family `originJti` and every access and ID token issued
+    /// from it.
+    func revokeTokenFamily(_ originJti: String) throws(LocalPoolError) {
         let now = clock.now()
         try write { db in
-            guard var record = try RefreshTokenRecord.fetchOne(db, key: hash) else { return }
-            guard record.clientId == client.id else {
-                throw LocalPoolError("UnauthorizedException", "Refresh token was issued to another client")
-            }
-            record.revokedAt = record.revokedAt ?? now
-            try record.update(db)
-            try RevokedOriginRecord(originJti: record.originJti, revokedAt: now).save(db)
+            try RefreshTokenRecord
+                .filter(Column("originJti") == originJti && Column("revokedAt") == nil)
+                .updateAll(db, Column("revokedAt").set(to: now))
+            try RevokedOriginRecord(originJti: originJti, revokedAt: now).save(db)
         }
     }
 

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import GRDB
 import GatehouseCore
+import Logging
 
 /// A validated `/oauth2/authorize` (or `/login`) request.
 public struct AuthorizeRequest: Sendable {
@@ -42,6 +43,13 @@ public struct OAuthError: Error, Sendable, Equatable {
         self.description = description
         self.status = status
     }
+}
+
+/// What reading a code for an exchange found.
+private enum CodeRedemption: Sendable {
+    case first(AuthCodeRecord)
+    /// Used before; the token family of its first exchange (nil for codes used before v3).
+    case reused(originJti: String?)
 }
 
 extension LocalPoolService {
@@ -105,7 +113,8 @@ extension LocalPoolService {
             codeChallenge: request.codeChallenge,
             authTime: authTime,
             expiresAt: clock.now() + Self.codeLifetime,
-            usedAt: nil
+            usedAt: nil,
+            originJti: nil
         )
         try write { db in try record.insert(db) }
         return code
@@ -144,18 +153,24 @@ extension LocalPoolService {
         _ = try? write { db in try SSOSessionRecord.deleteOne(db, key: hash) }
     }
 
-    /// The client a token-endpoint request authenticates as: Basic header or body credentials;
-    /// a confidential client must present its secret.
+    /// The client a token-endpoint request authenticates as: Basic header or body credentials,
+    /// never both (RFC 6749 §2.3: `invalid_request`); a confidential client must present its
+    /// secret, and a public client must present none.
     public func authenticateClient(basic: (id: String, secret: String)?, bodyID: String?, bodySecret: String?) throws(OAuthError) -> ClientRecord {
-        let id = basic?.id ?? bodyID
-        let secret = basic?.secret ?? bodySecret
-        guard let id, let client = try? client(id) else {
-            throw OAuthError("invalid_client", "client authentication failed", status: basic == nil ? 400 : 401)
-        }
-        if let expected = client.secret {
-            guard let secret, ConstantTime.equals(secret, expected) else {
-                throw OAuthError("invalid_client", "client authentication failed", status: basic == nil ? 400 : 401)
+        if let basic {
+            guard bodySecret == nil, bodyID == nil || bodyID == basic.id else {
+                throw OAuthError("invalid_request", "use one client authentication method")
             }
+        }
+        let id = basic?.id ?? bodyID
+        let secret = (basic?.secret ?? bodySecret).flatMap { $0.isEmpty ? nil : $0 }
+        let failed = OAuthError("invalid_client", "client authentication failed", status: basic == nil ? 400 : 401)
+        guard let id, let client = try? client(id) else { throw failed }
+        if let expected = client.secret {
+            guard let secret, ConstantTime.equals(secret, expected) else { throw failed }
+        } else if secret != nil {
+            // A public client has no secret: one sent is a mistake or a probe, not authentication.
+            throw failed
         }
         return client
     }
@@ -164,20 +179,35 @@ extension LocalPoolService {
     public func exchangeCode(client: ClientRecord, code: String, redirectURI: String?, verifier: String?) throws(OAuthError) -> AuthOutcome {
         let hash = Self.hash(code)
         let now = clock.now()
-        let record: AuthCodeRecord
+        // The token family this exchange starts, recorded with the code: a second redemption of
+        // the code revokes it (RFC 6749 §4.1.2), since the code may have leaked.
+        let originJti = Identifiers.uuid()
+        let redemption: CodeRedemption
         do {
             // Mark the code used in the same transaction that reads it: a second exchange finds it used.
-            record = try database.writer.write { db -> AuthCodeRecord in
+            redemption = try database.writer.write { db -> CodeRedemption in
                 guard var record = try AuthCodeRecord.fetchOne(db, key: hash) else { throw OAuthError("invalid_grant", "unknown code") }
-                guard record.usedAt == nil else { throw OAuthError("invalid_grant", "code already used") }
+                guard record.usedAt == nil else { return .reused(originJti: record.originJti) }
                 record.usedAt = now
+                record.originJti = originJti
                 try record.update(db)
-                return record
+                return .first(record)
             }
         } catch let error as OAuthError {
             throw error
         } catch {
             throw OAuthError("server_error", "storage", status: 500)
+        }
+        let record: AuthCodeRecord
+        switch redemption {
+        case .first(let first):
+            record = first
+        case .reused(let family):
+            if let family {
+                _ = try? revokeTokenFamily(family)
+                logger.notice("gatehouse.pool.code_reused", metadata: ["gatehouse.pool.origin_jti": "\(family)"])
+            }
+            throw OAuthError("invalid_grant", "code already used")
         }
         guard record.clientId == client.id else { throw OAuthError("invalid_grant", "code was issued to another client") }
         guard record.expiresAt > now else { throw OAuthError("invalid_grant", "code expired") }
@@ -201,7 +231,8 @@ extension LocalPoolService {
                 nonce: record.nonce,
                 fromOAuth: true,
                 includeIDToken: scopes.contains("openid"),
-                authTime: record.authTime
+                authTime: record.authTime,
+                originJti: originJti
             )
         } catch {
             throw OAuthError("server_error", "token issuing failed", status: 500)

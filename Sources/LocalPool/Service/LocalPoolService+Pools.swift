@@ -15,6 +15,13 @@ extension LocalPoolService {
 
     /// The pool `id`, or `ResourceNotFoundException`.
     public func pool(_ id: String) throws(LocalPoolError) -> PoolRecord {
+        guard InputPatterns.isPoolID(id) else {
+            // Never echo the value: it may be anything, of any size.
+            throw .invalidParameter(
+                "1 validation error detected: Value at 'userPoolId' failed to satisfy constraint: "
+                    + "Member must satisfy regular expression pattern: [\\w-]+_[0-9a-zA-Z]+ and have length less than or equal to 55"
+            )
+        }
         let found = try read { db in try PoolRecord.fetchOne(db, key: id) }
         guard let found else { throw .resourceNotFound("User pool \(id) does not exist.") }
         return found
@@ -65,6 +72,7 @@ extension LocalPoolService {
 
     /// The client `id` (of `poolID` when given), or `ResourceNotFoundException`.
     public func client(_ id: String, poolID: String? = nil) throws(LocalPoolError) -> ClientRecord {
+        guard InputPatterns.isClientID(id) else { throw .resourceNotFound("User pool client does not exist.") }
         // Clients change only through `registerAppOrigin`, which clears this cache.
         var found = caches.client(id)
         if found == nil {

@@ -46,8 +46,11 @@ extension LocalPoolService {
         temporaryPassword: String?
     ) async throws(LocalPoolError) -> UserRecord {
         _ = try pool(poolID)
-        guard !username.isEmpty, username.count <= 128, !username.contains(where: \.isWhitespace) else {
-            throw .invalidParameter("Username should be 1 to 128 characters without whitespace")
+        guard InputPatterns.isUsername(username) else {
+            throw .invalidParameter(
+                "1 validation error detected: Value at 'username' failed to satisfy constraint: "
+                    + "Member must satisfy regular expression pattern: [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+ and have length 1 to 128"
+            )
         }
         try Self.checkAttributes(attributes)
         let hash = try await policyCheckedHash(temporaryPassword ?? Self.generatedPassword())
@@ -83,6 +86,8 @@ extension LocalPoolService {
     /// The user called `username` (or whose `sub` it is), or `UserNotFoundException`.
     public func user(poolID: String, username: String) throws(LocalPoolError) -> UserRecord {
         _ = try pool(poolID)
+        // No stored username breaks the pattern; SQLite would cut `name\0junk` at the NUL.
+        guard InputPatterns.isUsername(username) else { throw .userNotFound() }
         let found = try read { db in
             try UserRecord.fetchOne(db, key: ["poolId": poolID, "username": username])
                 ?? UserRecord.filter(Column("poolId") == poolID && Column("sub") == username).fetchOne(db)

@@ -13,6 +13,9 @@ final class PoolCaches: Sendable {
 
     private let state = Mutex(State())
 
+    /// Lockout counters of usernames that do not exist.
+    let phantomLockouts = PhantomLockouts()
+
     func client(_ id: String) -> ClientRecord? { state.withLock { $0.clients[id] } }
 
     func remember(_ client: ClientRecord) { state.withLock { $0.clients[client.id] = client } }

@@ -5,15 +5,24 @@ public import GRDB
 public struct PoolDatabase: Sendable {
     /// The connection pool (one per file).
     public let writer: DatabasePool
+    /// Paths whose permissions opening narrowed (a folder to 0700, files to 0600): the caller
+    /// says so in its log.
+    public let narrowedPermissions: [String]
 
-    /// Opens (creating if needed) `directory/pool.sqlite3` and migrates it.
+    /// Opens (creating if needed) `directory/pool.sqlite3` and migrates it. The folder and every
+    /// file in it are made private to the owner first (see ``PrivateDirectory``).
     public init(directory: URL) throws {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var narrowed = try PrivateDirectory.secure(directory)
+        let file = directory.appendingPathComponent("pool.sqlite3")
+        try PrivateDirectory.createPrivateFile(file)
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(5)
-        writer = try DatabasePool(path: directory.appendingPathComponent("pool.sqlite3").path, configuration: configuration)
+        writer = try DatabasePool(path: file.path, configuration: configuration)
         try Self.migrator.migrate(writer)
+        // SQLite gives `-wal` and `-shm` the database's mode; check once more all the same.
+        narrowed += try PrivateDirectory.secure(directory)
+        narrowedPermissions = narrowed
     }
 
     static var migrator: DatabaseMigrator {
@@ -102,6 +111,9 @@ public struct PoolDatabase: Sendable {
                 table.column("authTime", .double).notNull()
                 table.column("expiresAt", .double).notNull()
             }
+        }
+        migrator.registerMigration("v3-code-family") { db in
+            try db.alter(table: "authCode") { table in table.add(column: "originJti", .text) }
         }
         return migrator
     }

@@ -40,6 +40,31 @@ public struct ClientSettings: Codable, Sendable, Equatable {
         preventUserExistenceErrors: true,
         enableTokenRevocation: true
     )
+
+    /// Lifetimes in seconds: Cognito's maximums (a day for access and ID tokens, ten years for
+    /// refresh tokens). The minimum is one second, below Cognito's (5 minutes, 1 hour), so that
+    /// tests of expiry and refresh need not wait.
+    public static let accessTokenRange = 1...86_400
+    /// ID token lifetimes, in seconds.
+    public static let idTokenRange = 1...86_400
+    /// Refresh token lifetimes, in seconds.
+    public static let refreshTokenRange = 1...315_360_000
+
+    /// The access token's lifetime in whole seconds, within Cognito's limits whatever is stored
+    /// (a client saved before the API checked its numbers may hold anything).
+    public var accessTokenSeconds: Int { Self.wholeSeconds(accessTokenValidity, in: Self.accessTokenRange) }
+    /// The ID token's lifetime in whole seconds, within Cognito's limits.
+    public var idTokenSeconds: Int { Self.wholeSeconds(idTokenValidity, in: Self.idTokenRange) }
+    /// The refresh token's lifetime in whole seconds, within Cognito's limits.
+    public var refreshTokenSeconds: Int { Self.wholeSeconds(refreshTokenValidity, in: Self.refreshTokenRange) }
+
+    /// `value` clamped into `range`, without a trapping conversion (NaN counts as the lower bound).
+    static func wholeSeconds(_ value: Double, in range: ClosedRange<Int>) -> Int {
+        guard !value.isNaN else { return range.lowerBound }
+        if value <= Double(range.lowerBound) { return range.lowerBound }
+        if value >= Double(range.upperBound) { return range.upperBound }
+        return Int(value)
+    }
 }
 
 /// An app client.
@@ -151,6 +176,8 @@ struct AuthCodeRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
     var authTime: Double
     var expiresAt: Double
     var usedAt: Double?
+    /// The token family the first exchange started.
+    var originJti: String?
 }
 
 /// A hosted-login session (the pool origin's cookie), stored by hash.

@@ -47,7 +47,7 @@ struct TokenIssuer: Sendable {
         access.add("token_use", "access")
         access.add("scope", grant.scope.joined(separator: " "))
         access.add("auth_time", grant.authTime)
-        access.add("exp", iat + Int(settings.accessTokenValidity))
+        access.add("exp", iat + settings.accessTokenSeconds)
         access.add("iat", iat)
         access.add("jti", Identifiers.uuid())
         access.add("username", grant.user.username)
@@ -73,7 +73,7 @@ struct TokenIssuer: Sendable {
             id.add("event_id", eventID)
             id.add("token_use", "id")
             id.add("auth_time", grant.authTime)
-            id.add("exp", iat + Int(settings.idTokenValidity))
+            id.add("exp", iat + settings.idTokenSeconds)
             id.add("iat", iat)
             id.add("jti", Identifiers.uuid())
             if grant.fromOAuth {
@@ -82,7 +82,7 @@ struct TokenIssuer: Sendable {
             }
             idToken = try sign(id.finish(), kid: keys.id.kid, key: keys.id.key)
         }
-        return Tokens(accessToken: accessToken, idToken: idToken, expiresIn: Int(settings.accessTokenValidity))
+        return Tokens(accessToken: accessToken, idToken: idToken, expiresIn: settings.accessTokenSeconds)
     }
 
     /// An access token for a client acting for itself (`client_credentials`): `sub` is the client id.
@@ -95,12 +95,12 @@ struct TokenIssuer: Sendable {
         access.add("scope", scopes.joined(separator: " "))
         access.add("auth_time", iat)
         access.add("iss", issuer(poolID: client.poolId))
-        access.add("exp", iat + Int(client.settings.accessTokenValidity))
+        access.add("exp", iat + client.settings.accessTokenSeconds)
         access.add("iat", iat)
         access.add("version", 2)
         access.add("jti", Identifiers.uuid())
         access.add("client_id", client.id)
-        return (try sign(access.finish(), kid: keys.access.kid, key: keys.access.key), Int(client.settings.accessTokenValidity))
+        return (try sign(access.finish(), kid: keys.access.kid, key: keys.access.key), client.settings.accessTokenSeconds)
     }
 
     private func sign(_ claims: [UInt8], kid: String, key: _RSA.Signing.PrivateKey) throws -> String {

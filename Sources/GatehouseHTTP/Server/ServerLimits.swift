@@ -1,0 +1,64 @@
+public import Hummingbird
+public import HummingbirdCore
+public import Logging
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Connection limits shared by every server `gatehouse serve` runs (API, pool, app), so that
+/// idle, half-sent or trickled requests cannot hold sockets for ever or exhaust descriptors.
+public struct ServerLimits: Sendable {
+    /// A connection that sends nothing, or stops half-way through a request head or body, is
+    /// closed after this long; so is a kept-alive connection with no next request.
+    public var idleTimeout: Duration
+    /// Open connections per server; past it new connections wait in the listen backlog.
+    public var maximumConnections: Int
+
+    /// Limits for `servers` servers sharing this process's descriptors.
+    public init(idleTimeout: Duration = .seconds(30), maximumConnections: Int) {
+        self.idleTimeout = idleTimeout
+        self.maximumConnections = maximumConnections
+    }
+
+    /// Raises the soft descriptor limit to the hard one (as Go's runtime does) and shares what
+    /// there is among `servers` servers, keeping 128 descriptors for files, the HTTP client and
+    /// the listeners themselves.
+    public static func forProcess(servers: Int) -> ServerLimits {
+        var limit = rlimit()
+        if getrlimit(RLIMIT_NOFILE_VALUE, &limit) == 0 {
+            if limit.rlim_cur < limit.rlim_max {
+                var raised = limit
+                raised.rlim_cur = min(limit.rlim_max, 1 << 20)
+                if setrlimit(RLIMIT_NOFILE_VALUE, &raised) == 0 { limit = raised }
+            }
+        } else {
+            limit.rlim_cur = 1024
+        }
+        let available = Int(clamping: limit.rlim_cur) - 128
+        let share = max(16, min(10_000, available / max(1, servers)))
+        return ServerLimits(maximumConnections: share)
+    }
+
+    /// The HTTP/1.1 server with the idle timeout.
+    public var server: HTTPServerBuilder {
+        .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(idleTimeout.components.seconds) * 1_000_000_000)))
+    }
+
+    /// The application configuration for `address`, with the connection cap.
+    public func configuration(address: BindAddress, serverName: String, logger: Logger) -> ApplicationConfiguration {
+        ApplicationConfiguration(
+            address: address,
+            serverName: serverName,
+            availableConnectionsDelegate: MaximumAvailableConnections(maximumConnections, logger: logger)
+        )
+    }
+}
+
+#if canImport(Glibc)
+private let RLIMIT_NOFILE_VALUE = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
+#else
+private let RLIMIT_NOFILE_VALUE = RLIMIT_NOFILE
+#endif

@@ -1,0 +1,76 @@
+import GRDB
+import GatehouseCore
+import Logging
+
+extension LocalPoolService {
+    /// Checks `password` for `user`, honouring and updating the lockout; returns the user when it matches.
+    ///
+    /// The attempt is counted before the slow bcrypt check, in one write transaction, so that
+    /// concurrent attempts cannot all pass the lockout test before any of them is counted.
+    func authenticate(_ user: UserRecord, password: String) async throws(LocalPoolError) -> UserRecord {
+        try countAttempt(user)
+        let matches: Bool
+        do {
+            if let hash = user.passwordHash {
+                matches = try await hasher.verify(password, hash: hash)
+            } else {
+                matches = try await hasher.verifyDecoy(password) && false
+            }
+        } catch {
+            throw .internalError("hashing")
+        }
+        guard matches else {
+            logger.info("gatehouse.pool.sign_in_failed", metadata: ["gatehouse.pool.username": "\(user.username)"])
+            throw .notAuthorized("Incorrect username or password.")
+        }
+        guard user.enabled else { throw .notAuthorized("User is disabled.") }
+        return try updateUser(poolID: user.poolId, username: user.username) { user in
+            user.failedAttempts = 0
+            user.lockedUntil = 0
+        }
+    }
+
+    /// Finds `username` and checks `password`; unknown users fail exactly like wrong passwords,
+    /// lockout included.
+    public func authenticate(poolID: String, username: String, password: String) async throws(LocalPoolError) -> UserRecord {
+        let user: UserRecord
+        do {
+            user = try self.user(poolID: poolID, username: username)
+        } catch {
+            try await refuseUnknownUser(poolID: poolID, username: username, password: password, hidden: true, error: error)
+        }
+        return try await authenticate(user, password: password)
+    }
+
+    /// Refuses a sign-in as a user that does not exist. When existence is `hidden`, the answer is
+    /// the one a real user would get: "Incorrect username or password.", and after as many
+    /// failures as lock a real user out, "Password attempts exceeded" for as long.
+    func refuseUnknownUser(
+        poolID: String,
+        username: String,
+        password: String,
+        hidden: Bool,
+        error: LocalPoolError
+    ) async throws(LocalPoolError) -> Never {
+        if hidden, !caches.phantomLockouts.countAttempt(key: poolID + "/" + username, now: clock.now()) {
+            throw .notAuthorized(Lockout.lockedMessage)
+        }
+        // Spend the time a real check takes, so timing does not tell who exists.
+        _ = try? await hasher.verifyDecoy(password)
+        throw hidden ? .notAuthorized("Incorrect username or password.") : error
+    }
+
+    /// Counts one sign-in attempt for `user`, or refuses it while the user is locked out.
+    private func countAttempt(_ user: UserRecord) throws(LocalPoolError) {
+        let now = clock.now()
+        try write { db in
+            guard var stored = try UserRecord.fetchOne(db, key: ["poolId": user.poolId, "username": user.username]) else {
+                throw LocalPoolError.notAuthorized("Incorrect username or password.")
+            }
+            guard stored.lockedUntil <= now else { throw LocalPoolError.notAuthorized(Lockout.lockedMessage) }
+            stored.failedAttempts += 1
+            if let until = Lockout.lockedUntil(failures: stored.failedAttempts, now: now) { stored.lockedUntil = until }
+            try stored.update(db)
+        }
+    }
+}
