@@ -17,11 +17,12 @@ struct PoolOptions: ParsableArguments {
         guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("pool.sqlite3").path) else {
             throw ValidationError("no local pool in \(directory.path); run `gatehouse serve` once to create it")
         }
-        let service = LocalPoolService(
-            database: try PoolDatabase(directory: directory),
-            baseURL: "http://127.0.0.1:\(poolPort)",
-            logger: Logger(label: "gatehouse")
-        )
+        let logger = Logger(label: "gatehouse")
+        let database = try PoolDatabase(directory: directory)
+        for path in database.narrowedPermissions {
+            logger.warning("gatehouse.pool.permissions_narrowed", metadata: ["gatehouse.path": "\(path)"])
+        }
+        let service = LocalPoolService(database: database, baseURL: "http://127.0.0.1:\(poolPort)", logger: logger)
         guard let pool = try service.pools().first else { throw ValidationError("the data directory holds no pool") }
         return (service, pool)
     }

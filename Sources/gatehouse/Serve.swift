@@ -62,6 +62,12 @@ struct Serve: AsyncParsableCommand {
     )
     var allowedHosts: [String] = []
 
+    @Option(help: "Seconds a connection may stay idle, or stall mid-request, before it is closed.")
+    var idleTimeout = 30
+
+    @Option(help: "Open connections per server (API, pool, app); default: the descriptor limit shared among them.")
+    var maxConnections: Int?
+
     func run() async throws {
         // Run Swift concurrency on NIO's event loops: handlers then continue on the thread that
         // read the request instead of hopping to the cooperative pool and back.
@@ -76,10 +82,14 @@ struct Serve: AsyncParsableCommand {
         guard [port, poolPort, appPort].allSatisfy({ (0...65535).contains($0) }) else {
             fail("--port, --pool-port and --app-port must be 0 to 65535")
         }
+        guard (1...3600).contains(idleTimeout) else { fail("--idle-timeout must be 1 to 3600 seconds") }
+        if let maxConnections, !(1...1_000_000).contains(maxConnections) { fail("--max-connections must be 1 to 1000000") }
 
         var services: [any Service] = []
         let localPool = !GatehouseConfiguration.namesUserPool(environment)
-        let limits = ServerLimits.forProcess(servers: localPool ? 3 : 1)
+        var limits = ServerLimits.forProcess(servers: localPool ? 3 : 1)
+        limits.idleTimeout = .seconds(idleTimeout)
+        if let maxConnections { limits.maximumConnections = maxConnections }
         if localPool {
             let (localServices, overrides) = try await startLocalPool(limits: limits, logger: logger)
             services.append(contentsOf: localServices)

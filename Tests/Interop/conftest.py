@@ -142,9 +142,10 @@ class LocalServe:
     ports, state in `data_dir`, and a boto3 client on the pool. `extra` arguments and
     `environment` variables are passed on; `restart` runs it again on the same ports and state."""
 
-    def __init__(self, data_dir, *extra, environment=None):
+    def __init__(self, data_dir, *extra, environment=None, preexec=None):
         self.data_dir = data_dir
         self.environment = environment or {}
+        self.preexec = preexec
         self.api_port, self.pool_port, self.app_port = free_port(), free_port(), free_port()
         self.api = f"http://127.0.0.1:{self.api_port}"
         self.pool_url = f"http://127.0.0.1:{self.pool_port}"
@@ -162,10 +163,12 @@ class LocalServe:
 
     def start(self, *extra):
         self.log = open(self.data_dir / "serve.log", "a")
+        # A later --web-dir in `extra` replaces this one.
         self.process = subprocess.Popen(
             [str(gatehouse_binary()), "serve", "--port", str(self.api_port), "--pool-port", str(self.pool_port),
              "--app-port", str(self.app_port), "--data-dir", str(self.data_dir / "state"), "--web-dir", str(ROOT / "Web"),
              *extra],
+            preexec_fn=self.preexec,
             env={"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/tmp"), **self.environment},
             stdout=self.log,
             stderr=subprocess.STDOUT,

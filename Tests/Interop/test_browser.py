@@ -11,6 +11,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import requests
 from selenium import webdriver
+from selenium.common.exceptions import JavascriptException, NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -48,8 +49,13 @@ def browser():
     driver.quit()
 
 
+# While the browser navigates, an element found a moment ago goes stale and a script may find no
+# document: conditions are retried on those instead of failing the test.
+NAVIGATION_RACES = (StaleElementReferenceException, NoSuchElementException, JavascriptException)
+
+
 def wait(driver, seconds=20):
-    return WebDriverWait(driver, seconds)
+    return WebDriverWait(driver, seconds, ignored_exceptions=NAVIGATION_RACES)
 
 
 def screenshot(driver, name):
@@ -57,8 +63,30 @@ def screenshot(driver, name):
     driver.save_screenshot(str(SCREENSHOTS / name))
 
 
+def page_state(driver):
+    """The app's `data-state`, read in one script (no element handle to go stale), and whether
+    this is still the document `mark_page` marked."""
+    return driver.execute_script(
+        "return [document.body ? document.body.getAttribute('data-state') : null, window.__gatehouseMarked === true]")
+
+
 def wait_for_state(driver, state, seconds=20):
-    wait(driver, seconds).until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-state") == state)
+    wait(driver, seconds).until(lambda d: page_state(d)[0] == state)
+
+
+def mark_page(driver):
+    """Marks the current document, so that `wait_for_new_page` can tell when a navigation the
+    next action starts has replaced it (the app may show a state on the old page first)."""
+    driver.execute_script("window.__gatehouseMarked = true")
+
+
+def wait_for_new_page(driver, state, seconds=20):
+    wait(driver, seconds).until(lambda d: page_state(d) == [state, False])
+
+
+def element(driver, by, value, seconds=20):
+    """The element once it is present in the current document."""
+    return wait(driver, seconds).until(EC.presence_of_element_located((by, value)))
 
 
 def stored_session(driver, client_id):
@@ -69,26 +97,35 @@ def stored_session(driver, client_id):
 def sign_in(driver, stack, username, password, expect_state="profile"):
     driver.get(stack.app + "/")
     wait_for_state(driver, "signed-out")
-    driver.find_element(By.ID, "sign-in").click()
+    element(driver, By.ID, "sign-in").click()
     wait(driver).until(EC.url_contains(stack.pool_url + "/login"))
-    driver.find_element(By.ID, "username").send_keys(username)
-    driver.find_element(By.ID, "password").send_keys(password)
-    driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    element(driver, By.ID, "username").send_keys(username)
+    element(driver, By.ID, "password").send_keys(password)
+    mark_page(driver)
+    element(driver, By.CSS_SELECTOR, "button[type=submit]").click()
     if expect_state:
-        wait_for_state(driver, expect_state)
+        wait_for_new_page(driver, expect_state)
+
+
+def reload_profile(driver):
+    """Clicks "reload profile" with the state cleared first, so that waiting for a state waits
+    for this load's outcome, not the one already on screen."""
+    driver.execute_script("document.body.removeAttribute('data-state')")
+    element(driver, By.ID, "reload-profile").click()
 
 
 def test_sign_in_through_the_hosted_login_shows_the_profile_and_survives_a_reload(stack, browser):
     browser.get(stack.app + "/")
     wait_for_state(browser, "signed-out")
     screenshot(browser, "01-signed-out.png")
-    browser.find_element(By.ID, "sign-in").click()
+    element(browser, By.ID, "sign-in").click()
     wait(browser).until(EC.url_contains(stack.pool_url + "/login"))
+    element(browser, By.ID, "username").send_keys(stack.demo["username"])
     screenshot(browser, "02-hosted-login.png")
-    browser.find_element(By.ID, "username").send_keys(stack.demo["username"])
-    browser.find_element(By.ID, "password").send_keys(stack.demo["password"])
-    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    wait_for_state(browser, "profile")
+    element(browser, By.ID, "password").send_keys(stack.demo["password"])
+    mark_page(browser)
+    element(browser, By.CSS_SELECTOR, "button[type=submit]").click()
+    wait_for_new_page(browser, "profile")
     assert browser.find_element(By.ID, "field-nickname").text == "Demo"
     assert browser.find_element(By.ID, "field-email").text == "demo@example.com"
     assert browser.find_element(By.ID, "field-name").text == "Demo User"
@@ -118,9 +155,12 @@ def test_wrong_password_shows_an_error_on_the_login_page(stack, browser):
 def test_sign_out_clears_storage_and_revokes_the_refresh_token(stack, browser):
     sign_in(browser, stack, stack.demo["username"], stack.demo["password"])
     refresh_token = stored_session(browser, stack.spa)["refreshToken"]
-    browser.find_element(By.ID, "sign-out").click()
-    wait(browser).until(EC.url_to_be(stack.app + "/"))
-    wait_for_state(browser, "signed-out")
+    # The old page shows "signed-out" at once; the app navigates to /logout only after the
+    # revocation answered, so a new page at the app means the token was revoked.
+    mark_page(browser)
+    element(browser, By.ID, "sign-out").click()
+    wait_for_new_page(browser, "signed-out")
+    assert browser.current_url == stack.app + "/"
     keys = browser.execute_script("return Object.keys(sessionStorage).concat(Object.keys(localStorage))")
     assert [key for key in keys if key.startswith("gatehouse:")] == []
     screenshot(browser, "05-signed-out-after-sign-out.png")
@@ -128,9 +168,9 @@ def test_sign_out_clears_storage_and_revokes_the_refresh_token(stack, browser):
         "grant_type": "refresh_token", "client_id": stack.spa, "refresh_token": refresh_token})
     assert response.status_code == 400 and response.json()["error"] == "invalid_grant"
     # The hosted login's session ended too: signing in asks for the password again.
-    browser.find_element(By.ID, "sign-in").click()
+    element(browser, By.ID, "sign-in").click()
     wait(browser).until(EC.url_contains(stack.pool_url + "/login"))
-    assert browser.find_element(By.ID, "password")
+    assert element(browser, By.ID, "password")
 
 
 def test_a_page_from_another_origin_cannot_read_userinfo(stack, browser, tmp_path):
@@ -183,7 +223,7 @@ def test_the_page_keeps_working_past_token_expiry_because_the_client_refreshes(t
             web.api + "/userinfo", headers={"Authorization": "Bearer " + first["accessToken"]}, timeout=10).status_code == 401)
         expired = requests.get(web.api + "/userinfo", headers={"Authorization": "Bearer " + first["accessToken"]}, timeout=10)
         assert expired.json()["error"] == "expired_token"
-        browser.find_element(By.ID, "reload-profile").click()
+        reload_profile(browser)
         wait_for_state(browser, "profile")
         assert browser.find_element(By.ID, "field-nickname").text == "Demo"
         latest = stored_session(browser, short)
@@ -193,7 +233,7 @@ def test_the_page_keeps_working_past_token_expiry_because_the_client_refreshes(t
 
         # An API error is shown as one, with the server's code and request id.
         web.cognito.admin_disable_user(UserPoolId=web.pool_id, Username=web.demo["username"])
-        browser.find_element(By.ID, "reload-profile").click()
+        reload_profile(browser)
         wait_for_state(browser, "error")
         assert browser.find_element(By.ID, "error-code").text == "user_disabled"
         assert browser.find_element(By.ID, "error-request").text.startswith("request ")

@@ -1,6 +1,7 @@
 public import Hummingbird
 public import HummingbirdCore
 public import Logging
+import NIOCore
 
 #if canImport(Glibc)
 import Glibc
@@ -17,7 +18,7 @@ public struct ServerLimits: Sendable {
     /// Open connections per server; past it new connections wait in the listen backlog.
     public var maximumConnections: Int
 
-    /// Limits for `servers` servers sharing this process's descriptors.
+    /// Limits with `idleTimeout` and `maximumConnections`.
     public init(idleTimeout: Duration = .seconds(30), maximumConnections: Int) {
         self.idleTimeout = idleTimeout
         self.maximumConnections = maximumConnections
@@ -44,7 +45,7 @@ public struct ServerLimits: Sendable {
 
     /// The HTTP/1.1 server with the idle timeout.
     public var server: HTTPServerBuilder {
-        .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(idleTimeout.components.seconds) * 1_000_000_000)))
+        .http1(configuration: .init(idleTimeout: TimeAmount(idleTimeout)))
     }
 
     /// The application configuration for `address`, with the connection cap.
