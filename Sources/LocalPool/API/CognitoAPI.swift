@@ -232,33 +232,20 @@ public struct CognitoAPI: Sendable {
             }
             return Double(seconds)
         }
-        if let value = try seconds(
-            "AccessTokenValidity",
-            unitKey: "AccessToken",
-            defaultUnit: "hours",
-            field: 1...86_400,
-            lifetime: ClientSettings.accessTokenRange
-        ) {
-            settings.accessTokenValidity = value
-        }
-        if let value = try seconds(
-            "IdTokenValidity",
-            unitKey: "IdToken",
-            defaultUnit: "hours",
-            field: 1...86_400,
-            lifetime: ClientSettings.idTokenRange
-        ) {
-            settings.idTokenValidity = value
-        }
-        // 0 keeps the default, as in Cognito.
-        if let value = try seconds(
-            "RefreshTokenValidity",
-            unitKey: "RefreshToken",
-            defaultUnit: "days",
-            field: 0...315_360_000,
-            lifetime: 0...ClientSettings.refreshTokenRange.upperBound
-        ), value > 0 {
-            settings.refreshTokenValidity = value
+        // Cognito's field ranges, default units and the lifetimes they may give; 0 keeps the
+        // default (only the refresh token's field allows it, as in Cognito).
+        let validities: [(String, String, String, ClosedRange<Int>, ClosedRange<Int>, WritableKeyPath<ClientSettings, Double>)] = [
+            ("AccessTokenValidity", "AccessToken", "hours", 1...86_400, ClientSettings.accessTokenRange, \.accessTokenValidity),
+            ("IdTokenValidity", "IdToken", "hours", 1...86_400, ClientSettings.idTokenRange, \.idTokenValidity),
+            (
+                "RefreshTokenValidity", "RefreshToken", "days", 0...315_360_000,
+                0...ClientSettings.refreshTokenRange.upperBound, \.refreshTokenValidity
+            ),
+        ]
+        for (key, unitKey, defaultUnit, field, lifetime, setting) in validities {
+            if let value = try seconds(key, unitKey: unitKey, defaultUnit: defaultUnit, field: field, lifetime: lifetime), value > 0 {
+                settings[keyPath: setting] = value
+            }
         }
         return try service.createClient(
             poolID: try request.string("UserPoolId"),
