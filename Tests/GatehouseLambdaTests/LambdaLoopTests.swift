@@ -14,7 +14,7 @@ struct LambdaLoopTests {
             let text = String(buffer: invocation.event)
             if text == "boom" { throw CancellationError() }
             if text == "refuse" { throw GatewayEventError(problem: "refused on purpose") }
-            if text == "slow" { try await Task.sleep(for: .seconds(30)) }
+            if text == "slow" { try await Task.sleep(for: .seconds(3600)) }
             return ByteBuffer(string: "echo:" + text)
         }
     }
@@ -55,12 +55,13 @@ struct LambdaLoopTests {
         #expect(posted[2] == .response("c", "echo:fine"))
     }
 
-    @Test func theDeadlineIsHonoured() async {
+    /// The slow handler would sleep an hour: the loop must cut it off at its deadline. Under load
+    /// that takes as long as the machine makes it, so no duration is asserted; a loop that waited
+    /// for the handler would run into the time limit instead.
+    @Test(.timeLimit(.minutes(2))) func theDeadlineIsHonoured() async {
         let soon = Int64(Date().timeIntervalSince1970 * 1000) + 300
         let runtime = FakeRuntime([Self.invocation("late", "slow", deadline: soon), Self.invocation("next", "quick")])
-        let started = ContinuousClock.now
         await Self.run(runtime)
-        #expect(ContinuousClock.now - started < .seconds(10))
         #expect(
             runtime.posted == [
                 .error("late", LambdaErrorReport(type: "Runtime.DeadlineExceeded", message: "The invocation did not finish before its deadline")),
