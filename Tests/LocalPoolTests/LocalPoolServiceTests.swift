@@ -37,6 +37,15 @@ final class PoolFixture: Sendable {
         return try service.createClient(poolID: pool.id, name: "app", generateSecret: secret, settings: settings)
     }
 
+    /// A public client of the code flow (PKCE) with `callback` registered.
+    func codeClient(_ pool: PoolRecord, callback: String = "http://127.0.0.1:3000/", scopes: [String] = ["openid"]) throws -> ClientRecord {
+        var settings = ClientSettings.defaults
+        settings.allowedOAuthFlows = ["code"]
+        settings.allowedOAuthScopes = scopes
+        settings.callbackURLs = [callback]
+        return try service.createClient(poolID: pool.id, name: "spa", generateSecret: false, settings: settings)
+    }
+
     func confirmedUser(_ pool: PoolRecord, _ name: String = "alice", password: String = "Passw0rd!") async throws {
         _ = try await service.createUser(
             poolID: pool.id,

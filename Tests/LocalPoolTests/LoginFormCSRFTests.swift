@@ -17,11 +17,7 @@ struct LoginFormCSRFTests {
     func setUp() async throws -> (PoolFixture, String) {
         let fixture = try PoolFixture()
         let pool = try fixture.service.createPool(name: "p")
-        var settings = ClientSettings.defaults
-        settings.allowedOAuthFlows = ["code"]
-        settings.allowedOAuthScopes = ["openid"]
-        settings.callbackURLs = ["http://127.0.0.1:3000/"]
-        let client = try fixture.service.createClient(poolID: pool.id, name: "spa", generateSecret: false, settings: settings)
+        let client = try fixture.codeClient(pool)
         try await fixture.confirmedUser(pool)
         return (fixture, Self.query.replacingOccurrences(of: "CLIENT", with: client.id))
     }

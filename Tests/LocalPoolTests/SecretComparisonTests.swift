@@ -66,11 +66,7 @@ struct SecretComparisonTests {
     @Test func pkceRefusesAWrongVerifier() async throws {
         let fixture = try PoolFixture()
         let pool = try fixture.service.createPool(name: "p")
-        var settings = ClientSettings.defaults
-        settings.allowedOAuthFlows = ["code"]
-        settings.allowedOAuthScopes = ["openid"]
-        settings.callbackURLs = ["http://127.0.0.1:3000/"]
-        let client = try fixture.service.createClient(poolID: pool.id, name: "spa", generateSecret: false, settings: settings)
+        let client = try fixture.codeClient(pool)
         try await fixture.confirmedUser(pool)
         let verifier = String(repeating: "v", count: 43)
         let request = try fixture.service.authorizeRequest([
