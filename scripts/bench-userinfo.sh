@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Load run for GET /userinfo: wrk -t2 -c32 on loopback with a different valid token on every
 # request (token cache off, attribute cache warm), next to a bare Hummingbird route in the same run.
-# Needs wrk (apt-get install wrk) and the Python peers (Tests/Interop/requirements.txt).
+# Needs wrk (apt-get install wrk) and the Python peers (scripts/setup-test-env.sh puts them in .venv/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,11 +10,16 @@ TOKENS="${TOKENS:-60000}"
 USERS="${USERS:-100}"
 LOG_LEVEL="${LOG_LEVEL:-warning}"
 work="$(mktemp -d)"
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$work"; }
+python="${PYTHON:-$([ -x .venv/bin/python ] && echo .venv/bin/python || echo python3)}"
+# Every process started is listed in $work/pids (a subshell's array would be lost to the trap).
+cleanup() {
+  [ -f "$work/pids" ] && while read -r pid; do kill "$pid" 2>/dev/null || true; done <"$work/pids"
+  rm -rf "$work"
+}
 trap cleanup EXIT
+started() { echo "$1" >>"$work/pids"; }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+free_port() { "$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_http() { for _ in $(seq 1 200); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done; echo "no answer from $1" >&2; exit 1; }
 
 swift build -c release --product gatehouse >/dev/null
@@ -22,24 +27,27 @@ swift build -c release --product gatehouse-bench >/dev/null
 bin="$(swift build -c release --show-bin-path)"
 
 moto_port="$(free_port)"
-python3 -m moto.server -H 127.0.0.1 -p "$moto_port" >/dev/null 2>&1 & pids+=($!)
+"$python" -m moto.server -H 127.0.0.1 -p "$moto_port" >/dev/null 2>&1 &
+started $!
 wait_http "http://127.0.0.1:$moto_port/moto-api/"
-python3 scripts/bench_setup.py "http://127.0.0.1:$moto_port" "$work" "$TOKENS" "$USERS"
+"$python" scripts/bench_setup.py "http://127.0.0.1:$moto_port" "$work" "$TOKENS" "$USERS"
 
-# Starts gatehouse serve with extra settings; prints its port.
+# Starts gatehouse serve with extra settings; prints its port. Runs in a command substitution,
+# so the PID goes to $work/pids for the cleanup.
 start_api() {
   local port
   port="$(free_port)"
   env -i PATH="$PATH" HOME="$HOME" $(cat "$work/env") AWS_ACCESS_KEY_ID=AKIDBENCH AWS_SECRET_ACCESS_KEY=bench-secret "$@" \
     "$bin/gatehouse" serve --port "$port" >>"$work/serve.log" 2>&1 &
-  pids+=($!)
+  started $!
   wait_http "http://127.0.0.1:$port/healthz"
   echo "$port"
 }
 api_port="$(start_api GATEHOUSE_TOKEN_CACHE_SIZE=0 LOG_LEVEL="$LOG_LEVEL")"
 
 bare_port="$(free_port)"
-"$bin/gatehouse-bench" bare-server "$bare_port" >/dev/null 2>&1 & pids+=($!)
+"$bin/gatehouse-bench" bare-server "$bare_port" >/dev/null 2>&1 &
+started $!
 wait_http "http://127.0.0.1:$bare_port/"
 
 # Warms a server's attribute cache (one request per user) and checks it answers 200.

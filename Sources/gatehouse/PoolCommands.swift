@@ -3,6 +3,17 @@ import Foundation
 import LocalPool
 import Logging
 
+/// An operation that failed (the user exists, the pool is missing, …): its message and exit
+/// status 1, without the usage text ArgumentParser prints for a `ValidationError`, which is for
+/// arguments that do not parse.
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}
+
 /// Options shared by the commands that work on the local pool's data directory.
 struct PoolOptions: ParsableArguments {
     @Option(help: "Directory holding the local pool's database.")
@@ -15,7 +26,7 @@ struct PoolOptions: ParsableArguments {
     func open() throws -> (LocalPoolService, PoolRecord) {
         let directory = URL(fileURLWithPath: dataDir, isDirectory: true)
         guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("pool.sqlite3").path) else {
-            throw ValidationError("no local pool in \(directory.path); run `gatehouse serve` once to create it")
+            throw CommandFailure("no local pool in \(directory.path); run `gatehouse serve` once to create it")
         }
         let logger = Logger(label: "gatehouse")
         let database = try PoolDatabase(directory: directory)
@@ -23,7 +34,7 @@ struct PoolOptions: ParsableArguments {
             logger.warning("gatehouse.pool.permissions_narrowed", metadata: ["gatehouse.path": "\(path)"])
         }
         let service = LocalPoolService(database: database, baseURL: "http://127.0.0.1:\(poolPort)", logger: logger)
-        guard let pool = try service.pools().first else { throw ValidationError("the data directory holds no pool") }
+        guard let pool = try service.pools().first else { throw CommandFailure("the data directory holds no pool") }
         return (service, pool)
     }
 
@@ -33,7 +44,7 @@ struct PoolOptions: ParsableArguments {
         do {
             return try await operation(service, pool)
         } catch {
-            throw ValidationError(error.message)
+            throw CommandFailure(error.message)
         }
     }
 }

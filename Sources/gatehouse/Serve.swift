@@ -68,6 +68,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Open connections per server (API, pool, app); default: the descriptor limit shared among them.")
     var maxConnections: Int?
 
+    @Option(help: "Port of the Prometheus metrics (GET /metrics), on 127.0.0.1 only; off unless given.")
+    var metricsPort: Int?
+
     func run() async throws {
         // Run Swift concurrency on NIO's event loops: handlers then continue on the thread that
         // read the request instead of hopping to the cooperative pool and back.
@@ -79,17 +82,20 @@ struct Serve: AsyncParsableCommand {
             GatehouseLogHandler(label: label, format: format, logLevel: level)
         }
         let logger = Logger(label: "gatehouse")
-        guard [port, poolPort, appPort].allSatisfy({ (0...65535).contains($0) }) else {
-            fail("--port, --pool-port and --app-port must be 0 to 65535")
+        guard [port, poolPort, appPort, metricsPort ?? 0].allSatisfy({ (0...65535).contains($0) }) else {
+            fail("--port, --pool-port, --app-port and --metrics-port must be 0 to 65535")
         }
         guard (1...3600).contains(idleTimeout) else { fail("--idle-timeout must be 1 to 3600 seconds") }
         if let maxConnections, !(1...1_000_000).contains(maxConnections) { fail("--max-connections must be 1 to 1000000") }
 
         var services: [any Service] = []
         let localPool = !GatehouseConfiguration.namesUserPool(environment)
-        var limits = ServerLimits.forProcess(servers: localPool ? 3 : 1)
+        let ports = listeningPorts(localPool: localPool)
+        await checkPortsAreFree(ports)
+        var limits = ServerLimits.forProcess(servers: ports.count)
         limits.idleTimeout = .seconds(idleTimeout)
         if let maxConnections { limits.maximumConnections = maxConnections }
+        if let metricsPort { services.append(metricsServer(port: metricsPort, limits: limits, logger: logger)) }
         if localPool {
             let (localServices, overrides) = try await startLocalPool(limits: limits, logger: logger)
             services.append(contentsOf: localServices)
@@ -193,7 +199,13 @@ struct Serve: AsyncParsableCommand {
             extra: allowedHosts + [AllowedHosts.authority(ofURL: appOrigin)].compactMap { $0 }
         )
         let poolApp = Application(
-            router: HostChecked(buildLocalPoolRouter(api: CognitoAPI(service: service)), allowed: poolHosts),
+            router: HostChecked(
+                buildLocalPoolRouter(
+                    api: CognitoAPI(service: service),
+                    middleware: [RequestMetricsMiddleware(RequestMetrics(server: "pool"))]
+                ),
+                allowed: poolHosts
+            ),
             server: limits.server,
             configuration: limits.configuration(address: .hostname(host, port: poolPort), serverName: "gatehouse-pool", logger: logger),
             logger: logger
@@ -214,7 +226,12 @@ struct Serve: AsyncParsableCommand {
             services.append(
                 Application(
                     router: HostChecked(
-                        buildWebAppRouter(assets: assets, configuration: config.finish(), connectSources: [base, apiURL]),
+                        buildWebAppRouter(
+                            assets: assets,
+                            configuration: config.finish(),
+                            connectSources: [base, apiURL],
+                            metrics: RequestMetrics(server: "app")
+                        ),
                         allowed: appHosts
                     ),
                     server: limits.server,
@@ -276,7 +293,7 @@ struct Serve: AsyncParsableCommand {
         return assets
     }
 
-    private func fail(_ message: String) -> Never {
+    func fail(_ message: String) -> Never {
         FileHandle.standardError.write(Data("gatehouse: \(message)\n".utf8))
         Foundation.exit(2)
     }

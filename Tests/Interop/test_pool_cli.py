@@ -23,6 +23,10 @@ def test_users_commands_manage_the_pool_serve_uses(tmp_path):
         made = cli("users", "create", "kim", "--password", "Passw0rd!Cli", "--attribute", "email=kim@example.com",
                    "--attribute", "nickname=Kimmy", data_dir=state)
         assert made.returncode == 0, made.stderr
+        # A failed operation is not a usage error: its message, exit status 1, no usage text.
+        again = cli("users", "create", "kim", "--password", "Passw0rd!Cli", data_dir=state)
+        assert again.returncode == 1 and "User account already exists" in again.stderr
+        assert "Usage" not in again.stderr and "--help" not in again.stderr
         tokens = sign_in(serve, "kim", "Passw0rd!Cli")
         profile = requests.get(serve.api + "/userinfo", headers={"Authorization": tokens["AccessToken"]}, timeout=10)
         assert profile.json()["nickname"] == "Kimmy"
@@ -44,4 +48,4 @@ def test_users_commands_manage_the_pool_serve_uses(tmp_path):
 
 def test_commands_explain_a_missing_pool(tmp_path):
     result = cli("users", "list", data_dir=tmp_path / "nothing-here")
-    assert result.returncode != 0 and "gatehouse serve" in result.stderr
+    assert result.returncode == 1 and "gatehouse serve" in result.stderr and "Usage" not in result.stderr

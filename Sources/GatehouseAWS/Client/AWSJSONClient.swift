@@ -1,3 +1,4 @@
+import CoreMetrics
 public import GatehouseCore
 public import Logging
 
@@ -49,7 +50,32 @@ public struct AWSJSONClient: Sendable {
     }
 
     /// Calls `operation` with the JSON `body`, returning the response body (`{}` when empty).
+    /// Counted in ``GatehouseMetrics/upstreamCalls`` by outcome and timed, retries included.
     public func call(_ operation: String, body: [UInt8], logger: Logger) async throws(AWSError) -> [UInt8] {
+        let started = ContinuousClock.now
+        do {
+            let response = try await callWithRetries(operation, body: body, logger: logger)
+            record(operation, outcome: "success", since: started)
+            return response
+        } catch {
+            // Codes come from the upstream: only well-formed ones become label values.
+            let code = error.code
+            let wellFormed =
+                code.utf8.count <= 64 && !code.isEmpty
+                && code.utf8.allSatisfy {
+                    $0 < 128 && ($0 == 46 || $0 == 95 || (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0))
+                }
+            record(operation, outcome: wellFormed ? code : "other", since: started)
+            throw error
+        }
+    }
+
+    private func record(_ operation: String, outcome: String, since started: ContinuousClock.Instant) {
+        GatehouseMetrics.upstreamCalls.counter([signer.service, operation, outcome]).increment()
+        GatehouseMetrics.upstreamDuration.timer([signer.service, operation]).record(ContinuousClock.now - started)
+    }
+
+    private func callWithRetries(_ operation: String, body: [UInt8], logger: Logger) async throws(AWSError) -> [UInt8] {
         let start = clock.now()
         let deadline = start + timeout
         var attempt = 0

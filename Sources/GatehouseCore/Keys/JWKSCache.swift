@@ -1,3 +1,4 @@
+import CoreMetrics
 public import Logging
 import Synchronization
 
@@ -71,8 +72,10 @@ public final class JWKSCache: Sendable {
         do {
             let keySet = try await fetcher.fetchKeySet(logger: logger)
             state.withLock { $0.keys = keySet.keys }
+            GatehouseMetrics.jwksFetches.increment()
             logger.debug("gatehouse.jwks.fetched", metadata: ["gatehouse.jwks.keys": "\(keySet.keys.count)"])
         } catch {
+            GatehouseMetrics.jwksFetchFailures.increment()
             logger.warning(
                 "gatehouse.jwks.fetch_failed",
                 metadata: ["gatehouse.jwks.error": "\(error)", "gatehouse.jwks.kept_keys": "\(keyCount)"]

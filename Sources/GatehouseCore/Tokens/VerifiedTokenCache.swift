@@ -1,3 +1,4 @@
+import CoreMetrics
 import Crypto
 import Synchronization
 
@@ -20,7 +21,7 @@ public final class VerifiedTokenCache: Sendable {
 
     func lookup(_ token: String, now: Double) -> VerifiedToken? {
         let key = SHA256.hash(data: Array(token.utf8))
-        return entries.withLock { entries in
+        let found = entries.withLock { entries -> VerifiedToken? in
             guard let hit = entries[key] else { return nil }
             guard now < hit.expiresAt else {
                 entries[key] = nil
@@ -28,6 +29,8 @@ public final class VerifiedTokenCache: Sendable {
             }
             return hit
         }
+        (found == nil ? GatehouseMetrics.tokenCacheMisses : GatehouseMetrics.tokenCacheHits).increment()
+        return found
     }
 
     func store(_ token: VerifiedToken, for raw: String, now: Double) {

@@ -1,3 +1,4 @@
+import CoreMetrics
 public import Logging
 import Synchronization
 
@@ -69,8 +70,12 @@ public final class CachedUserDirectory: UserDirectory {
             return .wait(task)
         }
         switch step {
-        case .hit(let outcome): return try outcome.get()
-        case .wait(let task): return try await task.value.get()
+        case .hit(let outcome):
+            GatehouseMetrics.userCacheHits.increment()
+            return try outcome.get()
+        case .wait(let task):
+            GatehouseMetrics.userCacheMisses.increment()
+            return try await task.value.get()
         }
     }
 

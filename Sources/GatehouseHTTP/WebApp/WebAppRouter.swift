@@ -39,9 +39,11 @@ public struct WebAsset: Sendable {
 public func buildWebAppRouter(
     assets: [String: WebAsset],
     configuration: [UInt8],
-    connectSources: [String]
+    connectSources: [String],
+    metrics: RequestMetrics? = nil
 ) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
+    if let metrics { router.add(middleware: RequestMetricsMiddleware(metrics)) }
     let policy =
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
         + "connect-src 'self' \(connectSources.joined(separator: " ")); "

@@ -5,9 +5,14 @@ public import Hummingbird
 import NIOCore
 
 /// The local pool's HTTP surface: the cognito-idp JSON API at `POST /`, and per pool the JWKS and
-/// OpenID discovery documents under `/{poolId}/.well-known/`.
-public func buildLocalPoolRouter(api: CognitoAPI) -> Router<BasicRequestContext> {
+/// OpenID discovery documents under `/{poolId}/.well-known/`. `middleware` (request metrics, say)
+/// wraps every route.
+public func buildLocalPoolRouter(
+    api: CognitoAPI,
+    middleware: [any MiddlewareProtocol<Request, Response, BasicRequestContext>] = []
+) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
+    for layer in middleware { router.add(middleware: layer) }
     let service = api.service
     let errorType = HTTPField.Name("x-amzn-ErrorType")!
     let errorMessage = HTTPField.Name("x-amzn-ErrorMessage")!
@@ -65,6 +70,29 @@ public func buildLocalPoolRouter(api: CognitoAPI) -> Router<BasicRequestContext>
         writer.add("subject_types_supported", ["public"])
         writer.add("scopes_supported", ["openid", "email", "phone", "profile"])
         return json(writer.finish(), cacheSeconds: 300)
+    }
+
+    // The domain's root and each issuer URL say what they are instead of an empty 404.
+    router.get("/") { _, _ -> Response in
+        var writer = JSONWriter()
+        writer.add("service", "Gatehouse local pool: a Cognito-compatible identity provider")
+        writer.add("cognitoIdpAPI", "POST / with X-Amz-Target: AWSCognitoIdentityProviderService.<Operation>")
+        writer.add("hostedLogin", "GET /oauth2/authorize, then /login")
+        writer.add("userPools", ((try? service.pools()) ?? []).map { service.issuerURL(poolID: $0.id) })
+        return json(writer.finish())
+    }
+    router.get("/:pool") { _, context -> Response in
+        let pool = try context.parameters.require("pool")
+        guard (try? service.pool(pool)) != nil else {
+            return json(Array(#"{"error":"not_found","message":"No such user pool."}"#.utf8), status: .notFound)
+        }
+        let issuer = service.issuerURL(poolID: pool)
+        var writer = JSONWriter()
+        writer.add("issuer", issuer)
+        writer.add("description", "The issuer of this user pool's tokens")
+        writer.add("openid_configuration", "\(issuer)/.well-known/openid-configuration")
+        writer.add("jwks_uri", "\(issuer)/.well-known/jwks.json")
+        return json(writer.finish())
     }
 
     OAuthRoutes(service: service).register(on: router)

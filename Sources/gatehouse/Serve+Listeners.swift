@@ -1,0 +1,65 @@
+import CoreMetrics
+import Foundation
+import GatehouseHTTP
+import Hummingbird
+import Logging
+import NIOCore
+import NIOPosix
+import Prometheus
+import ServiceLifecycle
+
+extension Serve {
+    /// The ports this run will listen on, with the flag that moves each.
+    func listeningPorts(localPool: Bool) -> [(port: Int, flag: String)] {
+        var ports = [(port, "--port")]
+        if localPool { ports += [(poolPort, "--pool-port"), (appPort, "--app-port")] }
+        if let metricsPort { ports.append((metricsPort, "--metrics-port")) }
+        return ports
+    }
+
+    /// Fails before anything is announced or started when a port is taken or named twice, naming
+    /// the port and the flag that moves it.
+    func checkPortsAreFree(_ ports: [(port: Int, flag: String)]) async {
+        var seen: [Int: String] = [:]
+        for (port, flag) in ports where port != 0 {
+            if let other = seen[port] { fail("\(other) and \(flag) are both \(port); give each server its own port") }
+            seen[port] = flag
+            let address = flag == "--metrics-port" ? "127.0.0.1" : host
+            do {
+                let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                    .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                    .bind(host: address, port: port)
+                    .get()
+                try await channel.close()
+            } catch {
+                fail("cannot listen on \(address):\(port) (\(flag)): \(Self.reason(error)); choose another port with \(flag)")
+            }
+        }
+    }
+
+    private static func reason(_ error: any Error) -> String {
+        if let io = error as? IOError, io.errnoCode == EADDRINUSE { return "the port is already in use" }
+        return "\(error)"
+    }
+
+    /// Bootstraps swift-metrics with a Prometheus registry and returns the server of its text
+    /// format at `GET /metrics` on 127.0.0.1:`port` (never a public address, never the API port).
+    func metricsServer(port: Int, limits: ServerLimits, logger: Logger) -> some Service {
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let router = Router()
+        router.get("/metrics") { _, _ in
+            Response(
+                status: .ok,
+                headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer()))
+            )
+        }
+        return Application(
+            router: HostChecked(router, allowed: .listening(host: "127.0.0.1", port: port)),
+            server: limits.server,
+            configuration: limits.configuration(address: .hostname("127.0.0.1", port: port), serverName: "gatehouse-metrics", logger: logger),
+            logger: logger
+        )
+    }
+}
