@@ -40,6 +40,7 @@ start_api() {
   env -i PATH="$PATH" HOME="$HOME" $(cat "$work/env") AWS_ACCESS_KEY_ID=AKIDBENCH AWS_SECRET_ACCESS_KEY=bench-secret "$@" \
     "$bin/gatehouse" serve --port "$port" >>"$work/serve.log" 2>&1 &
   started $!
+  echo $! >"$work/pid-$port"
   wait_http "http://127.0.0.1:$port/healthz"
   echo "$port"
 }
@@ -62,10 +63,21 @@ warm() {
 warm "$api_port"
 
 echo "== bare Hummingbird route (GET /)"
-wrk -t2 -c32 -d"$DURATION" --latency "http://127.0.0.1:$bare_port/" | grep -E "Requests/sec|Latency|99%"
+wrk -t2 -c32 -d"$DURATION" --latency "http://127.0.0.1:$bare_port/" | grep -E "Requests/sec|Latency|50%|99%"
+echo "== bare Hummingbird route (GET /userinfo → ok), the same wrk script and requests as the /userinfo runs"
+wrk -t2 -c32 -d"$DURATION" --latency -s scripts/userinfo.lua "http://127.0.0.1:$bare_port/userinfo" -- "$work/tokens.txt" \
+  | grep -E "Requests/sec|p50"
 echo "== GET /userinfo, distinct token per request (token cache off), LOG_LEVEL=$LOG_LEVEL"
+# PROFILE=FILE also samples the server's stacks during this run (perf record, cpu-clock, which
+# works where hardware counters do not); `perf report -i FILE --no-children` reads them.
+if [ -n "${PROFILE:-}" ]; then
+  perf record -q -e cpu-clock -F "${PROFILE_HZ:-499}" --call-graph "${PROFILE_STACKS:-dwarf,16384}" -o "$PROFILE" \
+    -p "$(cat "$work/pid-$api_port")" -- sleep "${DURATION%s}" >/dev/null 2>&1 &
+  profiler=$!
+fi
 wrk -t2 -c32 -d"$DURATION" --latency -s scripts/userinfo.lua "http://127.0.0.1:$api_port/userinfo" -- "$work/tokens.txt" \
   | grep -E "Requests/sec|p50|requests in"
+[ -n "${PROFILE:-}" ] && wait "$profiler"
 
 logged_port="$(start_api GATEHOUSE_TOKEN_CACHE_SIZE=0 LOG_LEVEL=info)"
 warm "$logged_port"

@@ -153,6 +153,9 @@ struct Bench {
     static func bareServer(port: Int) async throws {
         let router = Router()
         router.get("/") { _, _ in "ok" }
+        // The same path as the API, so one wrk script (the same requests, tokens included) can
+        // load both and the load generator costs the shared cores the same on each side.
+        router.get("/userinfo") { _, _ in "ok" }
         var logger = Logger(label: "bare")
         logger.logLevel = .warning
         let app = Application(

@@ -55,10 +55,12 @@ extension Serve {
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer()))
             )
         }
-        return Application(
-            router: HostChecked(router, allowed: .listening(host: "127.0.0.1", port: port)),
-            server: limits.server,
-            configuration: limits.configuration(address: .hostname("127.0.0.1", port: port), serverName: "gatehouse-metrics", logger: logger),
+        return limits.application(
+            router,
+            host: "127.0.0.1",
+            port: port,
+            serverName: "gatehouse-metrics",
+            allowed: .listening(host: "127.0.0.1", port: port),
             logger: logger
         )
     }

@@ -198,16 +198,12 @@ struct Serve: AsyncParsableCommand {
             port: appPort,
             extra: allowedHosts + [AllowedHosts.authority(ofURL: appOrigin)].compactMap { $0 }
         )
-        let poolApp = Application(
-            router: HostChecked(
-                buildLocalPoolRouter(
-                    api: CognitoAPI(service: service),
-                    middleware: [RequestMetricsMiddleware(RequestMetrics(server: "pool"))]
-                ),
-                allowed: poolHosts
-            ),
-            server: limits.server,
-            configuration: limits.configuration(address: .hostname(host, port: poolPort), serverName: "gatehouse-pool", logger: logger),
+        let poolApp = limits.application(
+            buildLocalPoolRouter(api: CognitoAPI(service: service), middleware: [RequestMetricsMiddleware(RequestMetrics(server: "pool"))]),
+            host: host,
+            port: poolPort,
+            serverName: "gatehouse-pool",
+            allowed: poolHosts,
             logger: logger
         )
         let issuer = service.issuerURL(poolID: setup.pool.id)
@@ -223,22 +219,13 @@ struct Serve: AsyncParsableCommand {
             config.add("logoutUri", appOrigin + "/")
             config.add("apiUrl", apiURL)
             config.add("storage", "session")
-            services.append(
-                Application(
-                    router: HostChecked(
-                        buildWebAppRouter(
-                            assets: assets,
-                            configuration: config.finish(),
-                            connectSources: [base, apiURL],
-                            metrics: RequestMetrics(server: "app")
-                        ),
-                        allowed: appHosts
-                    ),
-                    server: limits.server,
-                    configuration: limits.configuration(address: .hostname(host, port: appPort), serverName: "gatehouse-app", logger: logger),
-                    logger: logger
-                )
+            let router = buildWebAppRouter(
+                assets: assets,
+                configuration: config.finish(),
+                connectSources: [base, apiURL],
+                metrics: RequestMetrics(server: "app")
             )
+            services.append(limits.application(router, host: host, port: appPort, serverName: "gatehouse-app", allowed: appHosts, logger: logger))
             appLine = appOrigin + "/"
         }
         let banner =

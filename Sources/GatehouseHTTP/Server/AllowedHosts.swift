@@ -43,6 +43,7 @@ public struct AllowedHosts: Sendable, Equatable {
     /// Whether a request with this `Host` (or `:authority`) is answered.
     public func allows(_ host: String?) -> Bool {
         guard let host, !host.isEmpty, host.utf8.count <= 255 else { return false }
-        return authorities.contains(host.lowercased())
+        // Browsers send lowercase names: the exact lookup spares the copy on the hot path.
+        return authorities.contains(host) || authorities.contains(host.lowercased())
     }
 }

@@ -63,3 +63,24 @@ private let RLIMIT_NOFILE_VALUE = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
 #else
 private let RLIMIT_NOFILE_VALUE = RLIMIT_NOFILE
 #endif
+
+extension ServerLimits {
+    /// A server of `router` on `host:port` within these limits, answering `allowed` hosts only:
+    /// how `gatehouse serve` runs each of its servers.
+    public func application<Builder: HTTPResponderBuilder>(
+        _ router: Builder,
+        host: String,
+        port: Int,
+        serverName: String,
+        allowed: AllowedHosts,
+        logger: Logger
+    ) -> some ApplicationProtocol
+    where Builder.Responder.Context: RequestContext, Builder.Responder.Context.Source == ApplicationRequestContextSource {
+        Application(
+            router: HostChecked(router, allowed: allowed),
+            server: server,
+            configuration: configuration(address: .hostname(host, port: port), serverName: serverName, logger: logger),
+            logger: logger
+        )
+    }
+}
