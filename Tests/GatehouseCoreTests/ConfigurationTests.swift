@@ -76,6 +76,22 @@ struct CORSPolicyTests {
         }
     }
 
+    @Test func onlyTheExactOriginIsGranted() {
+        // Configured with a trailing slash and capitals: stored as browsers send origins.
+        let configured = CORSPolicy(allowedOrigins: ["HTTP://App.Example:3000/"])
+        #expect(configured.allows(origin: "http://app.example:3000"))
+        for variant in [
+            "http://app.example:3000/", "HTTP://APP.EXAMPLE:3000", "http://App.example:3000", "http://app.example:3001",
+            "http://app.example", "https://app.example:3000", "http://app.example:3000 ",
+        ] {
+            #expect(!configured.allows(origin: variant), "\(variant)")
+            let headers = configured.responseHeaders(origin: variant)
+            #expect(headers.map(\.0) == ["Vary"], "\(variant)")
+            #expect(!headers.contains { $0.1 == variant }, "\(variant) must never be echoed")
+            #expect(configured.preflight(origin: variant, method: "GET", requestHeaders: nil) == .refused)
+        }
+    }
+
     @Test func preflight() {
         guard
             case .allowed(let headers) = policy.preflight(

@@ -160,7 +160,13 @@ struct TokenVerifierTests {
     @Test func rejectsNotYetValidTokens() async throws {
         let claims = TestIssuer.claims(TestIssuer.idClaims(), setting: "nbf", to: String(Int(TestIssuer.now) + 30))
         await rejects(TestIssuer.sign(claims: claims), .notYetValid)
+        // A token issued in the future (beyond the leeway, 0 here) is refused, as PyJWT and jose do.
+        let future = TestIssuer.claims(TestIssuer.idClaims(), setting: "iat", to: String(Int(TestIssuer.now) + 30))
+        await rejects(TestIssuer.sign(claims: future), .notYetValid)
+        let stringIat = TestIssuer.claims(TestIssuer.idClaims(), setting: "iat", to: "\"0\"")
+        await rejects(TestIssuer.sign(claims: stringIat), .malformed)
         _ = try await verifier(leeway: 30).verify(TestIssuer.sign(claims: claims), logger: logger)
+        _ = try await verifier(leeway: 30).verify(TestIssuer.sign(claims: future), logger: logger)
     }
 
     @Test func rejectsMissingOrMistypedRequiredClaims() async {

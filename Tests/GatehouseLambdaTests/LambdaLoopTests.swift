@@ -4,6 +4,7 @@ import Foundation
 import GatehouseCore
 import Logging
 import NIOCore
+import Synchronization
 import Testing
 
 @testable import GatehouseLambda
@@ -58,6 +59,57 @@ struct LambdaLoopTests {
     /// The slow handler would sleep an hour: the loop must cut it off at its deadline. Under load
     /// that takes as long as the machine makes it, so no duration is asserted; a loop that waited
     /// for the handler would run into the time limit instead.
+    /// A handler that ignores cancellation: it waits for a gate only the test opens, after the
+    /// loop is done. A loop that waited for the handler before reporting would never finish.
+    struct Stuck: LambdaHandler {
+        let gate: Gate
+
+        func handle(_ invocation: LambdaInvocation, logger: Logger) async throws -> ByteBuffer {
+            if String(buffer: invocation.event) == "stuck" { await gate.wait() }
+            return ByteBuffer(string: "echo:" + String(buffer: invocation.event))
+        }
+    }
+
+    /// A one-shot gate that ignores cancellation.
+    final class Gate: Sendable {
+        private let state = Mutex<(open: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+
+        func wait() async {
+            await withCheckedContinuation { continuation in
+                let open = state.withLock { state -> Bool in
+                    if !state.open { state.waiters.append(continuation) }
+                    return state.open
+                }
+                if open { continuation.resume() }
+            }
+        }
+
+        func open() {
+            let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+                state.open = true
+                defer { state.waiters = [] }
+                return state.waiters
+            }
+            for waiter in waiters { waiter.resume() }
+        }
+    }
+
+    @Test(.timeLimit(.minutes(2))) func theDeadlineIsReportedEvenWhenTheHandlerIgnoresCancellation() async {
+        let gate = Gate()
+        let soon = Int64(Date().timeIntervalSince1970 * 1000) + 300
+        let runtime = FakeRuntime([Self.invocation("stuck", "stuck", deadline: soon), Self.invocation("next", "quick")])
+        let loop = LambdaLoop(runtime: runtime, handler: Stuck(gate: gate), logger: LambdaTestSupport.logger)
+        await #expect(throws: FakeRuntime.Exhausted.self) { try await loop.run() }
+        // Both were posted while the stuck handler still waited.
+        #expect(
+            runtime.posted == [
+                .error("stuck", LambdaErrorReport(type: "Runtime.DeadlineExceeded", message: "The invocation did not finish before its deadline")),
+                .response("next", "echo:quick"),
+            ]
+        )
+        gate.open()
+    }
+
     @Test(.timeLimit(.minutes(2))) func theDeadlineIsHonoured() async {
         let soon = Int64(Date().timeIntervalSince1970 * 1000) + 300
         let runtime = FakeRuntime([Self.invocation("late", "slow", deadline: soon), Self.invocation("next", "quick")])

@@ -1,6 +1,7 @@
 /// Which browser origins may read the API's responses, and the headers that say so.
 public struct CORSPolicy: Sendable {
-    /// Origins allowed, as `scheme://host[:port]`, compared exactly (case-insensitive scheme and host).
+    /// Origins allowed, as `scheme://host[:port]` (configured values are lowercased and lose a
+    /// trailing slash); a request's `Origin` must equal one byte for byte, as browsers send it.
     public let allowedOrigins: Set<String>
     /// Methods a preflight may ask for.
     public let allowedMethods: [String]
@@ -26,9 +27,10 @@ public struct CORSPolicy: Sendable {
         self.maxAge = maxAge
     }
 
-    /// Whether `origin` is allowed.
+    /// Whether `origin` is allowed: exactly one of the allowed origins. Another case, a trailing
+    /// slash or another port is another origin, gets no grant and is never echoed.
     public func allows(origin: String) -> Bool {
-        allowedOrigins.contains(Self.normalized(origin))
+        allowedOrigins.contains(origin)
     }
 
     /// Headers for a normal (non-preflight) response to a request from `origin`.

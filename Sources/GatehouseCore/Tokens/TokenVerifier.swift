@@ -33,7 +33,7 @@ public struct TokenVerifier: Sendable {
         guard token.utf8.count <= configuration.maximumTokenBytes else { throw TokenError(.tooLarge) }
         let now = clock.now()
         if let cache, let cached = cache.lookup(token, now: now) {
-            try checkTime(expiresAt: cached.expiresAt, notBefore: nil, now: now)
+            try checkTime(expiresAt: cached.expiresAt, notBefore: nil, issuedAt: nil, now: now)
             return cached
         }
         let jws = try CompactJWS(token)
@@ -72,7 +72,13 @@ public struct TokenVerifier: Sendable {
         case .number(let value)?: notBefore = value
         default: throw TokenError(.malformed, detail: "nbf")
         }
-        try checkTime(expiresAt: expiresAt, notBefore: notBefore, now: now)
+        let issuedAt: Double?
+        switch claims["iat"] {
+        case nil: issuedAt = nil
+        case .number(let value)?: issuedAt = value
+        default: throw TokenError(.malformed, detail: "iat")
+        }
+        try checkTime(expiresAt: expiresAt, notBefore: notBefore, issuedAt: issuedAt, now: now)
         guard let subject = claims["sub"]?.stringValue, !subject.isEmpty else {
             throw TokenError(.missingClaim, detail: "sub")
         }
@@ -90,8 +96,11 @@ public struct TokenVerifier: Sendable {
         )
     }
 
-    private func checkTime(expiresAt: Double, notBefore: Double?, now: Double) throws(TokenError) {
+    /// `exp` past, `nbf` ahead, or `iat` ahead (a token issued in the future, refused as PyJWT
+    /// and jose refuse it), each beyond the configured leeway.
+    private func checkTime(expiresAt: Double, notBefore: Double?, issuedAt: Double?, now: Double) throws(TokenError) {
         guard now < expiresAt + configuration.clockLeeway else { throw TokenError(.expired) }
         if let notBefore, now + configuration.clockLeeway < notBefore { throw TokenError(.notYetValid) }
+        if let issuedAt, now + configuration.clockLeeway < issuedAt { throw TokenError(.notYetValid, detail: "iat in the future") }
     }
 }

@@ -1,6 +1,7 @@
 public import GatehouseCore
 public import Logging
 public import NIOCore
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -85,10 +86,7 @@ public struct LambdaLoop<Runtime: LambdaRuntimeAPI, Handler: LambdaHandler>: Sen
         }
     }
 
-    enum Outcome {
-        case success(ByteBuffer)
-        case failure(LambdaErrorReport)
-    }
+    typealias Outcome = LambdaOutcome
 
     /// The handler's result, or a deadline error if the deadline (less the margin) comes first.
     private func outcome(of invocation: LambdaInvocation, logger: Logger) async -> Outcome {
@@ -110,22 +108,63 @@ public struct LambdaLoop<Runtime: LambdaRuntimeAPI, Handler: LambdaHandler>: Sen
             LambdaErrorReport(type: "Runtime.DeadlineExceeded", message: "The invocation did not finish before its deadline")
         )
         guard allowed > .zero else { return timedOut }
-        return await withTaskGroup(of: Outcome?.self) { group in
-            group.addTask { await run() }
-            group.addTask {
-                do {
-                    try await Task.sleep(for: allowed)
-                    return timedOut
-                } catch {
+        // The handler runs as its own task, so the report need not wait for it: a handler stuck
+        // in a call that ignores cancellation is cancelled and left behind, and the deadline
+        // error still goes out on time (Lambda freezes or replaces the environment after it).
+        let handling = Task { await run() }
+        let first = FirstOutcome()
+        let timer = Task {
+            try? await Task.sleep(for: allowed)
+            first.resolve(timedOut)
+        }
+        Task {
+            let outcome = await handling.value
+            first.resolve(outcome)
+        }
+        let result = await first.value
+        timer.cancel()
+        handling.cancel()
+        return result
+    }
+}
+
+/// What one invocation came to.
+enum LambdaOutcome: Sendable {
+    case success(ByteBuffer)
+    case failure(LambdaErrorReport)
+}
+
+/// Whichever outcome comes first, handed to the one waiter; later ones are dropped.
+private final class FirstOutcome: Sendable {
+    private struct State {
+        var outcome: LambdaOutcome?
+        var waiter: CheckedContinuation<LambdaOutcome, Never>?
+    }
+
+    private let state = Mutex(State())
+
+    /// Offers `outcome`; only the first offer counts.
+    func resolve(_ outcome: LambdaOutcome) {
+        let waiter = state.withLock { state -> CheckedContinuation<LambdaOutcome, Never>? in
+            guard state.outcome == nil else { return nil }
+            state.outcome = outcome
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume(returning: outcome)
+    }
+
+    /// The first outcome, once there is one.
+    var value: LambdaOutcome {
+        get async {
+            await withCheckedContinuation { continuation in
+                let ready = state.withLock { state -> LambdaOutcome? in
+                    if let outcome = state.outcome { return outcome }
+                    state.waiter = continuation
                     return nil
                 }
+                if let ready { continuation.resume(returning: ready) }
             }
-            var result = timedOut
-            if let first = await group.next(), let first {
-                result = first
-            }
-            group.cancelAll()
-            return result
         }
     }
 }
