@@ -71,6 +71,17 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port of the Prometheus metrics (GET /metrics), on 127.0.0.1 only; off unless given.")
     var metricsPort: Int?
 
+    @Option(
+        help: ArgumentHelp(
+            "Credentials the local pool's admin API checks SigV4 signatures against (default: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY when set; without either, admin calls are unsigned).",
+            valueName: "key:secret"
+        )
+    )
+    var awsCredentials: String?
+
+    @Flag(help: "Serve the local pool's admin API unsigned on a non-loopback address (anyone who reaches it can manage users).")
+    var insecureOpenAdminAPI = false
+
     func run() async throws {
         // Run Swift concurrency on NIO's event loops: handlers then continue on the thread that
         // read the request instead of hopping to the cooperative pool and back.
@@ -90,6 +101,13 @@ struct Serve: AsyncParsableCommand {
 
         var services: [any Service] = []
         let localPool = !GatehouseConfiguration.namesUserPool(environment)
+        let adminCredentials = localPool ? adminAPICredentials(environment: environment) : nil
+        if let adminCredentials {
+            // The API's own calls to the pool sign with the credentials the pool checks.
+            environment["AWS_ACCESS_KEY_ID"] = adminCredentials.key
+            environment["AWS_SECRET_ACCESS_KEY"] = adminCredentials.secret
+            environment["AWS_SESSION_TOKEN"] = nil
+        }
         let ports = listeningPorts(localPool: localPool)
         await checkPortsAreFree(ports)
         var limits = ServerLimits.forProcess(servers: ports.count)
@@ -97,7 +115,7 @@ struct Serve: AsyncParsableCommand {
         if let maxConnections { limits.maximumConnections = maxConnections }
         if let metricsPort { services.append(metricsServer(port: metricsPort, limits: limits, logger: logger)) }
         if localPool {
-            let (localServices, overrides) = try await startLocalPool(limits: limits, logger: logger)
+            let (localServices, overrides) = try await startLocalPool(limits: limits, adminCredentials: adminCredentials, logger: logger)
             services.append(contentsOf: localServices)
             environment.merge(overrides) { current, _ in current }
         }
@@ -161,7 +179,11 @@ struct Serve: AsyncParsableCommand {
 
     /// Opens the local pool (creating it on first run), prints where everything is, and returns
     /// its server, the demo app's server, and the settings that point the API at the pool.
-    private func startLocalPool(limits: ServerLimits, logger: Logger) async throws -> ([any Service], [String: String]) {
+    private func startLocalPool(
+        limits: ServerLimits,
+        adminCredentials: (key: String, secret: String)?,
+        logger: Logger
+    ) async throws -> ([any Service], [String: String]) {
         let directory = URL(fileURLWithPath: dataDir, isDirectory: true)
         let appOrigin = resolvedAppOrigin
         var base = poolURL ?? "http://\(publicHost):\(poolPort)"
@@ -199,7 +221,11 @@ struct Serve: AsyncParsableCommand {
             extra: allowedHosts + [AllowedHosts.authority(ofURL: appOrigin)].compactMap { $0 }
         )
         let poolApp = limits.application(
-            buildLocalPoolRouter(api: CognitoAPI(service: service), middleware: [RequestMetricsMiddleware(RequestMetrics(server: "pool"))]),
+            buildLocalPoolRouter(
+                api: CognitoAPI(service: service),
+                middleware: [RequestMetricsMiddleware(RequestMetrics(server: "pool"))],
+                adminAuthenticator: adminCredentials.map { Self.signatureCheck(key: $0.key, secret: $0.secret) }
+            ),
             host: host,
             port: poolPort,
             serverName: "gatehouse-pool",

@@ -142,7 +142,7 @@ class LocalServe:
     ports, state in `data_dir`, and a boto3 client on the pool. `extra` arguments and
     `environment` variables are passed on; `restart` runs it again on the same ports and state."""
 
-    def __init__(self, data_dir, *extra, environment=None, preexec=None):
+    def __init__(self, data_dir, *extra, environment=None, preexec=None, credentials=("local", "local")):
         self.data_dir = data_dir
         self.environment = environment or {}
         self.preexec = preexec
@@ -153,7 +153,7 @@ class LocalServe:
         self.start(*extra)
         self.cognito = boto3.client(
             "cognito-idp", region_name=REGION, endpoint_url=self.pool_url,
-            aws_access_key_id="local", aws_secret_access_key="local",
+            aws_access_key_id=credentials[0], aws_secret_access_key=credentials[1],
         )
         self.pool_id = self.cognito.list_user_pools(MaxResults=10)["UserPools"][0]["Id"]
         clients = self.cognito.list_user_pool_clients(UserPoolId=self.pool_id)["UserPoolClients"]

@@ -5,6 +5,7 @@ import Hummingbird
 import HummingbirdTesting
 import LocalPool
 import Logging
+import Synchronization
 import Testing
 
 struct CognitoAPIRouteTests {
@@ -80,5 +81,33 @@ struct CognitoAPIRouteTests {
             let missing = try await client.execute(uri: "/us-east-1_Missing00/.well-known/jwks.json", method: .get)
             #expect(missing.status == .notFound)
         }
+    }
+}
+
+struct AdminAuthenticatorRouteTests {
+    @Test func adminCallsGoThroughTheAuthenticatorAndPublicOnesDoNot() async throws {
+        let fixture = try PoolFixture()
+        let pool = try fixture.service.createPool(name: "p")
+        let client = try fixture.client(pool)
+        try await fixture.confirmedUser(pool)
+        let seen = Mutex<[String]>([])
+        let router = buildLocalPoolRouter(api: CognitoAPI(service: fixture.service)) { request, _ in
+            seen.withLock { $0.append(request.headers[HTTPField.Name("X-Amz-Target")!] ?? "-") }
+            return LocalPoolError("UnrecognizedClientException", "The security token included in the request is invalid.")
+        }
+        let app = Application(router: router, logger: Logger(label: "test"))
+        try await app.test(.router) { http in
+            let admin = try await CognitoAPIRouteTests.call(http, "AdminGetUser", #"{"UserPoolId":"\#(pool.id)","Username":"alice"}"#)
+            #expect(admin.status == .badRequest)
+            #expect(admin.headers[HTTPField.Name("x-amzn-ErrorType")!] == "UnrecognizedClientException:")
+            #expect(CognitoAPIRouteTests.object(admin)["Username"] == nil)
+            let signIn = try await CognitoAPIRouteTests.call(
+                http,
+                "InitiateAuth",
+                #"{"ClientId":"\#(client.id)","AuthFlow":"USER_PASSWORD_AUTH","AuthParameters":{"USERNAME":"alice","PASSWORD":"Passw0rd!"}}"#
+            )
+            #expect(signIn.status == .ok)
+        }
+        #expect(seen.withLock { $0 } == ["AWSCognitoIdentityProviderService.AdminGetUser"])
     }
 }

@@ -106,8 +106,7 @@ public struct SigV4Signer: Sendable {
             scope,
             Self.hex(SHA256.hash(data: Array(canonicalRequest.utf8))),
         ].joined(separator: "\n")
-        let key = signingKey(secret: credentials.secretAccessKey, day: day)
-        let signature = Self.hex(HMAC<SHA256>.authenticationCode(for: Array(stringToSign.utf8), using: key))
+        let signature = Self.signature(of: stringToSign, secret: credentials.secretAccessKey, day: day, region: region, service: service)
         let authorization =
             "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyID)/\(scope), SignedHeaders=\(signedHeaders), Signature=\(signature)"
         var added: [(name: String, value: String)] = [(name: "X-Amz-Date", value: amzDate)]
@@ -122,12 +121,14 @@ public struct SigV4Signer: Sendable {
         )
     }
 
-    private func signingKey(secret: String, day: String) -> SymmetricKey {
+    /// The hex signature of `stringToSign` under the key derived from `secret` for the scope.
+    static func signature(of stringToSign: String, secret: String, day: String, region: String, service: String) -> String {
         func hmac(_ key: SymmetricKey, _ message: String) -> SymmetricKey {
             SymmetricKey(data: HMAC<SHA256>.authenticationCode(for: Array(message.utf8), using: key))
         }
         let dateKey = hmac(SymmetricKey(data: Array("AWS4\(secret)".utf8)), day)
-        return hmac(hmac(hmac(dateKey, region), service), "aws4_request")
+        let key = hmac(hmac(hmac(dateKey, region), service), "aws4_request")
+        return hex(HMAC<SHA256>.authenticationCode(for: Array(stringToSign.utf8), using: key))
     }
 
     static func timestamps(_ date: Double) -> (amzDate: String, day: String) {

@@ -43,3 +43,35 @@ public struct UTCDate: Sendable, Equatable {
         return String(repeating: "0", count: max(0, width - text.count)) + text
     }
 }
+
+extension UTCDate {
+    /// Seconds since 1970 of a SigV4 `YYYYMMDD'T'HHMMSS'Z'` timestamp, or nil when it is not one
+    /// (wrong shape, a month 13, a 25th hour, …).
+    public static func secondsSince1970(basicDateTime text: String) -> Double? {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 16, bytes[8] == UInt8(ascii: "T"), bytes[15] == UInt8(ascii: "Z") else { return nil }
+        func number(_ range: Range<Int>) -> Int64? {
+            var value: Int64 = 0
+            for byte in bytes[range] {
+                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+                value = value * 10 + Int64(byte - UInt8(ascii: "0"))
+            }
+            return value
+        }
+        guard let year = number(0..<4), let month = number(4..<6), let day = number(6..<8), let hour = number(9..<11),
+            let minute = number(11..<13), let second = number(13..<15), (1...12).contains(month), (1...31).contains(day),
+            hour < 24, minute < 60, second < 60
+        else { return nil }
+        // Howard Hinnant's days-from-civil algorithm.
+        let shiftedYear = month <= 2 ? year - 1 : year
+        let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
+        let yearOfEra = shiftedYear - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        let days = era * 146_097 + dayOfEra - 719_468
+        let seconds = Double(days * 86400 + hour * 3600 + minute * 60 + second)
+        // A 31st of a short month would roll over: the round trip catches it.
+        guard UTCDate(secondsSince1970: seconds).basicDateTime == text else { return nil }
+        return seconds
+    }
+}

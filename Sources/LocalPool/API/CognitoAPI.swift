@@ -6,6 +6,23 @@ public import Logging
 public struct CognitoAPI: Sendable {
     /// The `X-Amz-Target` prefix.
     public static let targetPrefix = "AWSCognitoIdentityProviderService."
+
+    /// Operations Cognito serves without IAM signatures (the caller proves itself with a
+    /// password, a token or a code instead); every other operation is an admin call.
+    public static let unauthenticatedOperations: Set<String> = [
+        "InitiateAuth", "RespondToAuthChallenge", "GetUser", "GlobalSignOut", "RevokeToken", "SignUp", "ConfirmSignUp",
+        "ResendConfirmationCode", "ForgotPassword", "ConfirmForgotPassword", "ChangePassword", "UpdateUserAttributes",
+        "DeleteUser", "DeleteUserAttributes", "VerifyUserAttribute", "GetUserAttributeVerificationCode",
+        "AssociateSoftwareToken", "VerifySoftwareToken", "SetUserMFAPreference", "GetTokensFromRefreshToken",
+        "ConfirmDevice", "ForgetDevice", "GetDevice", "ListDevices", "UpdateDeviceStatus",
+    ]
+
+    /// Whether `target` (an `X-Amz-Target` value) names an admin call, which needs a signature
+    /// when the pool checks them; unknown and malformed targets count as admin calls.
+    public static func isAdminCall(target: String?) -> Bool {
+        guard let target, target.hasPrefix(targetPrefix) else { return true }
+        return !unauthenticatedOperations.contains(String(target.dropFirst(targetPrefix.count)))
+    }
     public let service: LocalPoolService
     let region: String
 
@@ -44,7 +61,8 @@ public struct CognitoAPI: Sendable {
         }
     }
 
-    private func reply(_ error: LocalPoolError) -> Reply {
+    /// The error reply for `error` (5xx messages are replaced, others capped).
+    func reply(_ error: LocalPoolError) -> Reply {
         // Messages may quote input: cap what goes back (in the body and in x-amzn-ErrorMessage).
         let message = error.status >= 500 ? "Internal server error" : Self.capped(error.message)
         let body = (try? JSONSerialization.data(withJSONObject: ["__type": error.type, "message": message])) ?? Data()

@@ -2,14 +2,21 @@ import Foundation
 import GatehouseCore
 import HTTPTypes
 public import Hummingbird
+import Logging
 import NIOCore
 
 /// The local pool's HTTP surface: the cognito-idp JSON API at `POST /`, and per pool the JWKS and
 /// OpenID discovery documents under `/{poolId}/.well-known/`. `middleware` (request metrics, say)
-/// wraps every route.
+/// wraps every route. With `adminAuthenticator`, admin calls (``CognitoAPI/isAdminCall(target:)``)
+/// are answered only when it returns nil; its error is the answer otherwise.
+/// Checks an admin call of the JSON API (its request and body): nil to let it through, or the
+/// Cognito error to answer with (`UnrecognizedClientException`, `InvalidSignatureException`).
+public typealias AdminAuthenticator = @Sendable (_ request: Request, _ body: [UInt8]) -> LocalPoolError?
+
 public func buildLocalPoolRouter(
     api: CognitoAPI,
-    middleware: [any MiddlewareProtocol<Request, Response, BasicRequestContext>] = []
+    middleware: [any MiddlewareProtocol<Request, Response, BasicRequestContext>] = [],
+    adminAuthenticator: AdminAuthenticator? = nil
 ) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     for layer in middleware { router.add(middleware: layer) }
@@ -19,12 +26,15 @@ public func buildLocalPoolRouter(
     let requestID = HTTPField.Name("x-amzn-RequestId")!
 
     router.post("/") { request, context -> Response in
-        let body = try await request.body.collect(upTo: 1 << 20)
-        let reply = await api.handle(
-            target: request.headers[HTTPField.Name("X-Amz-Target")!],
-            body: Array(buffer: body),
-            logger: context.logger
-        )
+        let body = Array(buffer: try await request.body.collect(upTo: 1 << 20))
+        let target = request.headers[HTTPField.Name("X-Amz-Target")!]
+        let reply: CognitoAPI.Reply
+        if let adminAuthenticator, CognitoAPI.isAdminCall(target: target), let refusal = adminAuthenticator(request, body) {
+            context.logger.notice("gatehouse.pool.admin_call_refused", metadata: ["aws.error": "\(refusal.type)"])
+            reply = api.reply(refusal)
+        } else {
+            reply = await api.handle(target: target, body: body, logger: context.logger)
+        }
         var headers: HTTPFields = [.contentType: "application/x-amz-json-1.1", requestID: UUID().uuidString.lowercased()]
         if let error = reply.error {
             // Real Cognito sends the type with a trailing colon; SDKs strip it.
