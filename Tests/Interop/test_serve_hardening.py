@@ -143,3 +143,32 @@ def test_the_web_folder_serves_no_symlink(tmp_path):
             assert "PRIVATE-KEY-MATERIAL" not in response.text
     finally:
         server.close()
+
+
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+
+
+@pytest.mark.parametrize("which", ["api", "pool", "app"])
+def test_oversized_requests_get_a_4xx_or_a_closed_connection_and_memory_stays_bounded(serve, which):
+    port = {"api": serve.api_port, "pool": serve.pool_port, "app": serve.app_port}[which]
+    base = f"http://127.0.0.1:{port}"
+    before = rss_kib(serve.process.pid)
+    for _ in range(10):
+        # A 200 KB header (past the 80 KB limit) and a 2 MB body (past every route's limit).
+        try:
+            response = requests.get(base + "/", headers={"X-Big": "a" * 200_000}, timeout=10)
+            assert 400 <= response.status_code < 500, response.status_code
+        except requests.ConnectionError:
+            pass  # closed without an answer: allowed
+        try:
+            response = requests.post(base + "/", data=b"x" * 2_000_000, timeout=10,
+                                     headers={"Content-Type": "application/x-amz-json-1.1",
+                                              "X-Amz-Target": "AWSCognitoIdentityProviderService.ListUserPools"})
+            assert 400 <= response.status_code < 500, response.status_code
+        except requests.ConnectionError:
+            pass
+    # Others are still served, and the process did not keep what it was sent.
+    assert requests.get(serve.api + "/healthz", timeout=10).status_code == 200
+    assert rss_kib(serve.process.pid) - before < 64 * 1024
