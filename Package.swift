@@ -141,6 +141,20 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The fuzz targets (scripts/fuzz.sh builds them with libFuzzer; a normal build replays files).
+        .executableTarget(
+            name: "gatehouse-fuzz",
+            dependencies: [
+                "GatehouseAWS",
+                "GatehouseCore",
+                "GatehouseLambda",
+                "LocalPool",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Fuzz/gatehouse-fuzz",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "gatehouse-bench",
             dependencies: [

@@ -1,18 +1,19 @@
 import Crypto
 
 /// The parts of a JWS in compact serialization, split and decoded but not yet trusted.
-struct CompactJWS {
+/// (`package` so the fuzz targets reach it.)
+package struct CompactJWS {
     /// The decoded protected header.
-    let header: [String: JSONValue]
+    package let header: [String: JSONValue]
     /// The decoded payload bytes (claims JSON, not yet parsed).
-    let payload: [UInt8]
+    package let payload: [UInt8]
     /// The signature bytes.
-    let signature: [UInt8]
+    package let signature: [UInt8]
     /// SHA-256 of the signing input (`header.payload` as ASCII).
     let signingInputDigest: SHA256.Digest
 
     /// Splits and decodes `token`; throws `.malformed` for anything but three strict base64url parts.
-    init(_ token: String) throws(TokenError) {
+    package init(_ token: String) throws(TokenError) {
         var token = token
         let parsed = token.withUTF8 { (bytes) -> Result<CompactJWS, TokenError> in
             let raw = UnsafeRawBufferPointer(bytes)

@@ -52,8 +52,8 @@ public struct TokenVerifier: Sendable {
         return verified
     }
 
-    /// Applies the claim rules to signature-checked claims.
-    func checkClaims(_ claims: [String: JSONValue], now: Double) throws(TokenError) -> VerifiedToken {
+    /// Applies the claim rules to signature-checked claims (`package` for the fuzz targets).
+    package func checkClaims(_ claims: [String: JSONValue], now: Double) throws(TokenError) -> VerifiedToken {
         guard claims["iss"]?.stringValue == configuration.issuer else { throw TokenError(.wrongIssuer) }
         guard let useClaim = claims["token_use"]?.stringValue, let use = TokenUse(rawValue: useClaim),
             configuration.tokenUse.accepts(use)

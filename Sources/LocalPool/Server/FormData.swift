@@ -3,8 +3,9 @@ import Foundation
 /// `application/x-www-form-urlencoded` parsing (`+` is a space, `%XX` decoded); repeated names
 /// keep the first. A pair that does not decode, or decodes to a NUL anywhere, is left out: SQLite
 /// would cut `victim%00junk` at the NUL.
-enum FormData {
-    static func parse(_ text: String) -> [String: String] {
+package enum FormData {
+    /// The pairs of a form body or query string.
+    package static func parse(_ text: String) -> [String: String] {
         var result: [String: String] = [:]
         for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)

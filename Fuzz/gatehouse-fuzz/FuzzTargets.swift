@@ -1,0 +1,114 @@
+import Foundation
+import GatehouseAWS
+import GatehouseCore
+import GatehouseLambda
+import LocalPool
+import Logging
+import NIOCore
+
+/// One fuzz target: takes any bytes, must not crash, hang or leak.
+typealias FuzzTarget = @Sendable (UnsafeRawBufferPointer) -> Void
+
+enum FuzzTargets {
+    nonisolated(unsafe) static var selected: FuzzTarget = { _ in }
+
+    static let all: [String: FuzzTarget] = [
+        "jws": jws,
+        "jwks": jwks,
+        "gateway-event": gatewayEvent,
+        "form": form,
+        "cognito-api": cognitoAPI,
+        "sigv4": sigv4,
+    ]
+
+    /// Logs cost time and say nothing a crash would not.
+    static let quiet = Logger(label: "fuzz", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    static func text(_ bytes: UnsafeRawBufferPointer) -> String { String(decoding: bytes, as: UTF8.self) }
+
+    /// The `Authorization` header through to the claim rules (the signature cannot be forged by
+    /// a fuzzer, so the rules run on whatever the payload holds, as if it had been signed).
+    static let verifier = TokenVerifier(
+        configuration: TokenVerifierConfiguration(issuer: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEf123", clientIDs: ["client"]),
+        keys: JWKSCache(fetcher: ClosureJWKSFetcher { _ in JSONWebKeySet(keys: [:]) })
+    )
+
+    static let jws: FuzzTarget = { bytes in
+        guard let token = UserInfoService.token(fromAuthorization: text(bytes)) else { return }
+        guard let parsed = try? CompactJWS(token) else { return }
+        _ = Base64URL.decode(token)
+        if let claims = try? JSONParser.parse(parsed.payload).objectValue {
+            _ = try? verifier.checkClaims(claims, now: 1_800_000_000)
+        }
+    }
+
+    static let jwks: FuzzTarget = { bytes in
+        _ = try? JSONWebKeySet(json: Array(bytes))
+    }
+
+    static let gatewayEvent: FuzzTarget = { bytes in
+        _ = try? GatewayRequest.decode(ByteBuffer(bytes: bytes))
+    }
+
+    static let form: FuzzTarget = { bytes in
+        _ = FormData.parse(text(bytes))
+    }
+
+    /// The JSON API on a pool in a temporary folder: the first byte picks the operation.
+    static let pool: (CognitoAPI, String, String) = {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-fuzz-\(getpid())")
+        let service = LocalPoolService(
+            database: try! PoolDatabase(directory: directory),
+            baseURL: "http://127.0.0.1:9229",
+            hasher: PasswordHasher(cost: 4),
+            logger: quiet
+        )
+        let pool = try! service.createPool(name: "fuzz")
+        var settings = ClientSettings.defaults
+        settings.explicitAuthFlows = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+        let client = try! service.createClient(poolID: pool.id, name: "fuzz", generateSecret: false, settings: settings)
+        return (CognitoAPI(service: service), pool.id, client.id)
+    }()
+
+    static let operations = [
+        "AdminCreateUser", "AdminGetUser", "AdminSetUserPassword", "AdminUpdateUserAttributes", "AdminDeleteUser",
+        "AdminDisableUser", "AdminEnableUser", "ListUsers", "InitiateAuth", "AdminInitiateAuth", "RespondToAuthChallenge",
+        "GetUser", "GlobalSignOut", "AdminUserGlobalSignOut", "RevokeToken", "CreateUserPool", "DescribeUserPool",
+        "ListUserPools", "CreateUserPoolClient", "DescribeUserPoolClient", "ListUserPoolClients", "NoSuchOperation",
+    ]
+
+    static let cognitoAPI: FuzzTarget = { bytes in
+        guard let first = bytes.first else { return }
+        let (api, poolID, clientID) = pool
+        let operation = operations[Int(first) % operations.count]
+        // The pool's real ids stand in for placeholders, so calls reach past the lookups.
+        let body = text(UnsafeRawBufferPointer(rebasing: bytes.dropFirst()))
+            .replacingOccurrences(of: "$POOL", with: poolID)
+            .replacingOccurrences(of: "$CLIENT", with: clientID)
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            _ = await api.handle(target: CognitoAPI.targetPrefix + operation, body: Array(body.utf8), logger: quiet)
+            done.signal()
+        }
+        done.wait()
+    }
+
+    static let sigv4: FuzzTarget = { bytes in
+        // Lines: path, query ("a=b&c"), then header lines "Name: value" (an Authorization among them).
+        let lines = text(bytes).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let path = lines.first ?? "/"
+        let query = (lines.count > 1 ? lines[1] : "").split(separator: "&").map { pair -> (name: String, value: String) in
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            return (String(parts.first ?? ""), parts.count > 1 ? String(parts[1]) : "")
+        }
+        let headers = lines.dropFirst(2).compactMap { line -> (name: String, value: String)? in
+            guard let colon = line.firstIndex(of: ":") else { return nil }
+            return (String(line[..<colon]), String(line[line.index(after: colon)...]))
+        }
+        let signer = SigV4Signer(service: "cognito-idp", region: "us-east-1")
+        let request = SigV4Signer.Request(method: "POST", host: "127.0.0.1:9229", path: path, query: query, headers: headers, body: Array(bytes))
+        _ = signer.sign(request, credentials: AWSCredentials(accessKeyID: "AKID", secretAccessKey: "secret"), date: 1_800_000_000)
+        let verifier = SigV4Verifier(service: "cognito-idp", secrets: ["AKID": "secret"])
+        try? verifier.verify(method: "POST", path: path, query: query, headers: headers, body: Array(bytes), now: 1_800_000_000)
+    }
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Fuzzes one parser that takes bytes from outside with libFuzzer (and AddressSanitizer):
+#   scripts/fuzz.sh --list              the targets
+#   scripts/fuzz.sh TARGET SECONDS      fuzz TARGET for SECONDS, starting from Fuzz/corpus/TARGET
+# The build goes to .build-fuzz/ (instrumented, release). New inputs go to .build-fuzz/corpus/TARGET
+# (not committed; copy small, interesting ones into Fuzz/corpus/TARGET). A crash, leak or timeout
+# stops the run with a non-zero status and leaves its input in .build-fuzz/artifacts/TARGET/;
+# add it to Fuzz/corpus/TARGET, where every test run replays it (scripts/test.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+build() {
+  swift build -c release --product gatehouse-fuzz --scratch-path .build-fuzz \
+    -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING >&2
+  echo "$(swift build -c release --scratch-path .build-fuzz --show-bin-path)/gatehouse-fuzz"
+}
+
+if [ "${1:-}" = "--list" ]; then
+  "$(build | tail -n 1)" --list
+  exit 0
+fi
+target="${1:?usage: scripts/fuzz.sh TARGET SECONDS | --list}"
+seconds="${2:?usage: scripts/fuzz.sh TARGET SECONDS | --list}"
+binary="$(build | tail -n 1)"
+corpus=".build-fuzz/corpus/$target"
+artifacts=".build-fuzz/artifacts/$target/"
+mkdir -p "$corpus" "$artifacts"
+# ASan's leak check at exit, a 10 s limit per input, 4 KiB inputs (64 KiB for events).
+max_len=4096
+[ "$target" = "gateway-event" ] && max_len=65536
+ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=1" "$binary" "$target" "$corpus" "Fuzz/corpus/$target" \
+  -max_total_time="$seconds" -timeout=10 -max_len="$max_len" -artifact_prefix="$artifacts" -print_final_stats=1
