@@ -1,5 +1,5 @@
 import Crypto
-public import GatehouseCore
+import GatehouseCore
 
 /// Checks a request's SigV4 `Authorization` header as AWS does: the canonical request rebuilt
 /// from what arrived (the headers the signature names, the body's SHA-256), the key derived from

@@ -1,5 +1,5 @@
 import CoreMetrics
-public import GatehouseCore
+import GatehouseCore
 public import Hummingbird
 
 /// Counts and times every request of one server (`api`, `pool`, `app`) by route template.
