@@ -13,7 +13,8 @@ swift build --build-tests
 swift test --skip-build
 # The fuzz targets' seed corpora and crash regressions, replayed through a normal build.
 fuzz="$(swift build --show-bin-path)/gatehouse-fuzz"
-for target in $("$fuzz" --list); do "$fuzz" "$target" "Fuzz/corpus/$target"; done
+fuzz_targets="$("$fuzz" --list)"
+for target in $fuzz_targets; do "$fuzz" "$target" "Fuzz/corpus/$target"; done
 node --test Web/tests/
 # The interop checks start the built `gatehouse` and `gatehouse-lambda` binaries.
 "$python" -m pytest Tests/Interop -q "$@"
