@@ -53,14 +53,14 @@ public func buildLocalPoolRouter(
         do {
             return json(try service.jwks(poolID: pool), cacheSeconds: 300)
         } catch {
-            return json(Array(#"{"error":"not_found","message":"No such user pool."}"#.utf8), status: .notFound)
+            return noSuchPool()
         }
     }
 
     router.get("/:pool/.well-known/openid-configuration") { _, context -> Response in
         let pool = try context.parameters.require("pool")
         guard (try? service.pool(pool)) != nil else {
-            return json(Array(#"{"error":"not_found","message":"No such user pool."}"#.utf8), status: .notFound)
+            return noSuchPool()
         }
         let issuer = service.issuerURL(poolID: pool)
         var writer = JSONWriter()
@@ -94,7 +94,7 @@ public func buildLocalPoolRouter(
     router.get("/:pool") { _, context -> Response in
         let pool = try context.parameters.require("pool")
         guard (try? service.pool(pool)) != nil else {
-            return json(Array(#"{"error":"not_found","message":"No such user pool."}"#.utf8), status: .notFound)
+            return noSuchPool()
         }
         let issuer = service.issuerURL(poolID: pool)
         var writer = JSONWriter()
@@ -114,4 +114,9 @@ private func json(_ bytes: [UInt8], status: HTTPResponse.Status = .ok, cacheSeco
     var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
     headers[.cacheControl] = cacheSeconds.map { "public, max-age=\($0)" } ?? "no-store"
     return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+}
+
+/// The 404 for a pool id that names no pool.
+private func noSuchPool() -> Response {
+    json(Array(#"{"error":"not_found","message":"No such user pool."}"#.utf8), status: .notFound)
 }
