@@ -1,5 +1,5 @@
 // Gatehouse browser client, the pure parts: errors, encodings, PKCE, token claims, session
-// timing, redirect parameters and storage. gatehouse.js (the client) re-exports what is public.
+// timing and redirect parameters. gatehouse.js (the client) re-exports all of it.
 
 /** An error with a machine-readable `code` (the server's `error` when it sent one). */
 export class GatehouseError extends Error {
@@ -111,29 +111,4 @@ export function stripRedirectParameters(url) {
   const parsed = new URL(url);
   for (const name of ["code", "state", "error", "error_description"]) parsed.searchParams.delete(name);
   return parsed.pathname + (parsed.searchParams.toString() ? `?${parsed.searchParams}` : "") + parsed.hash;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Storage
-
-export function memoryStorage() {
-  const values = new Map();
-  return {
-    getItem: (key) => (values.has(key) ? values.get(key) : null),
-    setItem: (key, value) => values.set(key, String(value)),
-    removeItem: (key) => values.delete(key),
-  };
-}
-
-export function pickStorage(choice) {
-  switch (choice) {
-    case "memory":
-      return memoryStorage();
-    case "session":
-      return globalThis.sessionStorage;
-    case "local":
-      return globalThis.localStorage;
-    default:
-      throw new GatehouseError("invalid_configuration", `storage must be "memory", "session" or "local", not ${choice}.`);
-  }
 }

@@ -10,32 +10,42 @@
 
 import {
   GatehouseError,
-  base64url,
-  randomText,
-  pkceChallenge,
-  decodeClaims,
   checkIdTokenClaims,
-  sessionFromTokens,
-  refreshDueAt,
-  timeLeft,
+  decodeClaims,
+  pkceChallenge,
+  randomText,
   redirectParameters,
+  refreshDueAt,
+  sessionFromTokens,
   stripRedirectParameters,
-  pickStorage,
 } from "./gatehouse-support.js";
 
-export {
-  GatehouseError,
-  base64url,
-  randomText,
-  pkceChallenge,
-  decodeClaims,
-  checkIdTokenClaims,
-  sessionFromTokens,
-  refreshDueAt,
-  timeLeft,
-  redirectParameters,
-  stripRedirectParameters,
-};
+export * from "./gatehouse-support.js";
+
+// ---------------------------------------------------------------------------------------------
+// Storage
+
+function memoryStorage() {
+  const values = new Map();
+  return {
+    getItem: (key) => (values.has(key) ? values.get(key) : null),
+    setItem: (key, value) => values.set(key, String(value)),
+    removeItem: (key) => values.delete(key),
+  };
+}
+
+function pickStorage(choice) {
+  switch (choice) {
+    case "memory":
+      return memoryStorage();
+    case "session":
+      return globalThis.sessionStorage;
+    case "local":
+      return globalThis.localStorage;
+    default:
+      throw new GatehouseError("invalid_configuration", `storage must be "memory", "session" or "local", not ${choice}.`);
+  }
+}
 
 // ---------------------------------------------------------------------------------------------
 // The client
