@@ -15,7 +15,10 @@ let package = Package(
         .library(name: "GatehouseCore", targets: ["GatehouseCore"]),
         .library(name: "GatehouseAWS", targets: ["GatehouseAWS"]),
         .library(name: "GatehouseHTTP", targets: ["GatehouseHTTP"]),
+        .library(name: "GatehouseSessions", targets: ["GatehouseSessions"]),
+        .library(name: "GatehouseSessionsSQLite", targets: ["GatehouseSessionsSQLite"]),
         .library(name: "LocalPool", targets: ["LocalPool"]),
+        .library(name: "GatehouseComposition", targets: ["GatehouseComposition"]),
         .library(name: "GatehouseLambda", targets: ["GatehouseLambda"]),
         .executable(name: "gatehouse-lambda", targets: ["gatehouse-lambda"]),
     ],
@@ -58,11 +61,33 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The token handler: sessions, their stores and sealing, the OAuth client side.
+        // No GRDB here (it links Foundation): the SQLite store is a target of its own.
+        .target(
+            name: "GatehouseSessions",
+            dependencies: [
+                "GatehouseCore",
+                "GatehouseAWS",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "GatehouseSessionsSQLite",
+            dependencies: [
+                "GatehouseSessions",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "GatehouseHTTP",
             dependencies: [
                 "GatehouseCore",
                 "GatehouseAWS",
+                "GatehouseSessions",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -74,12 +99,26 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The one composition function: the API's dependencies for serve, the Lambda and the tests.
+        .target(
+            name: "GatehouseComposition",
+            dependencies: [
+                "GatehouseCore",
+                "GatehouseAWS",
+                "GatehouseHTTP",
+                "GatehouseSessions",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "GatehouseLambda",
             dependencies: [
                 "GatehouseCore",
                 "GatehouseAWS",
+                "GatehouseComposition",
                 "GatehouseHTTP",
+                "GatehouseSessions",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -126,7 +165,10 @@ let package = Package(
             dependencies: [
                 "GatehouseCore",
                 "GatehouseAWS",
+                "GatehouseComposition",
                 "GatehouseHTTP",
+                "GatehouseSessions",
+                "GatehouseSessionsSQLite",
                 "LocalPool",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -214,6 +256,24 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GatehouseSessionsTests",
+            dependencies: [
+                "GatehouseComposition",
+                "GatehouseSessions",
+                "GatehouseSessionsSQLite",
+                "GatehouseHTTP",
+                "GatehouseAWS",
+                "GatehouseCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,7 +1,9 @@
 import AsyncHTTPClient
 import GatehouseAWS
+import GatehouseComposition
 import GatehouseCore
 import GatehouseHTTP
+import GatehouseSessions
 import Hummingbird
 import Logging
 import NIOCore
@@ -57,6 +59,7 @@ public enum LambdaMain {
         do {
             configuration = try GatehouseConfiguration(environment: environment)
             credentials = try EnvironmentCredentials.load(from: environment)
+            try refuseSessionsWithoutSharedStore(environment)
         } catch {
             // Reported once to the init-error endpoint, naming the variable; Lambda shows it as
             // the reason the function could not start instead of restarting it in a loop.
@@ -71,7 +74,7 @@ public enum LambdaMain {
         }
         let dependencies = buildDependencies(
             configuration: configuration,
-            credentials: StaticCredentialProvider(credentials),
+            pool: .cognito(credentials: StaticCredentialProvider(credentials)),
             httpClient: httpClient
         )
         // One attempt: if the keys cannot be had now, the first request fetches them.
@@ -87,6 +90,22 @@ public enum LambdaMain {
             logger.critical("gatehouse.lambda.runtime_api_failed", metadata: ["gatehouse.error": "\(error)"])
         }
         return 1
+    }
+
+    /// Cookie sessions need a store every instance shares; until the DynamoDB store exists, a
+    /// function configured with sessions refuses to start rather than keep each instance's
+    /// sessions in its own memory (users would be signed out at random).
+    static func refuseSessionsWithoutSharedStore(_ environment: [String: String]) throws(ConfigurationError) {
+        guard let settings = try SessionSettings.from(environment) else { return }
+        switch settings.store {
+        case .memory, .sqlite:
+            throw ConfigurationError(
+                variable: SessionSettings.Variable.store,
+                problem: "cookie sessions on Lambda need a store all instances share (dynamodb:TABLE); memory and sqlite are per instance"
+            )
+        case .dynamodb:
+            throw ConfigurationError(variable: SessionSettings.Variable.store, problem: "the DynamoDB session store is not available in this version")
+        }
     }
 
     /// JSON lines when `AWS_LAMBDA_LOG_FORMAT=JSON` (or `GATEHOUSE_LOG_FORMAT=json`), plain

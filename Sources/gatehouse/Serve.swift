@@ -2,8 +2,10 @@ import ArgumentParser
 import AsyncHTTPClient
 import Foundation
 import GatehouseAWS
+import GatehouseComposition
 import GatehouseCore
 import GatehouseHTTP
+import GatehouseSessions
 import Hummingbird
 import LocalPool
 import Logging
@@ -79,6 +81,21 @@ struct Serve: AsyncParsableCommand {
     )
     var awsCredentials: String?
 
+    @Option(help: "Cookie sessions' hosted login base URL (GATEHOUSE_OAUTH_DOMAIN); default with the local pool: the pool.")
+    var oauthDomain: String?
+
+    @Option(help: "Cookie sessions' confidential app client (GATEHOUSE_OAUTH_CLIENT_ID; its secret only from GATEHOUSE_OAUTH_CLIENT_SECRET); default with the local pool: its confidential client.")
+    var oauthClientID: String?
+
+    @Option(help: "Where the hosted login returns the browser (GATEHOUSE_OAUTH_REDIRECT_URI); default with the local pool: the app's origin.")
+    var oauthRedirectURI: String?
+
+    @Option(help: "Where Cognito's /logout returns the browser (GATEHOUSE_OAUTH_LOGOUT_URI).")
+    var oauthLogoutURI: String?
+
+    @Option(help: "Session store (GATEHOUSE_SESSION_STORE): memory or sqlite:PATH; default sqlite in --data-dir.")
+    var sessionStore: String?
+
     @Flag(help: "Serve the local pool's admin API unsigned on a non-loopback address (anyone who reaches it can manage users).")
     var insecureOpenAdminAPI = false
 
@@ -102,31 +119,29 @@ struct Serve: AsyncParsableCommand {
         var services: [any Service] = []
         let localPool = !GatehouseConfiguration.namesUserPool(environment)
         let adminCredentials = localPool ? adminAPICredentials(environment: environment) : nil
-        if let adminCredentials {
-            // The API's own calls to the pool sign with the credentials the pool checks.
-            environment["AWS_ACCESS_KEY_ID"] = adminCredentials.key
-            environment["AWS_SECRET_ACCESS_KEY"] = adminCredentials.secret
-            environment["AWS_SESSION_TOKEN"] = nil
-        }
         let ports = listeningPorts(localPool: localPool)
         await checkPortsAreFree(ports)
         var limits = ServerLimits.forProcess(servers: ports.count)
         limits.idleTimeout = .seconds(idleTimeout)
         if let maxConnections { limits.maximumConnections = maxConnections }
         if let metricsPort { services.append(metricsServer(port: metricsPort, limits: limits, logger: logger)) }
-        if localPool {
-            let (localServices, overrides) = try await startLocalPool(limits: limits, adminCredentials: adminCredentials, logger: logger)
-            services.append(contentsOf: localServices)
-            environment.merge(overrides) { current, _ in current }
-        }
+        applySessionFlags(to: &environment)
 
         let configuration: GatehouseConfiguration
-        let credentials: AWSCredentials
-        do {
-            configuration = try GatehouseConfiguration(environment: environment)
-            credentials = try EnvironmentCredentials.load(from: environment)
-        } catch {
-            fail("configuration error: \(error)")
+        let pool: UserPoolSource
+        let sessions: SessionSetup?
+        if localPool {
+            let local = try await startLocalPool(limits: limits, adminCredentials: adminCredentials, environment: environment, logger: logger)
+            services.append(contentsOf: local.services)
+            (configuration, pool, sessions) = (local.configuration, local.pool, local.sessions)
+        } else {
+            do {
+                configuration = try GatehouseConfiguration(environment: environment)
+                pool = .cognito(credentials: StaticCredentialProvider(try EnvironmentCredentials.load(from: environment)))
+                sessions = try sessionSetup(try SessionSettings.from(environment), environment: environment, logger: logger)
+            } catch {
+                fail("configuration error: \(error)")
+            }
         }
         let httpClient = HTTPClient(
             eventLoopGroup: HTTPClient.defaultEventLoopGroup,
@@ -135,21 +150,19 @@ struct Serve: AsyncParsableCommand {
                 connectionPool: .init(idleTimeout: .seconds(60))
             )
         )
-        let dependencies = buildDependencies(
-            configuration: configuration,
-            credentials: StaticCredentialProvider(credentials),
-            httpClient: httpClient
-        )
-        logger.info(
-            "gatehouse.serve.starting",
-            metadata: [
-                "gatehouse.pool": "\(configuration.userPoolID)",
-                "gatehouse.issuer": "\(configuration.issuer)",
-                "gatehouse.jwks_url": "\(configuration.jwksURL)",
-                "gatehouse.cognito_endpoint": "\(configuration.cognitoEndpoint)",
-                "gatehouse.token_use": "\(configuration.tokenUse.rawValue)",
-            ]
-        )
+        let dependencies = buildDependencies(configuration: configuration, pool: pool, httpClient: httpClient, sessions: sessions)
+        var metadata: Logger.Metadata = [
+            "gatehouse.pool": "\(configuration.userPoolID)",
+            "gatehouse.issuer": "\(configuration.issuer)",
+            "gatehouse.token_use": "\(configuration.tokenUse.rawValue)",
+            "gatehouse.sessions": "\(sessions.map { "on (client \($0.settings.clientID))" } ?? "off")",
+        ]
+        if !localPool {
+            metadata["gatehouse.jwks_url"] = "\(configuration.jwksURL)"
+            metadata["gatehouse.cognito_endpoint"] = "\(configuration.cognitoEndpoint)"
+        }
+        logger.info("gatehouse.serve.starting", metadata: metadata)
+        if let sessions { services.append(SessionSweeper(store: sessions.store, logger: logger)) }
         services.append(
             buildApplication(
                 dependencies: dependencies,
@@ -177,13 +190,22 @@ struct Serve: AsyncParsableCommand {
         return origin
     }
 
+    /// What the API gets from the local pool: the pool itself, in-process, and its sessions.
+    struct LocalPoolWiring {
+        var services: [any Service]
+        var configuration: GatehouseConfiguration
+        var pool: UserPoolSource
+        var sessions: SessionSetup?
+    }
+
     /// Opens the local pool (creating it on first run), prints where everything is, and returns
-    /// its server, the demo app's server, and the settings that point the API at the pool.
+    /// its server, the demo app's server, and the pool handed to the API in-process.
     private func startLocalPool(
         limits: ServerLimits,
         adminCredentials: (key: String, secret: String)?,
+        environment: [String: String],
         logger: Logger
-    ) async throws -> ([any Service], [String: String]) {
+    ) async throws -> LocalPoolWiring {
         let directory = URL(fileURLWithPath: dataDir, isDirectory: true)
         let appOrigin = resolvedAppOrigin
         var base = poolURL ?? "http://\(publicHost):\(poolPort)"
@@ -193,6 +215,7 @@ struct Serve: AsyncParsableCommand {
         let service: LocalPoolService
         let setup: LocalPoolSetup
         let appClient: ClientRecord
+        let sessionClient: ClientRecord
         let clientIDs: [String]
         do {
             let database = try PoolDatabase(directory: directory)
@@ -204,6 +227,9 @@ struct Serve: AsyncParsableCommand {
             // The app may have moved (another --app-port): its origin must be a registered callback.
             let chosen = try service.client(appClientID ?? setup.spaClient.id, poolID: setup.pool.id)
             appClient = try service.registerAppOrigin(appOrigin, clientID: chosen.id)
+            let sessionClientID = environment.nonEmpty(SessionSettings.Variable.clientID) ?? setup.confidentialClient.id
+            sessionClient = try service.client(sessionClientID, poolID: setup.pool.id)
+            if sessionClient.id == setup.confidentialClient.id { _ = try service.registerAppOrigin(appOrigin, clientID: sessionClient.id) }
             clientIDs = try service.clients(poolID: setup.pool.id).map(\.id)
         } catch {
             fail("the local pool in \(directory.path) could not be opened: \(error)")
@@ -234,6 +260,31 @@ struct Serve: AsyncParsableCommand {
         )
         let issuer = service.issuerURL(poolID: setup.pool.id)
         let apiURL = "http://\(publicHost):\(port)"
+        let poolDirectory = LocalPoolDirectory(service: service, poolID: setup.pool.id)
+        let configuration: GatehouseConfiguration
+        let sessions: SessionSetup?
+        do {
+            configuration = try GatehouseConfiguration(
+                inProcessPool: setup.pool.id,
+                issuer: issuer,
+                clientIDs: clientIDs,
+                allowedOrigins: [appOrigin],
+                environment: environment
+            )
+            // The session never outlives the refresh token: the client says how long that lives.
+            let defaults = SessionSettings(
+                endpoints: OAuthEndpoints(domain: base),
+                clientID: sessionClient.id,
+                clientSecret: sessionClient.secret,
+                redirectURI: appOrigin + "/",
+                logoutURI: appOrigin + "/",
+                store: .sqlite(path: directory.appendingPathComponent("sessions.sqlite3").path),
+                maxAge: min(SessionSettings.defaultMaxAge, Double(sessionClient.settings.refreshTokenSeconds))
+            )
+            sessions = try sessionSetup(try SessionSettings.from(environment, defaults: defaults), environment: environment, logger: logger)
+        } catch {
+            fail("configuration error: \(error)")
+        }
         var services: [any Service] = [poolApp]
         var appLine = "not served (no web app folder found; see --web-dir)"
         if let assets = loadWebAssets(logger: logger) {
@@ -245,6 +296,7 @@ struct Serve: AsyncParsableCommand {
             config.add("logoutUri", appOrigin + "/")
             config.add("apiUrl", apiURL)
             config.add("storage", "session")
+            config.add("mode", sessions == nil ? "storage" : "cookie")
             let router = buildWebAppRouter(
                 assets: assets,
                 configuration: config.finish(),
@@ -265,19 +317,16 @@ struct Serve: AsyncParsableCommand {
               cognito-idp    \(base)   (boto3/AWS CLI: --endpoint-url \(base))
               SPA client     \(setup.spaClient.id)   (public, code + PKCE, callback \(appOrigin)/)
               confidential   \(setup.confidentialClient.id)   (secret in: gatehouse pool show)
+              sessions       \(sessions.map { "cookie sessions, client \($0.settings.clientID)" } ?? "off")
 
             """)
         FileHandle.standardOutput.write(Data(banner.utf8))
-        let overrides = [
-            "GATEHOUSE_ISSUER": issuer,
-            "GATEHOUSE_COGNITO_ENDPOINT": base,
-            "GATEHOUSE_CLIENT_IDS": clientIDs.joined(separator: ","),
-            "GATEHOUSE_ALLOWED_ORIGINS": appOrigin,
-            // The local pool takes any well-formed SigV4 credentials.
-            "AWS_ACCESS_KEY_ID": "local",
-            "AWS_SECRET_ACCESS_KEY": "local",
-        ]
-        return (services, overrides)
+        return LocalPoolWiring(
+            services: services,
+            configuration: configuration,
+            pool: .inProcess(directory: poolDirectory, keys: poolDirectory, acceptsClient: { poolDirectory.hasClient($0) }),
+            sessions: sessions
+        )
     }
 
     /// The demo app's files (HTML, JavaScript, CSS, images) from `--web-dir`, `./Web`, or the

@@ -15,8 +15,8 @@ public struct CORSPolicy: Sendable {
     /// A policy allowing `allowedOrigins`.
     public init(
         allowedOrigins: some Sequence<String>,
-        allowedMethods: [String] = ["GET", "OPTIONS"],
-        allowedHeaders: [String] = ["authorization", "content-type", "x-request-id"],
+        allowedMethods: [String] = ["GET", "POST", "OPTIONS"],
+        allowedHeaders: [String] = ["authorization", "content-type", "x-csrf", "x-request-id"],
         exposedHeaders: [String] = ["WWW-Authenticate", "Retry-After", "X-Request-Id"],
         maxAge: Int = 600
     ) {

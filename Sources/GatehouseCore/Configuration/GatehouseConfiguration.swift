@@ -126,6 +126,21 @@ public struct GatehouseConfiguration: Sendable, Equatable {
         tokenCacheSize = Int(try environment.number(Variable.tokenCacheSize, default: 10000, maximum: 1_000_000))
     }
 
+    /// The configuration of a pool this process runs itself (the local pool): its issuer,
+    /// clients and app origins as given, the tunables (caches, leeway, attributes) from
+    /// `environment` as usual.
+    public init(inProcessPool poolID: String, issuer: String, clientIDs: [String], allowedOrigins: [String], environment: [String: String]) throws(ConfigurationError) {
+        var merged = environment
+        merged[Variable.userPoolID] = poolID
+        merged[Variable.issuer] = issuer
+        merged[Variable.clientIDs] = clientIDs.joined(separator: ",")
+        merged[Variable.allowedOrigins] = allowedOrigins.joined(separator: ",")
+        for name in [Variable.jwksURL, Variable.cognitoEndpoint, Variable.cognitoEndpointSDK, Variable.endpointSDK] {
+            merged[name] = nil
+        }
+        try self.init(environment: merged)
+    }
+
     static func isValidPoolID(_ id: String) -> Bool {
         let parts = id.split(separator: "_", omittingEmptySubsequences: false)
         guard parts.count == 2, isValidRegion(String(parts[0])), !parts[1].isEmpty, parts[1].count <= 40 else {
@@ -142,11 +157,13 @@ public struct GatehouseConfiguration: Sendable, Equatable {
         return parts.dropLast().allSatisfy { !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isLowercase } }
     }
 
-    static func isValidClientID(_ id: String) -> Bool {
+    /// Whether `id` looks like an app client id (1–128 of `[A-Za-z0-9_+]`).
+    public static func isValidClientID(_ id: String) -> Bool {
         !id.isEmpty && id.count <= 128 && id.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "+") }
     }
 
-    static func isValidOrigin(_ origin: String) -> Bool {
+    /// Whether `origin` is `http(s)://host[:port]` and nothing more.
+    public static func isValidOrigin(_ origin: String) -> Bool {
         let scheme: String
         if origin.hasPrefix("https://") {
             scheme = "https"
@@ -160,7 +177,8 @@ public struct GatehouseConfiguration: Sendable, Equatable {
             && !host.contains("?") && !host.contains("#") && !host.contains("@")
     }
 
-    static func checkURL(_ url: String, variable: String) throws(ConfigurationError) {
+    /// Throws unless `url` is an http(s) URL; the error names `variable`.
+    public static func checkURL(_ url: String, variable: String) throws(ConfigurationError) {
         guard url.hasPrefix("https://") || url.hasPrefix("http://"), url.count > 8, !url.contains(" ") else {
             throw ConfigurationError(variable: variable, problem: "must be an http(s) URL")
         }
@@ -173,16 +191,19 @@ public struct GatehouseConfiguration: Sendable, Equatable {
 }
 
 extension [String: String] {
-    func nonEmpty(_ key: String) -> String? {
+    /// The trimmed value of `key`, nil when unset or blank.
+    public func nonEmpty(_ key: String) -> String? {
         guard let value = self[key]?.trimmingASCIIWhitespace(), !value.isEmpty else { return nil }
         return String(value)
     }
 
-    func list(_ key: String) -> [String] {
+    /// The comma-separated items of `key`, trimmed, blanks dropped.
+    public func list(_ key: String) -> [String] {
         (self[key] ?? "").split(separator: ",").map { String($0.trimmingASCIIWhitespace()) }.filter { !$0.isEmpty }
     }
 
-    func number(_ key: String, default value: Double, maximum: Double) throws(ConfigurationError) -> Double {
+    /// The number in `key` (0 to `maximum`), `value` when unset; the error names `key`.
+    public func number(_ key: String, default value: Double, maximum: Double) throws(ConfigurationError) -> Double {
         guard let text = nonEmpty(key) else { return value }
         guard let number = Double(text), number >= 0, number <= maximum else {
             throw ConfigurationError(variable: key, problem: "must be a number from 0 to \(Int(maximum))")

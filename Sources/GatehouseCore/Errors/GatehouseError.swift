@@ -11,6 +11,13 @@ public struct GatehouseError: Error, Sendable, CustomStringConvertible {
         case userDisabled = "user_disabled"
         case userNotFound = "user_not_found"
         case originNotAllowed = "origin_not_allowed"
+        case notLoggedIn = "not_logged_in"
+        case sessionExpired = "session_expired"
+        case csrfCheckFailed = "csrf_check_failed"
+        case invalidRequest = "invalid_request"
+        case loginFailed = "login_failed"
+        case invalidState = "invalid_state"
+        case sessionsDisabled = "sessions_disabled"
         case notFound = "not_found"
         case methodNotAllowed = "method_not_allowed"
         case serviceUnavailable = "service_unavailable"
@@ -47,8 +54,10 @@ public struct GatehouseError: Error, Sendable, CustomStringConvertible {
     public var status: Int {
         switch code {
         case .missingToken, .invalidToken, .expiredToken, .userDisabled, .userNotFound: 401
-        case .originNotAllowed: 403
-        case .notFound: 404
+        case .originNotAllowed, .csrfCheckFailed: 403
+        case .notLoggedIn, .sessionExpired, .invalidState: 401
+        case .invalidRequest, .loginFailed: 400
+        case .notFound, .sessionsDisabled: 404
         case .methodNotAllowed: 405
         case .serviceUnavailable: 503
         case .internalError: 500
@@ -77,6 +86,13 @@ public struct GatehouseError: Error, Sendable, CustomStringConvertible {
         case .userDisabled: "The user is disabled."
         case .userNotFound: "The user no longer exists."
         case .originNotAllowed: "This origin is not allowed."
+        case .notLoggedIn: "Not signed in."
+        case .sessionExpired: "The session has ended. Sign in again."
+        case .csrfCheckFailed: "Cookie requests need the header X-CSRF: 1 and an allowed Origin."
+        case .invalidRequest: "The request is malformed."
+        case .loginFailed: "The sign-in did not complete."
+        case .invalidState: "This sign-in was not started here, has expired, or was already used. Start again."
+        case .sessionsDisabled: "Cookie sessions are not configured on this server."
         case .notFound: "No such resource."
         case .methodNotAllowed: "Method not allowed."
         case .serviceUnavailable: "The user pool is unavailable. Try again shortly."

@@ -75,3 +75,12 @@ extension CoreMetrics.Timer {
         recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 }
+
+extension GatehouseMetrics {
+    /// Sessions created (logins ended).
+    public static let sessionsCreated = Counter(label: "gatehouse_sessions_created_total")
+    /// Sessions ended, by reason (`logout`, `refresh_refused`).
+    public static let sessionsEnded = Family(label: "gatehouse_sessions_ended_total", dimensionNames: ["reason"])
+    /// Refresh grants, by outcome (`success`, `refused`, `unavailable`).
+    public static let refreshGrants = Family(label: "gatehouse_refresh_grants_total", dimensionNames: ["outcome"])
+}

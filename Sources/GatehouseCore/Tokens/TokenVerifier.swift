@@ -64,7 +64,9 @@ public struct TokenVerifier: Sendable {
         guard let clientID = claims[clientClaim]?.stringValue else {
             throw TokenError(.missingClaim, detail: clientClaim)
         }
-        guard configuration.clientIDs.contains(clientID) else { throw TokenError(.wrongClient) }
+        guard configuration.clientIDs.contains(clientID) || configuration.acceptsClient?(clientID) == true else {
+            throw TokenError(.wrongClient)
+        }
         guard let expiresAt = claims["exp"]?.numberValue else { throw TokenError(.missingClaim, detail: "exp") }
         let notBefore: Double?
         switch claims["nbf"] {

@@ -10,6 +10,9 @@ public struct TokenVerifierConfiguration: Sendable {
     public var clockLeeway: Double
     /// Tokens longer than this many bytes are rejected before any parsing.
     public var maximumTokenBytes: Int
+    /// Asked about a client id not in ``clientIDs`` (the local pool's clients, which may be
+    /// created after start-up); nil refuses every other client.
+    public var acceptsClient: (@Sendable (String) -> Bool)?
 
     /// Rules for tokens of `issuer` issued to `clientIDs`.
     public init(
@@ -17,12 +20,14 @@ public struct TokenVerifierConfiguration: Sendable {
         clientIDs: Set<String>,
         tokenUse: AcceptedTokenUse = .any,
         clockLeeway: Double = 0,
-        maximumTokenBytes: Int = 16 * 1024
+        maximumTokenBytes: Int = 16 * 1024,
+        acceptsClient: (@Sendable (String) -> Bool)? = nil
     ) {
         self.issuer = issuer
         self.clientIDs = clientIDs
         self.tokenUse = tokenUse
         self.clockLeeway = clockLeeway
         self.maximumTokenBytes = maximumTokenBytes
+        self.acceptsClient = acceptsClient
     }
 }

@@ -73,7 +73,8 @@ extension UserInfoService {
 }
 
 extension StringProtocol {
-    func trimmingASCIIWhitespace() -> Substring {
+    /// The text without leading and trailing spaces and tabs.
+    public func trimmingASCIIWhitespace() -> Substring {
         let scalars = self[...]
         let start = scalars.firstIndex { $0 != " " && $0 != "\t" } ?? scalars.endIndex
         let end = scalars[start...].lastIndex { $0 != " " && $0 != "\t" }.map { scalars.index(after: $0) } ?? start

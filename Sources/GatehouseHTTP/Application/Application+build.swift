@@ -1,5 +1,4 @@
 public import AsyncHTTPClient
-public import GatehouseAWS
 public import GatehouseCore
 public import Hummingbird
 public import Logging
@@ -11,51 +10,10 @@ public func buildRouter(_ dependencies: GatehouseDependencies) -> Router<Gatehou
     let routes = RouteTable.api
     let router = Router(context: GatehouseRequestContext.self)
     router.add(middleware: EdgeMiddleware(policy: dependencies.cors, routes: routes))
-    UserInfoRoutes(service: dependencies.userInfo, keys: dependencies.keys).register(on: router)
+    UserInfoRoutes(service: dependencies.userInfo, keys: dependencies.keys, sessions: dependencies.sessions, cors: dependencies.cors)
+        .register(on: router)
+    SessionRoutes(sessions: dependencies.sessions, cors: dependencies.cors).register(on: router)
     return router
-}
-
-/// Builds the production dependencies for `configuration`: one HTTP client, the JWKS cache,
-/// the token cache, Cognito's `AdminGetUser` behind the attribute cache.
-public func buildDependencies(
-    configuration: GatehouseConfiguration,
-    credentials: any AWSCredentialProvider,
-    httpClient: HTTPClient
-) -> GatehouseDependencies {
-    let transport = HTTPClientTransport(client: httpClient)
-    let keys = JWKSCache(fetcher: HTTPJWKSFetcher(url: configuration.jwksURL, transport: transport))
-    let verifier = TokenVerifier(
-        configuration: TokenVerifierConfiguration(
-            issuer: configuration.issuer,
-            clientIDs: Set(configuration.clientIDs),
-            tokenUse: configuration.tokenUse,
-            clockLeeway: configuration.clockLeeway,
-            maximumTokenBytes: configuration.maximumTokenBytes
-        ),
-        keys: keys,
-        cache: configuration.tokenCacheSize > 0 ? VerifiedTokenCache(capacity: configuration.tokenCacheSize) : nil
-    )
-    // The configuration was validated, so the endpoint parses.
-    let endpoint = AWSEndpoint(url: configuration.cognitoEndpoint)!
-    let cognito = CognitoIdentityProvider(
-        endpoint: endpoint,
-        region: configuration.region,
-        credentials: credentials,
-        transport: transport
-    )
-    var directory: any UserDirectory = CognitoUserDirectory(userPoolID: configuration.userPoolID, cognito: cognito)
-    if configuration.userCacheTTL > 0 {
-        directory = CachedUserDirectory(
-            upstream: directory,
-            timeToLive: configuration.userCacheTTL,
-            negativeTimeToLive: configuration.userNegativeCacheTTL
-        )
-    }
-    return GatehouseDependencies(
-        userInfo: UserInfoService(verifier: verifier, directory: directory, attributeNames: configuration.attributes),
-        keys: keys,
-        cors: CORSPolicy(allowedOrigins: configuration.allowedOrigins)
-    )
 }
 
 /// The HTTP server application: the router on `host:port`, answering for `allowedHosts` only

@@ -1,4 +1,5 @@
 public import GatehouseCore
+public import GatehouseSessions
 
 /// The parts the API is made of, built once per process and shared by both front doors.
 public struct GatehouseDependencies: Sendable {
@@ -6,13 +7,16 @@ public struct GatehouseDependencies: Sendable {
     public let userInfo: UserInfoService
     /// The signing keys (prefetched at start-up, reported by `/healthz`).
     public let keys: JWKSCache
-    /// The CORS policy.
+    /// The CORS policy (also the CSRF check's origin allowlist).
     public let cors: CORSPolicy
+    /// The token handler, when cookie sessions are on.
+    public let sessions: SessionService?
 
     /// Dependencies from their parts.
-    public init(userInfo: UserInfoService, keys: JWKSCache, cors: CORSPolicy) {
+    public init(userInfo: UserInfoService, keys: JWKSCache, cors: CORSPolicy, sessions: SessionService? = nil) {
         self.userInfo = userInfo
         self.keys = keys
         self.cors = cors
+        self.sessions = sessions
     }
 }

@@ -13,6 +13,11 @@ struct ErrorMapping: Sendable {
         case let error as GatehouseError:
             log(error, context: context)
             return error.response(requestID: context.requestID)
+        case let failure as SessionFailure:
+            log(failure.error, context: context)
+            var response = failure.error.response(requestID: context.requestID)
+            for name in failure.clearing { response.headers.append(SessionCookies.clear(name)) }
+            return response
         case let error as HTTPError where error.status == .notFound || error.status == .methodNotAllowed:
             if let allowed = routes.allowedMethods(for: request.uri.path) {
                 return GatehouseError(.methodNotAllowed, allowedMethods: allowed).response(requestID: context.requestID)

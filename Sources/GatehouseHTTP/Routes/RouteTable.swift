@@ -17,5 +17,10 @@ public struct RouteTable: Sendable {
     public static let api = RouteTable([
         "/userinfo": ["GET", "HEAD", "OPTIONS"],
         "/healthz": ["GET", "HEAD"],
+        "/auth/login/start": ["POST", "OPTIONS"],
+        "/auth/login/end": ["POST", "OPTIONS"],
+        "/auth/session": ["GET", "OPTIONS"],
+        "/auth/refresh": ["POST", "OPTIONS"],
+        "/auth/logout": ["POST", "OPTIONS"],
     ])
 }

@@ -175,22 +175,8 @@ extension GatewayRequest {
         return result
     }
 
-    private static let unreserved = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8)
-
     /// RFC 3986 percent-encoding (REST events carry decoded query values).
-    static func percentEncode(_ text: String) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count)
-        let hex = Array("0123456789ABCDEF".utf8)
-        for byte in text.utf8 {
-            if unreserved.contains(byte) {
-                bytes.append(byte)
-            } else {
-                bytes.append(contentsOf: [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
+    static func percentEncode(_ text: String) -> String { URLEncoding.percentEncode(text) }
 }
 
 extension GatewayInfo {

@@ -1,0 +1,116 @@
+public import AsyncHTTPClient
+public import GatehouseAWS
+public import GatehouseCore
+public import GatehouseHTTP
+public import GatehouseSessions
+
+/// What cookie sessions are made of, when they are on.
+public struct SessionSetup: Sendable {
+    /// The settings.
+    public let settings: SessionSettings
+    /// The sealing keys.
+    public let keys: SessionKeys
+    /// The store.
+    public let store: any SessionStore
+
+    /// A setup from its parts.
+    public init(settings: SessionSettings, keys: SessionKeys, store: any SessionStore) {
+        self.settings = settings
+        self.keys = keys
+        self.store = store
+    }
+}
+
+/// Where the API reads users and signing keys.
+public enum UserPoolSource: Sendable {
+    /// Cognito (or an emulator) over the network: `AdminGetUser` signed with `credentials`,
+    /// the JWKS from the configured URL.
+    case cognito(credentials: any AWSCredentialProvider)
+    /// A pool in this process (the local pool): its users, its keys, and a check that trusts
+    /// every one of its clients.
+    case inProcess(directory: any UserDirectory, keys: any JWKSFetching, acceptsClient: @Sendable (String) -> Bool)
+}
+
+/// The one composition function, used by `serve`, the Lambda and the tests: builds the API's
+/// dependencies for `configuration` on one HTTP client — the JWKS cache, the token cache, the
+/// user directory behind the attribute cache, and with `sessions` the token handler on the
+/// same keys and client.
+public func buildDependencies(
+    configuration: GatehouseConfiguration,
+    pool: UserPoolSource,
+    httpClient: HTTPClient,
+    sessions: SessionSetup? = nil
+) -> GatehouseDependencies {
+    let transport = HTTPClientTransport(client: httpClient)
+    let keySource: any JWKSFetching
+    var directory: any UserDirectory
+    var acceptsClient: (@Sendable (String) -> Bool)?
+    switch pool {
+    case .cognito(let credentials):
+        keySource = HTTPJWKSFetcher(url: configuration.jwksURL, transport: transport)
+        // The configuration was validated, so the endpoint parses.
+        let cognito = CognitoIdentityProvider(
+            endpoint: AWSEndpoint(url: configuration.cognitoEndpoint)!,
+            region: configuration.region,
+            credentials: credentials,
+            transport: transport
+        )
+        directory = CognitoUserDirectory(userPoolID: configuration.userPoolID, cognito: cognito)
+    case .inProcess(let poolDirectory, let keys, let accepts):
+        keySource = keys
+        directory = poolDirectory
+        acceptsClient = accepts
+    }
+    let keys = JWKSCache(fetcher: keySource)
+    // The session client's access tokens are accepted too: the API calls itself with them.
+    let clientIDs = Set(configuration.clientIDs + (sessions.map { [$0.settings.clientID] } ?? []))
+    let verifier = TokenVerifier(
+        configuration: TokenVerifierConfiguration(
+            issuer: configuration.issuer,
+            clientIDs: clientIDs,
+            tokenUse: configuration.tokenUse,
+            clockLeeway: configuration.clockLeeway,
+            maximumTokenBytes: configuration.maximumTokenBytes,
+            acceptsClient: acceptsClient
+        ),
+        keys: keys,
+        cache: configuration.tokenCacheSize > 0 ? VerifiedTokenCache(capacity: configuration.tokenCacheSize) : nil
+    )
+    if configuration.userCacheTTL > 0 {
+        directory = CachedUserDirectory(
+            upstream: directory,
+            timeToLive: configuration.userCacheTTL,
+            negativeTimeToLive: configuration.userNegativeCacheTTL
+        )
+    }
+    let sessionService = sessions.map { setup in
+        SessionService(
+            settings: setup.settings,
+            store: setup.store,
+            keys: setup.keys,
+            oauth: OAuthClient(
+                endpoints: setup.settings.endpoints,
+                clientID: setup.settings.clientID,
+                clientSecret: setup.settings.clientSecret,
+                transport: transport
+            ),
+            idTokens: TokenVerifier(
+                configuration: TokenVerifierConfiguration(
+                    issuer: configuration.issuer,
+                    clientIDs: [setup.settings.clientID],
+                    tokenUse: .id,
+                    clockLeeway: configuration.clockLeeway,
+                    maximumTokenBytes: configuration.maximumTokenBytes
+                ),
+                keys: keys
+            )
+        )
+    }
+    return GatehouseDependencies(
+        userInfo: UserInfoService(verifier: verifier, directory: directory, attributeNames: configuration.attributes),
+        keys: keys,
+        cors: CORSPolicy(allowedOrigins: configuration.allowedOrigins),
+        sessions: sessionService
+    )
+}
+

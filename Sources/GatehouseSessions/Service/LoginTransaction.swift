@@ -1,0 +1,68 @@
+import Crypto
+import GatehouseCore
+import Synchronization
+
+/// One login in progress: what `/auth/login/start` puts in the sealed login cookie and
+/// `/auth/login/end` checks the hosted login's answer against.
+struct LoginTransaction: Sendable, Equatable {
+    /// Seconds a login may take.
+    static let lifetime: Double = 600
+    static let purpose = "gatehouse-login-v1"
+
+    var state: String
+    var nonce: String
+    var verifier: String
+    var expiresAt: Double
+
+    /// A new transaction with fresh random values, valid from `now`.
+    static func begin(now: Double) -> LoginTransaction {
+        LoginTransaction(state: randomToken(), nonce: randomToken(), verifier: randomToken(), expiresAt: now + lifetime)
+    }
+
+    /// The PKCE S256 challenge of the verifier.
+    var challenge: String { Base64URL.encode(SHA256.hash(data: Array(verifier.utf8))) }
+
+    /// The transaction sealed as a cookie value.
+    func sealed(with keys: SessionKeys) -> String {
+        var writer = JSONWriter()
+        writer.add("s", state)
+        writer.add("n", nonce)
+        writer.add("v", verifier)
+        writer.add("e", Int(expiresAt))
+        return Base64URL.encode(keys.seal(writer.finish(), purpose: Self.purpose))
+    }
+
+    /// The transaction in a login cookie value, or nil when it does not open (tampered, another
+    /// key, not ours).
+    static func opened(_ cookie: String, with keys: SessionKeys) -> LoginTransaction? {
+        guard cookie.utf8.count <= 1024, let sealed = Base64URL.decode(cookie),
+            let plain = keys.open(sealed, purpose: purpose),
+            let object = (try? JSONParser.parse(plain))?.objectValue,
+            let state = object["s"]?.stringValue, let nonce = object["n"]?.stringValue,
+            let verifier = object["v"]?.stringValue, let expiresAt = object["e"]?.numberValue
+        else { return nil }
+        return LoginTransaction(state: state, nonce: nonce, verifier: verifier, expiresAt: expiresAt)
+    }
+}
+
+/// 256 random bits, base64url (43 characters).
+func randomToken() -> String {
+    var generator = SystemRandomNumberGenerator()
+    return Base64URL.encode((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
+}
+
+/// States of logins already ended in this process, until their transactions expire: a
+/// replayed `/auth/login/end` is refused here before the IdP refuses the used code.
+final class UsedLoginStates: Sendable {
+    private let states = Mutex<[String: Double]>([:])
+
+    /// Marks `state` used until `expiresAt`; false when it already was.
+    func consume(_ state: String, expiresAt: Double, now: Double) -> Bool {
+        states.withLock { states in
+            if states.count > 10_000 { states = states.filter { $0.value > now } }
+            if let until = states[state], until > now { return false }
+            states[state] = expiresAt
+            return true
+        }
+    }
+}

@@ -1,0 +1,342 @@
+import CoreMetrics
+public import GatehouseCore
+public import Logging
+
+/// A live session with its tokens opened.
+public struct ActiveSession: Sendable {
+    /// The stored record.
+    public let record: SessionRecord
+    /// Its tokens.
+    public let tokens: SessionTokens
+}
+
+/// The token handler: runs the code flow as the confidential client, keeps the tokens in the
+/// ``SessionStore`` sealed under ``SessionKeys``, and gives the browser only an opaque id.
+public struct SessionService: Sendable {
+    /// The session cookie's name.
+    public static let sessionCookie = "__Host-gatehouse"
+    /// The login cookie's name.
+    public static let loginCookie = "__Host-gatehouse-login"
+    static let tokensPurpose = "gatehouse-session-v1"
+
+    /// The settings.
+    public let settings: SessionSettings
+    /// The store.
+    public let store: any SessionStore
+    let keys: SessionKeys
+    let oauth: OAuthClient
+    let idTokens: TokenVerifier
+    let clock: WallClock
+    private let flights = RefreshFlights()
+    private let usedStates = UsedLoginStates()
+
+    /// The service; `idTokens` verifies ID tokens (issuer, this client as `aud`, `token_use` id).
+    public init(settings: SessionSettings, store: any SessionStore, keys: SessionKeys, oauth: OAuthClient, idTokens: TokenVerifier, clock: WallClock = .system) {
+        self.settings = settings
+        self.store = store
+        self.keys = keys
+        self.oauth = oauth
+        self.idTokens = idTokens
+        self.clock = clock
+    }
+
+    // MARK: login
+
+    /// A new login: the hosted login URL to send the browser to, and the sealed login cookie value.
+    public func startLogin() -> (authorizationURL: String, loginCookie: String) {
+        let login = LoginTransaction.begin(now: clock.now())
+        let query = URLEncoding.form([
+            ("response_type", "code"),
+            ("client_id", settings.clientID),
+            ("redirect_uri", settings.redirectURI),
+            ("scope", settings.scopes.joined(separator: " ")),
+            ("state", login.state),
+            ("nonce", login.nonce),
+            ("code_challenge", login.challenge),
+            ("code_challenge_method", "S256"),
+        ])
+        return (settings.endpoints.authorize + "?" + query, login.sealed(with: keys))
+    }
+
+    /// Ends a login: `pageURL` is where the hosted login sent the browser, `loginCookie` the
+    /// login cookie it came back with. Returns the new session and its cookie value.
+    public func endLogin(pageURL: String, loginCookie: String?, logger: Logger) async throws(GatehouseError) -> (cookie: String, session: ActiveSession) {
+        let now = clock.now()
+        guard pageURL.utf8.count <= 8192, let queryStart = pageURL.firstIndex(of: "?"),
+            Self.samePage(String(pageURL[..<queryStart]), settings.redirectURI)
+        else {
+            throw GatehouseError(.invalidRequest, message: "pageUrl must be the redirect URI with the hosted login's answer.")
+        }
+        let queryEnd = pageURL.firstIndex(of: "#") ?? pageURL.endIndex
+        guard let pairs = URLEncoding.query(pageURL[pageURL.index(after: queryStart)..<queryEnd]) else {
+            throw GatehouseError(.invalidRequest, message: "pageUrl has a malformed query.")
+        }
+        let query = Dictionary(pairs, uniquingKeysWith: { first, _ in first })
+        if let error = query["error"] {
+            let code = String(error.prefix(64).filter { $0.isASCII && ($0.isLetter || $0 == "_") })
+            throw GatehouseError(.loginFailed, message: "The hosted login answered \(code).", logDetail: "idp error \(code)")
+        }
+        guard let loginCookie, let login = LoginTransaction.opened(loginCookie, with: keys), login.expiresAt > now else {
+            throw GatehouseError(.invalidState, logDetail: "no login cookie, or it does not open, or it expired")
+        }
+        guard let state = query["state"], ConstantTime.equals(state, login.state) else {
+            throw GatehouseError(.invalidState, logDetail: "state does not match the login cookie")
+        }
+        guard let code = query["code"], !code.isEmpty, code.utf8.count <= 2048 else {
+            throw GatehouseError(.invalidRequest, message: "pageUrl has no code.")
+        }
+        guard usedStates.consume(login.state, expiresAt: login.expiresAt, now: now) else {
+            throw GatehouseError(.invalidState, logDetail: "login already ended (replayed)")
+        }
+        let granted: GrantedTokens
+        do {
+            granted = try await oauth.exchange(code: code, verifier: login.verifier, redirectURI: settings.redirectURI, logger: logger)
+        } catch {
+            throw Self.error(error, context: "code exchange")
+        }
+        guard let idToken = granted.idToken, let refreshToken = granted.refreshToken else {
+            throw GatehouseError(.loginFailed, logDetail: "the token endpoint sent no id_token or refresh_token (scopes need openid)")
+        }
+        let identity: VerifiedToken
+        do {
+            identity = try await idTokens.verify(idToken, logger: logger)
+        } catch {
+            throw GatehouseError(.loginFailed, logDetail: "ID token refused: \(error)")
+        }
+        guard let nonce = identity.claims["nonce"]?.stringValue, ConstantTime.equals(nonce, login.nonce) else {
+            throw GatehouseError(.loginFailed, logDetail: "ID token nonce does not match the login")
+        }
+        let tokens = SessionTokens(
+            idToken: idToken,
+            accessToken: granted.accessToken,
+            refreshToken: refreshToken,
+            accessExpiresAt: now + granted.expiresIn,
+            accessIssuedAt: now
+        )
+        // A new id at every login: no fixation.
+        let cookie = randomToken()
+        let record = SessionRecord(
+            id: SessionRecord.id(forCookie: cookie),
+            subject: identity.subject,
+            username: identity.username,
+            sealedTokens: keys.seal(tokens.encoded(), purpose: Self.tokensPurpose),
+            accessExpiresAt: tokens.accessExpiresAt,
+            createdAt: now,
+            idleExpiresAt: now + settings.idleTimeout,
+            absoluteExpiresAt: now + settings.maxAge
+        )
+        do {
+            try await store.create(record)
+        } catch {
+            throw Self.error(error)
+        }
+        GatehouseMetrics.sessionsCreated.increment()
+        logger.info("gatehouse.session.created", metadata: ["gatehouse.session.sub": "\(identity.subject)"])
+        return (cookie, ActiveSession(record: record, tokens: tokens))
+    }
+
+    // MARK: using a session
+
+    /// The session of `cookie` as stored, without refreshing or touching it (nil when there is none).
+    public func peek(cookie: String) async throws(GatehouseError) -> SessionRecord? {
+        guard Self.isWellFormed(cookie) else { return nil }
+        do {
+            return try await store.read(id: SessionRecord.id(forCookie: cookie), now: clock.now())
+        } catch {
+            throw Self.error(error)
+        }
+    }
+
+    /// The live session of `cookie`, its access token refreshed first when it is about to
+    /// expire (one refresh grant however many requests ask at once), its idle deadline moved on.
+    ///
+    /// - Throws: 401 `session_expired` when there is no such session or it ended; 503 when the
+    ///   IdP or the store cannot be reached and the access token has expired.
+    public func active(cookie: String, logger: Logger) async throws(GatehouseError) -> ActiveSession {
+        let now = clock.now()
+        var session = try await load(cookie: cookie, now: now)
+        if refreshIsDue(session.tokens, now: now) {
+            do {
+                session = try await refreshed(session.record.id, logger: logger)
+            } catch let error where error.code == .serviceUnavailable && now < session.tokens.accessExpiresAt {
+                // The IdP is down but the token still works: use it, refresh on a later request.
+                logger.warning("gatehouse.session.refresh_deferred", metadata: ["gatehouse.error": "\(error)"])
+            }
+        }
+        return await touched(session, now: now, logger: logger)
+    }
+
+    /// Refreshes the session of `cookie` now (one grant however many ask at once).
+    public func refresh(cookie: String, logger: Logger) async throws(GatehouseError) -> ActiveSession {
+        let session = try await load(cookie: cookie, now: clock.now())
+        return try await refreshed(session.record.id, force: true, logger: logger)
+    }
+
+    /// Ends the session of `cookie`: revokes its refresh token at the IdP, deletes it. Returns
+    /// Cognito's logout URL for the browser. Without a session, only the URL.
+    public func logout(cookie: String?, logger: Logger) async throws(GatehouseError) -> String {
+        if let cookie, Self.isWellFormed(cookie) {
+            let id = SessionRecord.id(forCookie: cookie)
+            let record: SessionRecord?
+            do {
+                record = try await store.read(id: id, now: clock.now())
+            } catch {
+                throw Self.error(error)
+            }
+            if let record, let tokens = open(record) {
+                do {
+                    try await oauth.revoke(tokens.refreshToken, logger: logger)
+                } catch {
+                    // The session ends here anyway; the refresh token dies with its lifetime.
+                    logger.warning("gatehouse.session.revoke_failed", metadata: ["gatehouse.error": "\(error)"])
+                }
+            }
+            do {
+                try await store.delete(id: id)
+            } catch {
+                throw Self.error(error)
+            }
+            if record != nil {
+                GatehouseMetrics.sessionsEnded.counter(["logout"]).increment()
+                logger.info("gatehouse.session.logged_out", metadata: ["gatehouse.session.sub": "\(record!.subject)"])
+            }
+        }
+        return settings.endpoints.logout + "?"
+            + URLEncoding.form([("client_id", settings.clientID), ("logout_uri", settings.logoutURI)])
+    }
+
+    // MARK: internals
+
+    private func load(cookie: String, now: Double) async throws(GatehouseError) -> ActiveSession {
+        guard Self.isWellFormed(cookie) else { throw GatehouseError(.sessionExpired, logDetail: "malformed session cookie") }
+        let record: SessionRecord?
+        do {
+            record = try await store.read(id: SessionRecord.id(forCookie: cookie), now: now)
+        } catch {
+            throw Self.error(error)
+        }
+        guard let record else { throw GatehouseError(.sessionExpired, logDetail: "no such session, or it expired") }
+        guard let tokens = open(record) else {
+            try? await store.delete(id: record.id)
+            throw GatehouseError(.sessionExpired, logDetail: "session record does not open with the session keys")
+        }
+        return ActiveSession(record: record, tokens: tokens)
+    }
+
+    func open(_ record: SessionRecord) -> SessionTokens? {
+        keys.open(record.sealedTokens, purpose: Self.tokensPurpose).flatMap(SessionTokens.init(decoding:))
+    }
+
+    /// Due a fifth of the token's lifetime before it expires, at most a minute before.
+    func refreshIsDue(_ tokens: SessionTokens, now: Double) -> Bool {
+        let margin = min(60, max(0, tokens.accessExpiresAt - tokens.accessIssuedAt) / 5)
+        return now >= tokens.accessExpiresAt - margin
+    }
+
+    private func refreshed(_ id: String, force: Bool = false, logger: Logger) async throws(GatehouseError) -> ActiveSession {
+        do {
+            return try await flights.run(id: id) { try await refreshNow(id, force: force, logger: logger) }
+        } catch let error as GatehouseError {
+            throw error
+        } catch {
+            throw GatehouseError(.internalError, logDetail: "refresh: \(error)")
+        }
+    }
+
+    /// Re-reads the record (another request or instance may have refreshed it already), runs
+    /// the refresh grant, and replaces the record if nobody else did meanwhile.
+    private func refreshNow(_ id: String, force: Bool, logger: Logger) async throws(GatehouseError) -> ActiveSession {
+        let now = clock.now()
+        let record: SessionRecord?
+        do {
+            record = try await store.read(id: id, now: now)
+        } catch {
+            throw Self.error(error)
+        }
+        guard let record, let tokens = open(record) else { throw GatehouseError(.sessionExpired, logDetail: "session gone before refresh") }
+        if !force && !refreshIsDue(tokens, now: now) { return ActiveSession(record: record, tokens: tokens) }
+        let granted: GrantedTokens
+        do {
+            granted = try await oauth.refresh(tokens.refreshToken, logger: logger)
+        } catch {
+            if case .refused(let code) = error {
+                // The IdP refused the refresh token: the session ends with it (the BCP's rule).
+                try? await store.delete(id: id)
+                GatehouseMetrics.sessionsEnded.counter(["refresh_refused"]).increment()
+                GatehouseMetrics.refreshGrants.counter(["refused"]).increment()
+                throw GatehouseError(.sessionExpired, logDetail: "refresh token refused: \(code)")
+            }
+            GatehouseMetrics.refreshGrants.counter(["unavailable"]).increment()
+            throw Self.error(error, context: "refresh")
+        }
+        GatehouseMetrics.refreshGrants.counter(["success"]).increment()
+        let renewed = SessionTokens(
+            idToken: granted.idToken ?? tokens.idToken,
+            accessToken: granted.accessToken,
+            refreshToken: granted.refreshToken ?? tokens.refreshToken,
+            accessExpiresAt: now + granted.expiresIn,
+            accessIssuedAt: now
+        )
+        var next = record
+        next.sealedTokens = keys.seal(renewed.encoded(), purpose: Self.tokensPurpose)
+        next.accessExpiresAt = renewed.accessExpiresAt
+        next.version = record.version + 1
+        let replaced: Bool
+        do {
+            replaced = try await store.replace(next, expectedVersion: record.version)
+        } catch {
+            throw Self.error(error)
+        }
+        if replaced { return ActiveSession(record: next, tokens: renewed) }
+        // Another instance refreshed (or ended) the session meanwhile: theirs wins.
+        let winner: SessionRecord?
+        do {
+            winner = try await store.read(id: id, now: now)
+        } catch {
+            throw Self.error(error)
+        }
+        guard let winner, let winnerTokens = open(winner) else { throw GatehouseError(.sessionExpired, logDetail: "session ended during refresh") }
+        return ActiveSession(record: winner, tokens: winnerTokens)
+    }
+
+    /// Moves the idle deadline on, at most once per minute (or per tenth of the idle timeout).
+    private func touched(_ session: ActiveSession, now: Double, logger: Logger) async -> ActiveSession {
+        let interval = min(60, settings.idleTimeout / 10)
+        let deadline = min(now + settings.idleTimeout, session.record.absoluteExpiresAt)
+        guard deadline - session.record.idleExpiresAt >= interval else { return session }
+        var next = session.record
+        next.idleExpiresAt = deadline
+        next.version += 1
+        do {
+            if try await store.replace(next, expectedVersion: session.record.version) {
+                return ActiveSession(record: next, tokens: session.tokens)
+            }
+        } catch {
+            logger.warning("gatehouse.session.touch_failed", metadata: ["gatehouse.error": "\(error)"])
+        }
+        return session
+    }
+
+    /// A cookie value we could have made: 43 base64url characters.
+    static func isWellFormed(_ cookie: String) -> Bool {
+        cookie.utf8.count == 43 && Base64URL.decode(cookie)?.count == 32
+    }
+
+    /// Same scheme, host, port and path (the query and fragment aside).
+    static func samePage(_ a: String, _ b: String) -> Bool {
+        func page(_ url: String) -> Substring { url[..<(url.firstIndex { $0 == "?" || $0 == "#" } ?? url.endIndex)] }
+        return page(a) == page(b)
+    }
+
+    static func error(_ error: OAuthClientError, context: String) -> GatehouseError {
+        switch error {
+        case .refused(let code): GatehouseError(.loginFailed, logDetail: "\(context) refused: \(code)")
+        case .unavailable(let detail):
+            GatehouseError(.serviceUnavailable, message: "The sign-in service is unavailable. Try again shortly.", retryAfter: 5, logDetail: "\(context): \(detail)")
+        }
+    }
+
+    static func error(_ error: SessionStoreError) -> GatehouseError {
+        GatehouseError(.serviceUnavailable, message: "Sessions are unavailable. Try again shortly.", retryAfter: 1, logDetail: error.description)
+    }
+}

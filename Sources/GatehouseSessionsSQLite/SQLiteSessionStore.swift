@@ -1,0 +1,171 @@
+import Foundation
+import GRDB
+public import GatehouseSessions
+import Synchronization
+
+/// Sessions in one SQLite file (WAL), for one `gatehouse serve` process: GRDB's async API, so
+/// no query blocks an event loop, and the records this process wrote or read kept in memory
+/// (bounded), so a request of a known session does not touch the file. Several processes must
+/// not share one file (each would trust its own memory); the DynamoDB store is for that.
+public final class SQLiteSessionStore: SessionStore {
+    private let database: DatabasePool
+    private let cache = Mutex<[String: SessionRecord]>([:])
+    private let cacheCapacity: Int
+
+    /// Opens (creating and migrating) the store at `path`; the file is made private to its owner (0600).
+    public init(path: String, cacheCapacity: Int = 10_000) throws {
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent()
+        let manager = FileManager.default
+        if !manager.fileExists(atPath: folder.path) {
+            try manager.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
+        if !manager.fileExists(atPath: path) {
+            guard manager.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+                throw SessionStoreError("cannot create \(path)")
+            }
+        }
+        try manager.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        database = try DatabasePool(path: path, configuration: configuration)
+        try Self.migrator.migrate(database)
+        self.cacheCapacity = cacheCapacity
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-sessions") { db in
+            try db.create(table: "session") { table in
+                table.primaryKey("id", .text)
+                table.column("subject", .text).notNull()
+                table.column("username", .text).notNull()
+                table.column("tokens", .blob).notNull()
+                table.column("accessExpiresAt", .double).notNull()
+                table.column("createdAt", .double).notNull()
+                table.column("idleExpiresAt", .double).notNull()
+                table.column("absoluteExpiresAt", .double).notNull()
+                table.column("version", .integer).notNull()
+            }
+            try db.create(index: "session_subject", on: "session", columns: ["subject"])
+            try db.create(index: "session_expiry", on: "session", columns: ["idleExpiresAt"])
+        }
+        return migrator
+    }
+
+    public func create(_ record: SessionRecord) async throws(SessionStoreError) {
+        try await write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO session (id, subject, username, tokens, accessExpiresAt, createdAt, idleExpiresAt, absoluteExpiresAt, version)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: Self.arguments(record)
+            )
+        }
+        remember(record)
+    }
+
+    public func read(id: String, now: Double) async throws(SessionStoreError) -> SessionRecord? {
+        if let cached = cache.withLock({ $0[id] }) { return cached.isExpired(at: now) ? nil : cached }
+        let record = try await readRow(id: id)
+        guard let record else { return nil }
+        remember(record)
+        return record.isExpired(at: now) ? nil : record
+    }
+
+    public func replace(_ record: SessionRecord, expectedVersion: Int) async throws(SessionStoreError) -> Bool {
+        let changed = try await write { db -> Bool in
+            try db.execute(
+                sql: """
+                    UPDATE session SET subject = ?, username = ?, tokens = ?, accessExpiresAt = ?, createdAt = ?,
+                    idleExpiresAt = ?, absoluteExpiresAt = ?, version = ? WHERE id = ? AND version = ?
+                    """,
+                arguments: [
+                    record.subject, record.username, Data(record.sealedTokens), record.accessExpiresAt, record.createdAt,
+                    record.idleExpiresAt, record.absoluteExpiresAt, record.version, record.id, expectedVersion,
+                ]
+            )
+            return db.changesCount == 1
+        }
+        if changed { remember(record) } else { forget(record.id) }
+        return changed
+    }
+
+    public func delete(id: String) async throws(SessionStoreError) {
+        forget(id)
+        try await write { db in try db.execute(sql: "DELETE FROM session WHERE id = ?", arguments: [id]) }
+    }
+
+    public func deleteAll(subject: String) async throws(SessionStoreError) -> Int {
+        let ids = try await write { db -> [String] in
+            let ids = try String.fetchAll(db, sql: "SELECT id FROM session WHERE subject = ?", arguments: [subject])
+            try db.execute(sql: "DELETE FROM session WHERE subject = ?", arguments: [subject])
+            return ids
+        }
+        for id in ids { forget(id) }
+        return ids.count
+    }
+
+    public func sweep(now: Double) async throws(SessionStoreError) -> Int {
+        let ids = try await write { db -> [String] in
+            let condition = "idleExpiresAt <= ? OR absoluteExpiresAt <= ?"
+            let ids = try String.fetchAll(db, sql: "SELECT id FROM session WHERE \(condition)", arguments: [now, now])
+            try db.execute(sql: "DELETE FROM session WHERE \(condition)", arguments: [now, now])
+            return ids
+        }
+        for id in ids { forget(id) }
+        return ids.count
+    }
+
+    private func readRow(id: String) async throws(SessionStoreError) -> SessionRecord? {
+        do {
+            return try await database.read { db in
+                try Row.fetchOne(db, sql: "SELECT * FROM session WHERE id = ?", arguments: [id]).map(Self.record)
+            }
+        } catch {
+            throw SessionStoreError("\(error)")
+        }
+    }
+
+    private func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(SessionStoreError) -> T {
+        do {
+            return try await database.write(body)
+        } catch {
+            throw SessionStoreError("\(error)")
+        }
+    }
+
+    private func remember(_ record: SessionRecord) {
+        cache.withLock { cache in
+            // Past capacity, start over: the file still has everything.
+            if cache.count >= cacheCapacity, cache[record.id] == nil { cache.removeAll(keepingCapacity: true) }
+            cache[record.id] = record
+        }
+    }
+
+    private func forget(_ id: String) {
+        _ = cache.withLock { $0.removeValue(forKey: id) }
+    }
+
+    private static func arguments(_ record: SessionRecord) -> StatementArguments {
+        [
+            record.id, record.subject, record.username, Data(record.sealedTokens), record.accessExpiresAt, record.createdAt,
+            record.idleExpiresAt, record.absoluteExpiresAt, record.version,
+        ]
+    }
+
+    private static func record(_ row: Row) -> SessionRecord {
+        SessionRecord(
+            id: row["id"],
+            subject: row["subject"],
+            username: row["username"],
+            sealedTokens: [UInt8](row["tokens"] as Data),
+            accessExpiresAt: row["accessExpiresAt"],
+            createdAt: row["createdAt"],
+            idleExpiresAt: row["idleExpiresAt"],
+            absoluteExpiresAt: row["absoluteExpiresAt"],
+            version: row["version"]
+        )
+    }
+}

@@ -1,0 +1,42 @@
+public import GatehouseCore
+public import Logging
+
+/// One pool of the local pool, handed to the API in-process: its users as a ``UserDirectory``,
+/// its signing keys as a ``JWKSFetching``, and whether a client id is one of its clients (the
+/// API trusts every client of the pool, including ones created after start-up).
+public struct LocalPoolDirectory: UserDirectory, JWKSFetching {
+    /// The pool.
+    public let poolID: String
+    private let service: LocalPoolService
+
+    /// The pool `poolID` of `service`.
+    public init(service: LocalPoolService, poolID: String) {
+        self.service = service
+        self.poolID = poolID
+    }
+
+    public func user(named username: String, logger: Logger) async throws(DirectoryError) -> DirectoryUser {
+        do {
+            let user = try service.user(poolID: poolID, username: username)
+            return DirectoryUser(
+                username: user.username,
+                attributes: user.allAttributes.map { (name: $0.name, value: $0.value) },
+                enabled: user.enabled,
+                status: user.status
+            )
+        } catch where error.type == "UserNotFoundException" {
+            throw DirectoryError(.userNotFound, detail: error.description)
+        } catch {
+            throw DirectoryError(.unavailable, retryAfter: 1, detail: error.description)
+        }
+    }
+
+    public func fetchKeySet(logger: Logger) async throws -> JSONWebKeySet {
+        try JSONWebKeySet(json: try service.jwks(poolID: poolID))
+    }
+
+    /// Whether `clientID` is a client of the pool now.
+    public func hasClient(_ clientID: String) -> Bool {
+        (try? service.client(clientID, poolID: poolID)) != nil
+    }
+}

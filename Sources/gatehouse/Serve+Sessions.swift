@@ -1,0 +1,94 @@
+import Foundation
+import GatehouseComposition
+import GatehouseCore
+import GatehouseSessions
+import GatehouseSessionsSQLite
+import Logging
+import ServiceLifecycle
+
+extension Serve {
+    /// The session flags, written over their environment variables (flags win).
+    func applySessionFlags(to environment: inout [String: String]) {
+        let flags: [(String?, String)] = [
+            (oauthDomain, SessionSettings.Variable.domain),
+            (oauthClientID, SessionSettings.Variable.clientID),
+            (oauthRedirectURI, SessionSettings.Variable.redirectURI),
+            (oauthLogoutURI, SessionSettings.Variable.logoutURI),
+            (sessionStore, SessionSettings.Variable.store),
+        ]
+        for case let (value?, name) in flags { environment[name] = value }
+    }
+
+    /// The store and keys for `settings` (nil: sessions off). Without `GATEHOUSE_SESSION_STORE`
+    /// the store is SQLite in the data directory; without `GATEHOUSE_SESSION_KEYS` the key is
+    /// the data directory's `session-key` (made on first use, mode 0600).
+    func sessionSetup(_ settings: SessionSettings?, environment: [String: String], logger: Logger) throws -> SessionSetup? {
+        guard var settings else { return nil }
+        let folder = URL(fileURLWithPath: dataDir, isDirectory: true)
+        if environment.nonEmpty(SessionSettings.Variable.store) == nil, settings.store == .memory {
+            settings.store = .sqlite(path: folder.appendingPathComponent("sessions.sqlite3").path)
+        }
+        let store: any SessionStore
+        switch settings.store {
+        case .memory: store = MemorySessionStore()
+        case .sqlite(let path): store = try SQLiteSessionStore(path: path)
+        case .dynamodb:
+            throw ConfigurationError(variable: SessionSettings.Variable.store, problem: "the DynamoDB session store is not available in this version")
+        }
+        let keys: SessionKeys
+        if let text = settings.keys {
+            keys = try SessionKeys(parsing: text)
+        } else {
+            keys = try SessionKeys(parsing: try Self.sessionKeyFile(in: folder, logger: logger))
+        }
+        return SessionSetup(settings: settings, keys: keys, store: store)
+    }
+
+    /// The key in `folder/session-key`, created (0600, folder 0700) when missing; an existing
+    /// file readable by others is narrowed to 0600 and said so.
+    static func sessionKeyFile(in folder: URL, logger: Logger) throws -> String {
+        let manager = FileManager.default
+        if !manager.fileExists(atPath: folder.path) {
+            try manager.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
+        let path = folder.appendingPathComponent("session-key").path
+        if !manager.fileExists(atPath: path) {
+            let key = Data((SessionKeys.generateKeyText() + "\n").utf8)
+            guard manager.createFile(atPath: path, contents: key, attributes: [.posixPermissions: 0o600]) else {
+                throw ConfigurationError(variable: SessionSettings.Variable.keys, problem: "not set, and \(path) cannot be created")
+            }
+        }
+        let mode = (try manager.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue ?? 0
+        if mode & 0o077 != 0 {
+            try manager.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+            logger.warning("gatehouse.pool.permissions_narrowed", metadata: ["gatehouse.path": "\(path)"])
+        }
+        guard let text = manager.contents(atPath: path).flatMap({ String(data: $0, encoding: .utf8) }) else {
+            throw ConfigurationError(variable: SessionSettings.Variable.keys, problem: "\(path) is unreadable")
+        }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+/// Deletes expired sessions every few minutes (reads never return them; this frees the space).
+struct SessionSweeper: Service {
+    let store: any SessionStore
+    let logger: Logger
+    var interval: Duration = .seconds(300)
+
+    func run() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            } catch {
+                return
+            }
+            do {
+                let swept = try await store.sweep(now: Date().timeIntervalSince1970)
+                if swept > 0 { logger.debug("gatehouse.session.swept", metadata: ["gatehouse.sessions": "\(swept)"]) }
+            } catch {
+                logger.warning("gatehouse.session.sweep_failed", metadata: ["gatehouse.error": "\(error)"])
+            }
+        }
+    }
+}
