@@ -299,11 +299,13 @@ public struct SessionService: Sendable {
         return ActiveSession(record: winner, tokens: winnerTokens)
     }
 
-    /// Moves the idle deadline on, at most once per minute (or per tenth of the idle timeout).
+    /// Moves the idle deadline on, at most once per minute (or per tenth of the idle timeout),
+    /// and once more when it reaches the absolute deadline.
     private func touched(_ session: ActiveSession, now: Double, logger: Logger) async -> ActiveSession {
         let interval = min(60, settings.idleTimeout / 10)
         let deadline = min(now + settings.idleTimeout, session.record.absoluteExpiresAt)
-        guard deadline - session.record.idleExpiresAt >= interval else { return session }
+        let gain = deadline - session.record.idleExpiresAt
+        guard gain >= interval || (gain > 0 && deadline == session.record.absoluteExpiresAt) else { return session }
         var next = session.record
         next.idleExpiresAt = deadline
         next.version += 1

@@ -1,0 +1,92 @@
+import Foundation
+import GatehouseSessions
+import GatehouseSessionsSQLite
+import Testing
+
+/// One list of rules, run against every store.
+struct SessionStoreContractTests {
+    enum Kind: String, CaseIterable, CustomTestStringConvertible {
+        case memory, sqlite
+        var testDescription: String { rawValue }
+    }
+
+    static func store(_ kind: Kind) throws -> (any SessionStore, URL?) {
+        switch kind {
+        case .memory: return (MemorySessionStore(), nil)
+        case .sqlite:
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gh-store-\(UUID().uuidString)")
+            return (try SQLiteSessionStore(path: folder.appendingPathComponent("sessions.sqlite3").path), folder)
+        }
+    }
+
+    static func record(_ id: String, subject: String = "sub-1", idle: Double = 2000, absolute: Double = 5000, version: Int = 1) -> SessionRecord {
+        SessionRecord(
+            id: id,
+            subject: subject,
+            username: "alice",
+            sealedTokens: [1, 2, 3],
+            accessExpiresAt: 1300,
+            createdAt: 1000,
+            idleExpiresAt: idle,
+            absoluteExpiresAt: absolute,
+            version: version
+        )
+    }
+
+    @Test(arguments: Kind.allCases) func createReadReplaceDelete(kind: Kind) async throws {
+        let (store, _) = try Self.store(kind)
+        try await store.create(Self.record("a"))
+        #expect(try await store.read(id: "a", now: 1500) == Self.record("a"))
+        #expect(try await store.read(id: "b", now: 1500) == nil)
+        var next = Self.record("a", version: 2)
+        next.sealedTokens = [9]
+        #expect(try await store.replace(next, expectedVersion: 1))
+        #expect(try await store.read(id: "a", now: 1500)?.sealedTokens == [9])
+        // A writer that read version 1 loses.
+        #expect(!(try await store.replace(Self.record("a", version: 2), expectedVersion: 1)))
+        #expect(try await store.read(id: "a", now: 1500)?.sealedTokens == [9])
+        #expect(!(try await store.replace(Self.record("gone", version: 2), expectedVersion: 1)))
+        try await store.delete(id: "a")
+        #expect(try await store.read(id: "a", now: 1500) == nil)
+        try await store.delete(id: "a")
+    }
+
+    @Test(arguments: Kind.allCases) func readsRefuseExpiredRecordsAndSweepDeletesThem(kind: Kind) async throws {
+        let (store, _) = try Self.store(kind)
+        try await store.create(Self.record("idle", idle: 2000, absolute: 5000))
+        try await store.create(Self.record("old", idle: 9000, absolute: 3000))
+        try await store.create(Self.record("live", idle: 9000, absolute: 9000))
+        #expect(try await store.read(id: "idle", now: 1999) != nil)
+        #expect(try await store.read(id: "idle", now: 2000) == nil)
+        #expect(try await store.read(id: "old", now: 3000) == nil)
+        #expect(try await store.sweep(now: 3500) == 2)
+        #expect(try await store.read(id: "idle", now: 0) == nil)
+        #expect(try await store.read(id: "live", now: 3500) != nil)
+    }
+
+    @Test(arguments: Kind.allCases) func deleteAllOfASubject(kind: Kind) async throws {
+        let (store, _) = try Self.store(kind)
+        for id in ["1", "2", "3"] { try await store.create(Self.record(id, subject: "alice")) }
+        try await store.create(Self.record("4", subject: "bob"))
+        #expect(try await store.deleteAll(subject: "alice") == 3)
+        #expect(try await store.read(id: "1", now: 1500) == nil)
+        #expect(try await store.read(id: "4", now: 1500) != nil)
+        #expect(try await store.deleteAll(subject: "nobody") == 0)
+    }
+
+    @Test func sqliteKeepsSessionsAcrossReopeningInAPrivateFile() async throws {
+        let (store, folder) = try Self.store(.sqlite)
+        let path = folder!.appendingPathComponent("sessions.sqlite3").path
+        try await store.create(Self.record("kept"))
+        let reopened = try SQLiteSessionStore(path: path)
+        #expect(try await reopened.read(id: "kept", now: 1500) == Self.record("kept"))
+        let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        let folderMode = try FileManager.default.attributesOfItem(atPath: folder!.path)[.posixPermissions] as? Int
+        #expect(folderMode == 0o700)
+        // A file left world-readable is narrowed when opened.
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
+        _ = try SQLiteSessionStore(path: path)
+        #expect(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int == 0o600)
+    }
+}
