@@ -1,5 +1,6 @@
 // The demo app: sign in, show the profile from GET /userinfo, the token's time left, sign out.
-import { GatehouseClient, GatehouseError, timeLeft } from "./gatehouse.js";
+// Cookie mode (no token in the page) when the configuration says so (`gatehouse serve`'s default).
+import { GatehouseClient, GatehouseCookieClient, GatehouseError, timeLeft } from "./gatehouse.js";
 
 const $ = (id) => document.getElementById(id);
 const states = ["loading", "signed-out", "profile", "error"];
@@ -50,7 +51,7 @@ async function loadProfile() {
     ticker = setInterval(tick, 1000);
     show("profile");
   } catch (error) {
-    if (error.code === "not_signed_in" || error.code === "session_expired") {
+    if (["not_signed_in", "not_logged_in", "session_expired"].includes(error.code)) {
       show("signed-out");
     } else {
       showError(error);
@@ -63,7 +64,13 @@ async function start() {
     if (!response.ok) throw new GatehouseError("invalid_configuration", "The app's configuration could not be loaded.");
     return response.json();
   });
-  auth = new GatehouseClient(config);
+  const mode = config.mode === "cookie" ? "cookie" : "storage";
+  auth = mode === "cookie" ? new GatehouseCookieClient(config) : new GatehouseClient(config);
+  $("mode").textContent =
+    mode === "cookie"
+      ? "Cookie mode: the API keeps the tokens; this page holds only an HttpOnly cookie it cannot read."
+      : "Storage mode: tokens stay in this tab's session storage. The API verifies every token.";
+  document.body.dataset.mode = mode;
   auth.on("signedout", () => {
     clearInterval(ticker);
     show("signed-out");

@@ -1,6 +1,7 @@
-// Gatehouse browser client: sign in through a Cognito (or Gatehouse local pool) hosted login with
-// the authorization code flow and PKCE, keep the tokens fresh, call the API, sign out.
-// One dependency-free ES module; read it top to bottom.
+// Gatehouse browser client, storage mode: sign in through a Cognito (or Gatehouse local pool)
+// hosted login with the authorization code flow and PKCE, keep the tokens fresh, call the API,
+// sign out. The tokens live in browser storage; cookie mode (gatehouse-cookie.js, re-exported
+// here) keeps them on the server instead. Dependency-free ES modules; read them top to bottom.
 //
 //   import { GatehouseClient } from "./gatehouse.js";
 //   const auth = new GatehouseClient({ domain, issuer, clientId, redirectUri, logoutUri, apiUrl });
@@ -21,6 +22,7 @@ import {
 } from "./gatehouse-support.js";
 
 export * from "./gatehouse-support.js";
+export { GatehouseCookieClient } from "./gatehouse-cookie.js";
 
 // ---------------------------------------------------------------------------------------------
 // Storage
@@ -69,6 +71,7 @@ export class GatehouseClient {
         throw new GatehouseError("invalid_configuration", `${name} is required.`);
       }
     }
+    this.mode = "storage";
     this.domain = options.domain.replace(/\/+$/, "");
     this.issuer = options.issuer;
     this.clientId = options.clientId;

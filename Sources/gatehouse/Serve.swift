@@ -43,8 +43,11 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Public origin of the web app, allowed by CORS and registered as the SPA client's callback; default http://{host}:{app-port}.")
     var appOrigin: String?
 
-    @Option(help: "App client the demo app signs in with; default the pool's SPA client.")
+    @Option(help: "App client the demo app signs in with in storage mode; default the pool's SPA client.")
     var appClientID: String?
+
+    @Option(help: "How the demo app signs in: cookie (the API keeps the tokens; the default when sessions are on) or storage (tokens in the page's session storage).")
+    var appMode: AppMode?
 
     @Option(help: "Folder of the demo web app; default ./Web, else the one in the source tree.")
     var webDir: String?
@@ -296,7 +299,8 @@ struct Serve: AsyncParsableCommand {
             config.add("logoutUri", appOrigin + "/")
             config.add("apiUrl", apiURL)
             config.add("storage", "session")
-            config.add("mode", sessions == nil ? "storage" : "cookie")
+            if appMode == .cookie && sessions == nil { fail("--app-mode cookie needs cookie sessions, which are off") }
+            config.add("mode", (appMode ?? (sessions == nil ? .storage : .cookie)).rawValue)
             let router = buildWebAppRouter(
                 assets: assets,
                 configuration: config.finish(),
@@ -353,6 +357,11 @@ struct Serve: AsyncParsableCommand {
         }
         logger.debug("gatehouse.app.assets", metadata: ["gatehouse.app.folder": "\(folder)", "gatehouse.app.files": "\(assets.count)"])
         return assets
+    }
+
+    /// How the demo app signs in.
+    enum AppMode: String, ExpressibleByArgument {
+        case cookie, storage
     }
 
     func fail(_ message: String) -> Never {

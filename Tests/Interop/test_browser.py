@@ -1,5 +1,6 @@
 """The whole system in a real browser: headless Chromium (Debian's chromium and chromium-driver,
-driven by selenium) against `gatehouse serve` on loopback, offline, with its local pool and demo app.
+driven by selenium) against `gatehouse serve` on loopback, offline, with its local pool and demo app
+in storage mode (tokens in the page's session storage; cookie mode is test_browser_cookie.py).
 
 Screenshots of the main states land in test-output/browser/ (not committed)."""
 
@@ -37,7 +38,7 @@ def chromium():
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
-    web = LocalServe(tmp_path_factory.mktemp("browser"))
+    web = LocalServe(tmp_path_factory.mktemp("browser"), "--app-mode", "storage")
     yield web
     web.close()
 
@@ -202,7 +203,7 @@ def test_a_page_from_another_origin_cannot_read_userinfo(stack, browser, tmp_pat
 
 def test_the_page_keeps_working_past_token_expiry_because_the_client_refreshes(tmp_path, browser):
     # No attribute cache, so disabling the user below shows at once.
-    web = LocalServe(tmp_path, environment={"GATEHOUSE_USER_CACHE_TTL": "0"})
+    web = LocalServe(tmp_path, "--app-mode", "storage", environment={"GATEHOUSE_USER_CACHE_TTL": "0"})
     try:
         short = web.cognito.create_user_pool_client(
             UserPoolId=web.pool_id, ClientName="short-lived", GenerateSecret=False,
@@ -213,7 +214,7 @@ def test_the_page_keeps_working_past_token_expiry_because_the_client_refreshes(t
             AccessTokenValidity=6, IdTokenValidity=6,
             TokenValidityUnits={"AccessToken": "seconds", "IdToken": "seconds", "RefreshToken": "days"},
         )["UserPoolClient"]["ClientId"]
-        web.restart("--app-client-id", short)
+        web.restart("--app-mode", "storage", "--app-client-id", short)
         sign_in(browser, web, web.demo["username"], web.demo["password"])
         first = stored_session(browser, short)
         assert first["expiresAt"] - first["issuedAt"] == 6000
