@@ -23,6 +23,8 @@ def serve(tmp_path_factory):
 def sample(text, name, **labels):
     """The value of the sample `name{labels}` in Prometheus text, or None."""
     for line in text.splitlines():
+        if line.startswith(name + " ") and not labels:
+            return float(line.rsplit(" ", 1)[1])
         if line.startswith("#") or not line.startswith(name + "{"):
             continue
         found = dict(re.findall(r'(\w+)="([^"]*)"', line[len(name):line.rindex("}") + 1]))
@@ -56,10 +58,26 @@ def test_metrics_count_requests_caches_jwks_and_upstream_calls(serve):
     assert sample(text, "gatehouse_token_cache_lookups_total", result="miss") == 1
     assert sample(text, "gatehouse_user_cache_lookups_total", result="miss") == 1
     assert sample(text, "gatehouse_user_cache_lookups_total", result="hit") == 2
-    assert sample(text, "gatehouse_upstream_calls_total", service="cognito-idp", operation="AdminGetUser", outcome="success") == 1
+    # The local pool is handed to the API in-process: no call goes over the network to it.
+    assert "cognito-idp" not in text
     # Nothing secret and no raw path in labels.
     for secret in [tokens["AccessToken"][:40], serve.demo["username"] + '"', serve.demo["password"], "no-such-secret-path"]:
         assert secret not in text
+
+
+def test_metrics_count_sessions_and_the_token_handlers_calls(serve):
+    from test_cookie_sessions import CookieBrowser
+    browser = CookieBrowser(serve)
+    assert browser.login().status_code == 200
+    assert browser.request("POST", "/auth/refresh").status_code == 200
+    assert browser.request("POST", "/auth/logout").status_code == 200
+    text = requests.get(serve.metrics, timeout=10).text
+    assert sample(text, "gatehouse_sessions_created_total") == 1
+    assert sample(text, "gatehouse_sessions_ended_total", reason="logout") == 1
+    assert sample(text, "gatehouse_refresh_grants_total", outcome="success") == 1
+    for operation in ("token", "refresh", "revoke"):
+        assert sample(text, "gatehouse_upstream_calls_total", service="oauth", operation=operation, outcome="success") == 1
+    assert sample(text, "gatehouse_http_requests_total", server="api", route="/auth/login/end", method="POST", status="200") == 1
 
 
 def test_metrics_are_not_on_the_public_ports(serve):
