@@ -262,6 +262,7 @@ let package = Package(
             name: "GatehouseSessionsTests",
             dependencies: [
                 "GatehouseComposition",
+                "GatehouseLambda",
                 "GatehouseSessions",
                 "GatehouseSessionsSQLite",
                 "GatehouseHTTP",

@@ -190,8 +190,13 @@ struct SessionHarness {
         )
     }
 
-    /// The same harness's IdP and clock with other keys (a restart after rotation).
+    /// The API on this harness's IdP and clock, with other keys when given (a restart after rotation).
     func application(keys other: SessionKeys? = nil, users: [String: Bool] = ["alice": true]) -> some ApplicationProtocol {
+        Application(router: router(keys: other, users: users), logger: Logger(label: "test"))
+    }
+
+    /// The API's router on this harness's IdP and clock.
+    func router(keys other: SessionKeys? = nil, users: [String: Bool] = ["alice": true]) -> Router<GatehouseRequestContext> {
         let jwks = FakeIdP.keys
         let sessions = SessionService(
             settings: settings,
@@ -231,7 +236,7 @@ struct SessionHarness {
             cors: CORSPolicy(allowedOrigins: [FakeIdP.origin]),
             sessions: sessions
         )
-        return Application(router: buildRouter(dependencies), logger: Logger(label: "test"))
+        return buildRouter(dependencies)
     }
 }
 
