@@ -1,5 +1,6 @@
--- wrk script: every request carries the next token from a file of distinct valid tokens.
--- Usage: wrk ... -s scripts/userinfo.lua URL -- tokens.txt
+-- wrk script: every request carries the next token from a file of distinct valid tokens, or with
+-- `cookie` the next session cookie value (sent as the session cookie with X-CSRF: 1).
+-- Usage: wrk ... -s scripts/userinfo.lua URL -- tokens.txt [cookie]
 -- Requests are formatted once in init, so the load generator spends its CPU on sending,
 -- not on building strings (it shares the machine with the server).
 local requests = {}
@@ -18,7 +19,13 @@ function init(args)
       n = n + 1
       -- Thread k takes every other token, so no two threads send the same one.
       if n % 2 == index % 2 then
-        requests[#requests + 1] = wrk.format("GET", "/userinfo", { ["Authorization"] = "Bearer " .. line })
+        local headers
+        if args[2] == "cookie" then
+          headers = { ["Cookie"] = "__Host-gatehouse=" .. line, ["X-CSRF"] = "1" }
+        else
+          headers = { ["Authorization"] = "Bearer " .. line }
+        end
+        requests[#requests + 1] = wrk.format("GET", "/userinfo", headers)
       end
     end
   end

@@ -1,6 +1,7 @@
 import Crypto
 import GatehouseCore
 import Hummingbird
+import HummingbirdBcrypt
 import Logging
 import _CryptoExtras
 
@@ -13,6 +14,8 @@ import Glibc
 /// - `gatehouse-bench verify [count]`: fresh Cognito-shaped RS256 tokens verified one after another
 ///   on one task (one core), through `TokenVerifier` with no token cache; prints verifications/s,
 ///   next to swift-crypto's raw RSA-2048 verify rate measured in the same run.
+/// - `gatehouse-bench bcrypt [count]`: bcrypt at the local pool's cost (10), one check after
+///   another; prints the median milliseconds (the share of a password sign-in that is bcrypt's).
 /// - `gatehouse-bench bare-server <port>`: a bare Hummingbird route (`GET /` → `ok`) for
 ///   comparing against `/userinfo` under wrk (see scripts/bench-userinfo.sh).
 @main
@@ -24,11 +27,26 @@ struct Bench {
             try await verify(count: arguments.dropFirst().first.flatMap(Int.init) ?? 20000)
         case "sign":
             try sign(count: arguments.dropFirst().first.flatMap(Int.init) ?? 3000)
+        case "bcrypt":
+            bcrypt(count: arguments.dropFirst().first.flatMap(Int.init) ?? 20)
         case "bare-server":
             try await bareServer(port: arguments.dropFirst().first.flatMap(Int.init) ?? 8081)
         default:
-            print("usage: gatehouse-bench verify [count] | sign [count] | bare-server <port>")
+            print("usage: gatehouse-bench verify [count] | sign [count] | bcrypt [count] | bare-server <port>")
         }
+    }
+
+    static func bcrypt(count: Int) {
+        let hash = Bcrypt.hash("Demo-password-9a!", cost: 10)
+        var times: [Double] = []
+        for _ in 0..<count {
+            let start = seconds()
+            precondition(Bcrypt.verify("Demo-password-9a!", hash: hash))
+            times.append((seconds() - start) * 1000)
+        }
+        times.sort()
+        let median = (times[times.count / 2] * 10).rounded() / 10
+        print("bcrypt cost 10: median \(median) ms over \(count) checks")
     }
 
     static func seconds() -> Double {

@@ -29,6 +29,7 @@ public struct SessionService: Sendable {
     let clock: WallClock
     private let flights = RefreshFlights()
     private let usedStates = UsedLoginStates()
+    private let opened = OpenedTokens()
 
     /// The service; `idTokens` verifies ID tokens (issuer, this client as `aud`, `token_use` id).
     public init(settings: SessionSettings, store: any SessionStore, keys: SessionKeys, oauth: OAuthClient, idTokens: TokenVerifier, clock: WallClock = .system) {
@@ -223,8 +224,14 @@ public struct SessionService: Sendable {
         return ActiveSession(record: record, tokens: tokens)
     }
 
+    /// The record's tokens, unsealed (or from the cache of records already opened at this version).
     func open(_ record: SessionRecord) -> SessionTokens? {
-        keys.open(record.sealedTokens, purpose: Self.tokensPurpose).flatMap(SessionTokens.init(decoding:))
+        if let tokens = opened.lookup(record) { return tokens }
+        guard let tokens = keys.open(record.sealedTokens, purpose: Self.tokensPurpose).flatMap(SessionTokens.init(decoding:)) else {
+            return nil
+        }
+        opened.store(tokens, for: record)
+        return tokens
     }
 
     /// Due a fifth of the token's lifetime before it expires, at most a minute before.
