@@ -237,3 +237,30 @@ def test_short_lived_access_tokens_are_refreshed_behind_the_cookie(tmp_path):
         assert forced.status_code == 200 and forced.json()["expiresAt"] >= first
     finally:
         serve.close()
+
+
+def test_clients_created_after_start_up_are_trusted_and_no_token_reaches_the_log(serve):
+    client = serve.cognito.create_user_pool_client(
+        UserPoolId=serve.pool_id, ClientName="made-later", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"])["UserPoolClient"]
+    tokens = serve.cognito.initiate_auth(ClientId=client["ClientId"], AuthFlow="USER_PASSWORD_AUTH", AuthParameters={
+        "USERNAME": serve.demo["username"], "PASSWORD": serve.demo["password"]})["AuthenticationResult"]
+    for token in (tokens["AccessToken"], tokens["IdToken"]):
+        answer = requests.get(serve.api + "/userinfo", headers={"Authorization": "Bearer " + token}, timeout=10)
+        assert answer.status_code == 200, answer.text
+    # A client of no pool of ours is still refused.
+    foreign = tokens["AccessToken"].split(".")
+    assert requests.get(serve.api + "/userinfo", headers={"Authorization": "Bearer x." + foreign[1] + ".y"},
+                        timeout=10).status_code == 401
+
+    browser = CookieBrowser(serve)
+    assert browser.login().status_code == 200
+    secrets_seen = [browser.jar["__Host-gatehouse"]]
+    stored = stored_tokens(serve, browser.jar["__Host-gatehouse"])
+    secrets_seen += [stored["access"], stored["refresh"], stored["id"]]
+    assert browser.request("POST", "/auth/refresh").status_code == 200
+    assert browser.request("POST", "/auth/logout").status_code == 200
+    log = (serve.data_dir / "serve.log").read_text()
+    assert "gatehouse.session.created" in log and "gatehouse.session.logged_out" in log
+    for secret in secrets_seen:
+        assert secret not in log
+    assert "eyJ" not in log
