@@ -10,6 +10,9 @@ public struct GatehouseRequestContext: RequestContext {
     public var requestID: String
     /// API Gateway's view of the request, when it came through the Lambda front door.
     public var gateway: GatewayInfo?
+    /// Who the request is from, once ``IdentityMiddleware`` found out (routes that need it run
+    /// on ``AuthenticatedRequestContext``).
+    public var identity: Identity?
 
     /// The server's context, made by Hummingbird for each request on a connection.
     public init(source: ApplicationRequestContextSource) {

@@ -14,18 +14,26 @@ public struct UserInfoService: Sendable {
         self.attributeNames = attributeNames.filter { !["sub", "username", "name"].contains($0) }
     }
 
-    /// The profile of the user `token` belongs to.
+    /// The profile of the user `token` belongs to: ``verify(_:logger:)`` then ``profile(of:logger:)``.
     ///
     /// - Throws: ``GatehouseError``: 401 kinds for bad tokens and disabled or deleted users,
     ///   503 when the pool is throttling or down.
     public func userInfo(token: String?, logger: Logger) async throws(GatehouseError) -> UserProfile {
         guard let token, !token.isEmpty else { throw GatehouseError(.missingToken) }
-        let verified: VerifiedToken
+        return try await profile(of: try await verify(token, logger: logger), logger: logger)
+    }
+
+    /// The token's claims once it passed every rule; 401 (or 503 when the keys cannot be had) otherwise.
+    public func verify(_ token: String, logger: Logger) async throws(GatehouseError) -> VerifiedToken {
         do {
-            verified = try await verifier.verify(token, logger: logger)
+            return try await verifier.verify(token, logger: logger)
         } catch {
             throw GatehouseError(error)
         }
+    }
+
+    /// The profile of the user a verified token belongs to, from the directory.
+    public func profile(of verified: VerifiedToken, logger: Logger) async throws(GatehouseError) -> UserProfile {
         let user: DirectoryUser
         do {
             user = try await directory.user(named: verified.username, logger: logger)

@@ -23,11 +23,14 @@ public struct UserInfoRoutes: Sendable {
 
     /// Adds the routes to `router`.
     public func register(on router: Router<GatehouseRequestContext>) {
-        router.get("/userinfo") { request, context in
-            try await userInfo(request, context: context)
+        let authenticated = router.group()
+            .add(middleware: IdentityMiddleware(userInfo: service, sessions: sessions, csrf: csrf))
+            .group(context: AuthenticatedRequestContext.self)
+        authenticated.get("/userinfo") { _, context in
+            try await userInfo(context)
         }
-        router.head("/userinfo") { request, context in
-            var response = try await userInfo(request, context: context)
+        authenticated.head("/userinfo") { _, context in
+            var response = try await userInfo(context)
             response.body = .init()
             return response
         }
@@ -42,9 +45,8 @@ public struct UserInfoRoutes: Sendable {
         }
     }
 
-    private func userInfo(_ request: Request, context: GatehouseRequestContext) async throws -> Response {
-        let token = try await accessToken(request, context: context)
-        let profile = try await service.userInfo(token: token, logger: context.logger)
+    private func userInfo(_ context: AuthenticatedRequestContext) async throws -> Response {
+        let profile = try await service.profile(of: context.identity.token, logger: context.logger)
         return Response(
             status: .ok,
             headers: [
@@ -53,21 +55,6 @@ public struct UserInfoRoutes: Sendable {
             ],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: profile.jsonBytes()))
         )
-    }
-
-    /// The bearer token of `Authorization` (which wins when both are present), else the
-    /// session's access token, refreshed when due.
-    private func accessToken(_ request: Request, context: GatehouseRequestContext) async throws -> String? {
-        let authorization = request.headers[.authorization]
-        guard authorization == nil, let sessions, let cookie = SessionCookies.value(SessionService.sessionCookie, in: request) else {
-            return UserInfoService.token(fromAuthorization: authorization)
-        }
-        try csrf.verify(request)
-        do {
-            return try await sessions.active(cookie: cookie, logger: context.logger).tokens.accessToken
-        } catch where error.code == .sessionExpired {
-            throw SessionFailure(error: error, clearing: [SessionService.sessionCookie])
-        }
     }
 
     private func health() -> Response {
