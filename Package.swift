@@ -48,6 +48,20 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The edge every server shares: request ids, errors that render themselves, security
+        // headers, the access log and request metrics.
+        .target(
+            name: "GatehouseEdge",
+            dependencies: [
+                "GatehouseCore",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "GatehouseAWS",
             dependencies: [
@@ -86,6 +100,7 @@ let package = Package(
             name: "GatehouseHTTP",
             dependencies: [
                 "GatehouseCore",
+                "GatehouseEdge",
                 "GatehouseAWS",
                 "GatehouseSessions",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -148,6 +163,7 @@ let package = Package(
             name: "LocalPool",
             dependencies: [
                 "GatehouseCore",
+                "GatehouseEdge",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -233,6 +249,7 @@ let package = Package(
         .testTarget(
             name: "GatehouseHTTPTests",
             dependencies: [
+                "GatehouseEdge",
                 "GatehouseHTTP",
                 "GatehouseCore",
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -113,4 +113,3 @@ public func buildDependencies(
         sessions: sessionService
     )
 }
-

@@ -1,9 +1,10 @@
+public import GatehouseEdge
 public import Hummingbird
 public import Logging
 
 /// The request context of every Gatehouse route: Hummingbird's core plus our request id and,
 /// behind API Gateway, what the gateway said about the request.
-public struct GatehouseRequestContext: RequestContext {
+public struct GatehouseRequestContext: EdgeRequestContext {
     /// Hummingbird's per-request storage.
     public var coreContext: CoreRequestContextStorage
     /// The request id: the Lambda request id, the caller's sane `X-Request-Id`, or one we made.

@@ -46,7 +46,10 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "App client the demo app signs in with in storage mode; default the pool's SPA client.")
     var appClientID: String?
 
-    @Option(help: "How the demo app signs in: cookie (the API keeps the tokens; the default when sessions are on) or storage (tokens in the page's session storage).")
+    @Option(
+        help:
+            "How the demo app signs in: cookie (the API keeps the tokens; the default when sessions are on) or storage (tokens in the page's session storage)."
+    )
     var appMode: AppMode?
 
     @Option(help: "Folder of the demo web app; default ./Web, else the one in the source tree.")
@@ -87,7 +90,10 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Cookie sessions' hosted login base URL (GATEHOUSE_OAUTH_DOMAIN); default with the local pool: the pool.")
     var oauthDomain: String?
 
-    @Option(help: "Cookie sessions' confidential app client (GATEHOUSE_OAUTH_CLIENT_ID; its secret only from GATEHOUSE_OAUTH_CLIENT_SECRET); default with the local pool: its confidential client.")
+    @Option(
+        help:
+            "Cookie sessions' confidential app client (GATEHOUSE_OAUTH_CLIENT_ID; its secret only from GATEHOUSE_OAUTH_CLIENT_SECRET); default with the local pool: its confidential client."
+    )
     var oauthClientID: String?
 
     @Option(help: "Where the hosted login returns the browser (GATEHOUSE_OAUTH_REDIRECT_URI); default with the local pool: the app's origin.")
@@ -252,7 +258,6 @@ struct Serve: AsyncParsableCommand {
         let poolApp = limits.application(
             buildLocalPoolRouter(
                 api: CognitoAPI(service: service),
-                middleware: [RequestMetricsMiddleware(RequestMetrics(server: "pool"))],
                 adminAuthenticator: adminCredentials.map { Self.signatureCheck(key: $0.key, secret: $0.secret) }
             ),
             host: host,
@@ -304,8 +309,7 @@ struct Serve: AsyncParsableCommand {
             let router = buildWebAppRouter(
                 assets: assets,
                 configuration: config.finish(),
-                connectSources: [base, apiURL],
-                metrics: RequestMetrics(server: "app")
+                connectSources: [base, apiURL]
             )
             services.append(limits.application(router, host: host, port: appPort, serverName: "gatehouse-app", allowed: appHosts, logger: logger))
             appLine = appOrigin + "/"

@@ -61,7 +61,7 @@ struct UserInfoServiceTests {
     @Test func missingTokenIsMissingToken() async {
         let error = await failure(service { _ in Self.alice() }, token: nil)
         #expect(error?.code == .missingToken)
-        #expect(error?.status == 401)
+        #expect(error?.statusCode == 401)
     }
 
     @Test func invalidAndExpiredTokensAre401() async {
@@ -76,7 +76,7 @@ struct UserInfoServiceTests {
     @Test func disabledUserIs401() async {
         let error = await failure(service { _ in Self.alice(enabled: false) }, token: TestIssuer.sign(claims: TestIssuer.idClaims()))
         #expect(error?.code == .userDisabled)
-        #expect(error?.status == 401)
+        #expect(error?.statusCode == 401)
     }
 
     @Test func deletedUserIs401() async {
@@ -100,7 +100,7 @@ struct UserInfoServiceTests {
             service { _ throws(DirectoryError) in throw DirectoryError(.throttled, retryAfter: 2, detail: "TooManyRequests") },
             token: TestIssuer.sign(claims: TestIssuer.idClaims())
         )
-        #expect(error?.status == 503)
+        #expect(error?.statusCode == 503)
         #expect(error?.retryAfter == 2)
         #expect(error?.message.contains("TooManyRequests") == false)
     }
@@ -110,7 +110,7 @@ struct UserInfoServiceTests {
             service { _ throws(DirectoryError) in throw DirectoryError(.misconfigured, detail: "AccessDeniedException: arn:aws:iam::123") },
             token: TestIssuer.sign(claims: TestIssuer.idClaims())
         )
-        #expect(error?.status == 500)
+        #expect(error?.statusCode == 500)
         #expect(error?.message.contains("arn") == false)
     }
 

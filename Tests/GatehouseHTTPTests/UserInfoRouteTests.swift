@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import GatehouseCore
+import GatehouseEdge
 import GatehouseHTTP
 import HTTPTypes
 import Hummingbird

@@ -20,6 +20,17 @@ struct WebAppRouterTests {
         return Application(router: router, logger: Logger(label: "test"))
     }
 
+    @Test func theAppRunsBehindTheSharedEdge() async throws {
+        try await Self.application().test(.router) { client in
+            for path in ["/", "/nope.js"] {
+                let response = try await client.execute(uri: path, method: .get, headers: [HTTPField.Name("X-Request-Id")!: "trace-42"])
+                #expect(response.headers[HTTPField.Name("X-Request-Id")!] == "trace-42")
+                #expect(response.headers[values: .xContentTypeOptions] == ["nosniff"])
+                #expect(response.headers[values: HTTPField.Name("X-Frame-Options")!] == ["DENY"])
+            }
+        }
+    }
+
     @Test func servesTheAppItsConfigurationAndNothingElse() async throws {
         try await Self.application().test(.router) { client in
             let index = try await client.execute(uri: "/", method: .get)

@@ -175,7 +175,12 @@ struct SessionHarness {
     let keys: SessionKeys
     let settings: SessionSettings
 
-    init(store: any SessionStore = MemorySessionStore(), keys: String = SessionKeys.generateKeyText(), idleTimeout: Double = 3600, maxAge: Double = 86400) {
+    init(
+        store: any SessionStore = MemorySessionStore(),
+        keys: String = SessionKeys.generateKeyText(),
+        idleTimeout: Double = 3600,
+        maxAge: Double = 86400
+    ) {
         idp = FakeIdP(clock: clock)
         self.store = store
         self.keys = try! SessionKeys(parsing: keys)

@@ -46,7 +46,11 @@ struct LambdaSessionTests {
         let logger = Logger(label: "test")
         func call(_ method: String, _ path: String, cookies: [String], body: String? = nil) async throws -> [String: Any] {
             let output = try await handler.handle(
-                LambdaInvocation(requestID: "r-1", deadlineMilliseconds: .max, event: Self.event(v2: v2, method: method, path: path, cookies: cookies, body: body)),
+                LambdaInvocation(
+                    requestID: "r-1",
+                    deadlineMilliseconds: .max,
+                    event: Self.event(v2: v2, method: method, path: path, cookies: cookies, body: body)
+                ),
                 logger: logger
             )
             return try JSONSerialization.jsonObject(with: Data(output.readableBytesView)) as! [String: Any]

@@ -22,7 +22,12 @@ struct SessionRouteTests {
             #expect(url.hasPrefix(FakeIdP.domain + "/oauth2/authorize?response_type=code&client_id=\(FakeIdP.clientID)&redirect_uri="))
             #expect(url.contains("code_challenge_method=S256") && url.contains("scope=openid%20email%20profile"))
 
-            let end = try await browser.send(client, .post, "/auth/login/end", body: #"{"pageUrl":"\#(harness.idp.completeLogin(authorizationURL: url))"}"#)
+            let end = try await browser.send(
+                client,
+                .post,
+                "/auth/login/end",
+                body: #"{"pageUrl":"\#(harness.idp.completeLogin(authorizationURL: url))"}"#
+            )
             #expect(end.status == .ok)
             #expect(Browser.json(end)["isLoggedIn"] as? Bool == true)
             let session = try #require(browser.setCookies["__Host-gatehouse"])
@@ -106,7 +111,12 @@ struct SessionRouteTests {
             let page = harness.idp.completeLogin(authorizationURL: url)
             let loginCookie = try #require(browser.cookies["__Host-gatehouse-login"])
 
-            let wrong = try await browser.send(client, .post, "/auth/login/end", body: #"{"pageUrl":"\#(page.replacingOccurrences(of: "state=", with: "state=X"))"}"#)
+            let wrong = try await browser.send(
+                client,
+                .post,
+                "/auth/login/end",
+                body: #"{"pageUrl":"\#(page.replacingOccurrences(of: "state=", with: "state=X"))"}"#
+            )
             #expect(wrong.status == .unauthorized && Browser.json(wrong)["error"] as? String == "invalid_state")
             #expect(browser.cookies["__Host-gatehouse"] == nil && browser.cookies["__Host-gatehouse-login"] == nil)
 
@@ -128,9 +138,17 @@ struct SessionRouteTests {
             let forged = try await tampered.send(client, .post, "/auth/login/end", body: #"{"pageUrl":"\#(page)"}"#)
             #expect(forged.status == .unauthorized)
 
-            let denied = try await browser.send(client, .post, "/auth/login/end", body: #"{"pageUrl":"\#(FakeIdP.redirect)?error=access_denied&state=x"}"#)
+            let denied = try await browser.send(
+                client,
+                .post,
+                "/auth/login/end",
+                body: #"{"pageUrl":"\#(FakeIdP.redirect)?error=access_denied&state=x"}"#
+            )
             #expect(denied.status == .badRequest && Browser.json(denied)["error"] as? String == "login_failed")
-            for body in [#"{"pageUrl":"https://elsewhere.example/?code=1&state=2"}"#, #"{"page":"x"}"#, "not json", #"{"pageUrl":"\#(FakeIdP.redirect)?code=%zz"}"#] {
+            for body in [
+                #"{"pageUrl":"https://elsewhere.example/?code=1&state=2"}"#, #"{"page":"x"}"#, "not json",
+                #"{"pageUrl":"\#(FakeIdP.redirect)?code=%zz"}"#,
+            ] {
                 let bad = try await browser.send(client, .post, "/auth/login/end", body: body)
                 #expect(bad.status == .badRequest && Browser.json(bad)["error"] as? String == "invalid_request", "\(body)")
             }
@@ -160,7 +178,9 @@ struct SessionRouteTests {
             var browser = Browser()
             _ = try await browser.login(client, idp: harness.idp)
             let real = browser.cookies["__Host-gatehouse"]!
-            for fake in [String(real.dropLast()) + (real.last == "A" ? "B" : "A"), String(repeating: "A", count: 43), "short", real + "A", "a\u{01}b"] {
+            for fake in [
+                String(real.dropLast()) + (real.last == "A" ? "B" : "A"), String(repeating: "A", count: 43), "short", real + "A", "a\u{01}b",
+            ] {
                 var other = Browser(cookies: ["__Host-gatehouse": fake])
                 let response = try await other.send(client, .get, "/userinfo")
                 #expect(response.status == .unauthorized && Browser.json(response)["error"] as? String == "session_expired", "\(fake)")
@@ -309,7 +329,10 @@ struct SessionRouteTests {
     @Test func sessionsOffAnswer404AndLeaveBearerAlone() async throws {
         let dependencies = GatehouseDependencies(
             userInfo: UserInfoService(
-                verifier: TokenVerifier(configuration: TokenVerifierConfiguration(issuer: FakeIdP.issuer, clientIDs: [FakeIdP.clientID]), keys: FakeIdP.keys),
+                verifier: TokenVerifier(
+                    configuration: TokenVerifierConfiguration(issuer: FakeIdP.issuer, clientIDs: [FakeIdP.clientID]),
+                    keys: FakeIdP.keys
+                ),
                 directory: ClosureUserDirectory { _ throws(DirectoryError) in throw DirectoryError(.userNotFound) }
             ),
             keys: FakeIdP.keys,

@@ -63,9 +63,14 @@ struct SessionSettingsTests {
         for name in ["GATEHOUSE_OAUTH_DOMAIN", "GATEHOUSE_OAUTH_REDIRECT_URI"] {
             var environment = Self.base
             environment[name] = nil
-            #expect(throws: ConfigurationError(variable: name, problem: name.hasSuffix("DOMAIN")
-                ? "not set; the hosted login's base URL, e.g. https://example.auth.us-east-1.amazoncognito.com"
-                : "not set; the app page the hosted login returns to")) { try SessionSettings.from(environment) }
+            #expect(
+                throws: ConfigurationError(
+                    variable: name,
+                    problem: name.hasSuffix("DOMAIN")
+                        ? "not set; the hosted login's base URL, e.g. https://example.auth.us-east-1.amazoncognito.com"
+                        : "not set; the app page the hosted login returns to"
+                )
+            ) { try SessionSettings.from(environment) }
         }
     }
 }

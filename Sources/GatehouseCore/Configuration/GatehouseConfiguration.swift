@@ -129,7 +129,13 @@ public struct GatehouseConfiguration: Sendable, Equatable {
     /// The configuration of a pool this process runs itself (the local pool): its issuer,
     /// clients and app origins as given, the tunables (caches, leeway, attributes) from
     /// `environment` as usual.
-    public init(inProcessPool poolID: String, issuer: String, clientIDs: [String], allowedOrigins: [String], environment: [String: String]) throws(ConfigurationError) {
+    public init(
+        inProcessPool poolID: String,
+        issuer: String,
+        clientIDs: [String],
+        allowedOrigins: [String],
+        environment: [String: String]
+    ) throws(ConfigurationError) {
         var merged = environment
         merged[Variable.userPoolID] = poolID
         merged[Variable.issuer] = issuer

@@ -50,8 +50,8 @@ public struct GatehouseError: Error, Sendable, CustomStringConvertible {
         self.logDetail = logDetail
     }
 
-    /// The HTTP status for the code.
-    public var status: Int {
+    /// The HTTP status code for the code.
+    public var statusCode: Int {
         switch code {
         case .missingToken, .invalidToken, .expiredToken, .userDisabled, .userNotFound: 401
         case .originNotAllowed, .csrfCheckFailed: 403

@@ -1,5 +1,6 @@
 public import AsyncHTTPClient
 public import GatehouseCore
+import GatehouseEdge
 public import Hummingbird
 public import Logging
 import ServiceLifecycle
@@ -9,7 +10,7 @@ import ServiceLifecycle
 public func buildRouter(_ dependencies: GatehouseDependencies) -> Router<GatehouseRequestContext> {
     let routes = RouteTable.api
     let router = Router(context: GatehouseRequestContext.self)
-    router.add(middleware: EdgeMiddleware(policy: dependencies.cors, routes: routes))
+    router.add(middleware: Edge.api(policy: dependencies.cors, routes: routes))
     UserInfoRoutes(service: dependencies.userInfo, keys: dependencies.keys, sessions: dependencies.sessions, cors: dependencies.cors)
         .register(on: router)
     SessionRoutes(sessions: dependencies.sessions, cors: dependencies.cors).register(on: router)

@@ -1,4 +1,5 @@
 import GatehouseCore
+import GatehouseEdge
 import HTTPTypes
 import Hummingbird
 import Logging

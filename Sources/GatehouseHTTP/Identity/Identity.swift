@@ -62,7 +62,7 @@ struct IdentityMiddleware: RouterMiddleware {
     private func activeSession(_ sessions: SessionService, cookie: String, logger: Logger) async throws -> ActiveSession {
         do {
             return try await sessions.active(cookie: cookie, logger: logger)
-        } catch where error.code == .sessionExpired {
+        } catch  where error.code == .sessionExpired {
             throw SessionFailure(error: error, clearing: [SessionService.sessionCookie])
         }
     }

@@ -1,4 +1,5 @@
 public import GatehouseCore
+import GatehouseEdge
 public import GatehouseSessions
 import HTTPTypes
 public import Hummingbird
@@ -110,7 +111,16 @@ public struct SessionRoutes: Sendable {
 }
 
 /// An error whose response also deletes cookies (a dead session's, a spent login's).
-struct SessionFailure: Error {
+struct SessionFailure: HTTPResponseError, CustomStringConvertible {
     let error: GatehouseError
     let clearing: [String]
+
+    var status: HTTPResponse.Status { error.status }
+    var description: String { error.description }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        var response = try error.response(from: request, context: context)
+        for name in clearing { response.headers.append(SessionCookies.clear(name)) }
+        return response
+    }
 }

@@ -1,3 +1,4 @@
+public import GatehouseEdge
 import HTTPTypes
 public import Hummingbird
 public import NIOCore
@@ -39,11 +40,10 @@ public struct WebAsset: Sendable {
 public func buildWebAppRouter(
     assets: [String: WebAsset],
     configuration: [UInt8],
-    connectSources: [String],
-    metrics: RequestMetrics? = nil
-) -> Router<BasicRequestContext> {
-    let router = Router(context: BasicRequestContext.self)
-    if let metrics { router.add(middleware: RequestMetricsMiddleware(metrics)) }
+    connectSources: [String]
+) -> Router<EdgeContext> {
+    let router = Router(context: EdgeContext.self)
+    router.add(middleware: Edge(server: "app"))
     let policy =
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
         + "connect-src 'self' \(connectSources.joined(separator: " ")); "

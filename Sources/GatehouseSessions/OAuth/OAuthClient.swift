@@ -1,5 +1,5 @@
-public import GatehouseAWS
 import CoreMetrics
+public import GatehouseAWS
 import GatehouseCore
 public import Logging
 
@@ -173,7 +173,10 @@ public struct OAuthClient: Sendable {
         if (200..<300).contains(response.status) { return .success(response.body) }
         if response.status == 400 || response.status == 401 {
             let code = (try? JSONParser.parse(response.body))?.objectValue?["error"]?.stringValue ?? "invalid_request"
-            let known = ["invalid_request", "invalid_client", "invalid_grant", "unauthorized_client", "unsupported_grant_type", "invalid_scope", "unsupported_token_type"]
+            let known = [
+                "invalid_request", "invalid_client", "invalid_grant", "unauthorized_client", "unsupported_grant_type", "invalid_scope",
+                "unsupported_token_type",
+            ]
             return .failure(.refused(code: known.contains(code) ? code : "invalid_request"))
         }
         return .failure(.unavailable(detail: "the token endpoint answered \(response.status)"))

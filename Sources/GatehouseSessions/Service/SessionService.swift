@@ -32,7 +32,14 @@ public struct SessionService: Sendable {
     private let opened = OpenedTokens()
 
     /// The service; `idTokens` verifies ID tokens (issuer, this client as `aud`, `token_use` id).
-    public init(settings: SessionSettings, store: any SessionStore, keys: SessionKeys, oauth: OAuthClient, idTokens: TokenVerifier, clock: WallClock = .system) {
+    public init(
+        settings: SessionSettings,
+        store: any SessionStore,
+        keys: SessionKeys,
+        oauth: OAuthClient,
+        idTokens: TokenVerifier,
+        clock: WallClock = .system
+    ) {
         self.settings = settings
         self.store = store
         self.keys = keys
@@ -61,7 +68,11 @@ public struct SessionService: Sendable {
 
     /// Ends a login: `pageURL` is where the hosted login sent the browser, `loginCookie` the
     /// login cookie it came back with. Returns the new session and its cookie value.
-    public func endLogin(pageURL: String, loginCookie: String?, logger: Logger) async throws(GatehouseError) -> (cookie: String, session: ActiveSession) {
+    public func endLogin(
+        pageURL: String,
+        loginCookie: String?,
+        logger: Logger
+    ) async throws(GatehouseError) -> (cookie: String, session: ActiveSession) {
         let now = clock.now()
         guard pageURL.utf8.count <= 8192, let queryStart = pageURL.firstIndex(of: "?"),
             Self.samePage(String(pageURL[..<queryStart]), settings.redirectURI)
@@ -341,7 +352,12 @@ public struct SessionService: Sendable {
         switch error {
         case .refused(let code): GatehouseError(.loginFailed, logDetail: "\(context) refused: \(code)")
         case .unavailable(let detail):
-            GatehouseError(.serviceUnavailable, message: "The sign-in service is unavailable. Try again shortly.", retryAfter: 5, logDetail: "\(context): \(detail)")
+            GatehouseError(
+                .serviceUnavailable,
+                message: "The sign-in service is unavailable. Try again shortly.",
+                retryAfter: 5,
+                logDetail: "\(context): \(detail)"
+            )
         }
     }
 

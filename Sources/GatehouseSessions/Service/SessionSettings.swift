@@ -91,7 +91,10 @@ public struct SessionSettings: Sendable, Equatable {
             throw ConfigurationError(variable: Variable.clientID, problem: "malformed app client id")
         }
         guard let domain = value(Variable.domain) ?? defaults?.endpoints.domain else {
-            throw ConfigurationError(variable: Variable.domain, problem: "not set; the hosted login's base URL, e.g. https://example.auth.us-east-1.amazoncognito.com")
+            throw ConfigurationError(
+                variable: Variable.domain,
+                problem: "not set; the hosted login's base URL, e.g. https://example.auth.us-east-1.amazoncognito.com"
+            )
         }
         try GatehouseConfiguration.checkURL(domain, variable: Variable.domain)
         guard let redirect = value(Variable.redirectURI) ?? defaults?.redirectURI else {

@@ -1,13 +1,14 @@
 import Foundation
 import GatehouseCore
+public import GatehouseEdge
 import HTTPTypes
 public import Hummingbird
 import Logging
 import NIOCore
 
-/// The local pool's HTTP surface: the cognito-idp JSON API at `POST /`, and per pool the JWKS and
-/// OpenID discovery documents under `/{poolId}/.well-known/`. `middleware` (request metrics, say)
-/// wraps every route. With `adminAuthenticator`, admin calls (``CognitoAPI/isAdminCall(target:)``)
+/// The local pool's HTTP surface behind the shared edge (server `pool`): the cognito-idp JSON API
+/// at `POST /`, and per pool the JWKS and OpenID discovery documents under
+/// `/{poolId}/.well-known/`. With `adminAuthenticator`, admin calls (``CognitoAPI/isAdminCall(target:)``)
 /// are answered only when it returns nil; its error is the answer otherwise.
 /// Checks an admin call of the JSON API (its request and body): nil to let it through, or the
 /// Cognito error to answer with (`UnrecognizedClientException`, `InvalidSignatureException`).
@@ -15,11 +16,10 @@ public typealias AdminAuthenticator = @Sendable (_ request: Request, _ body: [UI
 
 public func buildLocalPoolRouter(
     api: CognitoAPI,
-    middleware: [any MiddlewareProtocol<Request, Response, BasicRequestContext>] = [],
     adminAuthenticator: AdminAuthenticator? = nil
-) -> Router<BasicRequestContext> {
-    let router = Router(context: BasicRequestContext.self)
-    for layer in middleware { router.add(middleware: layer) }
+) -> Router<EdgeContext> {
+    let router = Router(context: EdgeContext.self)
+    router.add(middleware: Edge(server: "pool"))
     let service = api.service
     let errorType = HTTPField.Name("x-amzn-ErrorType")!
     let errorMessage = HTTPField.Name("x-amzn-ErrorMessage")!
@@ -35,7 +35,7 @@ public func buildLocalPoolRouter(
         } else {
             reply = await api.handle(target: target, body: body, logger: context.logger)
         }
-        var headers: HTTPFields = [.contentType: "application/x-amz-json-1.1", requestID: UUID().uuidString.lowercased()]
+        var headers: HTTPFields = [.contentType: "application/x-amz-json-1.1", requestID: context.requestID]
         if let error = reply.error {
             // Real Cognito sends the type with a trailing colon; SDKs strip it.
             headers[errorType] = "\(error.type):"

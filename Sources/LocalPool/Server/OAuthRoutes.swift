@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import GatehouseCore
+public import GatehouseEdge
 import HTTPTypes
 public import Hummingbird
 import Logging
@@ -28,7 +29,7 @@ public struct OAuthRoutes: Sendable {
     }
 
     /// Adds the routes to `router`.
-    public func register(on router: Router<BasicRequestContext>) {
+    public func register(on router: Router<EdgeContext>) {
         router.get("/oauth2/authorize") { request, _ in try authorize(request) }
         router.get("/login") { request, _ in try loginPage(request) }
         router.post("/login") { request, _ in try await login(request) }
@@ -160,13 +161,13 @@ public struct OAuthRoutes: Sendable {
             switch form["grant_type"] {
             case "authorization_code":
                 guard let code = form["code"] else { throw OAuthError("invalid_request", "code is required") }
-                return tokenResponse(
+                return try tokenResponse(
                     try service.exchangeCode(client: client, code: code, redirectURI: form["redirect_uri"], verifier: form["code_verifier"]),
                     origin: origin
                 )
             case "refresh_token":
                 guard let refresh = form["refresh_token"] else { throw OAuthError("invalid_request", "refresh_token is required") }
-                return tokenResponse(try service.refreshGrant(client: client, refreshToken: refresh), origin: origin)
+                return try tokenResponse(try service.refreshGrant(client: client, refreshToken: refresh), origin: origin)
             case "client_credentials":
                 let (token, expiresIn) = try service.clientCredentialsGrant(client: client, scope: form["scope"])
                 var writer = JSONWriter()
@@ -180,13 +181,13 @@ public struct OAuthRoutes: Sendable {
                 throw OAuthError("unsupported_grant_type", "grant_type is not supported")
             }
         } catch let error as OAuthError {
-            return oauthError(error, origin: origin, basic: request.headers[.authorization] != nil)
+            throw failure(error, request: request)
         }
     }
 
-    private func tokenResponse(_ outcome: LocalPoolService.AuthOutcome, origin: String?) -> Response {
+    private func tokenResponse(_ outcome: LocalPoolService.AuthOutcome, origin: String?) throws(OAuthError) -> Response {
         guard case .tokens(let access, let id, let refresh, let expiresIn) = outcome else {
-            return oauthError(OAuthError("server_error", "unexpected challenge", status: 500), origin: origin, basic: false)
+            throw OAuthError("server_error", "unexpected challenge", status: 500)
         }
         var writer = JSONWriter()
         if let id { writer.add("id_token", id) }
@@ -214,7 +215,7 @@ public struct OAuthRoutes: Sendable {
             addCORS(&response, origin: origin)
             return response
         } catch let error as OAuthError {
-            return oauthError(error, origin: origin, basic: request.headers[.authorization] != nil)
+            throw failure(error, request: request)
         }
     }
 
@@ -318,13 +319,10 @@ public struct OAuthRoutes: Sendable {
         return response
     }
 
-    private func oauthError(_ error: OAuthError, origin: String?, basic: Bool) -> Response {
-        var writer = JSONWriter()
-        writer.add("error", error.error)
-        writer.add("error_description", error.description)
-        var response = json(writer.finish(), status: HTTPResponse.Status(code: error.status), origin: origin)
-        if error.status == 401 && basic { response.headers[.wwwAuthenticate] = #"Basic realm="gatehouse-pool""# }
-        return response
+    /// `error` as the endpoint's answer (it renders itself at the edge).
+    private func failure(_ error: OAuthError, request: Request) -> OAuthFailure {
+        let origin = request.headers[.origin].flatMap { service.browserOrigins().contains($0) ? $0 : nil }
+        return OAuthFailure(error: error, allowedOrigin: origin, basic: request.headers[.authorization] != nil)
     }
 
     private func bearerError(_ status: Int, _ code: String, _ description: String, origin: String?) -> Response {

@@ -24,7 +24,7 @@ public struct LocalPoolDirectory: UserDirectory, JWKSFetching {
                 enabled: user.enabled,
                 status: user.status
             )
-        } catch where error.type == "UserNotFoundException" {
+        } catch  where error.type == "UserNotFoundException" {
             throw DirectoryError(.userNotFound, detail: error.description)
         } catch {
             throw DirectoryError(.unavailable, retryAfter: 1, detail: error.description)

@@ -20,16 +20,16 @@ public enum AccessLog {
         return metadata
     }
 
-    static func headers(of request: Request, context: GatehouseRequestContext) {
-        guard context.logger.logLevel <= .debug else { return }
-        context.logger.debug("gatehouse.request.headers", metadata: ["gatehouse.request.headers": .dictionary(redacted(request.headers))])
+    static func headers(of request: Request, logger: Logger) {
+        guard logger.logLevel <= .debug else { return }
+        logger.debug("gatehouse.request.headers", metadata: ["gatehouse.request.headers": .dictionary(redacted(request.headers))])
     }
 
-    static func done(_ request: Request, response: Response, since start: ContinuousClock.Instant, context: GatehouseRequestContext) {
-        guard context.logger.logLevel <= .info else { return }
+    static func done(_ request: Request, response: Response, since start: ContinuousClock.Instant, logger: Logger) {
+        guard logger.logLevel <= .info else { return }
         let elapsed = ContinuousClock.now - start
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-        context.logger.info(
+        logger.info(
             "gatehouse.request.done",
             metadata: [
                 "gatehouse.request.method": "\(request.method.rawValue)",

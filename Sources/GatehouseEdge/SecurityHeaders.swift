@@ -1,7 +1,8 @@
 import HTTPTypes
 import Hummingbird
 
-/// Headers every API response carries: no sniffing, no framing, no referrer.
+/// Headers every response carries: no sniffing, no framing, no referrer (a route that set one
+/// itself keeps its own value).
 enum SecurityHeaders {
     private static let frameOptions = HTTPField.Name("X-Frame-Options")!
     private static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
@@ -12,8 +13,10 @@ enum SecurityHeaders {
         HTTPField(name: referrerPolicy, value: "no-referrer"),
     ]
 
-    /// Adds the headers; routes never set these themselves, so appending cannot duplicate them.
+    /// Adds the headers the response does not have yet.
     static func apply(to response: inout Response) {
-        response.headers.append(contentsOf: fields)
+        for field in fields where response.headers[field.name] == nil {
+            response.headers.append(field)
+        }
     }
 }

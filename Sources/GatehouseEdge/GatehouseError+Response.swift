@@ -3,7 +3,15 @@ import HTTPTypes
 public import Hummingbird
 import NIOCore
 
-extension GatehouseError {
+extension GatehouseError: HTTPResponseError {
+    /// The HTTP status.
+    public var status: HTTPResponse.Status { HTTPResponse.Status(code: statusCode) }
+
+    /// The JSON error response, with the request id the edge gave the request.
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        response(requestID: (context as? any EdgeRequestContext)?.requestID ?? "")
+    }
+
     /// The JSON error response: `{"error","message","requestId"}` plus the headers the code is due.
     public func response(requestID: String) -> Response {
         var writer = JSONWriter()
@@ -18,7 +26,7 @@ extension GatehouseError {
         if let retryAfter { headers[.retryAfter] = String(retryAfter) }
         if !allowedMethods.isEmpty { headers[.allow] = allowedMethods.joined(separator: ", ") }
         return Response(
-            status: HTTPResponse.Status(code: status),
+            status: status,
             headers: headers,
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: writer.finish()))
         )

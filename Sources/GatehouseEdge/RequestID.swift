@@ -10,7 +10,7 @@ public enum RequestID {
 
     /// Puts the request's id in `context` and its log metadata. An id already in the context
     /// (the Lambda request id) is kept.
-    static func assign(from request: Request, to context: inout GatehouseRequestContext) {
+    static func assign(from request: Request, to context: inout some EdgeRequestContext) {
         let id = !context.requestID.isEmpty ? context.requestID : request.headers[header].flatMap { isSane($0) ? $0 : nil } ?? make()
         context.requestID = id
         context.logger[metadataKey: "gatehouse.request_id"] = "\(id)"

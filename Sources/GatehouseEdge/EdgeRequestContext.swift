@@ -1,0 +1,21 @@
+public import Hummingbird
+public import Logging
+
+/// A request context the edge can give a request id.
+public protocol EdgeRequestContext: RequestContext {
+    /// The request id (empty until the edge assigns one, unless the front door knew it).
+    var requestID: String { get set }
+}
+
+/// The context of servers that need nothing more than the edge's (the local pool, the app).
+public struct EdgeContext: EdgeRequestContext {
+    /// Hummingbird's per-request storage.
+    public var coreContext: CoreRequestContextStorage
+    /// The request id.
+    public var requestID: String
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.requestID = ""
+    }
+}
