@@ -286,6 +286,7 @@ let package = Package(
                 "GatehouseHTTP",
                 "GatehouseAWS",
                 "GatehouseCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -128,11 +128,17 @@ final class FakeIdP: Sendable {
         AWSHTTPResponse(status: status, headers: [(name: "Content-Type", value: "application/json")], body: Array(body.utf8))
     }
 
-    static var keys: JWKSCache {
+    /// The JWKS document of the signing key.
+    static var jwks: [UInt8] {
         let primitives = try! key.publicKey.getKeyPrimitives()
-        let jwks =
+        return Array(
             #"{"keys":[{"kid":"k1","kty":"RSA","alg":"RS256","use":"sig","e":"\#(Base64URL.encode(primitives.publicExponent))","n":"\#(Base64URL.encode(primitives.modulus))"}]}"#
-        return JWKSCache(fetcher: ClosureJWKSFetcher { _ in try JSONWebKeySet(json: Array(jwks.utf8)) })
+                .utf8
+        )
+    }
+
+    static var keys: JWKSCache {
+        JWKSCache(fetcher: ClosureJWKSFetcher { _ in try JSONWebKeySet(json: jwks) })
     }
 }
 
