@@ -1,5 +1,5 @@
 public import HTTPTypes
-import Hummingbird
+public import Hummingbird
 public import Logging
 
 /// One log line per answered request (method, path but never the query, status, duration);
@@ -20,11 +20,13 @@ public enum AccessLog {
         return metadata
     }
 
+    @usableFromInline
     static func headers(of request: Request, logger: Logger) {
         guard logger.logLevel <= .debug else { return }
         logger.debug("gatehouse.request.headers", metadata: ["gatehouse.request.headers": .dictionary(redacted(request.headers))])
     }
 
+    @usableFromInline
     static func done(_ request: Request, response: Response, since start: ContinuousClock.Instant, logger: Logger) {
         guard logger.logLevel <= .info else { return }
         let elapsed = ContinuousClock.now - start

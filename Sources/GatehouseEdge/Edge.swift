@@ -21,10 +21,12 @@ public struct Edge<Context: EdgeRequestContext>: RouterMiddleware {
     /// The error to render in place of a thrown one (the API's JSON 404 for the router's).
     public typealias Translation = @Sendable (any Error, Request, Context) -> any Error
 
-    private let metrics: RequestMetrics
-    private let answer: Answer?
-    private let decorate: Decoration?
-    private let translate: Translation?
+    // Inlinable (and so these usable from inline code): the servers' modules specialize the edge
+    // for their context instead of running it generically, with a metadata lookup per call.
+    @usableFromInline let metrics: RequestMetrics
+    @usableFromInline let answer: Answer?
+    @usableFromInline let decorate: Decoration?
+    @usableFromInline let translate: Translation?
 
     /// The edge of the server called `server` (the metrics' `server` label).
     public init(server: String, answer: Answer? = nil, decorate: Decoration? = nil, translate: Translation? = nil) {
@@ -34,6 +36,7 @@ public struct Edge<Context: EdgeRequestContext>: RouterMiddleware {
         self.translate = translate
     }
 
+    @inlinable
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
         var context = context
@@ -59,7 +62,8 @@ public struct Edge<Context: EdgeRequestContext>: RouterMiddleware {
         return response
     }
 
-    private func render(_ error: any Error, request: Request, context: Context) -> Response {
+    @usableFromInline
+    func render(_ error: any Error, request: Request, context: Context) -> Response {
         if let error = error as? any HTTPResponseError, let response = try? error.response(from: request, context: context) {
             let level: Logger.Level = error.status.code >= 500 ? (error.status.code == 503 ? .warning : .error) : .info
             context.logger.log(

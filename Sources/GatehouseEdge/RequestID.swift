@@ -1,6 +1,6 @@
 public import HTTPTypes
-import Hummingbird
-import Logging
+public import Hummingbird
+public import Logging
 import Synchronization
 
 /// Request ids: the caller's `X-Request-Id` when it is sane, else a new one.
@@ -10,6 +10,7 @@ public enum RequestID {
 
     /// Puts the request's id in `context` and its log metadata. An id already in the context
     /// (the Lambda request id) is kept.
+    @inlinable
     static func assign(from request: Request, to context: inout some EdgeRequestContext) {
         let id = !context.requestID.isEmpty ? context.requestID : request.headers[header].flatMap { isSane($0) ? $0 : nil } ?? make()
         context.requestID = id
@@ -17,6 +18,7 @@ public enum RequestID {
     }
 
     /// 1–128 characters of letters, digits, `-`, `_`, `.`, `:`.
+    @usableFromInline
     static func isSane(_ id: String) -> Bool {
         !id.isEmpty && id.utf8.count <= 128
             && id.utf8.allSatisfy { byte in
@@ -27,6 +29,7 @@ public enum RequestID {
     }
 
     /// A random per-process prefix and a counter: unique, and no system call per request.
+    @usableFromInline
     static func make() -> String {
         let number = counter.add(1, ordering: .relaxed).newValue
         var bytes = [UInt8]()

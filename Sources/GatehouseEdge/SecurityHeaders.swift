@@ -1,8 +1,9 @@
 import HTTPTypes
-import Hummingbird
+public import Hummingbird
 
 /// Headers every response carries: no sniffing, no framing, no referrer (a route that set one
 /// itself keeps its own value).
+@usableFromInline
 enum SecurityHeaders {
     private static let frameOptions = HTTPField.Name("X-Frame-Options")!
     private static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
@@ -14,6 +15,7 @@ enum SecurityHeaders {
     ]
 
     /// Adds the headers the response does not have yet.
+    @usableFromInline
     static func apply(to response: inout Response) {
         for field in fields where response.headers[field.name] == nil {
             response.headers.append(field)

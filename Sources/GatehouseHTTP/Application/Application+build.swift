@@ -1,5 +1,5 @@
 public import AsyncHTTPClient
-public import GatehouseCore
+import GatehouseCore
 import GatehouseEdge
 public import Hummingbird
 public import Logging

@@ -1,7 +1,7 @@
 public import GatehouseCore
 public import GatehouseEdge
 import HTTPTypes
-public import Hummingbird
+import Hummingbird
 
 extension Edge where Context == GatehouseRequestContext {
     /// The API's edge: the shared ``Edge`` with CORS (preflights answered before routing, headers
