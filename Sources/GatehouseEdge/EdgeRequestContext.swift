@@ -1,5 +1,5 @@
 public import Hummingbird
-public import Logging
+import Logging
 
 /// A request context the edge can give a request id.
 public protocol EdgeRequestContext: RequestContext {

@@ -1,5 +1,5 @@
 import Crypto
-public import GatehouseCore
+import GatehouseCore
 
 /// One signed-in browser, as a store keeps it. The tokens are sealed (``SessionKeys``); the
 /// rest is what the API needs without opening them.
