@@ -206,6 +206,7 @@ let package = Package(
                 "GatehouseAWS",
                 "GatehouseCore",
                 "GatehouseLambda",
+                "GatehouseSessions",
                 "LocalPool",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

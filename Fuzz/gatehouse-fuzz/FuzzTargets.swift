@@ -2,6 +2,7 @@ import Foundation
 import GatehouseAWS
 import GatehouseCore
 import GatehouseLambda
+import GatehouseSessions
 import LocalPool
 import Logging
 import NIOCore
@@ -19,6 +20,7 @@ enum FuzzTargets {
         "form": form,
         "cognito-api": cognitoAPI,
         "sigv4": sigv4,
+        "session": session,
     ]
 
     /// Logs cost time and say nothing a crash would not.
@@ -39,6 +41,35 @@ enum FuzzTargets {
         _ = Base64URL.decode(token)
         if let claims = try? JSONParser.parse(parsed.payload).objectValue {
             _ = try? verifier.checkClaims(claims, now: 1_800_000_000)
+        }
+    }
+
+    /// What the token handler reads from a browser or an operator, split at NUL bytes: the page
+    /// URL of `/auth/login/end` (its query), a cookie value (unsealed with a fixed key, then read
+    /// as session tokens), and a value of every session variable.
+    static let sessionKeys = try! SessionKeys(parsing: String(repeating: "A", count: 43))
+    static let session: FuzzTarget = { bytes in
+        let parts = bytes.split(separator: 0, maxSplits: 2, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+        let page = parts[0]
+        if let query = page.firstIndex(of: "?") { _ = URLEncoding.query(page[page.index(after: query)...]) }
+        if parts.count > 1 {
+            let cookie = parts[1]
+            _ = SessionRecord.id(forCookie: cookie)
+            if let sealed = Base64URL.decode(cookie), let plain = sessionKeys.open(sealed, purpose: "gatehouse-session-v1") {
+                _ = SessionTokens(decoding: plain)
+            }
+            _ = SessionTokens(decoding: Array(cookie.utf8))
+            _ = try? SessionKeys(parsing: cookie)
+        }
+        if parts.count > 2 {
+            var environment = [
+                "GATEHOUSE_OAUTH_CLIENT_ID": "client1", "GATEHOUSE_OAUTH_DOMAIN": "https://login.example.com",
+                "GATEHOUSE_OAUTH_REDIRECT_URI": "https://app.example.com/",
+            ]
+            for name in ["GATEHOUSE_OAUTH_SCOPES", "GATEHOUSE_SESSION_STORE", "GATEHOUSE_SESSION_IDLE_TIMEOUT", "GATEHOUSE_SESSION_MAX_AGE"] {
+                environment[name] = parts[2]
+            }
+            _ = try? SessionSettings.from(environment)
         }
     }
 
