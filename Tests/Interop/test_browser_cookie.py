@@ -8,8 +8,9 @@ import pytest
 from selenium.webdriver.common.by import By
 
 from conftest import LocalServe
-from test_browser import (chromium, element, mark_page, reload_profile, screenshot, sign_in, wait,
-                          wait_for_new_page, wait_for_state)
+from test_browser import browser  # noqa: F401 (the fixture)
+from test_browser import element, mark_page, reload_profile, screenshot, sign_in, wait, wait_for_new_page, wait_for_state
+from test_cookie_sessions import use_short_lived_session_client
 
 # The session's access-token expiry, as the page can ask the API for it.
 SESSION_EXPIRY = """
@@ -28,13 +29,6 @@ def stack(tmp_path_factory):
     web = LocalServe(tmp_path_factory.mktemp("cookie-browser"))
     yield web
     web.close()
-
-
-@pytest.fixture
-def browser():
-    driver = chromium()
-    yield driver
-    driver.quit()
 
 
 def assert_no_token_visible(driver):
@@ -69,18 +63,7 @@ def test_cookie_mode_signs_in_without_a_token_in_the_page_and_survives_a_reload(
 def test_the_page_keeps_working_past_the_access_tokens_expiry(tmp_path, browser):
     web = LocalServe(tmp_path)
     try:
-        short = web.cognito.create_user_pool_client(
-            UserPoolId=web.pool_id, ClientName="short-lived-confidential", GenerateSecret=True,
-            AllowedOAuthFlows=["code"], AllowedOAuthFlowsUserPoolClient=True,
-            AllowedOAuthScopes=["openid", "email", "profile"], SupportedIdentityProviders=["COGNITO"],
-            CallbackURLs=[web.app + "/"], LogoutURLs=[web.app + "/"],
-            ExplicitAuthFlows=["ALLOW_REFRESH_TOKEN_AUTH"],
-            AccessTokenValidity=5, IdTokenValidity=5,
-            TokenValidityUnits={"AccessToken": "seconds", "IdToken": "seconds", "RefreshToken": "days"},
-        )["UserPoolClient"]
-        web.environment.update({
-            "GATEHOUSE_OAUTH_CLIENT_ID": short["ClientId"], "GATEHOUSE_OAUTH_CLIENT_SECRET": short["ClientSecret"]})
-        web.restart()
+        use_short_lived_session_client(web, seconds=5)
         sign_in(browser, web, web.demo["username"], web.demo["password"])
         browser.set_script_timeout(20)
         first = browser.execute_async_script(SESSION_EXPIRY, web.api)

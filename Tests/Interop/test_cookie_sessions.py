@@ -70,6 +70,23 @@ def stored_tokens(serve, cookie_value):
     return json.loads(AESGCM(key).decrypt(sealed[:12], sealed[12:], b"gatehouse-session-v1"))
 
 
+def use_short_lived_session_client(serve, seconds):
+    """Restarts `serve` with its sessions on a new confidential client whose access and ID tokens
+    live `seconds`."""
+    short = serve.cognito.create_user_pool_client(
+        UserPoolId=serve.pool_id, ClientName="short-lived-confidential", GenerateSecret=True,
+        AllowedOAuthFlows=["code"], AllowedOAuthFlowsUserPoolClient=True,
+        AllowedOAuthScopes=["openid", "email", "profile"], SupportedIdentityProviders=["COGNITO"],
+        CallbackURLs=[serve.app + "/"], LogoutURLs=[serve.app + "/"],
+        ExplicitAuthFlows=["ALLOW_REFRESH_TOKEN_AUTH"],
+        AccessTokenValidity=seconds, IdTokenValidity=seconds,
+        TokenValidityUnits={"AccessToken": "seconds", "IdToken": "seconds", "RefreshToken": "days"},
+    )["UserPoolClient"]
+    serve.environment.update({
+        "GATEHOUSE_OAUTH_CLIENT_ID": short["ClientId"], "GATEHOUSE_OAUTH_CLIENT_SECRET": short["ClientSecret"]})
+    serve.restart()
+
+
 @pytest.fixture(scope="module")
 def serve(tmp_path_factory):
     local = LocalServe(tmp_path_factory.mktemp("sessions"))
@@ -206,18 +223,7 @@ def test_login_end_refuses_wrong_state_replays_idp_errors_and_missing_login_cook
 def test_short_lived_access_tokens_are_refreshed_behind_the_cookie(tmp_path):
     serve = LocalServe(tmp_path)
     try:
-        short = serve.cognito.create_user_pool_client(
-            UserPoolId=serve.pool_id, ClientName="short-lived-confidential", GenerateSecret=True,
-            AllowedOAuthFlows=["code"], AllowedOAuthFlowsUserPoolClient=True,
-            AllowedOAuthScopes=["openid", "email", "profile"], SupportedIdentityProviders=["COGNITO"],
-            CallbackURLs=[serve.app + "/"], LogoutURLs=[serve.app + "/"],
-            ExplicitAuthFlows=["ALLOW_REFRESH_TOKEN_AUTH"],
-            AccessTokenValidity=4, IdTokenValidity=4,
-            TokenValidityUnits={"AccessToken": "seconds", "IdToken": "seconds", "RefreshToken": "days"},
-        )["UserPoolClient"]
-        serve.environment.update({
-            "GATEHOUSE_OAUTH_CLIENT_ID": short["ClientId"], "GATEHOUSE_OAUTH_CLIENT_SECRET": short["ClientSecret"]})
-        serve.restart()
+        use_short_lived_session_client(serve, seconds=4)
         browser = CookieBrowser(serve)
         ended = browser.login()
         assert ended.status_code == 200, ended.text
