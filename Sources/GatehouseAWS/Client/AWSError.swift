@@ -15,13 +15,16 @@ public struct AWSError: Error, Sendable, Equatable, CustomStringConvertible {
     public let status: Int
     /// `x-amzn-RequestId`, when sent.
     public let requestID: String?
+    /// The error response's body (DynamoDB puts the item a failed condition saw there).
+    public let body: [UInt8]
 
     /// An error.
-    public init(code: String, message: String?, status: Int, requestID: String? = nil) {
+    public init(code: String, message: String?, status: Int, requestID: String? = nil, body: [UInt8] = []) {
         self.code = code
         self.message = message
         self.status = status
         self.requestID = requestID
+        self.body = body
     }
 
     public var description: String {
@@ -79,7 +82,8 @@ public struct AWSError: Error, Sendable, Equatable, CustomStringConvertible {
             code: code.isEmpty ? "UnknownError" : code,
             message: message,
             status: response.status,
-            requestID: response.header("x-amzn-RequestId")
+            requestID: response.header("x-amzn-RequestId"),
+            body: response.body
         )
     }
 
