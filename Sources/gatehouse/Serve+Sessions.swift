@@ -3,6 +3,7 @@ import GatehouseComposition
 import GatehouseCore
 import GatehouseSessions
 import GatehouseSessionsSQLite
+import LocalPool
 import Logging
 import ServiceLifecycle
 
@@ -44,29 +45,21 @@ extension Serve {
         return SessionSetup(settings: settings, keys: keys, store: store)
     }
 
-    /// The key in `folder/session-key`, created (0600, folder 0700) when missing; an existing
-    /// file readable by others is narrowed to 0600 and said so.
+    /// The key in `folder/session-key`, made on first use. The folder is made private with
+    /// ``PrivateDirectory`` (0700, its files 0600, narrowing said in the log) before the key is
+    /// read or written, and the file is created 0600 before anything is written to it.
     static func sessionKeyFile(in folder: URL, logger: Logger) throws -> String {
-        let manager = FileManager.default
-        if !manager.fileExists(atPath: folder.path) {
-            try manager.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        }
-        let path = folder.appendingPathComponent("session-key").path
-        if !manager.fileExists(atPath: path) {
-            let key = Data((SessionKeys.generateKeyText() + "\n").utf8)
-            guard manager.createFile(atPath: path, contents: key, attributes: [.posixPermissions: 0o600]) else {
-                throw ConfigurationError(variable: SessionSettings.Variable.keys, problem: "not set, and \(path) cannot be created")
-            }
-        }
-        let mode = (try manager.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue ?? 0
-        if mode & 0o077 != 0 {
-            try manager.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+        for path in try PrivateDirectory.secure(folder) {
             logger.warning("gatehouse.pool.permissions_narrowed", metadata: ["gatehouse.path": "\(path)"])
         }
-        guard let text = manager.contents(atPath: path).flatMap({ String(data: $0, encoding: .utf8) }) else {
-            throw ConfigurationError(variable: SessionSettings.Variable.keys, problem: "\(path) is unreadable")
+        let file = folder.appendingPathComponent("session-key")
+        try PrivateDirectory.createPrivateFile(file)
+        var text = String(decoding: try Data(contentsOf: file), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.isEmpty {
+            text = SessionKeys.generateKeyText()
+            try Data((text + "\n").utf8).write(to: file)
         }
-        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+        return text
     }
 }
 

@@ -40,7 +40,7 @@ public indirect enum DynamoDBValue: Sendable, Equatable {
         switch self {
         case .string(let text): writer.add("S", text)
         case .number(let text): writer.add("N", text)
-        case .binary(let bytes): writer.add("B", Self.base64(bytes))
+        case .binary(let bytes): writer.add("B", Base64URL.encodeStandard(bytes))
         case .bool(let flag): writer.add("BOOL", flag)
         case .null: writer.add("NULL", true)
         case .stringSet(let items): writer.add("SS", items)
@@ -76,7 +76,7 @@ public indirect enum DynamoDBValue: Sendable, Equatable {
             guard let text = value.stringValue else { return nil }
             self = .number(text)
         case "B":
-            guard let text = value.stringValue, let bytes = Self.unbase64(text) else { return nil }
+            guard let text = value.stringValue, let bytes = Base64URL.decodeEither(text) else { return nil }
             self = .binary(bytes)
         case "BOOL":
             guard let flag = value.boolValue else { return nil }
@@ -108,15 +108,5 @@ public indirect enum DynamoDBValue: Sendable, Equatable {
             item[name] = value
         }
         return item
-    }
-
-    static func base64(_ bytes: [UInt8]) -> String {
-        var text = Base64URL.encode(bytes).replacing("-", with: "+").replacing("_", with: "/")
-        while text.utf8.count % 4 != 0 { text += "=" }
-        return text
-    }
-
-    static func unbase64(_ text: String) -> [UInt8]? {
-        Base64URL.decode(text.replacing("+", with: "-").replacing("/", with: "_").filter { $0 != "=" })
     }
 }

@@ -98,4 +98,17 @@ public enum Base64URL {
         }
         return String(decoding: output, as: UTF8.self)
     }
+
+    /// Encodes bytes as standard base64 (RFC 4648 §4: `+`, `/`, padded), as Basic auth and
+    /// DynamoDB's binary values spell it.
+    public static func encodeStandard(_ bytes: some Sequence<UInt8>) -> String {
+        var text = encode(bytes).replacing("-", with: "+").replacing("_", with: "/")
+        while text.utf8.count % 4 != 0 { text += "=" }
+        return text
+    }
+
+    /// Decodes standard or URL-safe base64, padded or not; nil when it is neither.
+    public static func decodeEither(_ text: some StringProtocol) -> [UInt8]? {
+        decode(String(text).replacing("+", with: "-").replacing("/", with: "_").filter { $0 != "=" })
+    }
 }

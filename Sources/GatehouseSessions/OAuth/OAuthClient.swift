@@ -129,7 +129,7 @@ public struct OAuthClient: Sendable {
         if let clientSecret {
             // RFC 6749 §2.3.1: each part form-encoded before base64.
             let pair = URLEncoding.percentEncode(clientID) + ":" + URLEncoding.percentEncode(clientSecret)
-            headers.append((name: "Authorization", value: "Basic " + Base64.encode(Array(pair.utf8))))
+            headers.append((name: "Authorization", value: "Basic " + Base64URL.encodeStandard(pair.utf8)))
         }
         let request = AWSHTTPRequest(url: url, method: "POST", headers: headers, body: Array(URLEncoding.form(form).utf8))
         var attempt = 0
@@ -185,14 +185,5 @@ public struct OAuthClient: Sendable {
     private func record(_ operation: String, outcome: String, since started: ContinuousClock.Instant) {
         GatehouseMetrics.upstreamCalls.counter(["oauth", operation, outcome]).increment()
         GatehouseMetrics.upstreamDuration.timer(["oauth", operation]).record(ContinuousClock.now - started)
-    }
-}
-
-/// Standard base64 (Basic auth), without Foundation.
-enum Base64 {
-    static func encode(_ bytes: [UInt8]) -> String {
-        var text = Base64URL.encode(bytes).replacing("-", with: "+").replacing("_", with: "/")
-        while text.utf8.count % 4 != 0 { text += "=" }
-        return text
     }
 }

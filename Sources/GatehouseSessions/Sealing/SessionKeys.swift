@@ -19,8 +19,7 @@ public struct SessionKeys: Sendable {
         var keys: [SymmetricKey] = []
         for item in list.split(separator: ",") {
             let text = item.filter { $0 != " " && $0 != "\t" }
-            let normalized = text.replacing("+", with: "-").replacing("/", with: "_").filter { $0 != "=" }
-            guard let bytes = Base64URL.decode(normalized), bytes.count == 32 else { throw SessionKeysError.malformed }
+            guard let bytes = Base64URL.decodeEither(text), bytes.count == 32 else { throw SessionKeysError.malformed }
             keys.append(SymmetricKey(data: bytes))
         }
         guard !keys.isEmpty else { throw SessionKeysError.empty }
