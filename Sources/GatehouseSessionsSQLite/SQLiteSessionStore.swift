@@ -50,6 +50,11 @@ public final class SQLiteSessionStore: SessionStore {
             try db.create(index: "session_subject", on: "session", columns: ["subject"])
             try db.create(index: "session_expiry", on: "session", columns: ["idleExpiresAt"])
         }
+        migrator.registerMigration("v2-refresh-lease") { db in
+            try db.alter(table: "session") { table in
+                table.add(column: "refreshLeaseUntil", .double).notNull().defaults(to: 0)
+            }
+        }
         return migrator
     }
 
@@ -57,8 +62,8 @@ public final class SQLiteSessionStore: SessionStore {
         try await write { db in
             try db.execute(
                 sql: """
-                    INSERT INTO session (id, subject, username, tokens, accessExpiresAt, createdAt, idleExpiresAt, absoluteExpiresAt, version)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO session (id, subject, username, tokens, accessExpiresAt, createdAt, idleExpiresAt, absoluteExpiresAt,
+                    version, refreshLeaseUntil) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: Self.arguments(record)
             )
@@ -79,11 +84,11 @@ public final class SQLiteSessionStore: SessionStore {
             try db.execute(
                 sql: """
                     UPDATE session SET subject = ?, username = ?, tokens = ?, accessExpiresAt = ?, createdAt = ?,
-                    idleExpiresAt = ?, absoluteExpiresAt = ?, version = ? WHERE id = ? AND version = ?
+                    idleExpiresAt = ?, absoluteExpiresAt = ?, version = ?, refreshLeaseUntil = ? WHERE id = ? AND version = ?
                     """,
                 arguments: [
                     record.subject, record.username, Data(record.sealedTokens), record.accessExpiresAt, record.createdAt,
-                    record.idleExpiresAt, record.absoluteExpiresAt, record.version, record.id, expectedVersion,
+                    record.idleExpiresAt, record.absoluteExpiresAt, record.version, record.refreshLeaseUntil, record.id, expectedVersion,
                 ]
             )
             return db.changesCount == 1
@@ -151,7 +156,7 @@ public final class SQLiteSessionStore: SessionStore {
     private static func arguments(_ record: SessionRecord) -> StatementArguments {
         [
             record.id, record.subject, record.username, Data(record.sealedTokens), record.accessExpiresAt, record.createdAt,
-            record.idleExpiresAt, record.absoluteExpiresAt, record.version,
+            record.idleExpiresAt, record.absoluteExpiresAt, record.version, record.refreshLeaseUntil,
         ]
     }
 
@@ -165,7 +170,8 @@ public final class SQLiteSessionStore: SessionStore {
             createdAt: row["createdAt"],
             idleExpiresAt: row["idleExpiresAt"],
             absoluteExpiresAt: row["absoluteExpiresAt"],
-            version: row["version"]
+            version: row["version"],
+            refreshLeaseUntil: row["refreshLeaseUntil"]
         )
     }
 }

@@ -276,6 +276,67 @@ struct SessionRouteTests {
         }
     }
 
+    @Test func twoInstancesOnOneStoreRunOneRefreshGrantWhileTheTokenHasExpired() async throws {
+        // Two APIs (two processes' worth of services: their own single-flight, their own caches)
+        // on one store and one IdP. The access token has expired, so no request may use it.
+        let harness = SessionHarness()
+        let first = harness.application()
+        let second = harness.application()
+        let cookie = try await first.test(.router) { client in
+            var browser = Browser()
+            _ = try await browser.login(client, idp: harness.idp)
+            return browser.cookies["__Host-gatehouse"]!
+        }
+        harness.clock.advance(305)
+        harness.idp.gate.close()
+        try await first.test(.router) { one in
+            try await second.test(.router) { two in
+                try await withThrowingTaskGroup(of: Int.self) { group in
+                    for index in 0..<40 {
+                        group.addTask {
+                            var each = Browser(cookies: ["__Host-gatehouse": cookie])
+                            let response =
+                                index.isMultiple(of: 2)
+                                ? try await each.send(one, .get, "/userinfo") : try await each.send(two, .get, "/userinfo")
+                            return Int(response.status.code)
+                        }
+                    }
+                    while harness.idp.gate.arrived == 0 { await Task.yield() }
+                    harness.idp.gate.open()
+                    var statuses: [Int] = []
+                    for try await status in group { statuses.append(status) }
+                    #expect(statuses == Array(repeating: 200, count: 40))
+                }
+            }
+        }
+        #expect(harness.idp.refreshGrants == 1)
+        let record = try await harness.store.read(id: SessionRecord.id(forCookie: cookie), now: harness.clock.now)
+        #expect(record?.refreshLeaseUntil == 0)
+        #expect(record.map { $0.accessExpiresAt > harness.clock.now } == true)
+    }
+
+    @Test func aLeaseWhoseHolderDiedLapsesAndAnotherInstanceRefreshes() async throws {
+        let harness = SessionHarness()
+        let cookie = try await harness.application().test(.router) { client in
+            var browser = Browser()
+            _ = try await browser.login(client, idp: harness.idp)
+            return browser.cookies["__Host-gatehouse"]!
+        }
+        let id = SessionRecord.id(forCookie: cookie)
+        // An instance took the lease and died before writing.
+        var held = try #require(try await harness.store.read(id: id, now: harness.clock.now))
+        held.refreshLeaseUntil = harness.clock.now + 305 + 15
+        held.version += 1
+        #expect(try await harness.store.replace(held, expectedVersion: held.version - 1))
+        harness.clock.advance(305 + 15)
+        try await harness.application().test(.router) { client in
+            var browser = Browser(cookies: ["__Host-gatehouse": cookie])
+            let response = try await browser.send(client, .get, "/userinfo")
+            #expect(response.status == .ok)
+        }
+        #expect(harness.idp.refreshGrants == 1)
+    }
+
     @Test func aRefusedRefreshTokenEndsTheSessionButAnUnreachableIdPDoesNot() async throws {
         let harness = SessionHarness()
         try await harness.application().test(.router) { client in

@@ -1,25 +1,42 @@
 import Foundation
+import GatehouseAWS
 import GatehouseSessions
 import GatehouseSessionsSQLite
+import Logging
 import Testing
 
 /// One list of rules, run against every store.
 struct SessionStoreContractTests {
     enum Kind: String, CaseIterable, CustomTestStringConvertible {
-        case memory, sqlite
+        case memory, sqlite, dynamodb
         var testDescription: String { rawValue }
     }
 
     static func store(_ kind: Kind) throws -> (any SessionStore, URL?) {
         switch kind {
-        case .memory: return (MemorySessionStore(), nil)
+        case .memory, .dynamodb: return (MemorySessionStore(), nil)
         case .sqlite:
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gh-store-\(UUID().uuidString)")
             return (try SQLiteSessionStore(path: folder.appendingPathComponent("sessions.sqlite3").path), folder)
         }
     }
 
-    static func record(_ id: String, subject: String = "sub-1", idle: Double = 2000, absolute: Double = 5000, version: Int = 1) -> SessionRecord {
+    /// Runs `body` on a new store of `kind` (DynamoDB: a new table on a moto server of its own).
+    static func withStore(_ kind: Kind, _ body: (any SessionStore) async throws -> Void) async throws {
+        guard kind == .dynamodb else { return try await body(try store(kind).0) }
+        try await MotoServer.with { moto in
+            try await body(DynamoDBSessionStore(dynamoDB: moto.dynamoDB(), table: try await moto.sessionTable()))
+        }
+    }
+
+    static func record(
+        _ id: String,
+        subject: String = "sub-1",
+        idle: Double = 2000,
+        absolute: Double = 5000,
+        version: Int = 1,
+        lease: Double = 0
+    ) -> SessionRecord {
         SessionRecord(
             id: id,
             subject: subject,
@@ -29,12 +46,13 @@ struct SessionStoreContractTests {
             createdAt: 1000,
             idleExpiresAt: idle,
             absoluteExpiresAt: absolute,
-            version: version
+            version: version,
+            refreshLeaseUntil: lease
         )
     }
 
     @Test(arguments: Kind.allCases) func createReadReplaceDelete(kind: Kind) async throws {
-        let (store, _) = try Self.store(kind)
+        try await Self.withStore(kind) { store in
         try await store.create(Self.record("a"))
         #expect(try await store.read(id: "a", now: 1500) == Self.record("a"))
         #expect(try await store.read(id: "b", now: 1500) == nil)
@@ -46,32 +64,72 @@ struct SessionStoreContractTests {
         #expect(!(try await store.replace(Self.record("a", version: 2), expectedVersion: 1)))
         #expect(try await store.read(id: "a", now: 1500)?.sealedTokens == [9])
         #expect(!(try await store.replace(Self.record("gone", version: 2), expectedVersion: 1)))
+        // The refresh lease is kept like every other field.
+        var leased = Self.record("a", version: 3, lease: 1234.5)
+        leased.sealedTokens = [9]
+        #expect(try await store.replace(leased, expectedVersion: 2))
+        #expect(try await store.read(id: "a", now: 1500) == leased)
         try await store.delete(id: "a")
         #expect(try await store.read(id: "a", now: 1500) == nil)
         try await store.delete(id: "a")
+        }
     }
 
     @Test(arguments: Kind.allCases) func readsRefuseExpiredRecordsAndSweepDeletesThem(kind: Kind) async throws {
-        let (store, _) = try Self.store(kind)
+        try await Self.withStore(kind) { store in
         try await store.create(Self.record("idle", idle: 2000, absolute: 5000))
         try await store.create(Self.record("old", idle: 9000, absolute: 3000))
         try await store.create(Self.record("live", idle: 9000, absolute: 9000))
         #expect(try await store.read(id: "idle", now: 1999) != nil)
         #expect(try await store.read(id: "idle", now: 2000) == nil)
         #expect(try await store.read(id: "old", now: 3000) == nil)
-        #expect(try await store.sweep(now: 3500) == 2)
-        #expect(try await store.read(id: "idle", now: 0) == nil)
+        if kind == .dynamodb {
+            // DynamoDB's TTL deletes (lazily; moto never): the process sweeps nothing, and the
+            // expired items, still there, are refused by every read.
+            #expect(try await store.sweep(now: 3500) == 0)
+            #expect(try await store.read(id: "idle", now: 3500) == nil)
+            #expect(try await store.read(id: "idle", now: 0) != nil)
+        } else {
+            #expect(try await store.sweep(now: 3500) == 2)
+            #expect(try await store.read(id: "idle", now: 0) == nil)
+        }
         #expect(try await store.read(id: "live", now: 3500) != nil)
+        }
     }
 
     @Test(arguments: Kind.allCases) func deleteAllOfASubject(kind: Kind) async throws {
-        let (store, _) = try Self.store(kind)
+        try await Self.withStore(kind) { store in
         for id in ["1", "2", "3"] { try await store.create(Self.record(id, subject: "alice")) }
         try await store.create(Self.record("4", subject: "bob"))
         #expect(try await store.deleteAll(subject: "alice") == 3)
         #expect(try await store.read(id: "1", now: 1500) == nil)
         #expect(try await store.read(id: "4", now: 1500) != nil)
         #expect(try await store.deleteAll(subject: "nobody") == 0)
+        }
+    }
+
+    @Test func dynamoDBItemsCarryTheTTLInEpochSecondsAndRefuseADuplicateID() async throws {
+        try await MotoServer.with { moto in
+            let table = try await moto.sessionTable()
+            let store = DynamoDBSessionStore(dynamoDB: moto.dynamoDB(), table: table)
+            try await store.create(Self.record("k", idle: 2000.25, absolute: 5000))
+            let item = try await moto.dynamoDB().getItem(table: table, key: ["id": .string("k")], logger: .init(label: "test"))
+            #expect(item?["expiresAt"] == .number("2001"))
+            #expect(item?["idleExpiresAt"] == .number("2000.25"))
+            #expect(item?["tokens"] == .binary([1, 2, 3]))
+            #expect(item?["version"] == .number("1"))
+            await #expect(throws: SessionStoreError.self) { try await store.create(Self.record("k")) }
+            // An item that is not a session (written by something else) reads as none.
+            try await moto.dynamoDB().putItem(table: table, item: ["id": .string("odd"), "subject": .string("s")], logger: .init(label: "test"))
+            #expect(try await store.read(id: "odd", now: 1500) == nil)
+        }
+    }
+
+    @Test func aMissingTableIsAStoreError() async throws {
+        try await MotoServer.with { moto in
+            let store = DynamoDBSessionStore(dynamoDB: moto.dynamoDB(retryPolicy: RetryPolicy(maximumAttempts: 1)), table: "no-such-table")
+            await #expect(throws: SessionStoreError.self) { try await store.read(id: "a", now: 0) }
+        }
     }
 
     @Test func sqliteKeepsSessionsAcrossReopeningInAPrivateFile() async throws {

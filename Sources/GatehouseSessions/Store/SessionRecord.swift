@@ -22,6 +22,10 @@ public struct SessionRecord: Sendable, Equatable {
     public var absoluteExpiresAt: Double
     /// Bumped by every replace; a replace names the version it read.
     public var version: Int
+    /// Until when one instance holds the right to run this session's refresh grant (epoch
+    /// seconds; 0: nobody). Taken with a version-checked replace, so across instances sharing a
+    /// store one grant runs at a time; a holder that dies loses it when it lapses.
+    public var refreshLeaseUntil: Double
 
     /// A record from its parts.
     public init(
@@ -33,7 +37,8 @@ public struct SessionRecord: Sendable, Equatable {
         createdAt: Double,
         idleExpiresAt: Double,
         absoluteExpiresAt: Double,
-        version: Int = 1
+        version: Int = 1,
+        refreshLeaseUntil: Double = 0
     ) {
         self.id = id
         self.subject = subject
@@ -44,6 +49,7 @@ public struct SessionRecord: Sendable, Equatable {
         self.idleExpiresAt = idleExpiresAt
         self.absoluteExpiresAt = absoluteExpiresAt
         self.version = version
+        self.refreshLeaseUntil = refreshLeaseUntil
     }
 
     /// When the record stops being valid: the earlier of the idle and absolute deadlines.

@@ -1,0 +1,115 @@
+import AsyncHTTPClient
+import Foundation
+import GatehouseAWS
+import Logging
+
+/// moto's server standing in for DynamoDB: started from the project's `.venv` (the README's test
+/// command makes it) on a free loopback port, stopped by its PID when the test ends.
+final class MotoServer: Sendable {
+    let endpoint: String
+    private let pid: pid_t
+
+    struct Missing: Error, CustomStringConvertible {
+        let path: String
+        var description: String { "\(path) not found: run scripts/test.sh (or scripts/setup-test-env.sh) once to make the test environment" }
+    }
+
+    private init(endpoint: String, pid: pid_t) {
+        self.endpoint = endpoint
+        self.pid = pid
+    }
+
+    /// Runs `body` with a moto server, stopping it afterwards whatever happens.
+    static func with<T>(_ body: (MotoServer) async throws -> T) async throws -> T {
+        let server = try await start()
+        defer { server.stop() }
+        return try await body(server)
+    }
+
+    private static func start() async throws -> MotoServer {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let python = ProcessInfo.processInfo.environment["GATEHOUSE_TEST_PYTHON"] ?? root.appendingPathComponent(".venv/bin/python").path
+        guard FileManager.default.isExecutableFile(atPath: python) else { throw Missing(path: python) }
+        let port = try freePort()
+        // posix_spawn and waitpid: Foundation's Process.waitUntilExit spins in an async test.
+        var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let arguments = [python, "-m", "moto.server", "-H", "127.0.0.1", "-p", String(port)]
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var pid: pid_t = 0
+        guard posix_spawn(&pid, python, &actions, nil, &argv, environ) == 0 else { throw Missing(path: "a moto server that starts") }
+        let server = MotoServer(endpoint: "http://127.0.0.1:\(port)", pid: pid)
+        // Ready when it answers (moto takes a second or two to import).
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            guard server.isRunning else { throw Missing(path: "a running moto server (it exited)") }
+            if accepts(port: port) { return server }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        server.stop()
+        throw Missing(path: "a moto server answering within 60 s")
+    }
+
+    private var isRunning: Bool {
+        var status: Int32 = 0
+        return waitpid(pid, &status, WNOHANG) == 0
+    }
+
+    func stop() {
+        // SIGKILL: moto keeps nothing worth a clean exit, and its server can linger on SIGTERM.
+        kill(pid, SIGKILL)
+        var status: Int32 = 0
+        _ = waitpid(pid, &status, 0)
+    }
+
+    /// A DynamoDB client of this server, with `retryPolicy`.
+    func dynamoDB(retryPolicy: RetryPolicy = RetryPolicy()) -> DynamoDB {
+        DynamoDB(
+            endpoint: AWSEndpoint(url: endpoint)!,
+            region: "us-east-1",
+            credentials: StaticCredentialProvider(AWSCredentials(accessKeyID: "AKIDTESTING", secretAccessKey: "testing-secret")),
+            transport: HTTPClientTransport(client: .shared),
+            retryPolicy: retryPolicy
+        )
+    }
+
+    /// A new session table (key, subject index, TTL), as `gatehouse sessions create-table` makes it.
+    func sessionTable(_ name: String = "sessions-\(UUID().uuidString.prefix(8))") async throws -> String {
+        let logger = Logger(label: "test")
+        try await dynamoDB().createTable(name, key: "id", indexes: ["bySubject": "subject"], logger: logger)
+        try await dynamoDB().enableTimeToLive(table: name, attribute: "expiresAt", logger: logger)
+        return name
+    }
+
+    /// Whether something listens on the loopback `port`.
+    private static func accepts(port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        return withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+    }
+
+    private static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw Missing(path: "a free loopback port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
