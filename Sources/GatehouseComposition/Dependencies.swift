@@ -26,9 +26,14 @@ public enum UserPoolSource: Sendable {
     /// Cognito (or an emulator) over the network: `AdminGetUser` signed with `credentials`,
     /// the JWKS from the configured URL.
     case cognito(credentials: any AWSCredentialProvider)
-    /// A pool in this process (the local pool): its users, its keys, and a check that trusts
-    /// every one of its clients.
-    case inProcess(directory: any UserDirectory, keys: any JWKSFetching, acceptsClient: @Sendable (String) -> Bool)
+    /// A pool in this process (the local pool): its users, its keys, a check that trusts every
+    /// one of its clients, and its view of access tokens (revocation check, sign-out everywhere).
+    case inProcess(
+        directory: any UserDirectory,
+        keys: any JWKSFetching,
+        acceptsClient: @Sendable (String) -> Bool,
+        authority: (any AccessTokenAuthority)? = nil
+    )
 }
 
 /// The one composition function, used by `serve`, the Lambda and the tests: builds the API's
@@ -45,6 +50,7 @@ public func buildDependencies(
     let keySource: any JWKSFetching
     var directory: any UserDirectory
     var acceptsClient: (@Sendable (String) -> Bool)?
+    let authority: (any AccessTokenAuthority)?
     switch pool {
     case .cognito(let credentials):
         keySource = HTTPJWKSFetcher(url: configuration.jwksURL, transport: transport)
@@ -56,10 +62,25 @@ public func buildDependencies(
             transport: transport
         )
         directory = CognitoUserDirectory(userPoolID: configuration.userPoolID, cognito: cognito)
-    case .inProcess(let poolDirectory, let keys, let accepts):
+        // GetUser and GlobalSignOut are authorised by the user's token: no signature, no IAM.
+        authority = CognitoAccessTokenAuthority(
+            cognito: CognitoIdentityProvider(
+                endpoint: AWSEndpoint(url: configuration.cognitoEndpoint)!,
+                region: configuration.region,
+                credentials: nil,
+                transport: transport
+            )
+        )
+    case .inProcess(let poolDirectory, let keys, let accepts, let poolAuthority):
         keySource = keys
         directory = poolDirectory
         acceptsClient = accepts
+        authority = poolAuthority
+    }
+    var revocation: RevocationCheck?
+    if configuration.revocationCheck {
+        guard let authority else { preconditionFailure("the revocation check is on but the pool source has no token authority") }
+        revocation = RevocationCheck(authority: authority, timeToLive: configuration.revocationCacheTTL)
     }
     let keys = JWKSCache(fetcher: keySource)
     // The session client's access tokens are accepted too: the API calls itself with them.
@@ -103,11 +124,12 @@ public func buildDependencies(
                     maximumTokenBytes: configuration.maximumTokenBytes
                 ),
                 keys: keys
-            )
+            ),
+            authority: authority
         )
     }
     return GatehouseDependencies(
-        userInfo: UserInfoService(verifier: verifier, directory: directory, attributeNames: configuration.attributes),
+        userInfo: UserInfoService(verifier: verifier, directory: directory, attributeNames: configuration.attributes, revocation: revocation),
         keys: keys,
         cors: CORSPolicy(allowedOrigins: configuration.allowedOrigins),
         sessions: sessionService

@@ -56,10 +56,11 @@ public enum LambdaMain {
 
         let configuration: GatehouseConfiguration
         let credentials: AWSCredentials
+        let sessions: SessionSetup?
         do {
             configuration = try GatehouseConfiguration(environment: environment)
             credentials = try EnvironmentCredentials.load(from: environment)
-            try refuseSessionsWithoutSharedStore(environment)
+            sessions = try sessionSetup(environment, transport: HTTPClientTransport(client: httpClient))
         } catch {
             // Reported once to the init-error endpoint, naming the variable; Lambda shows it as
             // the reason the function could not start instead of restarting it in a loop.
@@ -75,7 +76,8 @@ public enum LambdaMain {
         let dependencies = buildDependencies(
             configuration: configuration,
             pool: .cognito(credentials: StaticCredentialProvider(credentials)),
-            httpClient: httpClient
+            httpClient: httpClient,
+            sessions: sessions
         )
         // One attempt: if the keys cannot be had now, the first request fetches them.
         await dependencies.keys.prefetch(logger: logger)
@@ -92,20 +94,28 @@ public enum LambdaMain {
         return 1
     }
 
-    /// Cookie sessions need a store every instance shares; until the DynamoDB store exists, a
-    /// function configured with sessions refuses to start rather than keep each instance's
-    /// sessions in its own memory (users would be signed out at random).
-    static func refuseSessionsWithoutSharedStore(_ environment: [String: String]) throws(ConfigurationError) {
-        guard let settings = try SessionSettings.from(environment) else { return }
-        switch settings.store {
-        case .memory, .sqlite:
+    /// Cookie sessions, when configured: on Lambda the store must be one every instance shares
+    /// (DynamoDB; memory and SQLite would sign users out at random) and the keys come from
+    /// `GATEHOUSE_SESSION_KEYS` (there is no data directory to keep one in).
+    static func sessionSetup(_ environment: [String: String], transport: any AWSTransport) throws(ConfigurationError) -> SessionSetup? {
+        guard let settings = try SessionSettings.from(environment) else { return nil }
+        guard case .dynamodb(let table) = settings.store else {
             throw ConfigurationError(
                 variable: SessionSettings.Variable.store,
                 problem: "cookie sessions on Lambda need a store all instances share (dynamodb:TABLE); memory and sqlite are per instance"
             )
-        case .dynamodb:
-            throw ConfigurationError(variable: SessionSettings.Variable.store, problem: "the DynamoDB session store is not available in this version")
         }
+        guard let keyText = settings.keys else {
+            throw ConfigurationError(variable: SessionSettings.Variable.keys, problem: "not set (cookie sessions on Lambda need their sealing keys)")
+        }
+        let keys: SessionKeys
+        do {
+            keys = try SessionKeys(parsing: keyText)
+        } catch {
+            throw ConfigurationError(variable: SessionSettings.Variable.keys, problem: "\(error)")
+        }
+        let store = DynamoDBSessionStore(dynamoDB: try DynamoDB(environment: environment, transport: transport), table: table)
+        return SessionSetup(settings: settings, keys: keys, store: store)
     }
 
     /// JSON lines when `AWS_LAMBDA_LOG_FORMAT=JSON` (or `GATEHOUSE_LOG_FORMAT=json`), plain

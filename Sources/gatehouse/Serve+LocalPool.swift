@@ -39,6 +39,7 @@ extension Serve {
         limits: ServerLimits,
         adminCredentials: (key: String, secret: String)?,
         environment: [String: String],
+        httpClient: HTTPClient,
         logger: Logger
     ) async throws -> LocalPoolWiring {
         let directory = URL(fileURLWithPath: dataDir, isDirectory: true)
@@ -112,10 +113,18 @@ extension Serve {
                 clientSecret: sessionClient.secret,
                 redirectURI: appOrigin + "/",
                 logoutURI: appOrigin + "/",
+                // With the API scope the session's access token can sign the user out everywhere.
+                scopes: ["openid", "email", "profile"]
+                    + (sessionClient.settings.allowedOAuthScopes.contains(RevocationCheck.requiredScope) ? [RevocationCheck.requiredScope] : []),
                 store: .sqlite(path: directory.appendingPathComponent("sessions.sqlite3").path),
                 maxAge: min(SessionSettings.defaultMaxAge, Double(sessionClient.settings.refreshTokenSeconds))
             )
-            sessions = try sessionSetup(try SessionSettings.from(environment, defaults: defaults), environment: environment, logger: logger)
+            sessions = try sessionSetup(
+                try SessionSettings.from(environment, defaults: defaults),
+                environment: environment,
+                httpClient: httpClient,
+                logger: logger
+            )
         } catch {
             fail("configuration error: \(error)")
         }
@@ -158,7 +167,12 @@ extension Serve {
         return LocalPoolWiring(
             services: services,
             configuration: configuration,
-            pool: .inProcess(directory: poolDirectory, keys: poolDirectory, acceptsClient: { poolDirectory.hasClient($0) }),
+            pool: .inProcess(
+                directory: poolDirectory,
+                keys: poolDirectory,
+                acceptsClient: { poolDirectory.hasClient($0) },
+                authority: poolDirectory
+            ),
             sessions: sessions
         )
     }

@@ -1,4 +1,6 @@
+import AsyncHTTPClient
 import Foundation
+import GatehouseAWS
 import GatehouseComposition
 import GatehouseCore
 import GatehouseSessions
@@ -23,7 +25,12 @@ extension Serve {
     /// The store and keys for `settings` (nil: sessions off). Without `GATEHOUSE_SESSION_STORE`
     /// the store is SQLite in the data directory; without `GATEHOUSE_SESSION_KEYS` the key is
     /// the data directory's `session-key` (made on first use, mode 0600).
-    func sessionSetup(_ settings: SessionSettings?, environment: [String: String], logger: Logger) throws -> SessionSetup? {
+    func sessionSetup(
+        _ settings: SessionSettings?,
+        environment: [String: String],
+        httpClient: HTTPClient,
+        logger: Logger
+    ) throws -> SessionSetup? {
         guard var settings else { return nil }
         let folder = URL(fileURLWithPath: dataDir, isDirectory: true)
         if environment.nonEmpty(SessionSettings.Variable.store) == nil, settings.store == .memory {
@@ -33,8 +40,9 @@ extension Serve {
         switch settings.store {
         case .memory: store = MemorySessionStore()
         case .sqlite(let path): store = try SQLiteSessionStore(path: path)
-        case .dynamodb:
-            throw ConfigurationError(variable: SessionSettings.Variable.store, problem: "the DynamoDB session store is not available in this version")
+        case .dynamodb(let table):
+            let client = try DynamoDB(environment: environment, transport: HTTPClientTransport(client: httpClient))
+            store = DynamoDBSessionStore(dynamoDB: client, table: table)
         }
         let keys: SessionKeys
         if let text = settings.keys {

@@ -102,7 +102,10 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Where Cognito's /logout returns the browser (GATEHOUSE_OAUTH_LOGOUT_URI).")
     var oauthLogoutURI: String?
 
-    @Option(help: "Session store (GATEHOUSE_SESSION_STORE): memory or sqlite:PATH; default sqlite in --data-dir.")
+    @Option(
+        help:
+            "Session store (GATEHOUSE_SESSION_STORE): memory, sqlite:PATH (one process) or dynamodb:TABLE (shared by every instance); default sqlite in --data-dir."
+    )
     var sessionStore: String?
 
     @Flag(help: "Serve the local pool's admin API unsigned on a non-loopback address (anyone who reaches it can manage users).")
@@ -136,22 +139,6 @@ struct Serve: AsyncParsableCommand {
         if let metricsPort { services.append(metricsServer(port: metricsPort, limits: limits, logger: logger)) }
         applySessionFlags(to: &environment)
 
-        let configuration: GatehouseConfiguration
-        let pool: UserPoolSource
-        let sessions: SessionSetup?
-        if localPool {
-            let local = try await startLocalPool(limits: limits, adminCredentials: adminCredentials, environment: environment, logger: logger)
-            services.append(contentsOf: local.services)
-            (configuration, pool, sessions) = (local.configuration, local.pool, local.sessions)
-        } else {
-            do {
-                configuration = try GatehouseConfiguration(environment: environment)
-                pool = .cognito(credentials: StaticCredentialProvider(try EnvironmentCredentials.load(from: environment)))
-                sessions = try sessionSetup(try SessionSettings.from(environment), environment: environment, logger: logger)
-            } catch {
-                fail("configuration error: \(error)")
-            }
-        }
         let httpClient = HTTPClient(
             eventLoopGroup: HTTPClient.defaultEventLoopGroup,
             configuration: HTTPClient.Configuration(
@@ -159,6 +146,31 @@ struct Serve: AsyncParsableCommand {
                 connectionPool: .init(idleTimeout: .seconds(60))
             )
         )
+        let configuration: GatehouseConfiguration
+        let pool: UserPoolSource
+        let sessions: SessionSetup?
+        if localPool {
+            let local = try await startLocalPool(limits: limits, adminCredentials: adminCredentials,
+                environment: environment,
+                httpClient: httpClient,
+                logger: logger
+            )
+            services.append(contentsOf: local.services)
+            (configuration, pool, sessions) = (local.configuration, local.pool, local.sessions)
+        } else {
+            do {
+                configuration = try GatehouseConfiguration(environment: environment)
+                pool = .cognito(credentials: StaticCredentialProvider(try EnvironmentCredentials.load(from: environment)))
+                sessions = try sessionSetup(
+                    try SessionSettings.from(environment),
+                    environment: environment,
+                    httpClient: httpClient,
+                    logger: logger
+                )
+            } catch {
+                fail("configuration error: \(error)")
+            }
+        }
         let dependencies = buildDependencies(configuration: configuration, pool: pool, httpClient: httpClient, sessions: sessions)
         var metadata: Logger.Metadata = [
             "gatehouse.pool": "\(configuration.userPoolID)",

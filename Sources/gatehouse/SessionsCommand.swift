@@ -2,14 +2,18 @@ import ArgumentParser
 import AsyncHTTPClient
 import Foundation
 import GatehouseAWS
+import GatehouseCore
+import GatehouseSessions
+import GatehouseSessionsSQLite
+import LocalPool
 import Logging
 
 /// `gatehouse sessions …`: the session store's infrastructure.
 struct SessionsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sessions",
-        abstract: "Manage the cookie sessions' DynamoDB table.",
-        subcommands: [CreateTable.self]
+        abstract: "Manage cookie sessions: their DynamoDB table, and signing a user out everywhere.",
+        subcommands: [CreateTable.self, Revoke.self]
     )
 
     struct CreateTable: AsyncParsableCommand {
@@ -27,27 +31,15 @@ struct SessionsCommand: AsyncParsableCommand {
         var table: String
 
         func run() async throws {
-            let environment = ProcessInfo.processInfo.environment
             let logger = Logger(label: "gatehouse")
-            guard let region = environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"], !region.isEmpty else {
-                throw CommandFailure("AWS_REGION: not set")
-            }
-            guard let endpoint = DynamoDB.endpoint(environment: environment, region: region) else {
-                throw CommandFailure("AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL: must be an http(s) URL")
-            }
-            let credentials: AWSCredentials
+            let client = HTTPClient(eventLoopGroupProvider: .singleton)
+            let dynamo: DynamoDB
             do {
-                credentials = try EnvironmentCredentials.load(from: environment)
+                dynamo = try DynamoDB(environment: ProcessInfo.processInfo.environment, transport: HTTPClientTransport(client: client))
             } catch {
+                try await client.shutdown()
                 throw CommandFailure("\(error)")
             }
-            let client = HTTPClient(eventLoopGroupProvider: .singleton)
-            let dynamo = DynamoDB(
-                endpoint: endpoint,
-                region: region,
-                credentials: StaticCredentialProvider(credentials),
-                transport: HTTPClientTransport(client: client)
-            )
             var failure: (any Error)?
             do {
                 try await dynamo.createTable(table, key: "id", indexes: ["bySubject": "subject"], logger: logger)
@@ -58,6 +50,93 @@ struct SessionsCommand: AsyncParsableCommand {
             try await client.shutdown()
             if let failure { throw CommandFailure("\(table): \(failure)") }
             print("created \(table): key id, index bySubject (subject), TTL on expiresAt")
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Sign a user out everywhere: every cookie session ended, every token of theirs revoked at the pool.",
+            discussion: """
+                With GATEHOUSE_USER_POOL_ID set the pool is Cognito, configured as for `serve` \
+                (AdminGetUser and AdminUserGlobalSignOut, signed with the AWS_* credentials); otherwise the \
+                local pool in --data-dir. The sessions are in GATEHOUSE_SESSION_STORE (or --session-store), \
+                by default the SQLite file in --data-dir. Instances sharing the store refuse the user's \
+                cookies from the next request; with GATEHOUSE_REVOCATION_CHECK=on they refuse the user's \
+                bearer tokens once their cached answer (GATEHOUSE_REVOCATION_CACHE_TTL) runs out.
+                """
+        )
+
+        @Option(help: "The username (or sub) to sign out.")
+        var user: String
+
+        @Option(help: "Directory holding the local pool's database (and the default session store).")
+        var dataDir = ".gatehouse"
+
+        @Option(help: "Session store: sqlite:PATH or dynamodb:TABLE (GATEHOUSE_SESSION_STORE).")
+        var sessionStore: String?
+
+        func run() async throws {
+            var environment = ProcessInfo.processInfo.environment
+            if let sessionStore { environment[SessionSettings.Variable.store] = sessionStore }
+            let logger = Logger(label: "gatehouse")
+            let client = HTTPClient(eventLoopGroupProvider: .singleton)
+            let transport = HTTPClientTransport(client: client)
+            let subject: String
+            let username: String
+            do {
+                (subject, username) =
+                    GatehouseConfiguration.namesUserPool(environment)
+                    ? try await signOutAtCognito(environment: environment, transport: transport, logger: logger)
+                    : try signOutAtLocalPool()
+                let store = try self.store(environment: environment, transport: transport)
+                let ended = try await store.deleteAll(subject: subject)
+                try await client.shutdown()
+                print("signed out \(username) everywhere: \(ended) session(s) ended, every token revoked at the pool")
+            } catch {
+                try? await client.shutdown()
+                throw CommandFailure("\(error)")
+            }
+        }
+
+        private func store(environment: [String: String], transport: any AWSTransport) throws -> any SessionStore {
+            let folder = URL(fileURLWithPath: dataDir, isDirectory: true)
+            let text = environment[SessionSettings.Variable.store].flatMap { $0.isEmpty ? nil : $0 }
+            switch try text.map(SessionSettings.StoreChoice.init(parsing:)) ?? .sqlite(path: folder.appendingPathComponent("sessions.sqlite3").path) {
+            case .memory: throw CommandFailure("a memory session store lives inside its serve process: nothing to revoke from here")
+            case .sqlite(let path): return try SQLiteSessionStore(path: path)
+            case .dynamodb(let table): return DynamoDBSessionStore(dynamoDB: try DynamoDB(environment: environment, transport: transport), table: table)
+            }
+        }
+
+        private func signOutAtLocalPool() throws -> (subject: String, username: String) {
+            let (service, pool) = try PoolOptions.parse(["--data-dir", dataDir]).open()
+            do {
+                let record = try service.user(poolID: pool.id, username: user)
+                try service.globalSignOut(poolID: pool.id, username: record.username)
+                return (record.sub, record.username)
+            } catch {
+                throw CommandFailure(error.message)
+            }
+        }
+
+        private func signOutAtCognito(
+            environment: [String: String],
+            transport: any AWSTransport,
+            logger: Logger
+        ) async throws -> (subject: String, username: String) {
+            let configuration = try GatehouseConfiguration(environment: environment)
+            let cognito = CognitoIdentityProvider(
+                endpoint: AWSEndpoint(url: configuration.cognitoEndpoint)!,
+                region: configuration.region,
+                credentials: StaticCredentialProvider(try EnvironmentCredentials.load(from: environment)),
+                transport: transport
+            )
+            let found = try await cognito.adminGetUser(userPoolID: configuration.userPoolID, username: user, logger: logger)
+            guard let sub = found.userAttributes?.first(where: { $0.name == "sub" })?.value else {
+                throw CommandFailure("\(user): Cognito returned no sub")
+            }
+            try await cognito.adminUserGlobalSignOut(userPoolID: configuration.userPoolID, username: found.username, logger: logger)
+            return (sub, found.username)
         }
     }
 }

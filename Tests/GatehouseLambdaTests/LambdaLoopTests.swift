@@ -160,8 +160,12 @@ struct LambdaLoopTests {
         #expect(!report.message.contains("secret"))
     }
 
-    @Test(arguments: ["", "memory", "sqlite:/tmp/s.db", "dynamodb:sessions"])
-    func sessionsWithoutASharedStoreRefuseToStart(store: String) async throws {
+    @Test(arguments: [
+        ("", "GATEHOUSE_SESSION_STORE"), ("memory", "GATEHOUSE_SESSION_STORE"), ("sqlite:/tmp/s.db", "GATEHOUSE_SESSION_STORE"),
+        // DynamoDB is shared, but with no data directory the keys must be given.
+        ("dynamodb:sessions", "GATEHOUSE_SESSION_KEYS"),
+    ])
+    func sessionsWithoutASharedStoreOrKeysRefuseToStart(store: String, variable: String) async throws {
         let runtime = FakeRuntime([])
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         var environment = [
@@ -180,7 +184,7 @@ struct LambdaLoopTests {
             return
         }
         #expect(report.type == "Runtime.ConfigurationError")
-        #expect(report.message.contains("GATEHOUSE_SESSION_STORE"))
+        #expect(report.message.contains(variable))
         #expect(!report.message.contains("client-secret-value"))
     }
 

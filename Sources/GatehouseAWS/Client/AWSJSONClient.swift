@@ -18,19 +18,20 @@ public struct AWSJSONClient: Sendable {
     /// The retry rules.
     public let retryPolicy: RetryPolicy
     private let signer: SigV4Signer
-    private let credentials: any AWSCredentialProvider
+    private let credentials: (any AWSCredentialProvider)?
     private let transport: any AWSTransport
     private let clock: WallClock
     private let sleep: @Sendable (Double) async throws -> Void
 
-    /// A client for one service in one region.
+    /// A client for one service in one region; without `credentials`, calls go unsigned (the
+    /// operations a user's access token authorises, such as Cognito's `GetUser`).
     public init(
         endpoint: AWSEndpoint,
         service: String,
         region: String,
         targetPrefix: String,
         jsonVersion: String = "1.1",
-        credentials: any AWSCredentialProvider,
+        credentials: (any AWSCredentialProvider)?,
         transport: any AWSTransport,
         timeout: Double = 5,
         retryPolicy: RetryPolicy = RetryPolicy(),
@@ -138,13 +139,16 @@ public struct AWSJSONClient: Sendable {
             (name: "Content-Type", value: contentType),
             (name: "X-Amz-Target", value: "\(targetPrefix).\(operation)"),
         ]
-        let path = endpoint.basePath.isEmpty ? "/" : endpoint.basePath + "/"
-        let request = SigV4Signer.Request(method: "POST", host: endpoint.host, path: path, headers: headers, body: body)
-        let signature = signer.sign(request, credentials: try await credentials.credentials(), date: clock.now())
+        var signed: [(name: String, value: String)] = []
+        if let credentials {
+            let path = endpoint.basePath.isEmpty ? "/" : endpoint.basePath + "/"
+            let request = SigV4Signer.Request(method: "POST", host: endpoint.host, path: path, headers: headers, body: body)
+            signed = signer.sign(request, credentials: try await credentials.credentials(), date: clock.now()).headers
+        }
         return AWSHTTPRequest(
             url: endpoint.url(path: "/"),
             method: "POST",
-            headers: headers + signature.headers + [(name: "Host", value: endpoint.host)],
+            headers: headers + signed + [(name: "Host", value: endpoint.host)],
             body: body
         )
     }

@@ -1,3 +1,4 @@
+public import GatehouseCore
 public import Logging
 
 #if canImport(FoundationEssentials)
@@ -16,11 +17,12 @@ public struct CognitoIdentityProvider: Sendable {
         self.client = client
     }
 
-    /// A Cognito client for `region` at `endpoint`.
+    /// A Cognito client for `region` at `endpoint`; without `credentials` it makes only the
+    /// calls an access token authorises (``getUser(accessToken:logger:)``, ``globalSignOut(accessToken:logger:)``).
     public init(
         endpoint: AWSEndpoint,
         region: String,
-        credentials: any AWSCredentialProvider,
+        credentials: (any AWSCredentialProvider)?,
         transport: any AWSTransport,
         timeout: Double = 3,
         retryPolicy: RetryPolicy = RetryPolicy()
@@ -90,6 +92,68 @@ public struct CognitoIdentityProvider: Sendable {
             return try JSONDecoder().decode(AdminGetUserResponse.self, from: Data(response))
         } catch {
             throw AWSError(code: "SerializationError", message: "unexpected AdminGetUser response", status: 200)
+        }
+    }
+
+    /// `AdminUserGlobalSignOut`: every token of `username` ends. Needs
+    /// `cognito-idp:AdminUserGlobalSignOut` on the pool.
+    public func adminUserGlobalSignOut(userPoolID: String, username: String, logger: Logger) async throws(AWSError) {
+        var request = JSONWriter()
+        request.add("UserPoolId", userPoolID)
+        request.add("Username", username)
+        _ = try await client.call("AdminUserGlobalSignOut", body: request.finish(), logger: logger)
+    }
+
+    /// `GetUser` with an access token (no IAM: the token authorises it); Cognito answers
+    /// `NotAuthorizedException` for revoked, signed-out or otherwise refused tokens.
+    public func getUser(accessToken: String, logger: Logger) async throws(AWSError) {
+        var request = JSONWriter()
+        request.add("AccessToken", accessToken)
+        _ = try await client.call("GetUser", body: request.finish(), logger: logger)
+    }
+
+    /// `GlobalSignOut` with an access token (no IAM: the token authorises it; it needs the
+    /// `aws.cognito.signin.user.admin` scope).
+    public func globalSignOut(accessToken: String, logger: Logger) async throws(AWSError) {
+        var request = JSONWriter()
+        request.add("AccessToken", accessToken)
+        _ = try await client.call("GlobalSignOut", body: request.finish(), logger: logger)
+    }
+}
+
+/// Cognito as the ``AccessTokenAuthority``: `GetUser` and `GlobalSignOut`, unsigned.
+public struct CognitoAccessTokenAuthority: AccessTokenAuthority {
+    private let cognito: CognitoIdentityProvider
+
+    /// The authority of the pool behind `cognito` (a client without credentials will do).
+    public init(cognito: CognitoIdentityProvider) {
+        self.cognito = cognito
+    }
+
+    public func isLive(accessToken: String, logger: Logger) async throws(DirectoryError) -> Bool {
+        do {
+            try await cognito.getUser(accessToken: accessToken, logger: logger)
+            return true
+        } catch where error.code == "NotAuthorizedException" || error.code == "UserNotFoundException" {
+            return false
+        } catch {
+            throw Self.directoryError(error)
+        }
+    }
+
+    public func globalSignOut(accessToken: String, logger: Logger) async throws(DirectoryError) {
+        do {
+            try await cognito.globalSignOut(accessToken: accessToken, logger: logger)
+        } catch {
+            throw Self.directoryError(error)
+        }
+    }
+
+    static func directoryError(_ error: AWSError) -> DirectoryError {
+        switch error.code {
+        case "NotAuthorizedException", "UserNotFoundException": DirectoryError(.userNotFound, detail: error.description)
+        case _ where error.isRetryable: DirectoryError(.unavailable, retryAfter: 1, detail: error.description)
+        default: DirectoryError(.misconfigured, detail: error.description)
         }
     }
 }

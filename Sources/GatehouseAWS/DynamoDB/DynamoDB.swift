@@ -75,6 +75,25 @@ public struct DynamoDB: Sendable {
         return AWSEndpoint(url: "https://dynamodb.\(region).amazonaws.com")
     }
 
+    /// A client configured the way the AWS SDKs are: the region from `AWS_REGION` (or
+    /// `AWS_DEFAULT_REGION`), the credentials from `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`
+    /// and `AWS_SESSION_TOKEN`, the endpoint from ``endpoint(environment:region:)``.
+    public init(environment: [String: String], transport: any AWSTransport) throws(ConfigurationError) {
+        guard let region = environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"], !region.isEmpty else {
+            throw ConfigurationError(variable: "AWS_REGION", problem: "not set (DynamoDB needs a region)")
+        }
+        guard let endpoint = Self.endpoint(environment: environment, region: region) else {
+            throw ConfigurationError(variable: "AWS_ENDPOINT_URL_DYNAMODB", problem: "must be an http(s) URL")
+        }
+        let credentials: AWSCredentials
+        do {
+            credentials = try EnvironmentCredentials.load(from: environment)
+        } catch {
+            throw ConfigurationError(variable: error.variable, problem: "not set (DynamoDB calls are signed)")
+        }
+        self.init(endpoint: endpoint, region: region, credentials: StaticCredentialProvider(credentials), transport: transport)
+    }
+
     /// `GetItem`; `consistent` reads see every write acknowledged before.
     public func getItem(
         table: String,

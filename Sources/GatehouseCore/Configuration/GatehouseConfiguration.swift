@@ -28,6 +28,11 @@ public struct GatehouseConfiguration: Sendable, Equatable {
     public var maximumTokenBytes: Int
     /// How many verified tokens are remembered (0 turns the cache off).
     public var tokenCacheSize: Int
+    /// Whether bearer access tokens are also checked live at the IdP (`GetUser`), so tokens
+    /// revoked or signed out there are refused before they expire.
+    public var revocationCheck: Bool
+    /// Seconds a revocation check's answer is kept per token (0: ask on every request).
+    public var revocationCacheTTL: Double
 
     /// Names of the environment variables read.
     public enum Variable {
@@ -44,6 +49,8 @@ public struct GatehouseConfiguration: Sendable, Equatable {
         public static let userNegativeCacheTTL = "GATEHOUSE_USER_NEGATIVE_CACHE_TTL"
         public static let maximumTokenBytes = "GATEHOUSE_MAX_TOKEN_BYTES"
         public static let tokenCacheSize = "GATEHOUSE_TOKEN_CACHE_SIZE"
+        public static let revocationCheck = "GATEHOUSE_REVOCATION_CHECK"
+        public static let revocationCacheTTL = "GATEHOUSE_REVOCATION_CACHE_TTL"
         public static let region = "AWS_REGION"
         public static let defaultRegion = "AWS_DEFAULT_REGION"
         public static let cognitoEndpointSDK = "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER"
@@ -124,6 +131,12 @@ public struct GatehouseConfiguration: Sendable, Equatable {
         userNegativeCacheTTL = try environment.number(Variable.userNegativeCacheTTL, default: 5, maximum: 3600)
         maximumTokenBytes = Int(try environment.number(Variable.maximumTokenBytes, default: 16384, maximum: 1_048_576))
         tokenCacheSize = Int(try environment.number(Variable.tokenCacheSize, default: 10000, maximum: 1_000_000))
+        switch environment.nonEmpty(Variable.revocationCheck)?.lowercased() {
+        case nil, "off": revocationCheck = false
+        case "on": revocationCheck = true
+        default: throw ConfigurationError(variable: Variable.revocationCheck, problem: "must be on or off")
+        }
+        revocationCacheTTL = try environment.number(Variable.revocationCacheTTL, default: 10, maximum: 300)
     }
 
     /// The configuration of a pool this process runs itself (the local pool): its issuer,

@@ -8,6 +8,7 @@ public struct GatehouseError: Error, Sendable, CustomStringConvertible {
         case missingToken = "missing_token"
         case invalidToken = "invalid_token"
         case expiredToken = "expired_token"
+        case tokenRevoked = "token_revoked"
         case userDisabled = "user_disabled"
         case userNotFound = "user_not_found"
         case originNotAllowed = "origin_not_allowed"
@@ -53,7 +54,7 @@ public struct GatehouseError: Error, Sendable, CustomStringConvertible {
     /// The HTTP status code for the code.
     public var statusCode: Int {
         switch code {
-        case .missingToken, .invalidToken, .expiredToken, .userDisabled, .userNotFound: 401
+        case .missingToken, .invalidToken, .expiredToken, .tokenRevoked, .userDisabled, .userNotFound: 401
         case .originNotAllowed, .csrfCheckFailed: 403
         case .notLoggedIn, .sessionExpired, .invalidState: 401
         case .invalidRequest, .loginFailed: 400
@@ -68,7 +69,7 @@ public struct GatehouseError: Error, Sendable, CustomStringConvertible {
     public var wwwAuthenticate: String? {
         switch code {
         case .missingToken: #"Bearer realm="gatehouse""#
-        case .invalidToken, .expiredToken, .userDisabled, .userNotFound:
+        case .invalidToken, .expiredToken, .tokenRevoked, .userDisabled, .userNotFound:
             #"Bearer realm="gatehouse", error="invalid_token""#
         default: nil
         }
@@ -83,6 +84,7 @@ public struct GatehouseError: Error, Sendable, CustomStringConvertible {
         case .missingToken: "No access token was sent."
         case .invalidToken: "The token is not valid."
         case .expiredToken: "The token has expired."
+        case .tokenRevoked: "The token has been revoked (its user signed out). Sign in again."
         case .userDisabled: "The user is disabled."
         case .userNotFound: "The user no longer exists."
         case .originNotAllowed: "This origin is not allowed."

@@ -84,3 +84,8 @@ extension GatehouseMetrics {
     /// Refresh grants, by outcome (`success`, `refused`, `unavailable`).
     public static let refreshGrants = Family(label: "gatehouse_refresh_grants_total", dimensionNames: ["outcome"])
 }
+
+extension GatehouseMetrics {
+    /// Revocation checks of bearer tokens, by answer (`live`, `revoked`, `cached`, `unavailable`).
+    public static let revocationChecks = Family(label: "gatehouse_revocation_checks_total", dimensionNames: ["answer"])
+}

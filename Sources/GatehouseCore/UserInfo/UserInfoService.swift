@@ -6,11 +6,19 @@ public struct UserInfoService: Sendable {
     public let attributeNames: [String]
     private let verifier: TokenVerifier
     private let directory: any UserDirectory
+    private let revocation: RevocationCheck?
 
-    /// A service verifying with `verifier` and reading users from `directory`.
-    public init(verifier: TokenVerifier, directory: any UserDirectory, attributeNames: [String] = ["email", "nickname"]) {
+    /// A service verifying with `verifier`, asking `revocation` (when given) whether bearer
+    /// tokens are still live at the IdP, and reading users from `directory`.
+    public init(
+        verifier: TokenVerifier,
+        directory: any UserDirectory,
+        attributeNames: [String] = ["email", "nickname"],
+        revocation: RevocationCheck? = nil
+    ) {
         self.verifier = verifier
         self.directory = directory
+        self.revocation = revocation
         self.attributeNames = attributeNames.filter { !["sub", "username", "name"].contains($0) }
     }
 
@@ -20,7 +28,16 @@ public struct UserInfoService: Sendable {
     ///   503 when the pool is throttling or down.
     public func userInfo(token: String?, logger: Logger) async throws(GatehouseError) -> UserProfile {
         guard let token, !token.isEmpty else { throw GatehouseError(.missingToken) }
-        return try await profile(of: try await verify(token, logger: logger), logger: logger)
+        return try await profile(of: try await verifyBearer(token, logger: logger), logger: logger)
+    }
+
+    /// ``verify(_:logger:)``, then with the revocation check on, the IdP asked whether the token
+    /// is still live (401 `token_revoked` when not). For tokens a caller sent; a session's own
+    /// tokens need no check (a logout deletes the session).
+    public func verifyBearer(_ token: String, logger: Logger) async throws(GatehouseError) -> VerifiedToken {
+        let verified = try await verify(token, logger: logger)
+        try await revocation?.check(verified, raw: token, logger: logger)
+        return verified
     }
 
     /// The token's claims once it passed every rule; 401 (or 503 when the keys cannot be had) otherwise.

@@ -52,7 +52,7 @@ struct IdentityMiddleware: RouterMiddleware {
         let authorization = request.headers[.authorization]
         guard authorization == nil, let sessions, let cookie = SessionCookies.value(SessionService.sessionCookie, in: request) else {
             guard let token = UserInfoService.token(fromAuthorization: authorization) else { return nil }
-            return Identity(token: try await userInfo.verify(token, logger: logger), session: nil)
+            return Identity(token: try await userInfo.verifyBearer(token, logger: logger), session: nil)
         }
         try csrf.verify(request)
         let session = try await activeSession(sessions, cookie: cookie, logger: logger)

@@ -83,12 +83,40 @@ public struct SessionRoutes: Sendable {
         }
         router.post("/auth/logout") { request, context in
             let sessions = try enabled(request)
+            let everywhere = try await Self.everywhere(request)
             let cookie = SessionCookies.value(SessionService.sessionCookie, in: request)
-            let logoutURL = try await sessions.logout(cookie: cookie, logger: context.logger)
             var writer = JSONWriter()
-            writer.add("logoutUrl", logoutURL)
+            if everywhere {
+                guard let cookie else { throw GatehouseError(.notLoggedIn) }
+                do {
+                    let (logoutURL, ended) = try await sessions.logoutEverywhere(cookie: cookie, logger: context.logger)
+                    writer.add("logoutUrl", logoutURL)
+                    writer.add("sessionsEnded", ended)
+                } catch let error as GatehouseError where error.code == .sessionExpired {
+                    throw SessionFailure(error: error, clearing: [SessionService.sessionCookie])
+                }
+            } else {
+                writer.add("logoutUrl", try await sessions.logout(cookie: cookie, logger: context.logger))
+            }
             return Self.json(writer.finish(), cookies: [SessionCookies.clear(SessionService.sessionCookie)])
         }
+    }
+
+    /// Whether a logout's body asks for every session: none, `{}` or `{"everywhere": false}` for
+    /// this one, `{"everywhere": true}` for all; anything else is 400.
+    static func everywhere(_ request: Request) async throws -> Bool {
+        let body = try await request.body.collect(upTo: 1024)
+        guard body.readableBytes > 0 else { return false }
+        guard let object = try? JSONParser.parse(Array(buffer: body)).objectValue,
+            object.keys.allSatisfy({ $0 == "everywhere" })
+        else {
+            throw GatehouseError(.invalidRequest, message: #"The body must be empty or {"everywhere": true|false}."#)
+        }
+        guard let flag = object["everywhere"] else { return false }
+        guard let value = flag.boolValue else {
+            throw GatehouseError(.invalidRequest, message: #""everywhere" must be true or false."#)
+        }
+        return value
     }
 
     /// The session service after the CSRF check, or 404 when sessions are off.

@@ -26,18 +26,21 @@ public struct SessionService: Sendable {
     let keys: SessionKeys
     let oauth: OAuthClient
     let idTokens: TokenVerifier
+    let authority: (any AccessTokenAuthority)?
     let clock: WallClock
     let flights = RefreshFlights()
     private let usedStates = UsedLoginStates()
     private let opened = OpenedTokens()
 
-    /// The service; `idTokens` verifies ID tokens (issuer, this client as `aud`, `token_use` id).
+    /// The service; `idTokens` verifies ID tokens (issuer, this client as `aud`, `token_use` id);
+    /// `authority` signs users out everywhere at the IdP.
     public init(
         settings: SessionSettings,
         store: any SessionStore,
         keys: SessionKeys,
         oauth: OAuthClient,
         idTokens: TokenVerifier,
+        authority: (any AccessTokenAuthority)? = nil,
         clock: WallClock = .system
     ) {
         self.settings = settings
@@ -45,6 +48,7 @@ public struct SessionService: Sendable {
         self.keys = keys
         self.oauth = oauth
         self.idTokens = idTokens
+        self.authority = authority
         self.clock = clock
     }
 
@@ -213,8 +217,54 @@ public struct SessionService: Sendable {
                 logger.info("gatehouse.session.logged_out", metadata: ["gatehouse.session.sub": "\(record.subject)"])
             }
         }
-        return settings.endpoints.logout + "?"
-            + URLEncoding.form([("client_id", settings.clientID), ("logout_uri", settings.logoutURI)])
+        return logoutURL
+    }
+
+    /// Ends every session of the user of `cookie`, on every instance (they share the store),
+    /// and signs the user out at the IdP with the session's access token (`GlobalSignOut`: every
+    /// refresh token revoked, access tokens refused by the IdP and by the revocation check).
+    /// Returns Cognito's logout URL and how many sessions ended.
+    ///
+    /// - Throws: 401 when there is no live session; 503, with nothing ended, when the IdP
+    ///   cannot be reached (retrying is safe).
+    public func logoutEverywhere(cookie: String, logger: Logger) async throws(GatehouseError) -> (logoutURL: String, ended: Int) {
+        let session = try await active(cookie: cookie, logger: logger)
+        if let authority {
+            do {
+                try await authority.globalSignOut(accessToken: session.tokens.accessToken, logger: logger)
+            } catch where error.code == .unavailable || error.code == .throttled {
+                throw GatehouseError(
+                    .serviceUnavailable,
+                    message: "The sign-in service is unavailable. Try again shortly.",
+                    retryAfter: error.retryAfter ?? 5,
+                    logDetail: "global sign-out: \(error)"
+                )
+            } catch {
+                // Refused (a client without the aws.cognito.signin.user.admin scope): the
+                // sessions still end here, and this session's refresh token is revoked.
+                logger.warning("gatehouse.session.global_sign_out_refused", metadata: ["gatehouse.error": "\(error)"])
+                try? await oauth.revoke(session.tokens.refreshToken, logger: logger)
+            }
+        }
+        let ended: Int
+        do {
+            ended = try await store.deleteAll(subject: session.record.subject)
+            // The index may lag a moment behind a write: this session goes by its key in any case.
+            try await store.delete(id: session.record.id)
+        } catch {
+            throw Self.error(error)
+        }
+        GatehouseMetrics.sessionsEnded.counter(["logout_everywhere"]).increment(by: max(ended, 1))
+        logger.info(
+            "gatehouse.session.logged_out_everywhere",
+            metadata: ["gatehouse.session.sub": "\(session.record.subject)", "gatehouse.sessions": "\(ended)"]
+        )
+        return (logoutURL, max(ended, 1))
+    }
+
+    /// Cognito's logout URL for this client.
+    var logoutURL: String {
+        settings.endpoints.logout + "?" + URLEncoding.form([("client_id", settings.clientID), ("logout_uri", settings.logoutURI)])
     }
 
     // MARK: internals

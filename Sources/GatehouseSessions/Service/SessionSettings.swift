@@ -11,6 +11,16 @@ public struct SessionSettings: Sendable, Equatable {
         case sqlite(path: String)
         /// A DynamoDB table (many instances; not built yet).
         case dynamodb(table: String)
+
+        /// `memory`, `sqlite:PATH` or `dynamodb:TABLE`.
+        public init(parsing text: String) throws(ConfigurationError) {
+            switch text {
+            case "memory": self = .memory
+            case _ where text.hasPrefix("sqlite:") && text.count > 7: self = .sqlite(path: String(text.dropFirst(7)))
+            case _ where text.hasPrefix("dynamodb:") && text.count > 9: self = .dynamodb(table: String(text.dropFirst(9)))
+            default: throw ConfigurationError(variable: Variable.store, problem: "must be memory, sqlite:PATH or dynamodb:TABLE")
+            }
+        }
     }
 
     /// The hosted login's endpoints.
@@ -107,14 +117,7 @@ public struct SessionSettings: Sendable, Equatable {
         guard scopes.contains("openid") else {
             throw ConfigurationError(variable: Variable.scopes, problem: "must include openid (the session is made from the ID token)")
         }
-        let store: StoreChoice
-        switch value(Variable.store) {
-        case nil: store = defaults?.store ?? .memory
-        case "memory": store = .memory
-        case let text? where text.hasPrefix("sqlite:") && text.count > 7: store = .sqlite(path: String(text.dropFirst(7)))
-        case let text? where text.hasPrefix("dynamodb:") && text.count > 9: store = .dynamodb(table: String(text.dropFirst(9)))
-        default: throw ConfigurationError(variable: Variable.store, problem: "must be memory, sqlite:PATH or dynamodb:TABLE")
-        }
+        let store = try value(Variable.store).map(StoreChoice.init(parsing:)) ?? defaults?.store ?? .memory
         let keys = value(Variable.keys) ?? defaults?.keys
         if let keys {
             do { _ = try SessionKeys(parsing: keys) } catch { throw ConfigurationError(variable: Variable.keys, problem: error.description) }

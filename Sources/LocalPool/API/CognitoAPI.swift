@@ -137,6 +137,9 @@ public struct CognitoAPI: Sendable {
             return ["Username": grant.user.username, "UserAttributes": APIShapes.attributes(grant.user.allAttributes), "MFAOptions": [Any]()]
         case "GlobalSignOut":
             let grant = try await service.validateAccessToken(try request.string("AccessToken"))
+            guard grant.scopes.contains(LocalPoolService.apiScope) else {
+                throw .notAuthorized("Access Token does not have required scopes")
+            }
             try service.globalSignOut(poolID: grant.user.poolId, username: grant.user.username)
             return [:]
         case "RevokeToken":

@@ -4,7 +4,7 @@ public import Logging
 /// One pool of the local pool, handed to the API in-process: its users as a ``UserDirectory``,
 /// its signing keys as a ``JWKSFetching``, and whether a client id is one of its clients (the
 /// API trusts every client of the pool, including ones created after start-up).
-public struct LocalPoolDirectory: UserDirectory, JWKSFetching {
+public struct LocalPoolDirectory: UserDirectory, JWKSFetching, AccessTokenAuthority {
     /// The pool.
     public let poolID: String
     private let service: LocalPoolService
@@ -38,5 +38,33 @@ public struct LocalPoolDirectory: UserDirectory, JWKSFetching {
     /// Whether `clientID` is a client of the pool now.
     public func hasClient(_ clientID: String) -> Bool {
         (try? service.client(clientID, poolID: poolID)) != nil
+    }
+
+    /// What `GetUser` would answer: live unless the pool refuses the token (revoked, signed
+    /// out, user gone or disabled, or a token without the API scope).
+    public func isLive(accessToken: String, logger: Logger) async throws(DirectoryError) -> Bool {
+        do {
+            let grant = try await service.validateAccessToken(accessToken)
+            return grant.scopes.contains(LocalPoolService.apiScope)
+        } catch where error.type == "NotAuthorizedException" {
+            return false
+        } catch {
+            throw DirectoryError(.unavailable, retryAfter: 1, detail: error.description)
+        }
+    }
+
+    /// What `GlobalSignOut` does: every refresh token of the user revoked, earlier access tokens refused.
+    public func globalSignOut(accessToken: String, logger: Logger) async throws(DirectoryError) {
+        do throws(LocalPoolError) {
+            let grant = try await service.validateAccessToken(accessToken)
+            guard grant.scopes.contains(LocalPoolService.apiScope) else {
+                throw LocalPoolError.notAuthorized("Access Token does not have required scopes")
+            }
+            try service.globalSignOut(poolID: grant.user.poolId, username: grant.user.username)
+        } catch where error.type == "NotAuthorizedException" {
+            throw DirectoryError(.userNotFound, detail: error.description)
+        } catch {
+            throw DirectoryError(.unavailable, retryAfter: 1, detail: error.description)
+        }
     }
 }

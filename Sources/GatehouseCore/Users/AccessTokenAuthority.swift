@@ -1,0 +1,82 @@
+import CoreMetrics
+public import Logging
+import Synchronization
+
+/// The IdP's own view of access tokens, which offline verification cannot have: whether it
+/// still honours one (Cognito's `GetUser` refuses revoked and globally signed-out tokens), and
+/// signing its user out everywhere (`GlobalSignOut`). Both are authorised by the token itself.
+public protocol AccessTokenAuthority: Sendable {
+    /// Whether the IdP still honours `accessToken`: false when it refuses it (revoked, signed
+    /// out, user deleted or disabled). Throws when the IdP cannot say (unreachable, throttling).
+    func isLive(accessToken: String, logger: Logger) async throws(DirectoryError) -> Bool
+    /// Ends every token of the token's user: refresh tokens revoked, access tokens refused.
+    func globalSignOut(accessToken: String, logger: Logger) async throws(DirectoryError)
+}
+
+/// The revocation check of bearer tokens (`GATEHOUSE_REVOCATION_CHECK=on`): the IdP is asked
+/// whether each token is still live, and the answer kept per token for `timeToLive` seconds
+/// (bounded: past `capacity` entries the cache starts over). A token signed out at the IdP is
+/// refused here at most `timeToLive` seconds later.
+public final class RevocationCheck: Sendable {
+    private struct Entry {
+        let live: Bool
+        let until: Double
+    }
+
+    /// Seconds an answer is kept.
+    public let timeToLive: Double
+    private let authority: any AccessTokenAuthority
+    private let clock: WallClock
+    private let capacity: Int
+    private let answers = Mutex<[String: Entry]>([:])
+
+    /// A check asking `authority`, keeping answers `timeToLive` seconds (0: ask every time).
+    public init(authority: any AccessTokenAuthority, timeToLive: Double, capacity: Int = 10_000, clock: WallClock = .system) {
+        self.authority = authority
+        self.timeToLive = timeToLive
+        self.capacity = capacity
+        self.clock = clock
+    }
+
+    /// The scope Cognito's `GetUser` needs in the token.
+    public static let requiredScope = "aws.cognito.signin.user.admin"
+
+    /// Throws 401 `token_revoked` when the IdP refuses the token, 401 `invalid_token` when the
+    /// token cannot be checked (it lacks ``requiredScope``, or is not an access token), 503 when
+    /// the IdP cannot be asked.
+    public func check(_ token: VerifiedToken, raw: String, logger: Logger) async throws(GatehouseError) {
+        let scopes = token.claims["scope"]?.stringValue?.split(separator: " ") ?? []
+        guard token.tokenUse == .access, scopes.contains(Substring(Self.requiredScope)) else {
+            throw GatehouseError(
+                .invalidToken,
+                message: "With the revocation check on, send an access token with the scope \(Self.requiredScope).",
+                logDetail: "revocation check: token_use \(token.tokenUse.rawValue) without scope \(Self.requiredScope) cannot be checked"
+            )
+        }
+        // Keyed by the token's signature part: unique per token, and not the token itself.
+        let key = String(raw[raw.index(after: raw.lastIndex(of: ".") ?? raw.startIndex)...])
+        let now = clock.now()
+        if let entry = answers.withLock({ $0[key] }), entry.until > now {
+            GatehouseMetrics.revocationChecks.counter(["cached"]).increment()
+            guard entry.live else { throw GatehouseError(.tokenRevoked, logDetail: "the IdP refused this token (cached)") }
+            return
+        }
+        let live: Bool
+        do {
+            live = try await authority.isLive(accessToken: raw, logger: logger)
+        } catch {
+            GatehouseMetrics.revocationChecks.counter(["unavailable"]).increment()
+            throw GatehouseError(.serviceUnavailable, retryAfter: error.retryAfter ?? 1, logDetail: "revocation check: \(error)")
+        }
+        GatehouseMetrics.revocationChecks.counter([live ? "live" : "revoked"]).increment()
+        if timeToLive > 0 {
+            // Never past the token's own expiry: after that the verifier refuses it anyway.
+            let until = min(now + timeToLive, token.expiresAt)
+            answers.withLock { answers in
+                if answers.count >= capacity, answers[key] == nil { answers.removeAll(keepingCapacity: true) }
+                answers[key] = Entry(live: live, until: until)
+            }
+        }
+        guard live else { throw GatehouseError(.tokenRevoked, logDetail: "the IdP refused this token") }
+    }
+}
