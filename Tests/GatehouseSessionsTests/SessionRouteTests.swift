@@ -325,10 +325,10 @@ struct SessionRouteTests {
         let id = SessionRecord.id(forCookie: cookie)
         // An instance took the lease and died before writing.
         var held = try #require(try await harness.store.read(id: id, now: harness.clock.now))
-        held.refreshLeaseUntil = harness.clock.now + 305 + 15
+        held.refreshLeaseUntil = harness.clock.now + 305 + 10
         held.version += 1
         #expect(try await harness.store.replace(held, expectedVersion: held.version - 1))
-        harness.clock.advance(305 + 15)
+        harness.clock.advance(305 + 10)
         try await harness.application().test(.router) { client in
             var browser = Browser(cookies: ["__Host-gatehouse": cookie])
             let response = try await browser.send(client, .get, "/userinfo")

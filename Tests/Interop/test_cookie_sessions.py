@@ -34,7 +34,8 @@ class CookieBrowser:
             headers["Origin"] = self.serve.app
         if self.jar:
             headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.jar.items())
-        response = requests.request(method, self.serve.api + path, headers=headers, timeout=10, **kwargs)
+        kwargs.setdefault("timeout", 10)
+        response = requests.request(method, self.serve.api + path, headers=headers, **kwargs)
         for line in response.raw.headers.getlist("Set-Cookie"):
             cookie = SimpleCookie()
             cookie.load(line)

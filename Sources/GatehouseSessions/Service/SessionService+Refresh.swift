@@ -10,8 +10,9 @@ import Logging
 /// the others use the current access token (still valid) or wait for the winner's write
 /// (expired). A lease whose holder died lapses after ``refreshLease`` seconds.
 extension SessionService {
-    /// How long a refresh lease lasts: longer than a grant with its retries takes.
-    static let refreshLease: Double = 15
+    /// How long a refresh lease lasts: longer than a grant with its retries may take (the
+    /// OAuth client's deadline is 5 s).
+    static let refreshLease: Double = 10
 
     func refreshed(_ id: String, force: Bool = false, logger: Logger) async throws(GatehouseError) -> ActiveSession {
         do {
