@@ -142,6 +142,42 @@ final class FakeIdP: Sendable {
     }
 }
 
+/// The IdP's view of access tokens, behind our own seam: tokens signed out are refused, and it
+/// can be made unreachable; it counts the questions.
+final class FakeAuthority: AccessTokenAuthority {
+    struct State {
+        var signedOut: Set<String> = []
+        var unavailable = false
+        var asked = 0
+    }
+
+    let state = Mutex(State())
+
+    var asked: Int { state.withLock { $0.asked } }
+
+    func isLive(accessToken: String, logger: Logger) async throws(DirectoryError) -> Bool {
+        try state.withLock { state throws(DirectoryError) -> Bool in
+            state.asked += 1
+            if state.unavailable { throw DirectoryError(.unavailable, retryAfter: 2) }
+            return !state.signedOut.contains(Self.subject(of: accessToken))
+        }
+    }
+
+    func globalSignOut(accessToken: String, logger: Logger) async throws(DirectoryError) {
+        try state.withLock { state throws(DirectoryError) in
+            if state.unavailable { throw DirectoryError(.unavailable, retryAfter: 2) }
+            state.signedOut.insert(Self.subject(of: accessToken))
+        }
+    }
+
+    /// The token's `sub` (GlobalSignOut ends every token of the user).
+    static func subject(of token: String) -> String {
+        let payload = token.split(separator: ".")[1]
+        let claims = try? JSONParser.parse(Base64URL.decode(String(payload)) ?? [])
+        return claims?.objectValue?["sub"]?.stringValue ?? ""
+    }
+}
+
 /// Holds callers until opened (no sleeps: the test opens it when its requests are all waiting).
 final class Gate: Sendable {
     private let state = Mutex<(closed: Bool, waiting: [CheckedContinuation<Void, Never>], arrived: Int)>((false, [], 0))
@@ -202,12 +238,27 @@ struct SessionHarness {
     }
 
     /// The API on this harness's IdP and clock, with other keys when given (a restart after rotation).
-    func application(keys other: SessionKeys? = nil, users: [String: Bool] = ["alice": true]) -> some ApplicationProtocol {
-        Application(router: router(keys: other, users: users), logger: Logger(label: "test"))
+    func application(
+        keys other: SessionKeys? = nil,
+        users: [String: Bool] = ["alice": true],
+        authority: FakeAuthority? = nil,
+        revocationTTL: Double? = nil
+    ) -> some ApplicationProtocol {
+        Application(
+            router: router(keys: other, users: users, authority: authority, revocationTTL: revocationTTL),
+            logger: Logger(label: "test")
+        )
     }
 
     /// The API's router on this harness's IdP and clock.
-    func router(keys other: SessionKeys? = nil, users: [String: Bool] = ["alice": true]) -> Router<GatehouseRequestContext> {
+    /// With `authority`, users can sign out everywhere; with `revocationTTL` too, bearer tokens
+    /// are checked live with it, answers kept that long.
+    func router(
+        keys other: SessionKeys? = nil,
+        users: [String: Bool] = ["alice": true],
+        authority: FakeAuthority? = nil,
+        revocationTTL: Double? = nil
+    ) -> Router<GatehouseRequestContext> {
         let jwks = FakeIdP.keys
         let sessions = SessionService(
             settings: settings,
@@ -225,6 +276,7 @@ struct SessionHarness {
                 keys: jwks,
                 clock: clock.wallClock
             ),
+            authority: authority,
             clock: clock.wallClock
         )
         let verifier = TokenVerifier(
@@ -242,7 +294,13 @@ struct SessionHarness {
             )
         }
         let dependencies = GatehouseDependencies(
-            userInfo: UserInfoService(verifier: verifier, directory: directory),
+            userInfo: UserInfoService(
+                verifier: verifier,
+                directory: directory,
+                revocation: revocationTTL.flatMap { ttl in
+                    authority.map { RevocationCheck(authority: $0, timeToLive: ttl, clock: clock.wallClock) }
+                }
+            ),
             keys: jwks,
             cors: CORSPolicy(allowedOrigins: [FakeIdP.origin]),
             sessions: sessions
