@@ -53,14 +53,20 @@ public enum LambdaMain {
 
     /// Initialises (or reports why it cannot) and runs the loop until the Runtime API fails.
     static func serve(runtime: some LambdaRuntimeAPI, httpClient: HTTPClient, environment: [String: String], logger: Logger) async -> Int32 {
-
         let configuration: GatehouseConfiguration
         let credentials: AWSCredentials
         let sessions: SessionSetup?
         do {
             configuration = try GatehouseConfiguration(environment: environment)
             credentials = try EnvironmentCredentials.load(from: environment)
-            sessions = try sessionSetup(environment, transport: HTTPClientTransport(client: httpClient))
+            // Secrets named by ARN (the SAM template's way) are read once, here.
+            let resolved = try await SecretsManager.resolve(
+                environment,
+                credentials: credentials,
+                transport: HTTPClientTransport(client: httpClient),
+                logger: logger
+            )
+            sessions = try sessionSetup(resolved, transport: HTTPClientTransport(client: httpClient))
         } catch {
             // Reported once to the init-error endpoint, naming the variable; Lambda shows it as
             // the reason the function could not start instead of restarting it in a loop.

@@ -200,7 +200,17 @@ def test_a_session_made_through_one_instance_works_through_the_others_and_the_la
     cookie = browser.jar["__Host-gatehouse"]
     assert on(browser, cluster.b).request("GET", "/userinfo").json()["username"] == cluster.a.demo["username"]
 
-    bootstrap = Bootstrap(tmp_path, {**cluster.remote, "AWS_ENDPOINT_URL_DYNAMODB": cluster.moto})
+    # As the SAM template runs it: the client secret and the session keys named by their Secrets
+    # Manager ARNs (moto's), read once at start-up, never in the function's environment.
+    secrets = boto3.client("secretsmanager", region_name=REGION, endpoint_url=cluster.moto,
+                           aws_access_key_id=CREDENTIALS[0], aws_secret_access_key=CREDENTIALS[1])
+    client_secret_arn = secrets.create_secret(Name=f"client-{os.urandom(3).hex()}", SecretString=cluster.secret)["ARN"]
+    keys_arn = secrets.create_secret(Name=f"keys-{os.urandom(3).hex()}", SecretString=cluster.keys)["ARN"]
+    environment = {k: v for k, v in cluster.remote.items()
+                   if k not in ("GATEHOUSE_OAUTH_CLIENT_SECRET", "GATEHOUSE_SESSION_KEYS")}
+    bootstrap = Bootstrap(tmp_path, {
+        **environment, "AWS_ENDPOINT_URL_SECRETS_MANAGER": cluster.moto,
+        "GATEHOUSE_OAUTH_CLIENT_SECRET_ARN": client_secret_arn, "GATEHOUSE_SESSION_KEYS_ARN": keys_arn})
     try:
         event = http_api_event(headers={"Origin": cluster.a.app, "X-CSRF": "1"}, cookies=[f"__Host-gatehouse={cookie}"])
         response, _ = bootstrap.invoke(event)
@@ -213,8 +223,18 @@ def test_a_session_made_through_one_instance_works_through_the_others_and_the_la
         assert dead.status_code == 401 and dead.json()["error"] == "session_expired"
         response, _ = bootstrap.invoke(event)
         assert response["statusCode"] == 401 and json.loads(response["body"])["error"] == "session_expired"
+        assert cluster.secret not in "\n".join(bootstrap.log_lines())
     finally:
         bootstrap.close()
+    # A secret that cannot be read stops the start, naming its variable.
+    broken = Bootstrap(tmp_path, {**environment, "AWS_ENDPOINT_URL_SECRETS_MANAGER": cluster.moto,
+                                  "GATEHOUSE_OAUTH_CLIENT_SECRET_ARN": client_secret_arn + "-gone",
+                                  "GATEHOUSE_SESSION_KEYS_ARN": keys_arn})
+    try:
+        assert broken.emulator.init_error_posted.wait(30)
+        assert "GATEHOUSE_OAUTH_CLIENT_SECRET_ARN" in json.dumps(broken.emulator.init_error)
+    finally:
+        broken.close()
 
 
 def test_fifty_concurrent_requests_on_two_instances_as_the_token_expires_make_one_refresh_grant(cluster):
