@@ -150,7 +150,9 @@ struct Serve: AsyncParsableCommand {
         let pool: UserPoolSource
         let sessions: SessionSetup?
         if localPool {
-            let local = try await startLocalPool(limits: limits, adminCredentials: adminCredentials,
+            let local = try await startLocalPool(
+                limits: limits,
+                adminCredentials: adminCredentials,
                 environment: environment,
                 httpClient: httpClient,
                 logger: logger

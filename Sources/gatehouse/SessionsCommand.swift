@@ -104,7 +104,8 @@ struct SessionsCommand: AsyncParsableCommand {
             switch try text.map(SessionSettings.StoreChoice.init(parsing:)) ?? .sqlite(path: folder.appendingPathComponent("sessions.sqlite3").path) {
             case .memory: throw CommandFailure("a memory session store lives inside its serve process: nothing to revoke from here")
             case .sqlite(let path): return try SQLiteSessionStore(path: path)
-            case .dynamodb(let table): return DynamoDBSessionStore(dynamoDB: try DynamoDB(environment: environment, transport: transport), table: table)
+            case .dynamodb(let table):
+                return DynamoDBSessionStore(dynamoDB: try DynamoDB(environment: environment, transport: transport), table: table)
             }
         }
 

@@ -53,58 +53,58 @@ struct SessionStoreContractTests {
 
     @Test(arguments: Kind.allCases) func createReadReplaceDelete(kind: Kind) async throws {
         try await Self.withStore(kind) { store in
-        try await store.create(Self.record("a"))
-        #expect(try await store.read(id: "a", now: 1500) == Self.record("a"))
-        #expect(try await store.read(id: "b", now: 1500) == nil)
-        var next = Self.record("a", version: 2)
-        next.sealedTokens = [9]
-        #expect(try await store.replace(next, expectedVersion: 1))
-        #expect(try await store.read(id: "a", now: 1500)?.sealedTokens == [9])
-        // A writer that read version 1 loses.
-        #expect(!(try await store.replace(Self.record("a", version: 2), expectedVersion: 1)))
-        #expect(try await store.read(id: "a", now: 1500)?.sealedTokens == [9])
-        #expect(!(try await store.replace(Self.record("gone", version: 2), expectedVersion: 1)))
-        // The refresh lease is kept like every other field.
-        var leased = Self.record("a", version: 3, lease: 1234.5)
-        leased.sealedTokens = [9]
-        #expect(try await store.replace(leased, expectedVersion: 2))
-        #expect(try await store.read(id: "a", now: 1500) == leased)
-        try await store.delete(id: "a")
-        #expect(try await store.read(id: "a", now: 1500) == nil)
-        try await store.delete(id: "a")
+            try await store.create(Self.record("a"))
+            #expect(try await store.read(id: "a", now: 1500) == Self.record("a"))
+            #expect(try await store.read(id: "b", now: 1500) == nil)
+            var next = Self.record("a", version: 2)
+            next.sealedTokens = [9]
+            #expect(try await store.replace(next, expectedVersion: 1))
+            #expect(try await store.read(id: "a", now: 1500)?.sealedTokens == [9])
+            // A writer that read version 1 loses.
+            #expect(!(try await store.replace(Self.record("a", version: 2), expectedVersion: 1)))
+            #expect(try await store.read(id: "a", now: 1500)?.sealedTokens == [9])
+            #expect(!(try await store.replace(Self.record("gone", version: 2), expectedVersion: 1)))
+            // The refresh lease is kept like every other field.
+            var leased = Self.record("a", version: 3, lease: 1234.5)
+            leased.sealedTokens = [9]
+            #expect(try await store.replace(leased, expectedVersion: 2))
+            #expect(try await store.read(id: "a", now: 1500) == leased)
+            try await store.delete(id: "a")
+            #expect(try await store.read(id: "a", now: 1500) == nil)
+            try await store.delete(id: "a")
         }
     }
 
     @Test(arguments: Kind.allCases) func readsRefuseExpiredRecordsAndSweepDeletesThem(kind: Kind) async throws {
         try await Self.withStore(kind) { store in
-        try await store.create(Self.record("idle", idle: 2000, absolute: 5000))
-        try await store.create(Self.record("old", idle: 9000, absolute: 3000))
-        try await store.create(Self.record("live", idle: 9000, absolute: 9000))
-        #expect(try await store.read(id: "idle", now: 1999) != nil)
-        #expect(try await store.read(id: "idle", now: 2000) == nil)
-        #expect(try await store.read(id: "old", now: 3000) == nil)
-        if kind == .dynamodb {
-            // DynamoDB's TTL deletes (lazily; moto never): the process sweeps nothing, and the
-            // expired items, still there, are refused by every read.
-            #expect(try await store.sweep(now: 3500) == 0)
-            #expect(try await store.read(id: "idle", now: 3500) == nil)
-            #expect(try await store.read(id: "idle", now: 0) != nil)
-        } else {
-            #expect(try await store.sweep(now: 3500) == 2)
-            #expect(try await store.read(id: "idle", now: 0) == nil)
-        }
-        #expect(try await store.read(id: "live", now: 3500) != nil)
+            try await store.create(Self.record("idle", idle: 2000, absolute: 5000))
+            try await store.create(Self.record("old", idle: 9000, absolute: 3000))
+            try await store.create(Self.record("live", idle: 9000, absolute: 9000))
+            #expect(try await store.read(id: "idle", now: 1999) != nil)
+            #expect(try await store.read(id: "idle", now: 2000) == nil)
+            #expect(try await store.read(id: "old", now: 3000) == nil)
+            if kind == .dynamodb {
+                // DynamoDB's TTL deletes (lazily; moto never): the process sweeps nothing, and the
+                // expired items, still there, are refused by every read.
+                #expect(try await store.sweep(now: 3500) == 0)
+                #expect(try await store.read(id: "idle", now: 3500) == nil)
+                #expect(try await store.read(id: "idle", now: 0) != nil)
+            } else {
+                #expect(try await store.sweep(now: 3500) == 2)
+                #expect(try await store.read(id: "idle", now: 0) == nil)
+            }
+            #expect(try await store.read(id: "live", now: 3500) != nil)
         }
     }
 
     @Test(arguments: Kind.allCases) func deleteAllOfASubject(kind: Kind) async throws {
         try await Self.withStore(kind) { store in
-        for id in ["1", "2", "3"] { try await store.create(Self.record(id, subject: "alice")) }
-        try await store.create(Self.record("4", subject: "bob"))
-        #expect(try await store.deleteAll(subject: "alice") == 3)
-        #expect(try await store.read(id: "1", now: 1500) == nil)
-        #expect(try await store.read(id: "4", now: 1500) != nil)
-        #expect(try await store.deleteAll(subject: "nobody") == 0)
+            for id in ["1", "2", "3"] { try await store.create(Self.record(id, subject: "alice")) }
+            try await store.create(Self.record("4", subject: "bob"))
+            #expect(try await store.deleteAll(subject: "alice") == 3)
+            #expect(try await store.read(id: "1", now: 1500) == nil)
+            #expect(try await store.read(id: "4", now: 1500) != nil)
+            #expect(try await store.deleteAll(subject: "nobody") == 0)
         }
     }
 

@@ -134,7 +134,7 @@ public struct CognitoAccessTokenAuthority: AccessTokenAuthority {
         do {
             try await cognito.getUser(accessToken: accessToken, logger: logger)
             return true
-        } catch where error.code == "NotAuthorizedException" || error.code == "UserNotFoundException" {
+        } catch  where error.code == "NotAuthorizedException" || error.code == "UserNotFoundException" {
             return false
         } catch {
             throw Self.directoryError(error)

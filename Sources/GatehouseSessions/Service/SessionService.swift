@@ -232,7 +232,7 @@ public struct SessionService: Sendable {
         if let authority {
             do {
                 try await authority.globalSignOut(accessToken: session.tokens.accessToken, logger: logger)
-            } catch where error.code == .unavailable || error.code == .throttled {
+            } catch  where error.code == .unavailable || error.code == .throttled {
                 throw GatehouseError(
                     .serviceUnavailable,
                     message: "The sign-in service is unavailable. Try again shortly.",

@@ -46,7 +46,7 @@ public struct LocalPoolDirectory: UserDirectory, JWKSFetching, AccessTokenAuthor
         do {
             let grant = try await service.validateAccessToken(accessToken)
             return grant.scopes.contains(LocalPoolService.apiScope)
-        } catch where error.type == "NotAuthorizedException" {
+        } catch  where error.type == "NotAuthorizedException" {
             return false
         } catch {
             throw DirectoryError(.unavailable, retryAfter: 1, detail: error.description)
@@ -61,7 +61,7 @@ public struct LocalPoolDirectory: UserDirectory, JWKSFetching, AccessTokenAuthor
                 throw LocalPoolError.notAuthorized("Access Token does not have required scopes")
             }
             try service.globalSignOut(poolID: grant.user.poolId, username: grant.user.username)
-        } catch where error.type == "NotAuthorizedException" {
+        } catch  where error.type == "NotAuthorizedException" {
             throw DirectoryError(.userNotFound, detail: error.description)
         } catch {
             throw DirectoryError(.unavailable, retryAfter: 1, detail: error.description)
