@@ -161,7 +161,10 @@ def main():
                 assert requests.get(f"http://127.0.0.1:{port}/userinfo", timeout=10,
                                     headers={"Authorization": "Bearer " + token}).status_code == 200
             rate, total, p50, p99 = wrk(f"http://127.0.0.1:{port}/userinfo", str(work / "tokens.txt"), options.duration)
-            print(f"{label:>15}: {rate:,.0f} req/s, p50 {p50}, p99 {p99}")
+            alone, _, alone_p50, _ = wrk(f"http://127.0.0.1:{port}/userinfo", str(work / "tokens.txt"), options.duration,
+                                         connections=1)
+            print(f"{label:>15}: 16 connections {rate:,.0f} req/s, p50 {p50}, p99 {p99};"
+                  f" 1 connection {alone:,.0f} req/s, {1e6 / alone:,.0f} µs per request")
             process.send_signal(signal.SIGTERM)
             process.wait(timeout=10)
     finally:

@@ -21,6 +21,23 @@ struct ConfigurationTests {
         #expect(configuration.userCacheTTL == 60)
     }
 
+    @Test func revocationCheckIsOffUnlessAskedAndItsCacheIsBounded() throws {
+        let off = try GatehouseConfiguration(environment: Self.minimal)
+        #expect(!off.revocationCheck && off.revocationCacheTTL == 10)
+        var environment = Self.minimal
+        environment["GATEHOUSE_REVOCATION_CHECK"] = "ON"
+        environment["GATEHOUSE_REVOCATION_CACHE_TTL"] = "0"
+        let on = try GatehouseConfiguration(environment: environment)
+        #expect(on.revocationCheck && on.revocationCacheTTL == 0)
+        for (name, value) in [
+            ("GATEHOUSE_REVOCATION_CHECK", "yes"), ("GATEHOUSE_REVOCATION_CACHE_TTL", "301"), ("GATEHOUSE_REVOCATION_CACHE_TTL", "-1"),
+        ] {
+            var bad = Self.minimal
+            bad[name] = value
+            #expect(error(bad)?.variable == name)
+        }
+    }
+
     @Test func endpointOverridesInPrecedenceOrder() throws {
         var environment = Self.minimal
         environment["AWS_ENDPOINT_URL"] = "http://127.0.0.1:1"

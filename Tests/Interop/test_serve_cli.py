@@ -87,3 +87,14 @@ def test_sigterm_shuts_down_gracefully(moto_endpoint, pool):
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def test_a_dynamodb_session_store_without_region_or_credentials_is_named(tmp_path):
+    for environment, variable in (({}, "AWS_REGION"), ({"AWS_REGION": "us-east-1"}, "AWS_ACCESS_KEY_ID")):
+        result = subprocess.run(
+            [str(gatehouse_binary()), "serve", "--port", "0", "--pool-port", "0", "--app-port", "0",
+             "--data-dir", str(tmp_path / "state"), "--session-store", "dynamodb:sessions"],
+            env={**BASE_ENV, **environment}, capture_output=True, text=True, timeout=60,
+        )
+        assert result.returncode == 2, result.stderr
+        assert variable in result.stderr and "configuration error" in result.stderr
