@@ -126,6 +126,14 @@ def test_refresh_revoke_and_global_sign_out(local):
         c.get_user(AccessToken=refreshed["AccessToken"])
 
     second = sign_in(local, "hank", "Passw0rd!Local")
+    # Only refresh tokens are revoked: an access or ID token is refused by type, as Cognito does,
+    # through the API and at /oauth2/revoke (RFC 7009's unsupported_token_type), and stays live.
+    for token in (second["AccessToken"], second["IdToken"]):
+        with pytest.raises(c.exceptions.UnsupportedTokenTypeException):
+            c.revoke_token(Token=token, ClientId=local.spa)
+        answer = requests.post(local.pool_url + "/oauth2/revoke", data={"token": token, "client_id": local.spa}, timeout=10)
+        assert answer.status_code == 400 and answer.json()["error"] == "unsupported_token_type", answer.text
+    assert c.get_user(AccessToken=second["AccessToken"])["Username"] == "hank"
     c.global_sign_out(AccessToken=second["AccessToken"])
     with pytest.raises(c.exceptions.NotAuthorizedException):
         c.get_user(AccessToken=second["AccessToken"])

@@ -207,9 +207,12 @@ public struct OAuthRoutes: Sendable {
             do {
                 try service.revokeRefreshToken(token, client: client)
             } catch {
-                throw error.type == "UnsupportedOperationException"
-                    ? OAuthError("invalid_request", "revocation is not enabled for this client")
-                    : OAuthError("invalid_client", error.message, status: 401)
+                switch error.type {
+                case "UnsupportedOperationException": throw OAuthError("invalid_request", "revocation is not enabled for this client")
+                // RFC 7009 §2.2.1, and what Cognito answers for an access token.
+                case "UnsupportedTokenTypeException": throw OAuthError("unsupported_token_type", "only refresh tokens can be revoked")
+                default: throw OAuthError("invalid_client", error.message, status: 401)
+                }
             }
             var response = Response(status: .ok, headers: [.cacheControl: "no-store"])
             addCORS(&response, origin: origin)

@@ -208,6 +208,11 @@ extension LocalPoolService {
         guard client.settings.enableTokenRevocation else {
             throw LocalPoolError("UnsupportedOperationException", "Token revocation is not enabled for this client")
         }
+        // Cognito revokes refresh tokens only: an access or ID token (a signed JWT, where our
+        // refresh tokens are opaque) is refused by type, as Cognito's documentation says.
+        guard !Self.isSignedJWT(token) else {
+            throw LocalPoolError("UnsupportedTokenTypeException", "Only refresh tokens can be revoked")
+        }
         let hash = Self.hash(token)
         let family = try read { db in try RefreshTokenRecord.fetchOne(db, key: hash) }
         guard let family else { return }
@@ -215,6 +220,13 @@ extension LocalPoolService {
             throw LocalPoolError("UnauthorizedException", "Refresh token was issued to another client")
         }
         try revokeTokenFamily(family.originJti)
+    }
+
+    /// Whether `token` has a signed JWT's shape: three base64url parts, the first a JSON header.
+    static func isSignedJWT(_ token: String) -> Bool {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty }), let header = Base64URL.decode(String(parts[0])) else { return false }
+        return header.first == UInt8(ascii: "{")
     }
 
     /// Revokes the refresh token of the family `originJti` and every access and ID token issued
