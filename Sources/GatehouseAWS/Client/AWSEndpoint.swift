@@ -33,6 +33,16 @@ public struct AWSEndpoint: Sendable, Equatable {
         self.basePath = path
     }
 
+    /// The endpoint the AWS SDKs would use for a service: its own variable
+    /// (`AWS_ENDPOINT_URL_{SERVICE}`), else `AWS_ENDPOINT_URL`, else
+    /// `https://{hostPrefix}.{region}.amazonaws.com`; nil when an override is not a URL.
+    public static func sdk(variable: String, hostPrefix: String, environment: [String: String], region: String) -> AWSEndpoint? {
+        for name in [variable, "AWS_ENDPOINT_URL"] {
+            if let value = environment[name], !value.isEmpty { return AWSEndpoint(url: value) }
+        }
+        return AWSEndpoint(url: "https://\(hostPrefix).\(region).amazonaws.com")
+    }
+
     /// The URL of `path` (which starts with `/`) on this endpoint.
     public func url(path: String) -> String {
         "\(scheme)://\(host)\(basePath)\(path)"

@@ -22,10 +22,7 @@ public struct SecretsManager: Sendable {
     /// The endpoint the AWS SDKs would use: `AWS_ENDPOINT_URL_SECRETS_MANAGER`, else
     /// `AWS_ENDPOINT_URL`, else `https://secretsmanager.{region}.amazonaws.com`.
     public static func endpoint(environment: [String: String], region: String) -> AWSEndpoint? {
-        for name in ["AWS_ENDPOINT_URL_SECRETS_MANAGER", "AWS_ENDPOINT_URL"] {
-            if let value = environment[name], !value.isEmpty { return AWSEndpoint(url: value) }
-        }
-        return AWSEndpoint(url: "https://secretsmanager.\(region).amazonaws.com")
+        AWSEndpoint.sdk(variable: "AWS_ENDPOINT_URL_SECRETS_MANAGER", hostPrefix: "secretsmanager", environment: environment, region: region)
     }
 
     /// The `SecretString` of `secretID` (an ARN or a name). Needs `secretsmanager:GetSecretValue` on it.
