@@ -1,0 +1,101 @@
+import Crypto
+import Foundation
+import GRDB
+import GatehouseCore
+import Logging
+
+/// Refresh tokens: the refresh grant, and revoking a token's family.
+extension LocalPoolService {
+    /// `REFRESH_TOKEN_AUTH`: new ID and access tokens (no new refresh token) for a live refresh token.
+    ///
+    /// `skipSecretHash` is for the OAuth token endpoint, where the client authenticated itself already.
+    public func refreshAuth(
+        client: ClientRecord,
+        refreshToken: String,
+        secretHash: String?,
+        skipSecretHash: Bool = false
+    ) throws(LocalPoolError) -> AuthOutcome {
+        guard
+            skipSecretHash || client.settings.explicitAuthFlows.contains("ALLOW_REFRESH_TOKEN_AUTH")
+                || client.settings.explicitAuthFlows.isEmpty
+        else {
+            throw .invalidParameter("REFRESH_TOKEN_AUTH flow not enabled for this client")
+        }
+        let (record, user) = try liveRefreshToken(refreshToken, client: client)
+        if client.secret != nil && !skipSecretHash { try checkSecretHash(secretHash, client: client, username: user.username) }
+        let grant = TokenIssuer.Grant(
+            poolID: client.poolId,
+            client: client,
+            user: user,
+            scope: record.scope.split(separator: " ").map(String.init),
+            authTime: Int(record.authTime),
+            originJti: record.originJti,
+            nonce: nil,
+            fromOAuth: record.scope != Self.apiScope,
+            includeIDToken: record.scope == Self.apiScope || record.scope.split(separator: " ").contains("openid")
+        )
+        do {
+            let tokens = try issuer.issue(grant, now: clock.now())
+            return .tokens(accessToken: tokens.accessToken, idToken: tokens.idToken, refreshToken: nil, expiresIn: tokens.expiresIn)
+        } catch {
+            throw .internalError("signing")
+        }
+    }
+
+    /// The stored record and user of a refresh token that is known, bound to `client`, not revoked and not expired.
+    func liveRefreshToken(_ token: String, client: ClientRecord) throws(LocalPoolError) -> (RefreshTokenRecord, UserRecord) {
+        let hash = Self.hash(token)
+        // One read for the token and its user: this is the hot path of every refresh.
+        let (record, user) = try read { db -> (RefreshTokenRecord?, UserRecord?) in
+            let tokenQuery = try db.cachedStatement(sql: "SELECT * FROM refreshToken WHERE tokenHash = ?")
+            guard let record = try RefreshTokenRecord.fetchOne(tokenQuery, arguments: [hash]) else { return (nil, nil) }
+            let userQuery = try db.cachedStatement(sql: "SELECT * FROM user WHERE poolId = ? AND username = ?")
+            return (record, try UserRecord.fetchOne(userQuery, arguments: [record.poolId, record.username]))
+        }
+        guard let record, record.clientId == client.id else { throw .notAuthorized("Invalid Refresh Token") }
+        guard record.revokedAt == nil else { throw .notAuthorized("Refresh Token has been revoked") }
+        guard record.expiresAt > clock.now() else { throw .notAuthorized("Refresh Token has expired") }
+        guard let user else { throw .notAuthorized("Refresh Token has been revoked") }
+        guard user.enabled else { throw .notAuthorized("User is disabled.") }
+        return (record, user)
+    }
+
+    /// Revokes a refresh token and every access and ID token issued from it. Unknown tokens are
+    /// ignored (RFC 7009); a token of another client is refused.
+    public func revokeRefreshToken(_ token: String, client: ClientRecord) throws(LocalPoolError) {
+        guard client.settings.enableTokenRevocation else {
+            throw LocalPoolError("UnsupportedOperationException", "Token revocation is not enabled for this client")
+        }
+        // Cognito revokes refresh tokens only: an access or ID token (a signed JWT, where our
+        // refresh tokens are opaque) is refused by type, as Cognito's documentation says.
+        guard !Self.isSignedJWT(token) else {
+            throw LocalPoolError("UnsupportedTokenTypeException", "Only refresh tokens can be revoked")
+        }
+        let hash = Self.hash(token)
+        let family = try read { db in try RefreshTokenRecord.fetchOne(db, key: hash) }
+        guard let family else { return }
+        guard family.clientId == client.id else {
+            throw LocalPoolError("UnauthorizedException", "Refresh token was issued to another client")
+        }
+        try revokeTokenFamily(family.originJti)
+    }
+
+    /// Whether `token` has a signed JWT's shape: three base64url parts, the first a JSON header.
+    static func isSignedJWT(_ token: String) -> Bool {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty }), let header = Base64URL.decode(String(parts[0])) else { return false }
+        return header.first == UInt8(ascii: "{")
+    }
+
+    /// Revokes the refresh token of the family `originJti` and every access and ID token issued
+    /// from it.
+    func revokeTokenFamily(_ originJti: String) throws(LocalPoolError) {
+        let now = clock.now()
+        try write { db in
+            try RefreshTokenRecord
+                .filter(Column("originJti") == originJti && Column("revokedAt") == nil)
+                .updateAll(db, Column("revokedAt").set(to: now))
+            try RevokedOriginRecord(originJti: originJti, revokedAt: now).save(db)
+        }
+    }
+}
