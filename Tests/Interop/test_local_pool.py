@@ -156,6 +156,55 @@ def test_secret_hash_for_the_confidential_client(local):
     assert "IdToken" in result["AuthenticationResult"]
 
 
+# Before the restart test below: it closes the module's `local`.
+def test_update_and_delete_clients_and_pools_as_setup_scripts_do(local):
+    c = local.cognito
+    create_confirmed(local, "setup-sam")
+    made = c.create_user_pool_client(UserPoolId=local.pool_id, ClientName="setup-script", GenerateSecret=False,
+                                     ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])["UserPoolClient"]
+    tokens = sign_in(local, "setup-sam", "Passw0rd!Local", client_id=made["ClientId"])
+    # UpdateUserPoolClient replaces the settings: what the request leaves out returns to Cognito's
+    # default, so USER_PASSWORD_AUTH, not named again, is off afterwards.
+    updated = c.update_user_pool_client(UserPoolId=local.pool_id, ClientId=made["ClientId"], ClientName="renamed",
+                                        ExplicitAuthFlows=["ALLOW_REFRESH_TOKEN_AUTH"], AccessTokenValidity=2,
+                                        TokenValidityUnits={"AccessToken": "hours"})["UserPoolClient"]
+    assert updated["ClientId"] == made["ClientId"] and updated["ClientName"] == "renamed"
+    # The pool answers validities in seconds (and says so in TokenValidityUnits).
+    assert updated["ExplicitAuthFlows"] == ["ALLOW_REFRESH_TOKEN_AUTH"] and updated["AccessTokenValidity"] == 7200
+    assert updated["TokenValidityUnits"]["AccessToken"] == "seconds"
+    described = c.describe_user_pool_client(UserPoolId=local.pool_id, ClientId=made["ClientId"])["UserPoolClient"]
+    assert described["ClientName"] == "renamed" and described["ExplicitAuthFlows"] == ["ALLOW_REFRESH_TOKEN_AUTH"]
+    with pytest.raises(c.exceptions.InvalidParameterException, match="USER_PASSWORD_AUTH"):
+        sign_in(local, "setup-sam", "Passw0rd!Local", client_id=made["ClientId"])
+    refreshed = c.initiate_auth(ClientId=made["ClientId"], AuthFlow="REFRESH_TOKEN_AUTH",
+                                AuthParameters={"REFRESH_TOKEN": tokens["RefreshToken"]})["AuthenticationResult"]
+    assert refreshed["ExpiresIn"] == 7200
+    with pytest.raises(c.exceptions.ResourceNotFoundException):
+        c.update_user_pool_client(UserPoolId=local.pool_id, ClientId="1" * 26)
+
+    # DeleteUserPoolClient: gone, and so are its refresh tokens; the API stops trusting its tokens.
+    c.delete_user_pool_client(UserPoolId=local.pool_id, ClientId=made["ClientId"])
+    with pytest.raises(c.exceptions.ResourceNotFoundException):
+        c.describe_user_pool_client(UserPoolId=local.pool_id, ClientId=made["ClientId"])
+    with pytest.raises(c.exceptions.ResourceNotFoundException):
+        c.initiate_auth(ClientId=made["ClientId"], AuthFlow="REFRESH_TOKEN_AUTH",
+                        AuthParameters={"REFRESH_TOKEN": tokens["RefreshToken"]})
+    refused = requests.get(local.api + "/userinfo", headers={"Authorization": "Bearer " + refreshed["AccessToken"]}, timeout=10)
+    assert refused.status_code == 401, refused.text
+
+    # DeleteUserPool: the pool and everything in it.
+    other = c.create_user_pool(PoolName="throwaway")["UserPool"]["Id"]
+    c.admin_create_user(UserPoolId=other, Username="temp", MessageAction="SUPPRESS")
+    c.delete_user_pool(UserPoolId=other)
+    with pytest.raises(c.exceptions.ResourceNotFoundException):
+        c.describe_user_pool(UserPoolId=other)
+    with pytest.raises(c.exceptions.ResourceNotFoundException):
+        c.admin_get_user(UserPoolId=other, Username="temp")
+    assert other not in [p["Id"] for p in c.list_user_pools(MaxResults=60)["UserPools"]]
+    with pytest.raises(c.exceptions.ResourceNotFoundException):
+        c.delete_user_pool(UserPoolId=other)
+
+
 def test_state_is_reused_after_a_restart(local, tmp_path_factory):
     first_pool = local.pool_id
     local.close()

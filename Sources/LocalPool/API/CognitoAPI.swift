@@ -156,6 +156,20 @@ public struct CognitoAPI: Sendable {
             return ["UserPools": try service.pools().prefix(maximum).map { APIShapes.pool($0, region: region) }]
         case "CreateUserPoolClient":
             return ["UserPoolClient": APIShapes.client(try createClient(request))]
+        case "UpdateUserPoolClient":
+            let client = try service.updateClient(
+                try request.string("ClientId"),
+                poolID: try request.string("UserPoolId"),
+                name: request.optionalString("ClientName"),
+                settings: try clientSettings(request)
+            )
+            return ["UserPoolClient": APIShapes.client(client)]
+        case "DeleteUserPoolClient":
+            try service.deleteClient(try request.string("ClientId"), poolID: try request.string("UserPoolId"))
+            return [:]
+        case "DeleteUserPool":
+            try service.deletePool(try request.string("UserPoolId"))
+            return [:]
         case "DescribeUserPoolClient":
             let client = try service.client(try request.string("ClientId"), poolID: try request.string("UserPoolId"))
             return ["UserPoolClient": APIShapes.client(client)]
@@ -214,6 +228,17 @@ public struct CognitoAPI: Sendable {
     }
 
     private func createClient(_ request: APIRequest) throws(LocalPoolError) -> ClientRecord {
+        try service.createClient(
+            poolID: try request.string("UserPoolId"),
+            name: try request.string("ClientName"),
+            generateSecret: request.bool("GenerateSecret") ?? false,
+            settings: try clientSettings(request)
+        )
+    }
+
+    /// A client's settings from a Create- or UpdateUserPoolClient request: what it leaves out
+    /// is Cognito's default (so an update without a field resets it, as Cognito's does).
+    private func clientSettings(_ request: APIRequest) throws(LocalPoolError) -> ClientSettings {
         var settings = ClientSettings.defaults
         if let flows = request.stringList("ExplicitAuthFlows") { settings.explicitAuthFlows = flows }
         if let flows = request.stringList("AllowedOAuthFlows") { settings.allowedOAuthFlows = flows }
@@ -268,11 +293,6 @@ public struct CognitoAPI: Sendable {
                 settings[keyPath: setting] = value
             }
         }
-        return try service.createClient(
-            poolID: try request.string("UserPoolId"),
-            name: try request.string("ClientName"),
-            generateSecret: request.bool("GenerateSecret") ?? false,
-            settings: settings
-        )
+        return settings
     }
 }

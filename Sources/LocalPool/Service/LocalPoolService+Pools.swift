@@ -73,7 +73,7 @@ extension LocalPoolService {
     /// The client `id` (of `poolID` when given), or `ResourceNotFoundException`.
     public func client(_ id: String, poolID: String? = nil) throws(LocalPoolError) -> ClientRecord {
         guard InputPatterns.isClientID(id) else { throw .resourceNotFound("User pool client does not exist.") }
-        // Clients change only through `registerAppOrigin`, which clears this cache.
+        // Clients change only through `registerAppOrigin`, `updateClient` and `deleteClient`, which clear this cache.
         var found = caches.client(id)
         if found == nil {
             found = try read { db in try ClientRecord.fetchOne(db, key: id) }
@@ -88,5 +88,37 @@ extension LocalPoolService {
     /// The clients of `poolID`.
     public func clients(poolID: String) throws(LocalPoolError) -> [ClientRecord] {
         try read { db in try ClientRecord.filter(Column("poolId") == poolID).order(Column("createdAt")).fetchAll(db) }
+    }
+
+    /// Replaces client `id`'s settings (and its name when given), as `UpdateUserPoolClient` does:
+    /// its id and secret stay.
+    public func updateClient(_ id: String, poolID: String, name: String?, settings: ClientSettings) throws(LocalPoolError) -> ClientRecord {
+        var client = try client(id, poolID: poolID)
+        if let name { client.name = name }
+        client.settings = settings
+        defer { caches.clientsChanged() }
+        return try write { [client] db in
+            try client.update(db)
+            return client
+        }
+    }
+
+    /// Deletes client `id` of `poolID`, with its refresh tokens and unredeemed codes: its
+    /// tokens stop refreshing, and the API stops trusting it.
+    public func deleteClient(_ id: String, poolID: String) throws(LocalPoolError) {
+        _ = try client(id, poolID: poolID)
+        defer { caches.clientsChanged() }
+        try write { db in
+            try RefreshTokenRecord.filter(Column("clientId") == id).deleteAll(db)
+            try AuthCodeRecord.filter(Column("clientId") == id).deleteAll(db)
+            _ = try ClientRecord.deleteOne(db, key: id)
+        }
+    }
+
+    /// Deletes pool `id` with its clients, users, keys and tokens.
+    public func deletePool(_ id: String) throws(LocalPoolError) {
+        _ = try pool(id)
+        defer { caches.clientsChanged() }
+        try write { db in _ = try PoolRecord.deleteOne(db, key: id) }
     }
 }
