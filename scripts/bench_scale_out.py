@@ -4,6 +4,7 @@ stopped at the end; figures printed with what produced them."""
 
 import argparse
 import base64
+import json
 import os
 import pathlib
 import re
@@ -76,9 +77,9 @@ def serve(gatehouse, work, name, env, *flags):
 
 
 def sessions(target, count):
-    import json
+    """`count` session cookies of the demo user, each through the hosted login form."""
     demo = json.loads((target.state / "demo-user.json").read_text())
-    return [login(target.api, target.app, demo) for _ in range(count)], demo
+    return [login(target.api, target.app, demo) for _ in range(count)]
 
 
 def main():
@@ -103,7 +104,7 @@ def main():
         for name, store in (("sqlite", None), ("dynamodb", f"dynamodb:{table}")):
             env = {**AWS, "AWS_ENDPOINT_URL_DYNAMODB": moto, "GATEHOUSE_SESSION_KEYS": keys}
             target = serve(options.gatehouse, work, name, env, *(["--session-store", store] if store else []))
-            cookies, demo = sessions(target, options.sessions)
+            cookies = sessions(target, options.sessions)
             (work / f"{name}-cookies.txt").write_text("\n".join(cookies) + "\n")
             for cookie in cookies:  # warm the token and attribute caches
                 assert requests.get(target.api + "/userinfo", timeout=10, headers={
@@ -143,7 +144,6 @@ def main():
         pool_id = cognito.list_user_pools(MaxResults=10)["UserPools"][0]["Id"]
         spa = next(c["ClientId"] for c in cognito.list_user_pool_clients(UserPoolId=pool_id)["UserPoolClients"]
                    if c["ClientName"] == "gatehouse-spa")
-        import json
         demo = json.loads((pool.state / "demo-user.json").read_text())
         tokens = [cognito.initiate_auth(ClientId=spa, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={
             "USERNAME": demo["username"], "PASSWORD": demo["password"]})["AuthenticationResult"]["AccessToken"]

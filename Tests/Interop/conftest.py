@@ -176,6 +176,19 @@ class LocalServe:
         wait_for(self.api + "/healthz", self.process)
         wait_for(self.app + "/", self.process)
 
+    def short_lived_client(self, name, seconds, secret, scopes=("openid", "email", "profile")):
+        """A new code-flow client of the pool, registered to the app's origin, whose access and ID
+        tokens live `seconds` (the local pool allows lifetimes that short; Cognito would not)."""
+        return self.cognito.create_user_pool_client(
+            UserPoolId=self.pool_id, ClientName=name, GenerateSecret=secret,
+            AllowedOAuthFlows=["code"], AllowedOAuthFlowsUserPoolClient=True,
+            AllowedOAuthScopes=list(scopes), SupportedIdentityProviders=["COGNITO"],
+            CallbackURLs=[self.app + "/"], LogoutURLs=[self.app + "/"],
+            ExplicitAuthFlows=["ALLOW_REFRESH_TOKEN_AUTH"],
+            AccessTokenValidity=seconds, IdTokenValidity=seconds,
+            TokenValidityUnits={"AccessToken": "seconds", "IdToken": "seconds", "RefreshToken": "days"},
+        )["UserPoolClient"]
+
     def restart(self, *extra):
         self.close()
         self.start(*extra)

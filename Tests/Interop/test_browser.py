@@ -205,15 +205,7 @@ def test_the_page_keeps_working_past_token_expiry_because_the_client_refreshes(t
     # No attribute cache, so disabling the user below shows at once.
     web = LocalServe(tmp_path, "--app-mode", "storage", environment={"GATEHOUSE_USER_CACHE_TTL": "0"})
     try:
-        short = web.cognito.create_user_pool_client(
-            UserPoolId=web.pool_id, ClientName="short-lived", GenerateSecret=False,
-            AllowedOAuthFlows=["code"], AllowedOAuthFlowsUserPoolClient=True,
-            AllowedOAuthScopes=["openid", "email", "profile"], SupportedIdentityProviders=["COGNITO"],
-            CallbackURLs=[web.app + "/"], LogoutURLs=[web.app + "/"],
-            ExplicitAuthFlows=["ALLOW_REFRESH_TOKEN_AUTH"],
-            AccessTokenValidity=6, IdTokenValidity=6,
-            TokenValidityUnits={"AccessToken": "seconds", "IdToken": "seconds", "RefreshToken": "days"},
-        )["UserPoolClient"]["ClientId"]
+        short = web.short_lived_client("short-lived", 6, secret=False)["ClientId"]
         web.restart("--app-mode", "storage", "--app-client-id", short)
         sign_in(browser, web, web.demo["username"], web.demo["password"])
         first = stored_session(browser, short)

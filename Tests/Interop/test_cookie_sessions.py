@@ -74,15 +74,7 @@ def stored_tokens(serve, cookie_value):
 def use_short_lived_session_client(serve, seconds):
     """Restarts `serve` with its sessions on a new confidential client whose access and ID tokens
     live `seconds`."""
-    short = serve.cognito.create_user_pool_client(
-        UserPoolId=serve.pool_id, ClientName="short-lived-confidential", GenerateSecret=True,
-        AllowedOAuthFlows=["code"], AllowedOAuthFlowsUserPoolClient=True,
-        AllowedOAuthScopes=["openid", "email", "profile"], SupportedIdentityProviders=["COGNITO"],
-        CallbackURLs=[serve.app + "/"], LogoutURLs=[serve.app + "/"],
-        ExplicitAuthFlows=["ALLOW_REFRESH_TOKEN_AUTH"],
-        AccessTokenValidity=seconds, IdTokenValidity=seconds,
-        TokenValidityUnits={"AccessToken": "seconds", "IdToken": "seconds", "RefreshToken": "days"},
-    )["UserPoolClient"]
+    short = serve.short_lived_client("short-lived-confidential", seconds, secret=True)
     serve.environment.update({
         "GATEHOUSE_OAUTH_CLIENT_ID": short["ClientId"], "GATEHOUSE_OAUTH_CLIENT_SECRET": short["ClientSecret"]})
     serve.restart()

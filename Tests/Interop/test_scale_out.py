@@ -119,15 +119,8 @@ class Cluster:
             **aws, "AWS_ENDPOINT_URL_DYNAMODB": moto_endpoint,
             "GATEHOUSE_SESSION_STORE": f"dynamodb:{self.table}", "GATEHOUSE_SESSION_KEYS": self.keys})
         # The session client: tokens that live a few seconds, and the API scope (sign-out everywhere).
-        client = self.a.cognito.create_user_pool_client(
-            UserPoolId=self.a.pool_id, ClientName="scale-out", GenerateSecret=True,
-            AllowedOAuthFlows=["code"], AllowedOAuthFlowsUserPoolClient=True,
-            AllowedOAuthScopes=["openid", "email", "profile", API_SCOPE], SupportedIdentityProviders=["COGNITO"],
-            CallbackURLs=[self.a.app + "/"], LogoutURLs=[self.a.app + "/"],
-            ExplicitAuthFlows=["ALLOW_REFRESH_TOKEN_AUTH"],
-            AccessTokenValidity=TOKEN_SECONDS, IdTokenValidity=TOKEN_SECONDS,
-            TokenValidityUnits={"AccessToken": "seconds", "IdToken": "seconds", "RefreshToken": "days"},
-        )["UserPoolClient"]
+        client = self.a.short_lived_client("scale-out", TOKEN_SECONDS, secret=True,
+                                            scopes=("openid", "email", "profile", API_SCOPE))
         self.client_id, self.secret = client["ClientId"], client["ClientSecret"]
         self.oauth = {"GATEHOUSE_OAUTH_CLIENT_ID": self.client_id, "GATEHOUSE_OAUTH_CLIENT_SECRET": self.secret,
                       "GATEHOUSE_OAUTH_SCOPES": f"openid email profile {API_SCOPE}"}
