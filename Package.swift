@@ -146,6 +146,8 @@ let package = Package(
         ),
         // hypot/hypotf bound to the symbol versions Amazon Linux 2023's glibc has (see compat.c).
         .target(name: "CGatehouseCompat"),
+        // The Montgomery multiplication under the local pool's SRP, optimised in debug builds too.
+        .target(name: "CGatehouseMontgomery", cSettings: [.unsafeFlags(["-O2"])]),
         .executableTarget(
             name: "gatehouse-lambda",
             dependencies: [
@@ -162,6 +164,7 @@ let package = Package(
         .target(
             name: "LocalPool",
             dependencies: [
+                "CGatehouseMontgomery",
                 "GatehouseCore",
                 "GatehouseEdge",
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -218,6 +221,7 @@ let package = Package(
             name: "gatehouse-bench",
             dependencies: [
                 "GatehouseCore",
+                "LocalPool",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Local pool figures: refresh-token grants per second at /oauth2/token (each signs two RS256 tokens)
-# next to swift-crypto's signing rate, password sign-in latency (bcrypt cost 10), and GetUser throughput.
-# Needs wrk and the Python peers (Tests/Interop/requirements.txt).
+# next to swift-crypto's signing rate, password and SRP sign-in latency (bcrypt cost 10; SRP's
+# arithmetic on its own), and GetUser throughput.
+# Needs wrk and the Python peers in .venv (scripts/setup-test-env.sh makes it; PYTHON overrides).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +19,8 @@ bin="$(swift build -c release --show-bin-path)"
 
 echo "== signing baseline"
 "$bin/gatehouse-bench" sign 3000
+echo "== SRP arithmetic (the server's side of one sign-in, and one modular power on its own)"
+"$bin/gatehouse-bench" srp 200
 
 api_port="$(free_port)"; pool_port="$(free_port)"
 env -i PATH="$PATH" HOME="$HOME" LOG_LEVEL=warning "$bin/gatehouse" serve --port "$api_port" --pool-port "$pool_port" --app-port "$(free_port)" \
@@ -25,7 +28,7 @@ env -i PATH="$PATH" HOME="$HOME" LOG_LEVEL=warning "$bin/gatehouse" serve --port
 pid=$!
 for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$api_port/healthz" && break; sleep 0.1; done
 
-read -r client refresh access < <(python3 - "$pool_port" "$work/state" <<'PY'
+read -r client refresh access < <("${PYTHON:-.venv/bin/python}" - "$pool_port" "$work/state" <<'PY'
 import json, sys, time, statistics, boto3
 port, state = sys.argv[1], sys.argv[2]
 c = boto3.client("cognito-idp", region_name="us-east-1", endpoint_url=f"http://127.0.0.1:{port}",
@@ -42,6 +45,25 @@ for _ in range(40):
 times.sort()
 print(f"sign-in (InitiateAuth USER_PASSWORD_AUTH, bcrypt cost 10, boto3 on loopback, 40 calls): "
       f"median {statistics.median(times):.1f} ms, p95 {times[int(len(times) * 0.95) - 1]:.1f} ms", file=sys.stderr)
+# SRP: the two calls (InitiateAuth USER_SRP_AUTH, RespondToAuthChallenge PASSWORD_VERIFIER) timed on
+# their own, and the whole sign-in with pycognito's client arithmetic (Python's pow) in between.
+from pycognito.aws_srp import AWSSRP
+calls, whole = [], []
+for _ in range(40):
+    start = time.perf_counter()
+    srp = AWSSRP(username=demo["username"], password=demo["password"], pool_id=pool, client_id=spa, client=c)
+    parameters = srp.get_auth_params()
+    sent = time.perf_counter()
+    challenge = c.initiate_auth(ClientId=spa, AuthFlow="USER_SRP_AUTH", AuthParameters=parameters)
+    first = time.perf_counter() - sent
+    answer = srp.process_challenge(challenge["ChallengeParameters"], parameters)
+    sent = time.perf_counter()
+    tokens = c.respond_to_auth_challenge(ClientId=spa, ChallengeName="PASSWORD_VERIFIER", ChallengeResponses=answer)
+    calls.append((first + time.perf_counter() - sent) * 1000)
+    whole.append((time.perf_counter() - start) * 1000)
+    assert "AccessToken" in tokens["AuthenticationResult"]
+print(f"sign-in (USER_SRP_AUTH + PASSWORD_VERIFIER, boto3 on loopback, 40 sign-ins): the two calls median "
+      f"{statistics.median(calls):.1f} ms; with pycognito's client arithmetic, median {statistics.median(whole):.1f} ms", file=sys.stderr)
 print(spa, result["AuthenticationResult"]["RefreshToken"], result["AuthenticationResult"]["AccessToken"])
 PY
 )

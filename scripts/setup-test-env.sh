@@ -9,7 +9,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(libsqlite3-dev zlib1g-dev binutils zip chromium chromium-driver python3-venv)
+# locales-all: warrant-lite formats its SRP timestamps under en_US.UTF-8, and fails without it.
+packages=(libsqlite3-dev zlib1g-dev binutils zip chromium chromium-driver python3-venv locales-all)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -2,6 +2,7 @@ import Crypto
 import GatehouseCore
 import Hummingbird
 import HummingbirdBcrypt
+import LocalPool
 import Logging
 import _CryptoExtras
 
@@ -16,6 +17,10 @@ import Glibc
 ///   next to swift-crypto's raw RSA-2048 verify rate measured in the same run.
 /// - `gatehouse-bench bcrypt [count]`: bcrypt at the local pool's cost (10), one check after
 ///   another; prints the median milliseconds (the share of a password sign-in that is bcrypt's).
+/// - `gatehouse-bench srp [count]`: the local pool's SRP arithmetic per sign-in (the server's
+///   `PASSWORD_VERIFIER` exchange: three 3072-bit modular powers and the hashing), next to one
+///   3072-bit modular power with a 256-bit exponent and with a 3072-bit one, and the verifier a
+///   password change computes; medians in µs.
 /// - `gatehouse-bench bare-server <port>`: a bare Hummingbird route (`GET /` → `ok`) for
 ///   comparing against `/userinfo` under wrk (see scripts/bench-userinfo.sh).
 @main
@@ -29,10 +34,12 @@ struct Bench {
             try sign(count: arguments.dropFirst().first.flatMap(Int.init) ?? 3000)
         case "bcrypt":
             bcrypt(count: arguments.dropFirst().first.flatMap(Int.init) ?? 20)
+        case "srp":
+            srp(count: arguments.dropFirst().first.flatMap(Int.init) ?? 200)
         case "bare-server":
             try await bareServer(port: arguments.dropFirst().first.flatMap(Int.init) ?? 8081)
         default:
-            print("usage: gatehouse-bench verify [count] | sign [count] | bcrypt [count] | bare-server <port>")
+            print("usage: gatehouse-bench verify [count] | sign [count] | bcrypt [count] | srp [count] | bare-server <port>")
         }
     }
 
@@ -47,6 +54,31 @@ struct Bench {
         times.sort()
         let median = (times[times.count / 2] * 10).rounded() / 10
         print("bcrypt cost 10: median \(median) ms over \(count) checks")
+    }
+
+    static func srp(count: Int) {
+        func random(_ bytes: Int) -> [UInt8] { (0..<bytes).map { _ in UInt8.random(in: 0...255) } }
+        /// Median microseconds of `body` over `count` runs.
+        func median(_ body: () -> Void) -> Double {
+            var times: [Double] = []
+            for _ in 0..<count {
+                let start = seconds()
+                body()
+                times.append((seconds() - start) * 1e6)
+            }
+            times.sort()
+            return times[times.count / 2].rounded()
+        }
+        let salt = Array(random(16).dropFirst()) + [1]
+        let verifier = CognitoSRP.verifier(salt: salt, poolName: "Bench", userID: "alice", password: "Demo-password-9a!")
+        let clientPublic = CognitoSRP.power(base: [2], exponent: random(128))!
+        let exchange = median { precondition(CognitoSRP.exchange(clientPublic: clientPublic, verifier: verifier, secret: random(32)) != nil) }
+        let short = median { precondition(CognitoSRP.power(base: [2], exponent: random(32)) != nil) }
+        let full = median { precondition(CognitoSRP.power(base: clientPublic, exponent: random(384)) != nil) }
+        let setPassword = median { _ = CognitoSRP.verifier(salt: salt, poolName: "Bench", userID: "alice", password: "Demo-password-9a!") }
+        print("SRP exchange per sign-in: median \(Int(exchange)) µs over \(count)")
+        print("3072-bit modular power, 256-bit exponent: median \(Int(short)) µs; 3072-bit exponent: median \(Int(full)) µs")
+        print("verifier for a new password: median \(Int(setPassword)) µs")
     }
 
     static func seconds() -> Double {

@@ -85,6 +85,10 @@ enum APIShapes {
             if let id { result["IdToken"] = id }
             if let refresh { result["RefreshToken"] = refresh }
             return ["ChallengeParameters": [String: Any](), "AuthenticationResult": result]
+        case .challenge(let name, let session, let parameters):
+            var result: [String: Any] = ["ChallengeName": name, "ChallengeParameters": parameters]
+            if let session { result["Session"] = session }
+            return result
         case .newPasswordRequired(let session, let username, let attributes):
             let visible = Dictionary(
                 attributes.filter { $0.name != "sub" }.map { ($0.name, $0.value) },

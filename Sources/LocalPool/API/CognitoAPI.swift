@@ -197,6 +197,11 @@ public struct CognitoAPI: Sendable {
                 secretHash: parameters["SECRET_HASH"],
                 admin: admin
             )
+        case "USER_SRP_AUTH":
+            guard let username = parameters["USERNAME"], let srpA = parameters["SRP_A"] else {
+                throw .invalidParameter("Missing required parameter USERNAME or SRP_A")
+            }
+            return try await service.srpAuth(client: client, username: username, clientPublic: srpA, secretHash: parameters["SECRET_HASH"])
         case "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN":
             guard let token = parameters["REFRESH_TOKEN"] else { throw .invalidParameter("Missing required parameter REFRESH_TOKEN") }
             return try service.refreshAuth(client: client, refreshToken: token, secretHash: parameters["SECRET_HASH"])
@@ -207,10 +212,14 @@ public struct CognitoAPI: Sendable {
 
     private func respondToChallenge(_ request: APIRequest, admin: Bool) async throws(LocalPoolError) -> LocalPoolService.AuthOutcome {
         let client = try service.client(try request.string("ClientId"), poolID: admin ? try request.string("UserPoolId") : nil)
-        guard try request.string("ChallengeName") == "NEW_PASSWORD_REQUIRED" else {
-            throw .invalidParameter("Only the NEW_PASSWORD_REQUIRED challenge is supported")
-        }
         let responses = request.stringMap("ChallengeResponses")
+        switch try request.string("ChallengeName") {
+        case "NEW_PASSWORD_REQUIRED": break
+        case "PASSWORD_VERIFIER":
+            return try await service.respondToPasswordVerifier(client: client, responses: responses, session: request.optionalString("Session"))
+        case let name:
+            throw .invalidParameter("The challenge \(name) is not supported by the local pool (NEW_PASSWORD_REQUIRED and PASSWORD_VERIFIER are)")
+        }
         guard let username = responses["USERNAME"], let password = responses["NEW_PASSWORD"] else {
             throw .invalidParameter("Missing required parameter USERNAME or NEW_PASSWORD")
         }

@@ -24,6 +24,11 @@ public struct PasswordHasher: Sendable {
         Base64URL.encode(SHA256.hash(data: Array(password.utf8)))
     }
 
+    /// Runs other slow password work (SRP's modular powers) on NIO's thread pool too.
+    static func offload<T: Sendable>(_ work: @Sendable @escaping () -> T) async throws -> T {
+        try await NIOThreadPool.singleton.runIfActive(work)
+    }
+
     func hash(_ password: String) async throws -> String {
         let cost = self.cost
         let input = Self.prehash(password)

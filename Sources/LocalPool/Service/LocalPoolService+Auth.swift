@@ -10,6 +10,8 @@ extension LocalPoolService {
     public enum AuthOutcome: Sendable {
         case tokens(accessToken: String, idToken: String?, refreshToken: String?, expiresIn: Int)
         case newPasswordRequired(session: String, username: String, userAttributes: [UserRecord.Attribute])
+        /// Another challenge (`PASSWORD_VERIFIER`, …) with its parameters.
+        case challenge(name: String, session: String?, parameters: [String: String])
     }
 
     static let apiScope = "aws.cognito.signin.user.admin"
@@ -59,8 +61,12 @@ extension LocalPoolService {
     }
 
     private func signIn(_ user: UserRecord, client: ClientRecord, password: String) async throws(LocalPoolError) -> AuthOutcome {
+        try completeSignIn(try await authenticate(user, password: password), client: client)
+    }
+
+    /// What follows a proven password: the new-password challenge, or the tokens.
+    func completeSignIn(_ user: UserRecord, client: ClientRecord) throws(LocalPoolError) -> AuthOutcome {
         let now = clock.now()
-        let user = try await authenticate(user, password: password)
         if user.status == "FORCE_CHANGE_PASSWORD" {
             let session = Identifiers.opaque(bytes: 96)
             let record = AuthSessionRecord(

@@ -24,9 +24,25 @@ extension LocalPoolService {
             throw .notAuthorized("Incorrect username or password.")
         }
         guard user.enabled else { throw .notAuthorized("User is disabled.") }
-        return try updateUser(poolID: user.poolId, username: user.username) { user in
+        // A password set before the pool spoke SRP gets its verifier now, while it is known.
+        let srp = user.srpVerifier == nil ? try? await srpVerifier(password, poolID: user.poolId, username: user.username) : nil
+        return try attemptSucceeded(user) { user in
+            if let srp {
+                user.srpSalt = srp.salt
+                user.srpVerifier = srp.verifier
+            }
+        }
+    }
+
+    /// Clears `user`'s failed attempts after a sign-in proved the password, applying `change` too.
+    func attemptSucceeded(
+        _ user: UserRecord,
+        _ change: @Sendable @escaping (inout UserRecord) -> Void = { _ in }
+    ) throws(LocalPoolError) -> UserRecord {
+        try updateUser(poolID: user.poolId, username: user.username) { user in
             user.failedAttempts = 0
             user.lockedUntil = 0
+            change(&user)
         }
     }
 
@@ -61,7 +77,7 @@ extension LocalPoolService {
     }
 
     /// Counts one sign-in attempt for `user`, or refuses it while the user is locked out.
-    private func countAttempt(_ user: UserRecord) throws(LocalPoolError) {
+    func countAttempt(_ user: UserRecord) throws(LocalPoolError) {
         let now = clock.now()
         try write { db in
             guard var stored = try UserRecord.fetchOne(db, key: ["poolId": user.poolId, "username": user.username]) else {

@@ -26,13 +26,29 @@ extension LocalPoolService {
         }
     }
 
-    /// The bcrypt hash of `password`, once it passes the password policy.
-    func policyCheckedHash(_ password: String) async throws(LocalPoolError) -> String {
+    /// What the pool keeps of a password: its bcrypt hash, and the SRP salt and verifier.
+    struct StoredPassword: Sendable {
+        var hash: String
+        var srpSalt: String
+        var srpVerifier: String
+
+        /// Puts the password into `user`.
+        func apply(to user: inout UserRecord) {
+            user.passwordHash = hash
+            user.srpSalt = srpSalt
+            user.srpVerifier = srpVerifier
+        }
+    }
+
+    /// What is stored of `password` for `username` of `poolID`, once it passes the password policy.
+    func policyCheckedPassword(_ password: String, poolID: String, username: String) async throws(LocalPoolError) -> StoredPassword {
         if let problem = PasswordHasher.policyViolation(password) {
             throw LocalPoolError("InvalidPasswordException", problem)
         }
         do {
-            return try await hasher.hash(password)
+            let hash = try await hasher.hash(password)
+            let (salt, verifier) = try await srpVerifier(password, poolID: poolID, username: username)
+            return StoredPassword(hash: hash, srpSalt: salt, srpVerifier: verifier)
         } catch {
             throw .internalError("hashing")
         }
@@ -53,7 +69,7 @@ extension LocalPoolService {
             )
         }
         try Self.checkAttributes(attributes)
-        let hash = try await policyCheckedHash(temporaryPassword ?? Self.generatedPassword())
+        let password = try await policyCheckedPassword(temporaryPassword ?? Self.generatedPassword(), poolID: poolID, username: username)
         let now = clock.now()
         var merged: [UserRecord.Attribute] = []
         for attribute in attributes {
@@ -65,7 +81,9 @@ extension LocalPoolService {
             username: username,
             sub: Identifiers.uuid(),
             attributes: merged,
-            passwordHash: hash,
+            passwordHash: password.hash,
+            srpSalt: password.srpSalt,
+            srpVerifier: password.srpVerifier,
             enabled: true,
             status: "FORCE_CHANGE_PASSWORD",
             tokensValidAfter: 0,
@@ -118,9 +136,10 @@ extension LocalPoolService {
 
     /// Sets a password; `permanent` confirms the user, otherwise they must change it at sign-in.
     public func setPassword(poolID: String, username: String, password: String, permanent: Bool) async throws(LocalPoolError) {
-        let hash = try await policyCheckedHash(password)
-        try updateUser(poolID: poolID, username: username) { user in
-            user.passwordHash = hash
+        let existing = try user(poolID: poolID, username: username)
+        let stored = try await policyCheckedPassword(password, poolID: poolID, username: existing.username)
+        try updateUser(poolID: poolID, username: existing.username) { user in
+            stored.apply(to: &user)
             user.status = permanent ? "CONFIRMED" : "FORCE_CHANGE_PASSWORD"
             user.failedAttempts = 0
             user.lockedUntil = 0

@@ -16,6 +16,9 @@ final class PoolCaches: Sendable {
     /// Lockout counters of usernames that do not exist.
     let phantomLockouts = PhantomLockouts()
 
+    /// SRP challenges waiting for their `PASSWORD_VERIFIER` answer.
+    let srpChallenges = SRPChallenges()
+
     func client(_ id: String) -> ClientRecord? { state.withLock { $0.clients[id] } }
 
     func remember(_ client: ClientRecord) { state.withLock { $0.clients[client.id] = client } }

@@ -115,6 +115,12 @@ public struct PoolDatabase: Sendable {
         migrator.registerMigration("v3-code-family") { db in
             try db.alter(table: "authCode") { table in table.add(column: "originJti", .text) }
         }
+        migrator.registerMigration("v4-srp") { db in
+            try db.alter(table: "user") { table in
+                table.add(column: "srpSalt", .text)
+                table.add(column: "srpVerifier", .text)
+            }
+        }
         return migrator
     }
 }

@@ -5,6 +5,11 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+// In whole-module (release) builds `struct stat` can be claimed by Dispatch's C module, whose
+// import MemberImportVisibility then asks for.
+#if canImport(CDispatch)
+import CDispatch
+#endif
 
 /// The data directory holds both pools' private signing keys and client secrets: it is made
 /// readable by its owner only (0700), and so is every file in it (0600).

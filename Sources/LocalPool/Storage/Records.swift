@@ -87,6 +87,10 @@ public struct UserRecord: Codable, Sendable, FetchableRecord, PersistableRecord 
     /// Attributes other than `sub`, in insertion order.
     public var attributes: [Attribute]
     public var passwordHash: String?
+    /// The SRP salt (hex), for `USER_SRP_AUTH`; nil for users whose password was set before SRP.
+    public var srpSalt: String?
+    /// The SRP verifier g^x (hex): a password equivalent for SRP, so as private as the hash.
+    public var srpVerifier: String?
     public var enabled: Bool
     public var status: String
     /// Tokens issued before this moment (global sign-out) are refused.

@@ -1,0 +1,146 @@
+import Crypto
+import Foundation
+import GatehouseCore
+import Logging
+
+/// Signing in with SRP (`USER_SRP_AUTH`, then the `PASSWORD_VERIFIER` challenge), as Cognito does.
+extension LocalPoolService {
+    /// A key for made-up salts: an unknown user gets the same salt at every attempt, as a real
+    /// one does, so the salt does not tell who exists. New at every start.
+    private static let decoySaltKey = SymmetricKey(size: .bits256)
+
+    /// `USER_SRP_AUTH` (from `InitiateAuth` or `AdminInitiateAuth`): answers the client's public
+    /// value A with the `PASSWORD_VERIFIER` challenge.
+    public func srpAuth(client: ClientRecord, username: String, clientPublic: String, secretHash: String?) async throws(LocalPoolError) -> AuthOutcome
+    {
+        let flows = client.settings.explicitAuthFlows
+        guard flows.contains("ALLOW_USER_SRP_AUTH") || flows.contains("USER_SRP_AUTH") else {
+            throw .invalidParameter("USER_SRP_AUTH is not enabled for the client.")
+        }
+        try checkSecretHash(secretHash, client: client, username: username)
+        guard let a = CognitoSRP.bytes(hex: clientPublic) else { throw .invalidParameter("SRP_A must be a hexadecimal number.") }
+        var user: UserRecord?
+        do {
+            user = try self.user(poolID: client.poolId, username: username)
+        } catch {
+            if !client.settings.preventUserExistenceErrors || error.type != "UserNotFoundException" { throw error }
+        }
+        let stored = user.flatMap { user -> (salt: [UInt8], verifier: [UInt8])? in
+            guard let salt = user.srpSalt.flatMap(CognitoSRP.bytes(hex:)), let verifier = user.srpVerifier.flatMap(CognitoSRP.bytes(hex:)) else {
+                return nil
+            }
+            return (salt, verifier)
+        }
+        // Without a verifier (an unknown user, or a password from before SRP) the challenge goes
+        // out all the same, and no proof can answer it.
+        let salt = stored?.salt ?? decoySalt(poolID: client.poolId, username: username)
+        let verifier = stored?.verifier ?? CognitoSRP.field.bytes(CognitoSRP.field.power(CognitoSRP.generator, exponent: Self.randomBytes(32)))
+        let secret = Self.randomBytes(32)
+        let exchange: CognitoSRP.Exchange?
+        do {
+            exchange = try await PasswordHasher.offload {
+                CognitoSRP.exchange(clientPublic: a, verifier: verifier, secret: secret)
+            }
+        } catch {
+            throw .internalError("srp")
+        }
+        guard let exchange else { throw .invalidParameter("SRP_A must be a number between 1 and N - 1 (modulo N not zero).") }
+        let userID = user?.username ?? username
+        let secretBlock = Data(Self.randomBytes(64)).base64EncodedString()
+        let session = Identifiers.opaque(bytes: 64)
+        let now = clock.now()
+        caches.srpChallenges.insert(
+            SRPChallenges.Pending(
+                poolID: client.poolId,
+                clientID: client.id,
+                username: userID,
+                userExists: stored != nil,
+                key: exchange.key,
+                session: session,
+                expiresAt: now + SRPChallenges.lifetime
+            ),
+            secretBlock: secretBlock,
+            now: now
+        )
+        return .challenge(
+            name: "PASSWORD_VERIFIER",
+            session: session,
+            parameters: [
+                "SALT": CognitoSRP.hex(salt), "SRP_B": CognitoSRP.hex(exchange.serverPublic), "SECRET_BLOCK": secretBlock,
+                "USERNAME": userID, "USER_ID_FOR_SRP": userID,
+            ]
+        )
+    }
+
+    /// Answers `PASSWORD_VERIFIER`: checks the client's signature with the key of its challenge
+    /// (each challenge answers once), counting a wrong one towards the lockout like a wrong
+    /// password, then signs the user in (or asks for the next challenge).
+    public func respondToPasswordVerifier(
+        client: ClientRecord,
+        responses: [String: String],
+        session: String?
+    ) async throws(LocalPoolError) -> AuthOutcome {
+        guard let secretBlock = responses["PASSWORD_CLAIM_SECRET_BLOCK"], let signature = responses["PASSWORD_CLAIM_SIGNATURE"],
+            let timestamp = responses["TIMESTAMP"], let username = responses["USERNAME"]
+        else {
+            throw .invalidParameter("Missing required parameter PASSWORD_CLAIM_SECRET_BLOCK, PASSWORD_CLAIM_SIGNATURE, TIMESTAMP or USERNAME")
+        }
+        guard let pending = caches.srpChallenges.take(secretBlock: secretBlock, now: clock.now()), pending.clientID == client.id else {
+            throw .notAuthorized("Invalid session for the user, session is expired.")
+        }
+        guard session == nil || session == pending.session else { throw .notAuthorized("Invalid session for the user.") }
+        try checkSecretHash(responses["SECRET_HASH"], client: client, username: username)
+        guard CognitoSRP.isTimestamp(timestamp) else {
+            throw .invalidParameter("TIMESTAMP must look like \"Tue Nov 3 09:05:01 UTC 2026\" (the day not padded).")
+        }
+        let user: UserRecord
+        do {
+            user = try self.user(poolID: client.poolId, username: username)
+        } catch {
+            try await refuseUnknownUser(
+                poolID: client.poolId,
+                username: username,
+                password: signature,
+                hidden: client.settings.preventUserExistenceErrors,
+                error: error
+            )
+        }
+        // The name sent may be another of the user's names (warrant-lite sends what was typed).
+        guard user.username == pending.username else { throw .notAuthorized("Invalid session for the user.") }
+        try countAttempt(user)
+        let expected = CognitoSRP.signature(
+            key: pending.key,
+            poolName: CognitoSRP.poolName(client.poolId),
+            userID: pending.username,
+            secretBlock: Array(Data(base64Encoded: secretBlock) ?? Data()),
+            timestamp: timestamp
+        )
+        guard pending.userExists, let given = Data(base64Encoded: signature), ConstantTime.equals(Array(given), expected) else {
+            logger.info("gatehouse.pool.sign_in_failed", metadata: ["gatehouse.pool.username": "\(user.username)", "gatehouse.pool.flow": "srp"])
+            throw .notAuthorized("Incorrect username or password.")
+        }
+        guard user.enabled else { throw .notAuthorized("User is disabled.") }
+        return try completeSignIn(try attemptSucceeded(user), client: client)
+    }
+
+    /// A new SRP salt and the verifier of `password` with it (hex), off the cooperative pool.
+    func srpVerifier(_ password: String, poolID: String, username: String) async throws -> (salt: String, verifier: String) {
+        try await PasswordHasher.offload {
+            let salt = CognitoSRP.newSalt()
+            let verifier = CognitoSRP.verifier(salt: salt, poolName: CognitoSRP.poolName(poolID), userID: username, password: password)
+            return (CognitoSRP.hex(salt), CognitoSRP.hex(verifier))
+        }
+    }
+
+    /// The salt shown for a user without a verifier: the same for the same name, every time.
+    private func decoySalt(poolID: String, username: String) -> [UInt8] {
+        var salt = Array(HMAC<SHA256>.authenticationCode(for: Array((poolID + "/" + username).utf8), using: Self.decoySaltKey).prefix(16))
+        if salt[0] == 0 { salt[0] = 1 }
+        return salt
+    }
+
+    private static func randomBytes(_ count: Int) -> [UInt8] {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
+    }
+}
