@@ -5,6 +5,6 @@ import ArgumentParser
 struct Gatehouse: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Login backend for single-page apps signing users in with Amazon Cognito.",
-        subcommands: [Serve.self, UsersCommand.self, PoolCommand.self, SessionsCommand.self]
+        subcommands: [Serve.self, UsersCommand.self, GroupsCommand.self, PoolCommand.self, SessionsCommand.self]
     )
 }

@@ -79,7 +79,10 @@ struct UsersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "users",
         abstract: "Manage the local pool's users.",
-        subcommands: [Create.self, List.self, SetPassword.self, Disable.self, Enable.self, Delete.self]
+        subcommands: [
+            Create.self, List.self, SetPassword.self, Disable.self, Enable.self, Delete.self, AddToGroup.self, RemoveFromGroup.self,
+            Groups.self,
+        ]
     )
 
     struct Create: AsyncParsableCommand {

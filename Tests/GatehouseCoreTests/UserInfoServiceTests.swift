@@ -1,3 +1,4 @@
+import Foundation
 import GatehouseCore
 import Logging
 import Synchronization
@@ -56,6 +57,17 @@ struct UserInfoServiceTests {
         #expect(profile.name == "alice")
         let json = String(decoding: profile.jsonBytes(), as: UTF8.self)
         #expect(json.hasSuffix(#""nickname":"Al","given_name":null}"#))
+    }
+
+    @Test func groupsComeFromTheTokenAsAList() async throws {
+        let service = service(attributes: ["groups", "email"]) { _ in Self.alice() }
+        let claims = TestIssuer.accessClaims().replacingOccurrences(of: #""token_use""#, with: #""cognito:groups":["admins","readers"],"token_use""#)
+        let profile = try await service.userInfo(token: TestIssuer.sign(claims: claims), logger: logger)
+        let json = String(decoding: profile.jsonBytes(), as: UTF8.self)
+        #expect(json.hasSuffix(#""name":"alice","groups":["admins","readers"],"email":"alice@example.com"}"#))
+        // No claim: an empty list, not null.
+        let none = try await service.userInfo(token: TestIssuer.sign(claims: TestIssuer.accessClaims()), logger: logger)
+        #expect(String(decoding: none.jsonBytes(), as: UTF8.self).contains(#""groups":[]"#))
     }
 
     @Test func missingTokenIsMissingToken() async {

@@ -65,7 +65,12 @@ public struct UserInfoService: Sendable {
             subject: verified.subject,
             username: user.username,
             name: user.attribute("name") ?? user.username,
-            attributes: attributeNames.map { UserProfile.Attribute(name: $0, value: user.attribute($0)) }
+            attributes: attributeNames.map { name in
+                // `groups` is no attribute: the verified token's `cognito:groups` (in precedence order).
+                name == "groups"
+                    ? UserProfile.Attribute(name: name, list: verified.claims["cognito:groups"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+                    : UserProfile.Attribute(name: name, value: user.attribute(name))
+            }
         )
     }
 }

@@ -15,11 +15,21 @@ public struct UserProfile: Sendable, Equatable {
         public let name: String
         /// Its value, or nil when the user has no such attribute.
         public let value: String?
+        /// A list instead of a value (`groups`).
+        public let list: [String]?
 
         /// An attribute.
         public init(name: String, value: String?) {
             self.name = name
             self.value = value
+            self.list = nil
+        }
+
+        /// An attribute whose value is a list.
+        public init(name: String, list: [String]) {
+            self.name = name
+            self.value = nil
+            self.list = list
         }
     }
 
@@ -38,7 +48,11 @@ public struct UserProfile: Sendable, Equatable {
         writer.add("username", username)
         writer.add("name", name)
         for attribute in attributes {
-            writer.add(attribute.name, attribute.value)
+            if let list = attribute.list {
+                writer.add(attribute.name, list)
+            } else {
+                writer.add(attribute.name, attribute.value)
+            }
         }
         return writer.finish()
     }

@@ -26,6 +26,9 @@ public struct CognitoAPI: Sendable {
     public let service: LocalPoolService
     let region: String
 
+    /// The operations with typed shapes, by name; the others are still in `run`'s switch.
+    static let handlers: [String: OperationHandler] = GroupOperations.handlers
+
     /// The API over `service`.
     public init(service: LocalPoolService, region: String = "us-east-1") {
         self.service = service
@@ -47,7 +50,11 @@ public struct CognitoAPI: Sendable {
         }
         let operation = String(target.dropFirst(Self.targetPrefix.count))
         do {
+            // Parsed untyped first in any case: a JSON object, with no NUL in it.
             let request = try APIRequest(body)
+            if let handler = Self.handlers[operation] {
+                return Reply(status: 200, body: try await handler.run(self, body), error: nil)
+            }
             let result = try await run(operation, request)
             let data = (try? JSONSerialization.data(withJSONObject: result)) ?? Data("{}".utf8)
             return Reply(status: 200, body: Array(data), error: nil)

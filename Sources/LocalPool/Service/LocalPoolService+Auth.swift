@@ -105,7 +105,8 @@ extension LocalPoolService {
             originJti: originJti,
             nonce: nonce,
             fromOAuth: fromOAuth,
-            includeIDToken: includeIDToken
+            includeIDToken: includeIDToken,
+            groups: try groups(of: user)
         )
         let tokens: TokenIssuer.Tokens
         do {

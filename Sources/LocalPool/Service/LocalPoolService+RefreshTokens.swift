@@ -32,7 +32,8 @@ extension LocalPoolService {
             originJti: record.originJti,
             nonce: nil,
             fromOAuth: record.scope != Self.apiScope,
-            includeIDToken: record.scope == Self.apiScope || record.scope.split(separator: " ").contains("openid")
+            includeIDToken: record.scope == Self.apiScope || record.scope.split(separator: " ").contains("openid"),
+            groups: try groups(of: user)
         )
         do {
             let tokens = try issuer.issue(grant, now: clock.now())

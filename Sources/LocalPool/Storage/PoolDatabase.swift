@@ -121,6 +121,27 @@ public struct PoolDatabase: Sendable {
                 table.add(column: "srpVerifier", .text)
             }
         }
+        migrator.registerMigration("v5-groups") { db in
+            try db.create(table: "userGroup") { table in
+                table.column("poolId", .text).notNull().references("pool", onDelete: .cascade)
+                table.column("name", .text).notNull()
+                table.column("groupDescription", .text)
+                table.column("roleArn", .text)
+                table.column("precedence", .integer)
+                table.column("createdAt", .double).notNull()
+                table.column("updatedAt", .double).notNull()
+                table.primaryKey(["poolId", "name"])
+            }
+            try db.create(table: "groupMember") { table in
+                table.column("poolId", .text).notNull()
+                table.column("groupName", .text).notNull()
+                table.column("username", .text).notNull()
+                table.primaryKey(["poolId", "groupName", "username"])
+                table.foreignKey(["poolId", "groupName"], references: "userGroup", columns: ["poolId", "name"], onDelete: .cascade)
+                table.foreignKey(["poolId", "username"], references: "user", columns: ["poolId", "username"], onDelete: .cascade)
+            }
+            try db.create(index: "groupMemberByUser", on: "groupMember", columns: ["poolId", "username"])
+        }
         return migrator
     }
 }

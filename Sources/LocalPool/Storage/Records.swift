@@ -193,3 +193,24 @@ struct SSOSessionRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
     var authTime: Double
     var expiresAt: Double
 }
+
+/// A group of a pool's users; its name is unique in the pool.
+public struct GroupRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "userGroup"
+    public var poolId: String
+    public var name: String
+    public var groupDescription: String?
+    public var roleArn: String?
+    /// Lower comes first in `cognito:groups`; none comes last.
+    public var precedence: Int?
+    public var createdAt: Double
+    public var updatedAt: Double
+}
+
+/// A user's membership of a group.
+struct GroupMemberRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "groupMember"
+    var poolId: String
+    var groupName: String
+    var username: String
+}

@@ -29,6 +29,8 @@ struct TokenIssuer: Sendable {
         /// `version: 2` is set on tokens from the OAuth endpoints only, as Cognito does.
         let fromOAuth: Bool
         let includeIDToken: Bool
+        /// The user's groups, in `cognito:groups` order.
+        let groups: [GroupRecord]
     }
 
     func issue(_ grant: Grant, now: Double) throws -> Tokens {
@@ -39,6 +41,7 @@ struct TokenIssuer: Sendable {
 
         var access = JSONWriter()
         access.add("sub", grant.user.sub)
+        if !grant.groups.isEmpty { access.add("cognito:groups", grant.groups.map(\.name)) }
         access.add("iss", issuer(poolID: grant.poolID))
         if grant.fromOAuth { access.add("version", 2) }
         access.add("client_id", grant.client.id)
@@ -57,6 +60,14 @@ struct TokenIssuer: Sendable {
         if grant.includeIDToken {
             var id = JSONWriter()
             id.add("sub", grant.user.sub)
+            if !grant.groups.isEmpty {
+                id.add("cognito:groups", grant.groups.map(\.name))
+                let roles = grant.groups.compactMap(\.roleArn)
+                if let preferred = roles.first {
+                    id.add("cognito:roles", roles)
+                    id.add("cognito:preferred_role", preferred)
+                }
+            }
             let readable = settings.readAttributes.map(Set.init)
             for attribute in grant.user.attributes where readable?.contains(attribute.name) ?? true {
                 if attribute.name.hasSuffix("_verified") {

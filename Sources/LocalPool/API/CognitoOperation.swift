@@ -1,0 +1,105 @@
+import Foundation
+
+/// One operation of the cognito-idp API: its request and response shapes (Cognito's member names,
+/// PascalCase on the wire, camelCase here) and what it does.
+protocol CognitoOperation: Sendable {
+    associatedtype Request: Decodable & Sendable
+    associatedtype Response: Encodable & Sendable
+    /// The operation's name, as in `X-Amz-Target`.
+    static var name: String { get }
+    /// Runs the operation.
+    static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> Response
+}
+
+/// An operation with its shapes erased: JSON in, JSON out.
+struct OperationHandler: Sendable {
+    let run: @Sendable (CognitoAPI, [UInt8]) async throws(LocalPoolError) -> [UInt8]
+}
+
+extension CognitoOperation {
+    /// This operation behind the erased interface.
+    static var handler: OperationHandler {
+        OperationHandler { api, body throws(LocalPoolError) in
+            let request = try OperationCoding.decode(Request.self, from: body)
+            return try OperationCoding.encode(try await run(request, api: api))
+        }
+    }
+}
+
+/// An empty request or response: `{}`.
+struct EmptyShape: Codable, Sendable {}
+
+/// Cognito's member names (`UserPoolId`) to and from Swift's (`userPoolId`), and decoding
+/// errors as Cognito words them.
+enum OperationCoding {
+    private struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, from body: [UInt8]) throws(LocalPoolError) -> T {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .custom { path in
+            let key = path.last!.stringValue
+            return Key(stringValue: key.prefix(1).lowercased() + key.dropFirst())
+        }
+        do {
+            return try decoder.decode(type, from: Data(body.isEmpty ? Array("{}".utf8) : body))
+        } catch DecodingError.keyNotFound(let key, _) {
+            throw missing(key)
+        } catch DecodingError.valueNotFound(_, let context) where context.codingPath.count == 1 {
+            throw missing(context.codingPath[0])
+        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context),
+            let DecodingError.dataCorrupted(context)
+        {
+            let member = context.codingPath.map(\.stringValue).joined(separator: ".")
+            throw LocalPoolError("SerializationException", member.isEmpty ? "The request body is not valid JSON." : "Unexpected value for \(member)")
+        } catch {
+            throw LocalPoolError("SerializationException", "The request body is not valid JSON.")
+        }
+    }
+
+    private static func missing(_ key: any CodingKey) -> LocalPoolError {
+        .invalidParameter("1 validation error detected: Value at '\(key.stringValue)' failed to satisfy constraint: Member must not be null")
+    }
+
+    static func encode<T: Encodable>(_ value: T) throws(LocalPoolError) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .custom { path in
+            let key = path.last!.stringValue
+            return Key(stringValue: key.prefix(1).uppercased() + key.dropFirst())
+        }
+        do {
+            return Array(try encoder.encode(value))
+        } catch {
+            throw .internalError("encoding")
+        }
+    }
+}
+
+/// Checks shared by the operations' requests.
+enum Validate {
+    /// `value`, which must not be empty (Cognito's length-1 minimum).
+    static func nonEmpty(_ value: String, _ member: String) throws(LocalPoolError) -> String {
+        guard !value.isEmpty else {
+            throw .invalidParameter(
+                "1 validation error detected: Value at '\(member)' failed to satisfy constraint: Member must have length greater than or equal to 1"
+            )
+        }
+        return value
+    }
+
+    /// `value`, which must be within `range` when given.
+    static func within(_ value: Int?, _ range: ClosedRange<Int>, _ member: String) throws(LocalPoolError) -> Int? {
+        guard let value else { return nil }
+        guard range.contains(value) else {
+            throw .invalidParameter(
+                "1 validation error detected: Value at '\(member)' failed to satisfy constraint: "
+                    + "Member must have value between \(range.lowerBound) and \(range.upperBound)"
+            )
+        }
+        return value
+    }
+}

@@ -1,0 +1,166 @@
+import Foundation
+import GRDB
+import GatehouseCore
+
+/// Groups: created, listed, changed and deleted, users added and removed; their names go into
+/// the tokens as `cognito:groups`.
+extension LocalPoolService {
+    /// Creates group `name` in `poolID`.
+    public func createGroup(
+        poolID: String,
+        name: String,
+        description: String?,
+        roleArn: String?,
+        precedence: Int?
+    ) throws(LocalPoolError) -> GroupRecord {
+        _ = try pool(poolID)
+        try Self.checkGroupName(name)
+        let now = clock.now()
+        let group = GroupRecord(
+            poolId: poolID,
+            name: name,
+            groupDescription: description,
+            roleArn: roleArn,
+            precedence: precedence,
+            createdAt: now,
+            updatedAt: now
+        )
+        return try write { db in
+            guard try GroupRecord.fetchOne(db, key: ["poolId": poolID, "name": name]) == nil else {
+                throw LocalPoolError("GroupExistsException", "A group with the name \(name) already exists.")
+            }
+            try group.insert(db)
+            return group
+        }
+    }
+
+    /// The group `name` of `poolID`, or `ResourceNotFoundException`.
+    public func group(poolID: String, name: String) throws(LocalPoolError) -> GroupRecord {
+        _ = try pool(poolID)
+        guard InputPatterns.isUsername(name) else { throw .resourceNotFound("Group not found.") }
+        guard let group = try read({ db in try GroupRecord.fetchOne(db, key: ["poolId": poolID, "name": name]) }) else {
+            throw .resourceNotFound("Group not found.")
+        }
+        return group
+    }
+
+    /// Changes what is given of a group's description, role and precedence.
+    public func updateGroup(
+        poolID: String,
+        name: String,
+        description: String?,
+        roleArn: String?,
+        precedence: Int?
+    ) throws(LocalPoolError) -> GroupRecord {
+        var group = try self.group(poolID: poolID, name: name)
+        if let description { group.groupDescription = description }
+        if let roleArn { group.roleArn = roleArn }
+        if let precedence { group.precedence = precedence }
+        group.updatedAt = clock.now()
+        let updated = group
+        try write { db in try updated.update(db) }
+        return updated
+    }
+
+    /// Deletes a group; its members lose it.
+    public func deleteGroup(poolID: String, name: String) throws(LocalPoolError) {
+        let group = try self.group(poolID: poolID, name: name)
+        try write { db in _ = try GroupRecord.deleteOne(db, key: ["poolId": group.poolId, "name": group.name]) }
+    }
+
+    /// A page of `poolID`'s groups by name, after the one `after` names.
+    public func groups(poolID: String, limit: Int, after: String?) throws(LocalPoolError) -> (groups: [GroupRecord], next: String?) {
+        _ = try pool(poolID)
+        let groups = try read { db in
+            try GroupRecord.filter(Column("poolId") == poolID && Column("name") > (after ?? "")).order(Column("name"))
+                .limit(limit + 1).fetchAll(db)
+        }
+        return Self.page(groups, limit: limit, key: \.name)
+    }
+
+    /// Adds `username` to group `groupName` (already a member: nothing changes).
+    public func addUserToGroup(poolID: String, username: String, groupName: String) throws(LocalPoolError) {
+        let user = try self.user(poolID: poolID, username: username)
+        let group = try self.group(poolID: poolID, name: groupName)
+        try write { db in
+            try GroupMemberRecord(poolId: poolID, groupName: group.name, username: user.username).insert(db, onConflict: .ignore)
+        }
+    }
+
+    /// Removes `username` from group `groupName`.
+    public func removeUserFromGroup(poolID: String, username: String, groupName: String) throws(LocalPoolError) {
+        let user = try self.user(poolID: poolID, username: username)
+        let group = try self.group(poolID: poolID, name: groupName)
+        try write { db in
+            _ = try GroupMemberRecord.deleteOne(db, key: ["poolId": poolID, "groupName": group.name, "username": user.username])
+        }
+    }
+
+    /// The groups of `username`, in token order, a page after the one `after` names.
+    public func groups(
+        ofUser username: String,
+        poolID: String,
+        limit: Int,
+        after: String?
+    ) throws(LocalPoolError) -> (
+        groups: [GroupRecord], next: String?
+    ) {
+        let user = try self.user(poolID: poolID, username: username)
+        let all = try groups(of: user)
+        let start = after.flatMap { name in all.firstIndex { $0.name == name }.map { $0 + 1 } } ?? 0
+        return Self.page(Array(all[min(start, all.count)...]), limit: limit, key: \.name)
+    }
+
+    /// The members of group `groupName`, by username, a page after `after`.
+    public func users(
+        inGroup groupName: String,
+        poolID: String,
+        limit: Int,
+        after: String?
+    ) throws(LocalPoolError) -> (
+        users: [UserRecord], next: String?
+    ) {
+        let group = try self.group(poolID: poolID, name: groupName)
+        let users = try read { db in
+            try UserRecord.filter(
+                sql: "poolId = ? AND username > ? AND username IN (SELECT username FROM groupMember WHERE poolId = ? AND groupName = ?)",
+                arguments: [poolID, after ?? "", poolID, group.name]
+            ).order(Column("username")).limit(limit + 1).fetchAll(db)
+        }
+        return Self.page(users, limit: limit, key: \.username)
+    }
+
+    /// The groups of `user` in the order of `cognito:groups`: by precedence (lowest first, groups
+    /// without one last), then by name.
+    func groups(of user: UserRecord) throws(LocalPoolError) -> [GroupRecord] {
+        let groups = try read { db in
+            try GroupRecord.filter(
+                sql: "poolId = ? AND name IN (SELECT groupName FROM groupMember WHERE poolId = ? AND username = ?)",
+                arguments: [user.poolId, user.poolId, user.username]
+            ).fetchAll(db)
+        }
+        return groups.sorted { left, right in
+            switch (left.precedence, right.precedence) {
+            case (let a?, let b?) where a != b: a < b
+            case (.some, .none): true
+            case (.none, .some): false
+            default: left.name < right.name
+            }
+        }
+    }
+
+    /// The first `limit` of `items` (fetched one past the limit), and the key to continue after.
+    static func page<T>(_ items: [T], limit: Int, key: KeyPath<T, String>) -> ([T], String?) {
+        let page = Array(items.prefix(limit))
+        return (page, items.count > limit ? page.last?[keyPath: key] : nil)
+    }
+
+    static func checkGroupName(_ name: String) throws(LocalPoolError) {
+        guard InputPatterns.isUsername(name) else {
+            throw .invalidParameter(
+                "1 validation error detected: Value at 'groupName' failed to satisfy constraint: "
+                    + "Member must satisfy regular expression pattern: [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+ and have length 1 to 128"
+            )
+        }
+    }
+}
