@@ -81,7 +81,7 @@ struct UsersCommand: AsyncParsableCommand {
         abstract: "Manage the local pool's users.",
         subcommands: [
             Create.self, List.self, SetPassword.self, Disable.self, Enable.self, Delete.self, AddToGroup.self, RemoveFromGroup.self,
-            Groups.self,
+            Groups.self, Codes.self,
         ]
     )
 

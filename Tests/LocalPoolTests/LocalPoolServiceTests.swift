@@ -212,7 +212,7 @@ struct LocalPoolServiceTests {
             Issue.record("expected tokens")
             return
         }
-        #expect(try fixture.service.user(poolID: pool.id, username: "bob").status == "CONFIRMED")
+        #expect(try fixture.service.user(poolID: pool.id, username: "bob").status == .confirmed)
         #expect(try fixture.service.user(poolID: pool.id, username: "bob").attribute("nickname") == "B")
         // The session is single-use.
         await expectError("NotAuthorizedException") {

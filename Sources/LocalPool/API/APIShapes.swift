@@ -14,7 +14,7 @@ enum APIShapes {
             "UserCreateDate": user.createdAt,
             "UserLastModifiedDate": user.updatedAt,
             "Enabled": user.enabled,
-            "UserStatus": user.status,
+            "UserStatus": user.status.rawValue,
             "MFAOptions": [Any](),
         ]
     }
@@ -27,7 +27,7 @@ enum APIShapes {
             "UserCreateDate": user.createdAt,
             "UserLastModifiedDate": user.updatedAt,
             "Enabled": user.enabled,
-            "UserStatus": user.status,
+            "UserStatus": user.status.rawValue,
             "MFAOptions": [Any](),
             "UserMFASettingList": [Any](),
         ]
@@ -46,6 +46,7 @@ enum APIShapes {
                     "RequireSymbols": true, "TemporaryPasswordValidityDays": 7,
                 ]
             ],
+            "AdminCreateUserConfig": ["AllowAdminCreateUserOnly": pool.allowAdminCreateUserOnly],
             "MfaConfiguration": "OFF",
             "EstimatedNumberOfUsers": 0,
         ]

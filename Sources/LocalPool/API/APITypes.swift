@@ -32,7 +32,7 @@ struct UserType: Encodable, Sendable {
         userCreateDate = user.createdAt
         userLastModifiedDate = user.updatedAt
         enabled = user.enabled
-        userStatus = user.status
+        userStatus = user.status.rawValue
     }
 }
 

@@ -28,6 +28,8 @@ public struct CognitoAPI: Sendable {
 
     /// The operations with typed shapes, by name; the others are still in `run`'s switch.
     static let handlers: [String: OperationHandler] = GroupOperations.handlers
+        .merging(AccountOperations.handlers) { first, _ in first }
+        .merging([UpdateUserPool.name: UpdateUserPool.handler]) { first, _ in first }
 
     /// The API over `service`.
     public init(service: LocalPoolService, region: String = "us-east-1") {
@@ -155,7 +157,9 @@ public struct CognitoAPI: Sendable {
             try service.revokeRefreshToken(try request.string("Token"), client: client)
             return [:]
         case "CreateUserPool":
-            return ["UserPool": APIShapes.pool(try service.createPool(name: try request.string("PoolName"), region: region), region: region)]
+            let adminOnly = (request.body["AdminCreateUserConfig"] as? [String: Any])?["AllowAdminCreateUserOnly"] as? Bool ?? false
+            let pool = try service.createPool(name: try request.string("PoolName"), region: region, allowAdminCreateUserOnly: adminOnly)
+            return ["UserPool": APIShapes.pool(pool, region: region)]
         case "DescribeUserPool":
             return ["UserPool": APIShapes.pool(try service.pool(try request.string("UserPoolId")), region: region)]
         case "ListUserPools":

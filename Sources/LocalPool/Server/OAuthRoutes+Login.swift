@@ -72,7 +72,7 @@ extension OAuthRoutes {
         } catch {
             return try loginPage(request, error: error.message, username: username, status: .unauthorized)
         }
-        guard user.status == "CONFIRMED" else {
+        guard user.status == .confirmed else {
             return try loginPage(request, error: "This account must set a new password before it can sign in here.", username: username)
         }
         let session = try service.startSSOSession(user: user)

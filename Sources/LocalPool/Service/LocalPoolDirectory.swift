@@ -22,7 +22,7 @@ public struct LocalPoolDirectory: UserDirectory, JWKSFetching, AccessTokenAuthor
                 username: user.username,
                 attributes: user.allAttributes.map { (name: $0.name, value: $0.value) },
                 enabled: user.enabled,
-                status: user.status
+                status: user.status.rawValue
             )
         } catch  where error.type == "UserNotFoundException" {
             throw DirectoryError(.userNotFound, detail: error.description)

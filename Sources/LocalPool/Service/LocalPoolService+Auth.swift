@@ -67,7 +67,7 @@ extension LocalPoolService {
     /// What follows a proven password: the new-password challenge, or the tokens.
     func completeSignIn(_ user: UserRecord, client: ClientRecord) throws(LocalPoolError) -> AuthOutcome {
         let now = clock.now()
-        if user.status == "FORCE_CHANGE_PASSWORD" {
+        if user.status == .forceChangePassword {
             let session = Identifiers.opaque(bytes: 96)
             let record = AuthSessionRecord(
                 sessionHash: Self.hash(session),

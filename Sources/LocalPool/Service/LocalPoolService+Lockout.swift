@@ -8,6 +8,7 @@ extension LocalPoolService {
     /// The attempt is counted before the slow bcrypt check, in one write transaction, so that
     /// concurrent attempts cannot all pass the lockout test before any of them is counted.
     func authenticate(_ user: UserRecord, password: String) async throws(LocalPoolError) -> UserRecord {
+        try Self.refuseIfResetRequired(user)
         try countAttempt(user)
         let matches: Bool
         do {
@@ -26,12 +27,26 @@ extension LocalPoolService {
         guard user.enabled else { throw .notAuthorized("User is disabled.") }
         // A password set before the pool spoke SRP gets its verifier now, while it is known.
         let srp = user.srpVerifier == nil ? try? await srpVerifier(password, poolID: user.poolId, username: user.username) : nil
-        return try attemptSucceeded(user) { user in
+        let signedIn = try attemptSucceeded(user) { user in
             if let srp {
                 user.srpSalt = srp.salt
                 user.srpVerifier = srp.verifier
             }
         }
+        try Self.refuseIfUnconfirmed(signedIn)
+        return signedIn
+    }
+
+    /// An admin reset the password: Cognito refuses any sign-in until it is set with a code.
+    static func refuseIfResetRequired(_ user: UserRecord) throws(LocalPoolError) {
+        guard user.status != .resetRequired else {
+            throw LocalPoolError("PasswordResetRequiredException", "Password reset required for the user")
+        }
+    }
+
+    /// A user who signed up signs in once the code confirmed them (the password was right).
+    static func refuseIfUnconfirmed(_ user: UserRecord) throws(LocalPoolError) {
+        guard user.status != .unconfirmed else { throw LocalPoolError("UserNotConfirmedException", "User is not confirmed.") }
     }
 
     /// Clears `user`'s failed attempts after a sign-in proved the password, applying `change` too.

@@ -3,9 +3,21 @@ import GatehouseCore
 
 extension LocalPoolService {
     /// Creates a pool with its two signing keys.
-    public func createPool(name: String, region: String = "us-east-1") throws(LocalPoolError) -> PoolRecord {
+    public func createPool(
+        name: String,
+        region: String = "us-east-1",
+        allowAdminCreateUserOnly: Bool = false
+    ) throws(LocalPoolError)
+        -> PoolRecord
+    {
         let now = clock.now()
-        let pool = PoolRecord(id: Identifiers.poolID(region: region), name: name, createdAt: now, updatedAt: now)
+        let pool = PoolRecord(
+            id: Identifiers.poolID(region: region),
+            name: name,
+            allowAdminCreateUserOnly: allowAdminCreateUserOnly,
+            createdAt: now,
+            updatedAt: now
+        )
         return try write { db in
             try pool.insert(db)
             try KeyRing.createKeys(poolID: pool.id, now: now, in: db)
@@ -25,6 +37,16 @@ extension LocalPoolService {
         let found = try read { db in try PoolRecord.fetchOne(db, key: id) }
         guard let found else { throw .resourceNotFound("User pool \(id) does not exist.") }
         return found
+    }
+
+    /// Replaces a pool's settings (UpdateUserPool: what the request leaves out is the default).
+    public func updatePool(_ id: String, allowAdminCreateUserOnly: Bool) throws(LocalPoolError) -> PoolRecord {
+        var pool = try self.pool(id)
+        pool.allowAdminCreateUserOnly = allowAdminCreateUserOnly
+        pool.updatedAt = clock.now()
+        let updated = pool
+        try write { db in try updated.update(db) }
+        return updated
     }
 
     /// Every pool, oldest first.

@@ -107,6 +107,7 @@ extension LocalPoolService {
         }
         // The name sent may be another of the user's names (warrant-lite sends what was typed).
         guard user.username == pending.username else { throw .notAuthorized("Invalid session for the user.") }
+        try Self.refuseIfResetRequired(user)
         try countAttempt(user)
         let expected = CognitoSRP.signature(
             key: pending.key,
@@ -120,7 +121,9 @@ extension LocalPoolService {
             throw .notAuthorized("Incorrect username or password.")
         }
         guard user.enabled else { throw .notAuthorized("User is disabled.") }
-        return try completeSignIn(try attemptSucceeded(user), client: client)
+        let signedIn = try attemptSucceeded(user)
+        try Self.refuseIfUnconfirmed(signedIn)
+        return try completeSignIn(signedIn, client: client)
     }
 
     /// A new SRP salt and the verifier of `password` with it (hex), off the cooperative pool.

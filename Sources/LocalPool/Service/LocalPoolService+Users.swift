@@ -85,7 +85,7 @@ extension LocalPoolService {
             srpSalt: password.srpSalt,
             srpVerifier: password.srpVerifier,
             enabled: true,
-            status: "FORCE_CHANGE_PASSWORD",
+            status: .forceChangePassword,
             tokensValidAfter: 0,
             failedAttempts: 0,
             lockedUntil: 0,
@@ -140,7 +140,7 @@ extension LocalPoolService {
         let stored = try await policyCheckedPassword(password, poolID: poolID, username: existing.username)
         try updateUser(poolID: poolID, username: existing.username) { user in
             stored.apply(to: &user)
-            user.status = permanent ? "CONFIRMED" : "FORCE_CHANGE_PASSWORD"
+            user.status = permanent ? .confirmed : .forceChangePassword
             user.failedAttempts = 0
             user.lockedUntil = 0
         }
@@ -239,7 +239,7 @@ struct UserFilter {
         switch attribute {
         case "username": candidate = user.username
         case "cognito:user_status":
-            candidate = user.status
+            candidate = user.status.rawValue
             caseInsensitive = true
         case "status": candidate = user.enabled ? "Enabled" : "Disabled"
         default: candidate = user.attribute(attribute)

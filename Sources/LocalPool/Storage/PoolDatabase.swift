@@ -142,6 +142,22 @@ public struct PoolDatabase: Sendable {
             }
             try db.create(index: "groupMemberByUser", on: "groupMember", columns: ["poolId", "username"])
         }
+        migrator.registerMigration("v6-sign-up") { db in
+            try db.alter(table: "pool") { table in
+                table.add(column: "allowAdminCreateUserOnly", .boolean).notNull().defaults(to: false)
+            }
+            try db.create(table: "userCode") { table in
+                table.column("poolId", .text).notNull()
+                table.column("username", .text).notNull()
+                table.column("purpose", .text).notNull()
+                table.column("code", .text).notNull()
+                table.column("createdAt", .double).notNull()
+                table.column("expiresAt", .double).notNull()
+                table.column("failedAttempts", .integer).notNull().defaults(to: 0)
+                table.primaryKey(["poolId", "username", "purpose"])
+                table.foreignKey(["poolId", "username"], references: "user", columns: ["poolId", "username"], onDelete: .cascade)
+            }
+        }
         return migrator
     }
 }

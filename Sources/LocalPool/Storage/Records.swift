@@ -5,6 +5,8 @@ public struct PoolRecord: Codable, Sendable, FetchableRecord, PersistableRecord 
     public static let databaseTableName = "pool"
     public var id: String
     public var name: String
+    /// Cognito's `AdminCreateUserConfig.AllowAdminCreateUserOnly`: when set, `SignUp` is refused.
+    public var allowAdminCreateUserOnly: Bool
     public var createdAt: Double
     public var updatedAt: Double
 }
@@ -78,6 +80,18 @@ public struct ClientRecord: Codable, Sendable, FetchableRecord, PersistableRecor
     public var createdAt: Double
 }
 
+/// Where a user is in their life: Cognito's `UserStatus` values.
+public enum UserStatus: String, Codable, Sendable, DatabaseValueConvertible {
+    /// Signed up, not yet confirmed with the code.
+    case unconfirmed = "UNCONFIRMED"
+    /// Signed in with their own password.
+    case confirmed = "CONFIRMED"
+    /// Created by an admin: must set a new password at the first sign-in.
+    case forceChangePassword = "FORCE_CHANGE_PASSWORD"
+    /// An admin reset the password: it must be set again with a code.
+    case resetRequired = "RESET_REQUIRED"
+}
+
 /// A user.
 public struct UserRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "user"
@@ -92,7 +106,7 @@ public struct UserRecord: Codable, Sendable, FetchableRecord, PersistableRecord 
     /// The SRP verifier g^x (hex): a password equivalent for SRP, so as private as the hash.
     public var srpVerifier: String?
     public var enabled: Bool
-    public var status: String
+    public var status: UserStatus
     /// Tokens issued before this moment (global sign-out) are refused.
     public var tokensValidAfter: Double
     public var failedAttempts: Int
@@ -213,4 +227,28 @@ struct GroupMemberRecord: Codable, Sendable, FetchableRecord, PersistableRecord 
     var poolId: String
     var groupName: String
     var username: String
+}
+
+/// What a one-time code is for.
+public enum CodePurpose: String, Codable, Sendable, DatabaseValueConvertible, CaseIterable {
+    /// ConfirmSignUp.
+    case signUp = "SIGN_UP"
+    /// ConfirmForgotPassword (after ForgotPassword or AdminResetUserPassword).
+    case forgotPassword = "FORGOT_PASSWORD"
+    /// VerifyUserAttribute of a changed email.
+    case verifyEmail = "VERIFY_EMAIL"
+}
+
+/// A one-time code the pool "sent" (it sends no mail: codes go to the log and to
+/// `gatehouse users codes`, so they are kept as they are; the data directory is private).
+public struct UserCodeRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "userCode"
+    public var poolId: String
+    public var username: String
+    public var purpose: CodePurpose
+    public var code: String
+    public var createdAt: Double
+    public var expiresAt: Double
+    /// Wrong codes tried against it; at five it is withdrawn.
+    public var failedAttempts: Int
 }
