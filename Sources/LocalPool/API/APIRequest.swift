@@ -18,6 +18,11 @@ struct APIRequest {
         body = object
     }
 
+    /// A member object of an already checked request, with the same accessors.
+    init(object: [String: Any]) {
+        body = object
+    }
+
     /// Whether any string (key or value) in `value` holds U+0000: SQLite would cut it there, so
     /// `victim\0junk` could be taken for `victim`. No Cognito parameter pattern allows it.
     private static func containsNUL(_ value: Any) -> Bool {

@@ -29,8 +29,13 @@ enum APIShapes {
             "Enabled": user.enabled,
             "UserStatus": user.status.rawValue,
             "MFAOptions": [Any](),
-            "UserMFASettingList": [Any](),
-        ]
+        ].merging(mfaSettings(user)) { first, _ in first }
+    }
+
+    /// `UserMFASettingList` and `PreferredMfaSetting` of GetUser and AdminGetUser.
+    static func mfaSettings(_ user: UserRecord) -> [String: Any] {
+        guard user.totpEnabled, user.totpSecret != nil else { return ["UserMFASettingList": [Any]()] }
+        return ["UserMFASettingList": ["SOFTWARE_TOKEN_MFA"], "PreferredMfaSetting": "SOFTWARE_TOKEN_MFA"]
     }
 
     static func pool(_ pool: PoolRecord, region: String) -> [String: Any] {
@@ -47,7 +52,7 @@ enum APIShapes {
                 ]
             ],
             "AdminCreateUserConfig": ["AllowAdminCreateUserOnly": pool.allowAdminCreateUserOnly],
-            "MfaConfiguration": "OFF",
+            "MfaConfiguration": pool.mfaConfiguration.rawValue,
             "EstimatedNumberOfUsers": 0,
         ]
     }
@@ -76,6 +81,11 @@ enum APIShapes {
         ]
         if let secret = client.secret { shape["ClientSecret"] = secret }
         if let read = settings.readAttributes { shape["ReadAttributes"] = read }
+        if let rotation = settings.refreshTokenRotation {
+            shape["RefreshTokenRotation"] = [
+                "Feature": rotation.enabled ? "ENABLED" : "DISABLED", "RetryGracePeriodSeconds": rotation.retryGracePeriodSeconds,
+            ]
+        }
         return shape
     }
 

@@ -29,7 +29,11 @@ public struct CognitoAPI: Sendable {
     /// The operations with typed shapes, by name; the others are still in `run`'s switch.
     static let handlers: [String: OperationHandler] = GroupOperations.handlers
         .merging(AccountOperations.handlers) { first, _ in first }
-        .merging([UpdateUserPool.name: UpdateUserPool.handler]) { first, _ in first }
+        .merging(MFAOperations.handlers) { first, _ in first }
+        .merging([UpdateUserPool.name: UpdateUserPool.handler, GetTokensFromRefreshToken.name: GetTokensFromRefreshToken.handler]) {
+            first,
+            _ in first
+        }
 
     /// The API over `service`.
     public init(service: LocalPoolService, region: String = "us-east-1") {
@@ -144,6 +148,7 @@ public struct CognitoAPI: Sendable {
                 throw .notAuthorized("Access Token does not have required scopes")
             }
             return ["Username": grant.user.username, "UserAttributes": APIShapes.attributes(grant.user.allAttributes), "MFAOptions": [Any]()]
+                .merging(APIShapes.mfaSettings(grant.user)) { first, _ in first }
         case "GlobalSignOut":
             let grant = try await service.validateAccessToken(try request.string("AccessToken"))
             guard grant.scopes.contains(LocalPoolService.apiScope) else {
@@ -228,8 +233,29 @@ public struct CognitoAPI: Sendable {
         case "NEW_PASSWORD_REQUIRED": break
         case "PASSWORD_VERIFIER":
             return try await service.respondToPasswordVerifier(client: client, responses: responses, session: request.optionalString("Session"))
+        case "SOFTWARE_TOKEN_MFA":
+            guard let username = responses["USERNAME"], let code = responses["SOFTWARE_TOKEN_MFA_CODE"] else {
+                throw .invalidParameter("Missing required parameter USERNAME or SOFTWARE_TOKEN_MFA_CODE")
+            }
+            return try service.respondToSoftwareTokenMFA(
+                client: client,
+                session: try request.string("Session"),
+                username: username,
+                code: code,
+                secretHash: responses["SECRET_HASH"]
+            )
+        case "MFA_SETUP":
+            guard let username = responses["USERNAME"] else { throw .invalidParameter("Missing required parameter USERNAME") }
+            return try service.respondToMFASetup(
+                client: client,
+                session: try request.string("Session"),
+                username: username,
+                secretHash: responses["SECRET_HASH"]
+            )
         case let name:
-            throw .invalidParameter("The challenge \(name) is not supported by the local pool (NEW_PASSWORD_REQUIRED and PASSWORD_VERIFIER are)")
+            throw .invalidParameter(
+                "The challenge \(name) is not supported by the local pool (NEW_PASSWORD_REQUIRED, PASSWORD_VERIFIER, SOFTWARE_TOKEN_MFA and MFA_SETUP are)"
+            )
         }
         guard let username = responses["USERNAME"], let password = responses["NEW_PASSWORD"] else {
             throw .invalidParameter("Missing required parameter USERNAME or NEW_PASSWORD")
@@ -268,6 +294,13 @@ public struct CognitoAPI: Sendable {
         if let read = request.stringList("ReadAttributes") { settings.readAttributes = read }
         if let prevent = request.optionalString("PreventUserExistenceErrors") { settings.preventUserExistenceErrors = prevent == "ENABLED" }
         if let revocation = request.bool("EnableTokenRevocation") { settings.enableTokenRevocation = revocation }
+        if let rotation = request.body["RefreshTokenRotation"] as? [String: Any] {
+            guard let feature = rotation["Feature"] as? String, ["ENABLED", "DISABLED"].contains(feature) else {
+                throw .invalidParameter("RefreshTokenRotation.Feature must be ENABLED or DISABLED")
+            }
+            let grace = try APIRequest(object: rotation).int("RetryGracePeriodSeconds", in: 0...60) ?? 0
+            settings.refreshTokenRotation = .init(enabled: feature == "ENABLED", retryGracePeriodSeconds: grace)
+        }
         let units = request.stringMap("TokenValidityUnits")
         /// A validity in seconds: the number checked against Cognito's range for its field, then
         /// the product with its unit against the lifetime's range.

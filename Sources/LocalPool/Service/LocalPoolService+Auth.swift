@@ -66,21 +66,11 @@ extension LocalPoolService {
 
     /// What follows a proven password: the new-password challenge, or the tokens.
     func completeSignIn(_ user: UserRecord, client: ClientRecord) throws(LocalPoolError) -> AuthOutcome {
-        let now = clock.now()
         if user.status == .forceChangePassword {
-            let session = Identifiers.opaque(bytes: 96)
-            let record = AuthSessionRecord(
-                sessionHash: Self.hash(session),
-                poolId: user.poolId,
-                clientId: client.id,
-                username: user.username,
-                challenge: "NEW_PASSWORD_REQUIRED",
-                expiresAt: now + 180
-            )
-            try write { db in try record.insert(db) }
+            let session = try startChallenge("NEW_PASSWORD_REQUIRED", user: user, client: client, lifetime: 180)
             return .newPasswordRequired(session: session, username: user.username, userAttributes: user.allAttributes)
         }
-        return try issueSignIn(user: user, client: client, scope: [Self.apiScope], nonce: nil, fromOAuth: false, includeIDToken: true)
+        return try continueSignIn(user, client: client)
     }
 
     /// Issues a token pair and a refresh token for a fresh sign-in.
@@ -140,20 +130,13 @@ extension LocalPoolService {
         attributes: [UserRecord.Attribute],
         secretHash: String?
     ) async throws(LocalPoolError) -> AuthOutcome {
-        let now = clock.now()
-        let hash = Self.hash(session)
-        let record = try read { db in try AuthSessionRecord.fetchOne(db, key: hash) }
-        guard let record, record.clientId == client.id, record.expiresAt > now, record.challenge == "NEW_PASSWORD_REQUIRED" else {
-            throw .notAuthorized("Invalid session for the user, session is expired.")
-        }
-        let user = try self.user(poolID: client.poolId, username: username)
-        guard user.username == record.username else { throw .notAuthorized("Invalid session for the user.") }
+        let (record, user) = try pendingChallenge("NEW_PASSWORD_REQUIRED", session: session, client: client, username: username)
         try checkSecretHash(secretHash, client: client, username: username)
         try await setPassword(poolID: client.poolId, username: user.username, password: newPassword, permanent: true)
         if !attributes.isEmpty { try updateAttributes(poolID: client.poolId, username: user.username, attributes: attributes) }
-        try write { db in _ = try AuthSessionRecord.deleteOne(db, key: hash) }
+        try write { db in _ = try AuthSessionRecord.deleteOne(db, key: record.sessionHash) }
         let confirmed = try self.user(poolID: client.poolId, username: user.username)
-        return try issueSignIn(user: confirmed, client: client, scope: [Self.apiScope], nonce: nil, fromOAuth: false, includeIDToken: true)
+        return try continueSignIn(confirmed, client: client)
     }
 
     /// Checks a confidential client's secret, in constant time.

@@ -245,7 +245,7 @@ extension LocalPoolService {
             throw OAuthError("unauthorized_client", "refresh is not allowed for this client")
         }
         do {
-            return try refreshAuth(client: client, refreshToken: refreshToken, secretHash: nil, skipSecretHash: true)
+            return try refreshAuth(client: client, refreshToken: refreshToken, secretHash: nil, skipSecretHash: true, rotating: true)
         } catch {
             throw OAuthError("invalid_grant", error.message)
         }

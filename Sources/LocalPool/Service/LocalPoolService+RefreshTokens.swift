@@ -6,20 +6,27 @@ import Logging
 
 /// Refresh tokens: the refresh grant, and revoking a token's family.
 extension LocalPoolService {
-    /// `REFRESH_TOKEN_AUTH`: new ID and access tokens (no new refresh token) for a live refresh token.
+    /// A refresh: new ID and access tokens for a live refresh token, and with the client's
+    /// rotation on, a new refresh token too (the presented one then works for the grace period only).
     ///
-    /// `skipSecretHash` is for the OAuth token endpoint, where the client authenticated itself already.
+    /// `skipSecretHash` is for the OAuth token endpoint, where the client authenticated itself
+    /// already. `rotating` is false for `REFRESH_TOKEN_AUTH`, which Cognito refuses for clients
+    /// with rotation on; the token endpoint and `GetTokensFromRefreshToken` rotate.
     public func refreshAuth(
         client: ClientRecord,
         refreshToken: String,
         secretHash: String?,
-        skipSecretHash: Bool = false
+        skipSecretHash: Bool = false,
+        rotating: Bool = false
     ) throws(LocalPoolError) -> AuthOutcome {
         guard
             skipSecretHash || client.settings.explicitAuthFlows.contains("ALLOW_REFRESH_TOKEN_AUTH")
                 || client.settings.explicitAuthFlows.isEmpty
         else {
             throw .invalidParameter("REFRESH_TOKEN_AUTH flow not enabled for this client")
+        }
+        if client.settings.rotatesRefreshTokens && !rotating {
+            throw .invalidParameter("Refresh token rotation is enabled for this client: refresh with GetTokensFromRefreshToken.")
         }
         let (record, user) = try liveRefreshToken(refreshToken, client: client)
         if client.secret != nil && !skipSecretHash { try checkSecretHash(secretHash, client: client, username: user.username) }
@@ -35,12 +42,32 @@ extension LocalPoolService {
             includeIDToken: record.scope == Self.apiScope || record.scope.split(separator: " ").contains("openid"),
             groups: try groups(of: user)
         )
+        let tokens: TokenIssuer.Tokens
         do {
-            let tokens = try issuer.issue(grant, now: clock.now())
-            return .tokens(accessToken: tokens.accessToken, idToken: tokens.idToken, refreshToken: nil, expiresIn: tokens.expiresIn)
+            tokens = try issuer.issue(grant, now: clock.now())
         } catch {
             throw .internalError("signing")
         }
+        let next = client.settings.rotatesRefreshTokens ? try rotate(record) : nil
+        return .tokens(accessToken: tokens.accessToken, idToken: tokens.idToken, refreshToken: next, expiresIn: tokens.expiresIn)
+    }
+
+    /// A new refresh token of `record`'s family, with its expiry (rotation never extends a
+    /// sign-in); `record` is marked rotated the first time, from when its grace period runs.
+    private func rotate(_ record: RefreshTokenRecord) throws(LocalPoolError) -> String {
+        let now = clock.now()
+        let token = Identifiers.opaque(bytes: 64)
+        var successor = record
+        successor.tokenHash = Self.hash(token)
+        successor.createdAt = now
+        successor.rotatedAt = nil
+        let (hash, fresh) = (record.tokenHash, successor)
+        try write { db in
+            try RefreshTokenRecord.filter(Column("tokenHash") == hash && Column("rotatedAt") == nil)
+                .updateAll(db, Column("rotatedAt").set(to: now))
+            try fresh.insert(db)
+        }
+        return token
     }
 
     /// The stored record and user of a refresh token that is known, bound to `client`, not revoked and not expired.
@@ -58,6 +85,16 @@ extension LocalPoolService {
         guard record.expiresAt > clock.now() else { throw .notAuthorized("Refresh Token has expired") }
         guard let user else { throw .notAuthorized("Refresh Token has been revoked") }
         guard user.enabled else { throw .notAuthorized("User is disabled.") }
+        if let rotatedAt = record.rotatedAt, clock.now() >= rotatedAt + Double(client.settings.refreshTokenRotation?.retryGracePeriodSeconds ?? 0) {
+            // A rotated-out token used after its grace: someone holds a copy (RFC 9700 §4.14.2).
+            // The whole family goes, the rightful holder's newest token with it.
+            logger.warning(
+                "gatehouse.pool.refresh_token_reused",
+                metadata: ["gatehouse.pool.username": "\(user.username)", "oauth.client_id": "\(client.id)"]
+            )
+            try revokeTokenFamily(record.originJti)
+            throw .notAuthorized("Refresh Token has been revoked")
+        }
         return (record, user)
     }
 

@@ -158,6 +158,24 @@ public struct PoolDatabase: Sendable {
                 table.foreignKey(["poolId", "username"], references: "user", columns: ["poolId", "username"], onDelete: .cascade)
             }
         }
+        migrator.registerMigration("v7-mfa") { db in
+            try db.alter(table: "pool") { table in
+                table.add(column: "mfaConfiguration", .text).notNull().defaults(to: "OFF")
+                table.add(column: "softwareTokenMFAEnabled", .boolean).notNull().defaults(to: false)
+            }
+            try db.alter(table: "user") { table in
+                table.add(column: "totpPendingSecret", .text)
+                table.add(column: "totpSecret", .text)
+                table.add(column: "totpEnabled", .boolean).notNull().defaults(to: false)
+                table.add(column: "totpLastStep", .integer).notNull().defaults(to: 0)
+            }
+            try db.alter(table: "authSession") { table in
+                table.add(column: "failedAttempts", .integer).notNull().defaults(to: 0)
+            }
+        }
+        migrator.registerMigration("v8-rotation") { db in
+            try db.alter(table: "refreshToken") { table in table.add(column: "rotatedAt", .double) }
+        }
         return migrator
     }
 }

@@ -7,6 +7,10 @@ public struct PoolRecord: Codable, Sendable, FetchableRecord, PersistableRecord 
     public var name: String
     /// Cognito's `AdminCreateUserConfig.AllowAdminCreateUserOnly`: when set, `SignUp` is refused.
     public var allowAdminCreateUserOnly: Bool
+    /// Whether sign-ins ask for a second factor.
+    public var mfaConfiguration: MFAConfiguration = .off
+    /// Whether TOTP (software token) MFA is on for the pool.
+    public var softwareTokenMFAEnabled: Bool = false
     public var createdAt: Double
     public var updatedAt: Double
 }
@@ -27,6 +31,25 @@ public struct ClientSettings: Codable, Sendable, Equatable {
     public var readAttributes: [String]?
     public var preventUserExistenceErrors: Bool
     public var enableTokenRevocation: Bool
+    /// Refresh-token rotation (`RefreshTokenRotation`); nil or disabled: refresh tokens are reused.
+    public var refreshTokenRotation: RefreshTokenRotation?
+
+    /// Cognito's `RefreshTokenRotationType`.
+    public struct RefreshTokenRotation: Codable, Sendable, Equatable {
+        /// `ENABLED`: each refresh answers a new refresh token.
+        public var enabled: Bool
+        /// How long (0 to 60 s) a rotated-out refresh token still works, for client retries.
+        public var retryGracePeriodSeconds: Int
+
+        /// A rotation setting.
+        public init(enabled: Bool, retryGracePeriodSeconds: Int) {
+            self.enabled = enabled
+            self.retryGracePeriodSeconds = retryGracePeriodSeconds
+        }
+    }
+
+    /// Whether refreshes rotate the refresh token.
+    public var rotatesRefreshTokens: Bool { refreshTokenRotation?.enabled ?? false }
 
     /// Cognito's defaults for a new client.
     public static let defaults = ClientSettings(
@@ -40,7 +63,8 @@ public struct ClientSettings: Codable, Sendable, Equatable {
         refreshTokenValidity: 30 * 86400,
         readAttributes: nil,
         preventUserExistenceErrors: true,
-        enableTokenRevocation: true
+        enableTokenRevocation: true,
+        refreshTokenRotation: nil
     )
 
     /// Lifetimes in seconds: Cognito's maximums (a day for access and ID tokens, ten years for
@@ -92,6 +116,15 @@ public enum UserStatus: String, Codable, Sendable, DatabaseValueConvertible {
     case resetRequired = "RESET_REQUIRED"
 }
 
+/// A pool's `MfaConfiguration`.
+public enum MFAConfiguration: String, Codable, Sendable, DatabaseValueConvertible {
+    case off = "OFF"
+    /// Users who turned a factor on are asked for it.
+    case optional = "OPTIONAL"
+    /// Every user is asked for it, and sets one up at the first sign-in without one.
+    case on = "ON"
+}
+
 /// A user.
 public struct UserRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "user"
@@ -105,6 +138,14 @@ public struct UserRecord: Codable, Sendable, FetchableRecord, PersistableRecord 
     public var srpSalt: String?
     /// The SRP verifier g^x (hex): a password equivalent for SRP, so as private as the hash.
     public var srpVerifier: String?
+    /// A TOTP secret handed out by AssociateSoftwareToken and not yet verified.
+    public var totpPendingSecret: String?
+    /// The verified TOTP secret (the key's characters; clients get it in base32).
+    public var totpSecret: String?
+    /// Whether sign-ins ask for a TOTP code (SetUserMFAPreference).
+    public var totpEnabled: Bool = false
+    /// The last time step whose code was accepted: each code works once.
+    public var totpLastStep: Int = 0
     public var enabled: Bool
     public var status: UserStatus
     /// Tokens issued before this moment (global sign-out) are refused.
@@ -160,6 +201,8 @@ struct RefreshTokenRecord: Codable, Sendable, FetchableRecord, PersistableRecord
     var createdAt: Double
     var expiresAt: Double
     var revokedAt: Double?
+    /// When a rotation replaced it: it still works for the client's grace period after that.
+    var rotatedAt: Double?
 }
 
 /// A revoked token family (every token whose `origin_jti` is this).
@@ -178,6 +221,8 @@ struct AuthSessionRecord: Codable, Sendable, FetchableRecord, PersistableRecord 
     var username: String
     var challenge: String
     var expiresAt: Double
+    /// Wrong answers given to it (MFA codes); at five it is withdrawn.
+    var failedAttempts: Int = 0
 }
 
 /// An authorization code, stored by hash, single-use.

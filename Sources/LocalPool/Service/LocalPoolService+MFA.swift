@@ -1,0 +1,178 @@
+import Foundation
+import GRDB
+import GatehouseCore
+import Logging
+
+/// TOTP MFA: the pool's setting, a user's token and preference, and the sign-in challenges
+/// `SOFTWARE_TOKEN_MFA` (a code) and `MFA_SETUP` (a pool with MFA on, a user without a token).
+extension LocalPoolService {
+    /// How long an MFA challenge's session may be answered, in seconds (Cognito's three minutes).
+    static let mfaSessionLifetime = 180.0
+
+    /// SetUserPoolMfaConfig.
+    public func setMFAConfiguration(poolID: String, configuration: MFAConfiguration, softwareToken: Bool) throws(LocalPoolError) -> PoolRecord {
+        var pool = try self.pool(poolID)
+        guard configuration == .off || softwareToken else {
+            throw .invalidParameter("Invalid MFA configuration given, can't turn on MFA without any enabled MFA factor.")
+        }
+        pool.mfaConfiguration = configuration
+        pool.softwareTokenMFAEnabled = softwareToken
+        pool.updatedAt = clock.now()
+        let updated = pool
+        try write { db in try updated.update(db) }
+        return updated
+    }
+
+    /// Where a token operation comes from: the user's access token, or an `MFA_SETUP` session.
+    public enum TokenOwner: Sendable {
+        case accessToken(String)
+        case session(String)
+    }
+
+    /// AssociateSoftwareToken: a new secret (base32), pending until a code from it is verified.
+    public func associateSoftwareToken(_ owner: TokenOwner) async throws(LocalPoolError) -> String {
+        let user = try await tokenUser(owner)
+        let secret = SoftwareToken.newSecret()
+        try updateUser(poolID: user.poolId, username: user.username) { $0.totpPendingSecret = secret.key }
+        return secret.base32
+    }
+
+    /// VerifySoftwareToken: a code from the pending secret makes it the user's token. From an
+    /// `MFA_SETUP` session it is also turned on (the sign-in then completes with it).
+    public func verifySoftwareToken(_ owner: TokenOwner, code: String) async throws(LocalPoolError) {
+        let user = try await tokenUser(owner)
+        guard let pending = user.totpPendingSecret else {
+            throw LocalPoolError("SoftwareTokenMFANotFoundException", "Software token MFA has not been associated with the user.")
+        }
+        guard let step = SoftwareToken.acceptedStep(code, key: pending, now: clock.now(), after: user.totpLastStep) else {
+            throw LocalPoolError("EnableSoftwareTokenMFAException", "Code mismatch and fail enable Software Token MFA")
+        }
+        let fromSetup = if case .session = owner { true } else { false }
+        try updateUser(poolID: user.poolId, username: user.username) { user in
+            user.totpSecret = pending
+            user.totpPendingSecret = nil
+            user.totpLastStep = step
+            if fromSetup { user.totpEnabled = true }
+        }
+    }
+
+    /// SetUserMFAPreference and AdminSetUserMFAPreference for software tokens (`enabled` nil:
+    /// unchanged). Turning it on needs a verified token.
+    public func setSoftwareTokenPreference(poolID: String, username: String, enabled: Bool?) throws(LocalPoolError) {
+        guard let enabled else { return }
+        let user = try self.user(poolID: poolID, username: username)
+        guard !enabled || user.totpSecret != nil else { throw .invalidParameter("User has not verified software token mfa") }
+        try updateUser(poolID: poolID, username: user.username) { $0.totpEnabled = enabled }
+    }
+
+    /// After a proven password: the MFA step the pool asks for, or the tokens.
+    func continueSignIn(_ user: UserRecord, client: ClientRecord) throws(LocalPoolError) -> AuthOutcome {
+        let pool = try self.pool(client.poolId)
+        let challenge: String? =
+            switch pool.mfaConfiguration {
+            case .off: nil
+            case _ where user.totpEnabled && user.totpSecret != nil: "SOFTWARE_TOKEN_MFA"
+            case .on: "MFA_SETUP"
+            case .optional: nil
+            }
+        guard let challenge else {
+            return try issueSignIn(user: user, client: client, scope: [Self.apiScope], nonce: nil, fromOAuth: false, includeIDToken: true)
+        }
+        let session = try startChallenge(challenge, user: user, client: client, lifetime: Self.mfaSessionLifetime)
+        let parameters =
+            challenge == "MFA_SETUP"
+            ? ["MFAS_CAN_SETUP": #"["SOFTWARE_TOKEN_MFA"]"#, "USER_ID_FOR_SRP": user.username]
+            : ["USER_ID_FOR_SRP": user.username]
+        return .challenge(name: challenge, session: session, parameters: parameters)
+    }
+
+    /// Answers `SOFTWARE_TOKEN_MFA` with a code; five wrong codes end the session.
+    public func respondToSoftwareTokenMFA(
+        client: ClientRecord,
+        session: String,
+        username: String,
+        code: String,
+        secretHash: String?
+    ) throws(LocalPoolError) -> AuthOutcome {
+        let (record, user) = try pendingChallenge("SOFTWARE_TOKEN_MFA", session: session, client: client, username: username)
+        try checkSecretHash(secretHash, client: client, username: username)
+        guard let key = user.totpSecret, let step = SoftwareToken.acceptedStep(code, key: key, now: clock.now(), after: user.totpLastStep)
+        else {
+            let failures = record.failedAttempts + 1
+            try write { db in
+                if failures >= 5 {
+                    _ = try AuthSessionRecord.deleteOne(db, key: record.sessionHash)
+                } else {
+                    var counted = record
+                    counted.failedAttempts = failures
+                    try counted.update(db)
+                }
+            }
+            logger.info("gatehouse.pool.mfa_failed", metadata: ["gatehouse.pool.username": "\(user.username)"])
+            throw LocalPoolError("CodeMismatchException", "Invalid code received for user")
+        }
+        try write { db in _ = try AuthSessionRecord.deleteOne(db, key: record.sessionHash) }
+        let signedIn = try updateUser(poolID: user.poolId, username: user.username) { $0.totpLastStep = step }
+        return try issueSignIn(user: signedIn, client: client, scope: [Self.apiScope], nonce: nil, fromOAuth: false, includeIDToken: true)
+    }
+
+    /// Answers `MFA_SETUP` once the session's VerifySoftwareToken turned the token on.
+    public func respondToMFASetup(
+        client: ClientRecord,
+        session: String,
+        username: String,
+        secretHash: String?
+    ) throws(LocalPoolError)
+        -> AuthOutcome
+    {
+        let (record, user) = try pendingChallenge("MFA_SETUP", session: session, client: client, username: username)
+        try checkSecretHash(secretHash, client: client, username: username)
+        guard user.totpEnabled, user.totpSecret != nil else {
+            throw .invalidParameter("Set up a software token first: AssociateSoftwareToken, then VerifySoftwareToken with this session.")
+        }
+        try write { db in _ = try AuthSessionRecord.deleteOne(db, key: record.sessionHash) }
+        return try issueSignIn(user: user, client: client, scope: [Self.apiScope], nonce: nil, fromOAuth: false, includeIDToken: true)
+    }
+
+    /// A stored challenge for `user`, answerable through the session string returned.
+    func startChallenge(_ challenge: String, user: UserRecord, client: ClientRecord, lifetime: Double) throws(LocalPoolError) -> String {
+        let session = Identifiers.opaque(bytes: 96)
+        let record = AuthSessionRecord(
+            sessionHash: Self.hash(session),
+            poolId: user.poolId,
+            clientId: client.id,
+            username: user.username,
+            challenge: challenge,
+            expiresAt: clock.now() + lifetime
+        )
+        try write { db in try record.insert(db) }
+        return session
+    }
+
+    /// The live challenge `challenge` behind `session` for `client`, and its user.
+    func pendingChallenge(
+        _ challenge: String,
+        session: String,
+        client: ClientRecord?,
+        username: String?
+    ) throws(LocalPoolError) -> (AuthSessionRecord, UserRecord) {
+        let now = clock.now()
+        let record = try read { db in try AuthSessionRecord.fetchOne(db, key: Self.hash(session)) }
+        guard let record, record.expiresAt > now, record.challenge == challenge, client.map({ $0.id == record.clientId }) ?? true else {
+            throw .notAuthorized("Invalid session for the user, session is expired.")
+        }
+        let user = try self.user(poolID: record.poolId, username: record.username)
+        if let username {
+            let named = try? self.user(poolID: record.poolId, username: username)
+            guard named?.username == user.username else { throw .notAuthorized("Invalid session for the user.") }
+        }
+        return (record, user)
+    }
+
+    private func tokenUser(_ owner: TokenOwner) async throws(LocalPoolError) -> UserRecord {
+        switch owner {
+        case .accessToken(let token): try await userOfAccessToken(token)
+        case .session(let session): try pendingChallenge("MFA_SETUP", session: session, client: nil, username: nil).1
+        }
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import Synchronization
+import Testing
+
+@testable import LocalPool
+
+/// TOTP against RFC 6238's published vectors and RFC 4648's base32 ones, and the MFA challenges
+/// with the clock in hand.
+struct MFATests {
+    /// RFC 6238 appendix B, SHA-1 rows (the key is the ASCII string "12345678901234567890"); the
+    /// six-digit code is the last six of the eight-digit value.
+    @Test(arguments: [
+        (59, "94287082"), (1_111_111_109, "07081804"), (1_111_111_111, "14050471"), (1_234_567_890, "89005924"),
+        (2_000_000_000, "69279037"), (20_000_000_000, "65353130"),
+    ])
+    func rfc6238Vectors(time: Int, eightDigits: String) {
+        #expect(SoftwareToken.code(key: "12345678901234567890", step: time / 30) == String(eightDigits.suffix(6)))
+    }
+
+    @Test func base32IsRFC4648sWithoutPadding() {
+        let vectors = ["": "", "f": "MY", "fo": "MZXQ", "foo": "MZXW6", "foob": "MZXW6YQ", "fooba": "MZXW6YTB", "foobar": "MZXW6YTBOI"]
+        for (text, encoded) in vectors { #expect(SoftwareToken.base32(Array(text.utf8)) == encoded) }
+        let secret = SoftwareToken.newSecret()
+        #expect(secret.key.count == 20 && secret.base32.count == 32)
+        #expect(SoftwareToken.base32(Array(secret.key.utf8)) == secret.base32)
+    }
+
+    @Test func codesOfTheNeighbouringStepsAreAcceptedOnceAndNoOthers() {
+        let key = "12345678901234567890"
+        let now = 1_800_000_015.0
+        let step = Int(now) / 30
+        for offset in [-1, 0, 1] {
+            #expect(SoftwareToken.acceptedStep(SoftwareToken.code(key: key, step: step + offset), key: key, now: now, after: 0) == step + offset)
+        }
+        for offset in [-2, 2] {
+            #expect(SoftwareToken.acceptedStep(SoftwareToken.code(key: key, step: step + offset), key: key, now: now, after: 0) == nil)
+        }
+        // Used: a step at or before the last accepted one.
+        #expect(SoftwareToken.acceptedStep(SoftwareToken.code(key: key, step: step), key: key, now: now, after: step) == nil)
+        #expect(SoftwareToken.acceptedStep(SoftwareToken.code(key: key, step: step - 1), key: key, now: now, after: step - 1) == nil)
+        #expect(SoftwareToken.acceptedStep("12345", key: key, now: now, after: 0) == nil)
+    }
+
+    func challenge(_ outcome: LocalPoolService.AuthOutcome, _ name: String) throws -> String {
+        guard case .challenge(name, let session?, _) = outcome else {
+            Issue.record("expected \(name), got \(outcome)")
+            throw LocalPoolError("Test", "no challenge")
+        }
+        return session
+    }
+
+    @Test func setUpAtFirstSignInThenACodeEachTimeEachCodeOnce() async throws {
+        let fixture = try PoolFixture()
+        let pool = try fixture.service.createPool(name: "p")
+        let client = try fixture.client(pool)
+        try await fixture.confirmedUser(pool)
+        let service = fixture.service
+        _ = try service.setMFAConfiguration(poolID: pool.id, configuration: .on, softwareToken: true)
+        func signIn() async throws -> LocalPoolService.AuthOutcome {
+            try await service.passwordAuth(client: client, username: "alice", password: "Passw0rd!", secretHash: nil, admin: false)
+        }
+        let setup = try challenge(try await signIn(), "MFA_SETUP")
+        await #expect(throws: LocalPoolError.self) {
+            _ = try service.respondToMFASetup(client: client, session: setup, username: "alice", secretHash: nil)
+        }
+        _ = try await service.associateSoftwareToken(.session(setup))
+        let key = try #require(try service.user(poolID: pool.id, username: "alice").totpPendingSecret)
+        let now = fixture.clock.seconds.withLock { $0 }
+        let code = SoftwareToken.code(key: key, step: Int(now) / 30)
+        try await service.verifySoftwareToken(.session(setup), code: code)
+        guard case .tokens = try service.respondToMFASetup(client: client, session: setup, username: "alice", secretHash: nil) else {
+            Issue.record("expected tokens")
+            return
+        }
+        // Next sign-in: a code. The one verification used is spent; the next step's works.
+        let mfa = try challenge(try await signIn(), "SOFTWARE_TOKEN_MFA")
+        let used = await #expect(throws: LocalPoolError.self) {
+            _ = try service.respondToSoftwareTokenMFA(client: client, session: mfa, username: "alice", code: code, secretHash: nil)
+        }
+        #expect(used?.type == "CodeMismatchException")
+        fixture.advance(30)
+        let next = SoftwareToken.code(key: key, step: Int(now) / 30 + 1)
+        guard case .tokens = try service.respondToSoftwareTokenMFA(client: client, session: mfa, username: "alice", code: next, secretHash: nil)
+        else {
+            Issue.record("expected tokens")
+            return
+        }
+        // The session answered once.
+        await #expect(throws: LocalPoolError.self) {
+            _ = try service.respondToSoftwareTokenMFA(client: client, session: mfa, username: "alice", code: next, secretHash: nil)
+        }
+    }
+
+    @Test func fiveWrongCodesEndTheSessionAndSessionsExpire() async throws {
+        let fixture = try PoolFixture()
+        let pool = try fixture.service.createPool(name: "p")
+        let client = try fixture.client(pool)
+        try await fixture.confirmedUser(pool)
+        let service = fixture.service
+        _ = try service.setMFAConfiguration(poolID: pool.id, configuration: .optional, softwareToken: true)
+        let (access, _, _) = try await fixture.signIn(client)
+        _ = try await service.associateSoftwareToken(.accessToken(access))
+        let key = try #require(try service.user(poolID: pool.id, username: "alice").totpPendingSecret)
+        let step = Int(fixture.clock.seconds.withLock { $0 }) / 30
+        try await service.verifySoftwareToken(.accessToken(access), code: SoftwareToken.code(key: key, step: step))
+        // Verified but not on until the preference says so (OPTIONAL pool).
+        _ = try await fixture.signIn(client)
+        try service.setSoftwareTokenPreference(poolID: pool.id, username: "alice", enabled: true)
+        func mfaSession() async throws -> String {
+            try challenge(
+                try await service.passwordAuth(client: client, username: "alice", password: "Passw0rd!", secretHash: nil, admin: false),
+                "SOFTWARE_TOKEN_MFA"
+            )
+        }
+        let session = try await mfaSession()
+        let wrong = SoftwareToken.code(key: key, step: step + 5)
+        for _ in 0..<5 {
+            let error = await #expect(throws: LocalPoolError.self) {
+                _ = try service.respondToSoftwareTokenMFA(client: client, session: session, username: "alice", code: wrong, secretHash: nil)
+            }
+            #expect(error?.type == "CodeMismatchException")
+        }
+        let right = SoftwareToken.code(key: key, step: step + 1)
+        let ended = await #expect(throws: LocalPoolError.self) {
+            _ = try service.respondToSoftwareTokenMFA(client: client, session: session, username: "alice", code: right, secretHash: nil)
+        }
+        #expect(ended?.type == "NotAuthorizedException")
+        let late = try await mfaSession()
+        fixture.advance(LocalPoolService.mfaSessionLifetime)
+        let expired = await #expect(throws: LocalPoolError.self) {
+            _ = try service.respondToSoftwareTokenMFA(client: client, session: late, username: "alice", code: right, secretHash: nil)
+        }
+        #expect(expired?.message == "Invalid session for the user, session is expired.")
+        // Turning MFA on needs a verified token.
+        try await fixture.confirmedUser(pool, "bob")
+        #expect(throws: LocalPoolError.self) { try service.setSoftwareTokenPreference(poolID: pool.id, username: "bob", enabled: true) }
+        #expect(throws: LocalPoolError.self) { _ = try service.setMFAConfiguration(poolID: pool.id, configuration: .on, softwareToken: false) }
+    }
+}
