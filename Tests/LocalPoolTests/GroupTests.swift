@@ -77,11 +77,14 @@ struct GroupTests {
             #expect(missing.1 == "1 validation error detected: Value at 'groupName' failed to satisfy constraint: Member must not be null")
             let null = try await error("CreateGroup", #"{"UserPoolId":"\#(pool.id)","GroupName":null}"#)
             #expect(null.0 == "InvalidParameterException")
-            #expect(try await error("CreateGroup", #"{"UserPoolId":"\#(pool.id)","GroupName":7}"#).0 == "SerializationException")
+            let wrongType = try await error("CreateGroup", #"{"UserPoolId":"\#(pool.id)","GroupName":7}"#)
+            #expect(wrongType.0 == "InvalidParameterException")
+            #expect(wrongType.1 == "1 validation error detected: Value at 'groupName' failed to satisfy constraint: Member has the wrong type")
             for precedence in ["-1", "2147483648", "99999999999999999999999", "1.5", "true", #""1""#] {
                 let (type, _) = try await error("CreateGroup", #"{"UserPoolId":"\#(pool.id)","GroupName":"g","Precedence":\#(precedence)}"#)
-                #expect(type == "InvalidParameterException" || type == "SerializationException", "\(precedence)")
+                #expect(type == "InvalidParameterException", "\(precedence)")
             }
+            #expect(try await error("CreateGroup", #"{"UserPoolId":"#).0 == "SerializationException")
             #expect(try await error("CreateGroup", #"{"UserPoolId":"\#(pool.id)","GroupName":""}"#).0 == "InvalidParameterException")
             #expect(try await error("CreateGroup", #"{"UserPoolId":"\#(pool.id)","GroupName":"a\u0000b"}"#).0 == "InvalidParameterException")
             #expect(try await error("ListGroups", #"{"UserPoolId":"\#(pool.id)","Limit":61}"#).0 == "InvalidParameterException")

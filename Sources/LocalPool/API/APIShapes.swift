@@ -2,42 +2,6 @@ import Foundation
 
 /// Response shapes of the cognito-idp API, as JSON-ready dictionaries.
 enum APIShapes {
-    static func attributes(_ list: [UserRecord.Attribute]) -> [[String: Any]] {
-        list.map { ["Name": $0.name, "Value": $0.value] }
-    }
-
-    /// The `UserType` of ListUsers and AdminCreateUser (attributes under `Attributes`).
-    static func userType(_ user: UserRecord) -> [String: Any] {
-        [
-            "Username": user.username,
-            "Attributes": attributes(user.allAttributes),
-            "UserCreateDate": user.createdAt,
-            "UserLastModifiedDate": user.updatedAt,
-            "Enabled": user.enabled,
-            "UserStatus": user.status.rawValue,
-            "MFAOptions": [Any](),
-        ]
-    }
-
-    /// The AdminGetUser response (attributes under `UserAttributes`).
-    static func adminGetUser(_ user: UserRecord) -> [String: Any] {
-        [
-            "Username": user.username,
-            "UserAttributes": attributes(user.allAttributes),
-            "UserCreateDate": user.createdAt,
-            "UserLastModifiedDate": user.updatedAt,
-            "Enabled": user.enabled,
-            "UserStatus": user.status.rawValue,
-            "MFAOptions": [Any](),
-        ].merging(mfaSettings(user)) { first, _ in first }
-    }
-
-    /// `UserMFASettingList` and `PreferredMfaSetting` of GetUser and AdminGetUser.
-    static func mfaSettings(_ user: UserRecord) -> [String: Any] {
-        guard user.totpEnabled, user.totpSecret != nil else { return ["UserMFASettingList": [Any]()] }
-        return ["UserMFASettingList": ["SOFTWARE_TOKEN_MFA"], "PreferredMfaSetting": "SOFTWARE_TOKEN_MFA"]
-    }
-
     static func pool(_ pool: PoolRecord, region: String) -> [String: Any] {
         [
             "Id": pool.id,

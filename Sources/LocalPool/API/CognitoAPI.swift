@@ -27,7 +27,8 @@ public struct CognitoAPI: Sendable {
     let region: String
 
     /// The operations with typed shapes, by name; the others are still in `run`'s switch.
-    static let handlers: [String: OperationHandler] = GroupOperations.handlers
+    static let handlers: [String: OperationHandler] = UserOperations.handlers
+        .merging(GroupOperations.handlers) { first, _ in first }
         .merging(AccountOperations.handlers) { first, _ in first }
         .merging(MFAOperations.handlers) { first, _ in first }
         .merging([UpdateUserPool.name: UpdateUserPool.handler, GetTokensFromRefreshToken.name: GetTokensFromRefreshToken.handler]) {
@@ -89,78 +90,10 @@ public struct CognitoAPI: Sendable {
 
     private func run(_ operation: String, _ request: APIRequest) async throws(LocalPoolError) -> [String: Any] {
         switch operation {
-        case "AdminCreateUser":
-            let user = try await service.createUser(
-                poolID: try request.string("UserPoolId"),
-                username: try request.string("Username"),
-                attributes: try request.attributes("UserAttributes"),
-                temporaryPassword: request.optionalString("TemporaryPassword")
-            )
-            return ["User": APIShapes.userType(user)]
-        case "AdminGetUser":
-            return APIShapes.adminGetUser(try service.user(poolID: try request.string("UserPoolId"), username: try request.string("Username")))
-        case "AdminSetUserPassword":
-            try await service.setPassword(
-                poolID: try request.string("UserPoolId"),
-                username: try request.string("Username"),
-                password: try request.string("Password"),
-                permanent: request.bool("Permanent") ?? false
-            )
-            return [:]
-        case "AdminUpdateUserAttributes":
-            try service.updateAttributes(
-                poolID: try request.string("UserPoolId"),
-                username: try request.string("Username"),
-                attributes: try request.attributes("UserAttributes")
-            )
-            return [:]
-        case "AdminDeleteUser":
-            try service.deleteUser(poolID: try request.string("UserPoolId"), username: try request.string("Username"))
-            return [:]
-        case "AdminDisableUser", "AdminEnableUser":
-            try service.setEnabled(
-                poolID: try request.string("UserPoolId"),
-                username: try request.string("Username"),
-                enabled: operation == "AdminEnableUser"
-            )
-            return [:]
-        case "AdminUserGlobalSignOut":
-            try service.globalSignOut(poolID: try request.string("UserPoolId"), username: try request.string("Username"))
-            return [:]
-        case "ListUsers":
-            let limit = try request.int("Limit", in: 0...60) ?? 60
-            let page = try service.listUsers(
-                poolID: try request.string("UserPoolId"),
-                filter: request.optionalString("Filter"),
-                limit: limit == 0 ? 60 : limit,
-                after: request.optionalString("PaginationToken")
-            )
-            var result: [String: Any] = ["Users": page.users.map(APIShapes.userType)]
-            if let next = page.next { result["PaginationToken"] = next }
-            return result
         case "InitiateAuth", "AdminInitiateAuth":
             return APIShapes.authOutcome(try await initiateAuth(request, admin: operation == "AdminInitiateAuth"))
         case "RespondToAuthChallenge", "AdminRespondToAuthChallenge":
             return APIShapes.authOutcome(try await respondToChallenge(request, admin: operation == "AdminRespondToAuthChallenge"))
-        case "GetUser":
-            let grant = try await service.validateAccessToken(try request.string("AccessToken"))
-            guard grant.scopes.contains(LocalPoolService.apiScope) else {
-                throw .notAuthorized("Access Token does not have required scopes")
-            }
-            return ["Username": grant.user.username, "UserAttributes": APIShapes.attributes(grant.user.allAttributes), "MFAOptions": [Any]()]
-                .merging(APIShapes.mfaSettings(grant.user)) { first, _ in first }
-        case "GlobalSignOut":
-            let grant = try await service.validateAccessToken(try request.string("AccessToken"))
-            guard grant.scopes.contains(LocalPoolService.apiScope) else {
-                throw .notAuthorized("Access Token does not have required scopes")
-            }
-            try service.globalSignOut(poolID: grant.user.poolId, username: grant.user.username)
-            return [:]
-        case "RevokeToken":
-            let client = try service.client(try request.string("ClientId"))
-            try service.checkClientSecret(request.optionalString("ClientSecret"), client: client)
-            try service.revokeRefreshToken(try request.string("Token"), client: client)
-            return [:]
         case "CreateUserPool":
             let adminOnly = (request.body["AdminCreateUserConfig"] as? [String: Any])?["AllowAdminCreateUserOnly"] as? Bool ?? false
             let pool = try service.createPool(name: try request.string("PoolName"), region: region, allowAdminCreateUserOnly: adminOnly)

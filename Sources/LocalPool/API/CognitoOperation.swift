@@ -54,8 +54,15 @@ enum OperationCoding {
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context),
             let DecodingError.dataCorrupted(context)
         {
+            // The body parsed as a JSON object before (APIRequest), so this is a member of the
+            // wrong type: a fraction or a number past Int64 for a whole number, a number for a
+            // string. A validation error, naming the member when the decoder says which.
             let member = context.codingPath.map(\.stringValue).joined(separator: ".")
-            throw LocalPoolError("SerializationException", member.isEmpty ? "The request body is not valid JSON." : "Unexpected value for \(member)")
+            throw .invalidParameter(
+                member.isEmpty
+                    ? "1 validation error detected: a member has a value of the wrong type"
+                    : "1 validation error detected: Value at '\(member)' failed to satisfy constraint: Member has the wrong type"
+            )
         } catch {
             throw LocalPoolError("SerializationException", "The request body is not valid JSON.")
         }

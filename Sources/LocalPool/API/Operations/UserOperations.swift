@@ -1,0 +1,199 @@
+/// Users: AdminCreateUser, AdminGetUser, AdminSetUserPassword, AdminUpdateUserAttributes,
+/// AdminDeleteUser, AdminDisableUser, AdminEnableUser, AdminUserGlobalSignOut, ListUsers, and with
+/// the access token GetUser and GlobalSignOut; RevokeToken.
+enum UserOperations {
+    static let handlers: [String: OperationHandler] = [
+        AdminCreateUser.name: AdminCreateUser.handler, AdminGetUser.name: AdminGetUser.handler,
+        AdminSetUserPassword.name: AdminSetUserPassword.handler, AdminUpdateUserAttributes.name: AdminUpdateUserAttributes.handler,
+        AdminDeleteUser.name: AdminDeleteUser.handler, AdminDisableUser.name: AdminDisableUser.handler,
+        AdminEnableUser.name: AdminEnableUser.handler, AdminUserGlobalSignOut.name: AdminUserGlobalSignOut.handler,
+        ListUsers.name: ListUsers.handler, GetUser.name: GetUser.handler, GlobalSignOut.name: GlobalSignOut.handler,
+        RevokeToken.name: RevokeToken.handler,
+    ]
+
+    /// A user as AdminGetUser and GetUser describe them (attributes under `UserAttributes`).
+    struct UserDetails: Encodable, Sendable {
+        var username: String
+        var userAttributes: [AttributeType]
+        var userCreateDate: Double?
+        var userLastModifiedDate: Double?
+        var enabled: Bool?
+        var userStatus: String?
+        var mfaOptions: [AttributeType] = []
+        var userMFASettingList: [String]
+        var preferredMfaSetting: String?
+
+        enum CodingKeys: String, CodingKey {
+            case username, userAttributes, userCreateDate, userLastModifiedDate, enabled, userStatus, preferredMfaSetting
+            case mfaOptions = "mFAOptions"
+            case userMFASettingList = "userMFASettingList"
+        }
+
+        /// AdminGetUser's shape; GetUser's (`admin: false`) leaves out dates, status and enablement.
+        init(_ user: UserRecord, admin: Bool) {
+            username = user.username
+            userAttributes = AttributeType.list(user.allAttributes)
+            if admin {
+                userCreateDate = user.createdAt
+                userLastModifiedDate = user.updatedAt
+                enabled = user.enabled
+                userStatus = user.status.rawValue
+            }
+            let totp = user.totpEnabled && user.totpSecret != nil
+            userMFASettingList = totp ? ["SOFTWARE_TOKEN_MFA"] : []
+            preferredMfaSetting = totp ? "SOFTWARE_TOKEN_MFA" : nil
+        }
+    }
+
+    struct AdminCreateUser: CognitoOperation {
+        struct Request: Decodable, Sendable {
+            var userPoolId: String
+            var username: String
+            var userAttributes: [AttributeType]?
+            var temporaryPassword: String?
+        }
+        struct Response: Encodable, Sendable {
+            var user: UserType
+        }
+        static let name = "AdminCreateUser"
+        static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> Response {
+            let user = try await api.service.createUser(
+                poolID: request.userPoolId,
+                username: request.username,
+                attributes: AccountOperations.attributes(request.userAttributes),
+                temporaryPassword: request.temporaryPassword.flatMap { $0.isEmpty ? nil : $0 }
+            )
+            return Response(user: UserType(user))
+        }
+    }
+
+    struct AdminGetUser: CognitoOperation {
+        static let name = "AdminGetUser"
+        static func run(_ request: UserInPoolRequest, api: CognitoAPI) async throws(LocalPoolError) -> UserDetails {
+            UserDetails(try api.service.user(poolID: request.userPoolId, username: request.username), admin: true)
+        }
+    }
+
+    struct AdminSetUserPassword: CognitoOperation {
+        struct Request: Decodable, Sendable {
+            var userPoolId: String
+            var username: String
+            var password: String
+            var permanent: Bool?
+        }
+        static let name = "AdminSetUserPassword"
+        static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> EmptyShape {
+            try await api.service.setPassword(
+                poolID: request.userPoolId,
+                username: request.username,
+                password: request.password,
+                permanent: request.permanent ?? false
+            )
+            return EmptyShape()
+        }
+    }
+
+    struct AdminUpdateUserAttributes: CognitoOperation {
+        struct Request: Decodable, Sendable {
+            var userPoolId: String
+            var username: String
+            var userAttributes: [AttributeType]
+        }
+        static let name = "AdminUpdateUserAttributes"
+        static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> EmptyShape {
+            try api.service.updateAttributes(
+                poolID: request.userPoolId,
+                username: request.username,
+                attributes: AccountOperations.attributes(request.userAttributes)
+            )
+            return EmptyShape()
+        }
+    }
+
+    struct AdminDeleteUser: CognitoOperation {
+        static let name = "AdminDeleteUser"
+        static func run(_ request: UserInPoolRequest, api: CognitoAPI) async throws(LocalPoolError) -> EmptyShape {
+            try api.service.deleteUser(poolID: request.userPoolId, username: request.username)
+            return EmptyShape()
+        }
+    }
+
+    struct AdminDisableUser: CognitoOperation {
+        static let name = "AdminDisableUser"
+        static func run(_ request: UserInPoolRequest, api: CognitoAPI) async throws(LocalPoolError) -> EmptyShape {
+            try api.service.setEnabled(poolID: request.userPoolId, username: request.username, enabled: false)
+            return EmptyShape()
+        }
+    }
+
+    struct AdminEnableUser: CognitoOperation {
+        static let name = "AdminEnableUser"
+        static func run(_ request: UserInPoolRequest, api: CognitoAPI) async throws(LocalPoolError) -> EmptyShape {
+            try api.service.setEnabled(poolID: request.userPoolId, username: request.username, enabled: true)
+            return EmptyShape()
+        }
+    }
+
+    struct AdminUserGlobalSignOut: CognitoOperation {
+        static let name = "AdminUserGlobalSignOut"
+        static func run(_ request: UserInPoolRequest, api: CognitoAPI) async throws(LocalPoolError) -> EmptyShape {
+            try api.service.globalSignOut(poolID: request.userPoolId, username: request.username)
+            return EmptyShape()
+        }
+    }
+
+    struct ListUsers: CognitoOperation {
+        struct Request: Decodable, Sendable {
+            var userPoolId: String
+            var limit: Int?
+            var filter: String?
+            var paginationToken: String?
+        }
+        struct Response: Encodable, Sendable {
+            var users: [UserType]
+            var paginationToken: String?
+        }
+        static let name = "ListUsers"
+        static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> Response {
+            let limit = try Validate.within(request.limit, 0...60, "limit") ?? 60
+            let page = try api.service.listUsers(
+                poolID: request.userPoolId,
+                filter: request.filter,
+                limit: limit == 0 ? 60 : limit,
+                after: request.paginationToken.flatMap { $0.isEmpty ? nil : $0 }
+            )
+            return Response(users: page.users.map(UserType.init), paginationToken: page.next)
+        }
+    }
+
+    struct GetUser: CognitoOperation {
+        static let name = "GetUser"
+        static func run(_ request: AccountOperations.AccessTokenRequest, api: CognitoAPI) async throws(LocalPoolError) -> UserDetails {
+            UserDetails(try await api.service.userOfAccessToken(request.accessToken), admin: false)
+        }
+    }
+
+    struct GlobalSignOut: CognitoOperation {
+        static let name = "GlobalSignOut"
+        static func run(_ request: AccountOperations.AccessTokenRequest, api: CognitoAPI) async throws(LocalPoolError) -> EmptyShape {
+            let user = try await api.service.userOfAccessToken(request.accessToken)
+            try api.service.globalSignOut(poolID: user.poolId, username: user.username)
+            return EmptyShape()
+        }
+    }
+
+    struct RevokeToken: CognitoOperation {
+        struct Request: Decodable, Sendable {
+            var token: String
+            var clientId: String
+            var clientSecret: String?
+        }
+        static let name = "RevokeToken"
+        static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> EmptyShape {
+            let client = try api.service.client(request.clientId)
+            try api.service.checkClientSecret(request.clientSecret, client: client)
+            try api.service.revokeRefreshToken(request.token, client: client)
+            return EmptyShape()
+        }
+    }
+}
