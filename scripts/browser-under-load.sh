@@ -5,6 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS="${RUNS:-20}"
+# Every browser test file by default (storage mode, cookie mode, the hosted account pages).
+TESTS="${TESTS:-Tests/Interop/test_browser.py Tests/Interop/test_browser_cookie.py Tests/Interop/test_browser_accounts.py}"
 python=$(scripts/setup-test-env.sh | tail -n 1)
 swift build --build-tests >/dev/null
 timeout 3600 "$python" -c "while True: pass" & busy1=$!
@@ -12,7 +14,7 @@ timeout 3600 "$python" -c "while True: pass" & busy2=$!
 trap 'kill "$busy1" "$busy2" 2>/dev/null || true' EXIT
 passed=0
 for run in $(seq 1 "$RUNS"); do
-  if "$python" -m pytest Tests/Interop/test_browser.py -q -p no:cacheprovider >"/tmp/browser-under-load-$run.log" 2>&1; then
+  if "$python" -m pytest $TESTS -q -p no:cacheprovider >"/tmp/browser-under-load-$run.log" 2>&1; then
     passed=$((passed + 1))
     echo "run $run: $(tail -n 1 "/tmp/browser-under-load-$run.log")"
   else

@@ -147,7 +147,7 @@ def test_sign_in_through_the_hosted_login_shows_the_profile_and_survives_a_reloa
 
 def test_wrong_password_shows_an_error_on_the_login_page(stack, browser):
     sign_in(browser, stack, stack.demo["username"], "not-the-password", expect_state=None)
-    error = wait(browser).until(EC.visibility_of_element_located((By.ID, "login-error")))
+    error = wait(browser).until(EC.visibility_of_element_located((By.ID, "page-error")))
     assert "Incorrect username or password" in error.text
     assert browser.current_url.startswith(stack.pool_url + "/login")
     screenshot(browser, "04-wrong-password.png")

@@ -7,12 +7,83 @@ import Hummingbird
 import Logging
 import NIOCore
 
-/// `/oauth2/authorize` and the hosted login page (`GET`/`POST /login`).
+/// `/oauth2/authorize` and the hosted sign-in (`GET`/`POST /login`), with the steps a sign-in may
+/// ask for after the password: a new password, an MFA code, or an authenticator to set up.
 extension OAuthRoutes {
-    // MARK: authorize and login
+    /// A page answering a form instead of what it asked for (an expired form, a refused client).
+    struct PageAnswer: Error {
+        let response: Response
+    }
+
+    /// A hosted form's request: its authorize parameters, and the form once its CSRF token checked out.
+    struct HostedForm {
+        let parameters: AuthorizeRequest
+        let fields: [String: String]
+
+        subscript(_ name: String) -> String { fields[name] ?? "" }
+    }
 
     func query(_ request: Request) -> [String: String] {
         FormData.parse(request.uri.query ?? "")
+    }
+
+    /// The authorize parameters of a hosted page's query, or the refusal page as a `PageAnswer`.
+    func authorizeParameters(_ request: Request) throws(PageAnswer) -> AuthorizeRequest {
+        do {
+            return try service.authorizeRequest(query(request))
+        } catch {
+            throw PageAnswer(response: refusal(error))
+        }
+    }
+
+    /// A hosted form's fields, once its CSRF token matches its cookie.
+    func hostedForm(_ request: Request) async throws -> HostedForm {
+        let parameters = try authorizeParameters(request)
+        let body = try await request.body.collect(upTo: 64 * 1024)
+        let fields = FormData.parse(String(buffer: body))
+        guard let sent = fields["_csrf"], let cookie = request.cookies[Self.csrfCookie]?.value,
+            ConstantTime.equals(csrfToken(forCookie: cookie), sent)
+        else {
+            throw PageAnswer(response: show("login", parameters, ["error": "Your form expired. Please try again."], status: .forbidden))
+        }
+        return HostedForm(parameters: parameters, fields: fields)
+    }
+
+    /// Runs a page handler, answering with the page a `PageAnswer` carries.
+    func answering(_ handler: () async throws -> Response) async throws -> Response {
+        do {
+            return try await handler()
+        } catch let answer as PageAnswer {
+            return answer.response
+        }
+    }
+
+    /// Hosted page `template` for `parameters`, with a fresh CSRF cookie and style nonce.
+    func show(
+        _ template: String,
+        _ parameters: AuthorizeRequest,
+        _ values: [String: Any] = [:],
+        status: HTTPResponse.Status = .ok
+    )
+        -> Response
+    {
+        let csrf = Identifiers.opaque(bytes: 24)
+        let nonce = Identifiers.opaque(bytes: 16)
+        var all = values
+        all["nonce"] = nonce
+        all["csrf"] = csrfToken(forCookie: csrf)
+        all["query"] = FormData.encode(parameters.queryItems)
+        all["client"] = parameters.client.name
+        if template == "login" { all["signUp"] = service.allowsSignUp(poolID: parameters.client.poolId) }
+        // A form's answer may redirect to the app; browsers check that redirect against form-action.
+        var response = page(
+            HostedPages.render(template, all),
+            status: status,
+            nonce: nonce,
+            formRedirectOrigin: Self.origin(of: parameters.redirectURI)
+        )
+        response.setCookie(Cookie(name: Self.csrfCookie, value: csrf, path: "/login", httpOnly: true, sameSite: .strict))
+        return response
     }
 
     func authorize(_ request: Request) throws -> Response {
@@ -28,53 +99,57 @@ extension OAuthRoutes {
         return redirect(to: "/login?" + FormData.encode(parameters.queryItems))
     }
 
-    func loginPage(_ request: Request, error: String? = nil, username: String = "", status: HTTPResponse.Status = .ok) throws -> Response {
-        let parameters: AuthorizeRequest
-        do {
-            parameters = try service.authorizeRequest(query(request))
-        } catch {
-            return refusal(error)
-        }
-        let csrf = Identifiers.opaque(bytes: 24)
-        let nonce = Identifiers.opaque(bytes: 16)
-        let html = LoginPage.render(
-            query: FormData.encode(parameters.queryItems),
-            csrf: csrfToken(forCookie: csrf),
-            nonce: nonce,
-            client: parameters.client.name,
-            username: username,
-            error: error
-        )
-        // The form's answer redirects to the app; browsers check that redirect against form-action.
-        var response = page(html, status: status, nonce: nonce, formRedirectOrigin: Self.origin(of: parameters.redirectURI))
-        response.setCookie(Cookie(name: Self.csrfCookie, value: csrf, path: "/login", httpOnly: true, sameSite: .strict))
-        return response
+    func loginPage(_ request: Request) async throws -> Response {
+        try await answering { show("login", try authorizeParameters(request)) }
     }
 
     func login(_ request: Request) async throws -> Response {
-        let parameters: AuthorizeRequest
-        do {
-            parameters = try service.authorizeRequest(query(request))
-        } catch {
-            return refusal(error)
+        try await answering {
+            let form = try await hostedForm(request)
+            let username = form["username"]
+            let user: UserRecord
+            do {
+                user = try await service.authenticate(poolID: form.parameters.client.poolId, username: username, password: form["password"])
+            } catch let error as LocalPoolError {
+                switch error.type {
+                case "UserNotConfirmedException":
+                    return show("confirm", form.parameters, ["username": username, "error": "Confirm your account with its code first."])
+                case "PasswordResetRequiredException":
+                    return show(
+                        "reset",
+                        form.parameters,
+                        ["username": username, "notice": "Your password was reset. Set a new one with the code you were sent."]
+                    )
+                default:
+                    return show("login", form.parameters, ["username": username, "error": error.message], status: .unauthorized)
+                }
+            }
+            return try await proceed(form.parameters, after: user)
         }
-        let body = try await request.body.collect(upTo: 64 * 1024)
-        let form = FormData.parse(String(buffer: body))
-        guard let sent = form["_csrf"], let csrfCookie = request.cookies[Self.csrfCookie]?.value,
-            ConstantTime.equals(csrfToken(forCookie: csrfCookie), sent)
-        else {
-            return try loginPage(request, error: "Your sign-in form expired. Please try again.", status: .forbidden)
+    }
+
+    /// What follows a proven password: the next step's page, or the redirect to the app.
+    func proceed(_ parameters: AuthorizeRequest, after user: UserRecord) async throws -> Response {
+        switch try service.nextStep(after: user, client: parameters.client) {
+        case .newPassword(let session):
+            return show("new-password", parameters, ["session": session])
+        case .softwareTokenMFA(let session):
+            return show("mfa", parameters, ["session": session])
+        case .mfaSetup(let session):
+            let secret = try await service.associateSoftwareToken(.session(session))
+            return show("mfa-setup", parameters, setupValues(session: session, secret: secret, username: user.username))
+        case .done(let user):
+            return try finishSignIn(parameters, user: user)
         }
-        let username = form["username"] ?? ""
-        let user: UserRecord
-        do {
-            user = try await service.authenticate(poolID: parameters.client.poolId, username: username, password: form["password"] ?? "")
-        } catch {
-            return try loginPage(request, error: error.message, username: username, status: .unauthorized)
-        }
-        guard user.status == .confirmed else {
-            return try loginPage(request, error: "This account must set a new password before it can sign in here.", username: username)
-        }
+    }
+
+    func setupValues(session: String, secret: String, username: String) -> [String: Any] {
+        let label = ("Gatehouse:" + username).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "Gatehouse"
+        return ["session": session, "secret": secret, "otpauth": "otpauth://totp/\(label)?secret=\(secret)&issuer=Gatehouse"]
+    }
+
+    /// The hosted sign-in is complete: the pool's session cookie, and the code for the app.
+    func finishSignIn(_ parameters: AuthorizeRequest, user: UserRecord) throws -> Response {
         let session = try service.startSSOSession(user: user)
         let cookie = Cookie(
             name: Self.sessionCookie,
@@ -99,11 +174,17 @@ extension OAuthRoutes {
     func refusal(_ error: AuthorizeRefusal) -> Response {
         switch error {
         case .page(let message):
-            return page(LoginPage.errorPage(message), status: .badRequest, nonce: nil)
+            return errorPage(message)
         case .redirect(let target, let code, let description, let state):
             var items = [("error", code), ("error_description", description)]
             if let state { items.append(("state", state)) }
             return redirect(to: Self.appending(items, to: target))
         }
+    }
+
+    /// A page saying what went wrong, where there is no client to send the user back to.
+    func errorPage(_ message: String) -> Response {
+        let nonce = Identifiers.opaque(bytes: 16)
+        return page(HostedPages.render("error", ["nonce": nonce, "error": message]), status: .badRequest, nonce: nonce)
     }
 }

@@ -126,7 +126,7 @@ extension OAuthRoutes {
         } else if query["redirect_uri"] != nil, query["response_type"] != nil, (try? service.authorizeRequest(query)) != nil {
             target = "/login?" + (request.uri.query ?? "")
         } else {
-            return page(LoginPage.errorPage("The logout_uri is not registered for this client."), status: .badRequest, nonce: nil)
+            return errorPage("The logout_uri is not registered for this client.")
         }
         var response = redirect(to: target)
         response.setCookie(Cookie(name: Self.sessionCookie, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .lax))

@@ -31,8 +31,18 @@ public struct OAuthRoutes: Sendable {
     /// Adds the routes to `router`.
     public func register(on router: Router<EdgeContext>) {
         router.get("/oauth2/authorize") { request, _ in try authorize(request) }
-        router.get("/login") { request, _ in try loginPage(request) }
+        router.get("/login") { request, _ in try await loginPage(request) }
         router.post("/login") { request, _ in try await login(request) }
+        router.post("/login/new-password") { request, _ in try await newPassword(request) }
+        router.post("/login/mfa") { request, _ in try await mfaCode(request) }
+        router.post("/login/mfa-setup") { request, _ in try await mfaSetup(request) }
+        router.get("/login/signup") { request, _ in try await signUpPage(request) }
+        router.post("/login/signup") { request, _ in try await signUp(request) }
+        router.post("/login/confirm") { request, _ in try await confirm(request) }
+        router.post("/login/resend") { request, _ in try await resend(request) }
+        router.get("/login/forgot") { request, _ in try await forgotPage(request) }
+        router.post("/login/forgot") { request, _ in try await forgot(request) }
+        router.post("/login/reset") { request, _ in try await reset(request) }
         router.post("/oauth2/token") { request, _ in try await token(request) }
         router.post("/oauth2/revoke") { request, _ in try await revoke(request) }
         router.get("/oauth2/userInfo") { request, _ in await userInfo(request) }

@@ -121,7 +121,8 @@ extension LocalPoolService {
         return .tokens(accessToken: tokens.accessToken, idToken: tokens.idToken, refreshToken: refreshToken, expiresIn: tokens.expiresIn)
     }
 
-    /// Answers `NEW_PASSWORD_REQUIRED`: sets the password, confirms the user, signs them in.
+    /// Answers `NEW_PASSWORD_REQUIRED`: sets the password, confirms the user, signs them in (or
+    /// asks for the MFA step).
     public func respondToNewPassword(
         client: ClientRecord,
         session: String,
@@ -130,13 +131,30 @@ extension LocalPoolService {
         attributes: [UserRecord.Attribute],
         secretHash: String?
     ) async throws(LocalPoolError) -> AuthOutcome {
-        let (record, user) = try pendingChallenge("NEW_PASSWORD_REQUIRED", session: session, client: client, username: username)
         try checkSecretHash(secretHash, client: client, username: username)
+        let user = try await completeNewPassword(
+            client: client,
+            session: session,
+            username: username,
+            newPassword: newPassword,
+            attributes: attributes
+        )
+        return try continueSignIn(user, client: client)
+    }
+
+    /// Sets the new password a `NEW_PASSWORD_REQUIRED` session asked for; the confirmed user.
+    public func completeNewPassword(
+        client: ClientRecord,
+        session: String,
+        username: String?,
+        newPassword: String,
+        attributes: [UserRecord.Attribute]
+    ) async throws(LocalPoolError) -> UserRecord {
+        let (record, user) = try pendingChallenge("NEW_PASSWORD_REQUIRED", session: session, client: client, username: username)
         try await setPassword(poolID: client.poolId, username: user.username, password: newPassword, permanent: true)
         if !attributes.isEmpty { try updateAttributes(poolID: client.poolId, username: user.username, attributes: attributes) }
         try write { db in _ = try AuthSessionRecord.deleteOne(db, key: record.sessionHash) }
-        let confirmed = try self.user(poolID: client.poolId, username: user.username)
-        return try continueSignIn(confirmed, client: client)
+        return try self.user(poolID: client.poolId, username: user.username)
     }
 
     /// Checks a confidential client's secret, in constant time.

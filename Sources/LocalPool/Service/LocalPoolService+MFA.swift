@@ -65,17 +65,44 @@ extension LocalPoolService {
         try updateUser(poolID: poolID, username: user.username) { $0.totpEnabled = enabled }
     }
 
-    /// After a proven password: the MFA step the pool asks for, or the tokens.
+    /// The MFA challenge a user with a proven password must answer next, if any.
+    func mfaChallenge(for user: UserRecord, poolID: String) throws(LocalPoolError) -> String? {
+        switch try pool(poolID).mfaConfiguration {
+        case .off: nil
+        case _ where user.totpEnabled && user.totpSecret != nil: "SOFTWARE_TOKEN_MFA"
+        case .on: "MFA_SETUP"
+        case .optional: nil
+        }
+    }
+
+    /// What a sign-in with a proven password asks next: a new password, a code, or a token to set
+    /// up (each with its session), or nothing more.
+    public enum NextStep: Sendable {
+        case newPassword(session: String)
+        case softwareTokenMFA(session: String)
+        case mfaSetup(session: String)
+        case done(UserRecord)
+    }
+
+    /// The next step for the hosted login, which issues a code instead of tokens at the end.
+    public func nextStep(after user: UserRecord, client: ClientRecord) throws(LocalPoolError) -> NextStep {
+        if user.status == .forceChangePassword {
+            return .newPassword(session: try startChallenge("NEW_PASSWORD_REQUIRED", user: user, client: client, lifetime: 180))
+        }
+        switch try mfaChallenge(for: user, poolID: client.poolId) {
+        case "SOFTWARE_TOKEN_MFA"?:
+            return .softwareTokenMFA(session: try startChallenge("SOFTWARE_TOKEN_MFA", user: user, client: client, lifetime: Self.mfaSessionLifetime))
+        case "MFA_SETUP"?:
+            return .mfaSetup(session: try startChallenge("MFA_SETUP", user: user, client: client, lifetime: Self.mfaSessionLifetime))
+        default:
+            return .done(user)
+        }
+    }
+
+    /// After a proven password (and a new one, when it was due): the MFA step the pool asks for,
+    /// or the tokens.
     func continueSignIn(_ user: UserRecord, client: ClientRecord) throws(LocalPoolError) -> AuthOutcome {
-        let pool = try self.pool(client.poolId)
-        let challenge: String? =
-            switch pool.mfaConfiguration {
-            case .off: nil
-            case _ where user.totpEnabled && user.totpSecret != nil: "SOFTWARE_TOKEN_MFA"
-            case .on: "MFA_SETUP"
-            case .optional: nil
-            }
-        guard let challenge else {
+        guard let challenge = try mfaChallenge(for: user, poolID: client.poolId) else {
             return try issueSignIn(user: user, client: client, scope: [Self.apiScope], nonce: nil, fromOAuth: false, includeIDToken: true)
         }
         let session = try startChallenge(challenge, user: user, client: client, lifetime: Self.mfaSessionLifetime)
@@ -94,8 +121,21 @@ extension LocalPoolService {
         code: String,
         secretHash: String?
     ) throws(LocalPoolError) -> AuthOutcome {
-        let (record, user) = try pendingChallenge("SOFTWARE_TOKEN_MFA", session: session, client: client, username: username)
         try checkSecretHash(secretHash, client: client, username: username)
+        let user = try answerSoftwareTokenMFA(client: client, session: session, username: username, code: code)
+        return try issueSignIn(user: user, client: client, scope: [Self.apiScope], nonce: nil, fromOAuth: false, includeIDToken: true)
+    }
+
+    /// Checks an MFA code against the session's challenge; the user, once it is right.
+    public func answerSoftwareTokenMFA(
+        client: ClientRecord,
+        session: String,
+        username: String?,
+        code: String
+    ) throws(LocalPoolError)
+        -> UserRecord
+    {
+        let (record, user) = try pendingChallenge("SOFTWARE_TOKEN_MFA", session: session, client: client, username: username)
         guard let key = user.totpSecret, let step = SoftwareToken.acceptedStep(code, key: key, now: clock.now(), after: user.totpLastStep)
         else {
             let failures = record.failedAttempts + 1
@@ -112,8 +152,7 @@ extension LocalPoolService {
             throw LocalPoolError("CodeMismatchException", "Invalid code received for user")
         }
         try write { db in _ = try AuthSessionRecord.deleteOne(db, key: record.sessionHash) }
-        let signedIn = try updateUser(poolID: user.poolId, username: user.username) { $0.totpLastStep = step }
-        return try issueSignIn(user: signedIn, client: client, scope: [Self.apiScope], nonce: nil, fromOAuth: false, includeIDToken: true)
+        return try updateUser(poolID: user.poolId, username: user.username) { $0.totpLastStep = step }
     }
 
     /// Answers `MFA_SETUP` once the session's VerifySoftwareToken turned the token on.
@@ -125,13 +164,26 @@ extension LocalPoolService {
     ) throws(LocalPoolError)
         -> AuthOutcome
     {
-        let (record, user) = try pendingChallenge("MFA_SETUP", session: session, client: client, username: username)
         try checkSecretHash(secretHash, client: client, username: username)
+        let user = try completeMFASetup(client: client, session: session, username: username)
+        return try issueSignIn(user: user, client: client, scope: [Self.apiScope], nonce: nil, fromOAuth: false, includeIDToken: true)
+    }
+
+    /// Ends an `MFA_SETUP` challenge whose token was verified; the user.
+    public func completeMFASetup(client: ClientRecord, session: String, username: String?) throws(LocalPoolError) -> UserRecord {
+        let (record, user) = try pendingChallenge("MFA_SETUP", session: session, client: client, username: username)
         guard user.totpEnabled, user.totpSecret != nil else {
             throw .invalidParameter("Set up a software token first: AssociateSoftwareToken, then VerifySoftwareToken with this session.")
         }
         try write { db in _ = try AuthSessionRecord.deleteOne(db, key: record.sessionHash) }
-        return try issueSignIn(user: user, client: client, scope: [Self.apiScope], nonce: nil, fromOAuth: false, includeIDToken: true)
+        return user
+    }
+
+    /// The secret (base32) an `MFA_SETUP` session's AssociateSoftwareToken handed out, to show again.
+    public func pendingSoftwareTokenSecret(session: String) throws(LocalPoolError) -> String? {
+        try pendingChallenge("MFA_SETUP", session: session, client: nil, username: nil).1.totpPendingSecret.map {
+            SoftwareToken.base32(Array($0.utf8))
+        }
     }
 
     /// A stored challenge for `user`, answerable through the session string returned.

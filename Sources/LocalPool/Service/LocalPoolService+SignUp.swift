@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GRDB
 import GatehouseCore
@@ -30,6 +31,19 @@ extension LocalPoolService {
             throw error
         }
         return (user.sub, try sendCode(to: user, purpose: .signUp))
+    }
+
+    /// Whether `SignUp` is open in `poolID` (the hosted pages link to it only then).
+    public func allowsSignUp(poolID: String) -> Bool {
+        (try? pool(poolID).allowAdminCreateUserOnly == false) ?? false
+    }
+
+    /// The `SECRET_HASH` a client with a secret would send for `username`: the hosted pages act
+    /// for the client, which proved itself with its registered redirect.
+    func secretHash(client: ClientRecord, username: String) -> String? {
+        guard let secret = client.secret else { return nil }
+        let mac = HMAC<SHA256>.authenticationCode(for: Array((username + client.id).utf8), using: SymmetricKey(data: Array(secret.utf8)))
+        return Data(mac).base64EncodedString()
     }
 
     /// `ConfirmSignUp`: the code confirms the user (and their email).
