@@ -6,6 +6,7 @@ import GatehouseSessions
 import LocalPool
 import Logging
 import NIOCore
+import Synchronization
 
 /// One fuzz target: takes any bytes, must not crash, hang or leak.
 typealias FuzzTarget = @Sendable (UnsafeRawBufferPointer) -> Void
@@ -94,12 +95,28 @@ enum FuzzTargets {
             hasher: PasswordHasher(cost: 4),
             logger: quiet
         )
-        let pool = try! service.createPool(name: "fuzz")
         var settings = ClientSettings.defaults
         settings.explicitAuthFlows = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
-        let client = try! service.createClient(poolID: pool.id, name: "fuzz", generateSecret: false, settings: settings)
-        return (CognitoAPI(service: service), pool.id, client.id)
+        let (poolID, clientID) = blocking { [settings] in
+            let pool = try! await service.createPool(name: "fuzz")
+            let client = try! await service.createClient(poolID: pool.id, name: "fuzz", generateSecret: false, settings: settings)
+            return (pool.id, client.id)
+        }
+        return (CognitoAPI(service: service), poolID, clientID)
     }()
+
+    /// Waits for `body` on a task: the fuzzer's entry point is synchronous.
+    static func blocking<T: Sendable>(_ body: @escaping @Sendable () async -> T) -> T {
+        let result = Mutex<T?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            let value = await body()
+            result.withLock { $0 = value }
+            done.signal()
+        }
+        done.wait()
+        return result.withLock { $0! }
+    }
 
     static let operations = [
         "AdminCreateUser", "AdminGetUser", "AdminSetUserPassword", "AdminUpdateUserAttributes", "AdminDeleteUser",
@@ -116,12 +133,7 @@ enum FuzzTargets {
         let body = text(UnsafeRawBufferPointer(rebasing: bytes.dropFirst()))
             .replacingOccurrences(of: "$POOL", with: poolID)
             .replacingOccurrences(of: "$CLIENT", with: clientID)
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            _ = await api.handle(target: CognitoAPI.targetPrefix + operation, body: Array(body.utf8), logger: quiet)
-            done.signal()
-        }
-        done.wait()
+        _ = blocking { await api.handle(target: CognitoAPI.targetPrefix + operation, body: Array(body.utf8), logger: quiet).status }
     }
 
     static let sigv4: FuzzTarget = { bytes in

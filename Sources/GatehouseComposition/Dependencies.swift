@@ -31,7 +31,7 @@ public enum UserPoolSource: Sendable {
     case inProcess(
         directory: any UserDirectory,
         keys: any JWKSFetching,
-        acceptsClient: @Sendable (String) -> Bool,
+        acceptsClient: @Sendable (String) async -> Bool,
         authority: (any AccessTokenAuthority)? = nil
     )
 }
@@ -49,7 +49,7 @@ public func buildDependencies(
     let transport = HTTPClientTransport(client: httpClient)
     let keySource: any JWKSFetching
     var directory: any UserDirectory
-    var acceptsClient: (@Sendable (String) -> Bool)?
+    var acceptsClient: (@Sendable (String) async -> Bool)?
     let authority: (any AccessTokenAuthority)?
     switch pool {
     case .cognito(let credentials):

@@ -23,7 +23,7 @@ struct PoolOptions: ParsableArguments {
     var poolPort = 9229
 
     /// Opens the service and the (first) pool.
-    func open() throws -> (LocalPoolService, PoolRecord) {
+    func open() async throws -> (LocalPoolService, PoolRecord) {
         let directory = URL(fileURLWithPath: dataDir, isDirectory: true)
         guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("pool.sqlite3").path) else {
             throw CommandFailure("no local pool in \(directory.path); run `gatehouse serve` once to create it")
@@ -34,13 +34,13 @@ struct PoolOptions: ParsableArguments {
             logger.warning("gatehouse.pool.permissions_narrowed", metadata: ["gatehouse.path": "\(path)"])
         }
         let service = LocalPoolService(database: database, baseURL: "http://127.0.0.1:\(poolPort)", logger: logger)
-        guard let pool = try service.pools().first else { throw CommandFailure("the data directory holds no pool") }
+        guard let pool = try await service.pools().first else { throw CommandFailure("the data directory holds no pool") }
         return (service, pool)
     }
 
     /// Opens the pool and runs `operation` on it; a pool error becomes the command's error message.
     func run<T>(_ operation: (LocalPoolService, PoolRecord) async throws(LocalPoolError) -> T) async throws -> T {
-        let (service, pool) = try open()
+        let (service, pool) = try await open()
         do {
             return try await operation(service, pool)
         } catch {
@@ -58,10 +58,10 @@ struct PoolCommand: AsyncParsableCommand {
         @OptionGroup var options: PoolOptions
 
         func run() async throws {
-            let (service, pool) = try options.open()
+            let (service, pool) = try await options.open()
             print("user pool   \(pool.id)  (\(pool.name))")
             print("issuer      \(service.issuerURL(poolID: pool.id))")
-            for client in try service.clients(poolID: pool.id) {
+            for client in try await service.clients(poolID: pool.id) {
                 print("client      \(client.id)  \(client.name)  flows: \(client.settings.allowedOAuthFlows.joined(separator: ","))")
                 print("  callback  \(client.settings.callbackURLs.joined(separator: " "))")
                 if let secret = client.secret { print("  secret    \(secret)") }
@@ -114,7 +114,7 @@ struct UsersCommand: AsyncParsableCommand {
             var after: String?
             repeat {
                 let page = try await options.run { (service, pool) throws(LocalPoolError) in
-                    try service.listUsers(poolID: pool.id, filter: filter, limit: 60, after: after)
+                    try await service.listUsers(poolID: pool.id, filter: filter, limit: 60, after: after)
                 }
                 for user in page.users {
                     let email = user.attribute("email") ?? "-"
@@ -147,7 +147,7 @@ struct UsersCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await options.run { (service, pool) throws(LocalPoolError) in
-                try service.setEnabled(poolID: pool.id, username: username, enabled: false)
+                try await service.setEnabled(poolID: pool.id, username: username, enabled: false)
             }
             print("disabled \(username)")
         }
@@ -160,7 +160,7 @@ struct UsersCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await options.run { (service, pool) throws(LocalPoolError) in
-                try service.setEnabled(poolID: pool.id, username: username, enabled: true)
+                try await service.setEnabled(poolID: pool.id, username: username, enabled: true)
             }
             print("enabled \(username)")
         }
@@ -173,7 +173,7 @@ struct UsersCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await options.run { (service, pool) throws(LocalPoolError) in
-                try service.deleteUser(poolID: pool.id, username: username)
+                try await service.deleteUser(poolID: pool.id, username: username)
             }
             print("deleted \(username)")
         }

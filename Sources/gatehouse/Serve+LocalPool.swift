@@ -61,12 +61,12 @@ extension Serve {
             service = LocalPoolService(database: database, baseURL: base, logger: logger)
             setup = try await LocalPoolBootstrap.ensure(service: service, appOrigin: appOrigin, dataDirectory: directory)
             // The app may have moved (another --app-port): its origin must be a registered callback.
-            let chosen = try service.client(appClientID ?? setup.spaClient.id, poolID: setup.pool.id)
-            appClient = try service.registerAppOrigin(appOrigin, clientID: chosen.id)
+            let chosen = try await service.client(appClientID ?? setup.spaClient.id, poolID: setup.pool.id)
+            appClient = try await service.registerAppOrigin(appOrigin, clientID: chosen.id)
             let sessionClientID = environment.nonEmpty(SessionSettings.Variable.clientID) ?? setup.confidentialClient.id
-            sessionClient = try service.client(sessionClientID, poolID: setup.pool.id)
-            if sessionClient.id == setup.confidentialClient.id { _ = try service.registerAppOrigin(appOrigin, clientID: sessionClient.id) }
-            clientIDs = try service.clients(poolID: setup.pool.id).map(\.id)
+            sessionClient = try await service.client(sessionClientID, poolID: setup.pool.id)
+            if sessionClient.id == setup.confidentialClient.id { _ = try await service.registerAppOrigin(appOrigin, clientID: sessionClient.id) }
+            clientIDs = try await service.clients(poolID: setup.pool.id).map(\.id)
         } catch {
             fail("the local pool in \(directory.path) could not be opened: \(error)")
         }
@@ -170,7 +170,7 @@ extension Serve {
             pool: .inProcess(
                 directory: poolDirectory,
                 keys: poolDirectory,
-                acceptsClient: { poolDirectory.hasClient($0) },
+                acceptsClient: { await poolDirectory.hasClient($0) },
                 authority: poolDirectory
             ),
             sessions: sessions

@@ -85,7 +85,7 @@ struct SessionsCommand: AsyncParsableCommand {
             let username: String
             do {
                 (subject, username) =
-                    GatehouseConfiguration.namesUserPool(environment)
+                    await GatehouseConfiguration.namesUserPool(environment)
                     ? try await signOutAtCognito(environment: environment, transport: transport, logger: logger)
                     : try signOutAtLocalPool()
                 let store = try self.store(environment: environment, transport: transport)
@@ -109,11 +109,11 @@ struct SessionsCommand: AsyncParsableCommand {
             }
         }
 
-        private func signOutAtLocalPool() throws -> (subject: String, username: String) {
-            let (service, pool) = try PoolOptions.parse(["--data-dir", dataDir]).open()
+        private func signOutAtLocalPool() async throws -> (subject: String, username: String) {
+            let (service, pool) = try await PoolOptions.parse(["--data-dir", dataDir]).open()
             do {
-                let record = try service.user(poolID: pool.id, username: user)
-                try service.globalSignOut(poolID: pool.id, username: record.username)
+                let record = try await service.user(poolID: pool.id, username: user)
+                try await service.globalSignOut(poolID: pool.id, username: record.username)
                 return (record.sub, record.username)
             } catch {
                 throw CommandFailure(error.message)

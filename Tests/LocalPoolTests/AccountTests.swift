@@ -11,12 +11,13 @@ struct AccountTests {
 
     func setUp() async throws -> (PoolFixture, PoolRecord, ClientRecord) {
         let fixture = try PoolFixture()
-        let pool = try fixture.service.createPool(name: "p")
-        return (fixture, pool, try fixture.client(pool))
+        let pool = try await fixture.service.createPool(name: "p")
+        return await (fixture, pool, try fixture.client(pool))
     }
 
-    func code(_ fixture: PoolFixture, _ pool: PoolRecord, _ username: String, _ purpose: CodePurpose) throws -> String {
-        try #require(try fixture.service.liveCodes(poolID: pool.id, username: username).first { $0.purpose == purpose }).code
+    func code(_ fixture: PoolFixture, _ pool: PoolRecord, _ username: String, _ purpose: CodePurpose) async throws -> String {
+        let codes = try await fixture.service.liveCodes(poolID: pool.id, username: username)
+        return try #require(codes.first { $0.purpose == purpose }).code
     }
 
     @Test func codesExpireAtTheirLifetimeAndWorkOnce() async throws {
@@ -29,21 +30,23 @@ struct AccountTests {
             attributes: [.init(name: "email", value: "late@example.com")],
             secretHash: nil
         )
-        let signUpCode = try code(fixture, pool, "late", .signUp)
+        let signUpCode = try await code(fixture, pool, "late", .signUp)
         fixture.advance(86_400)
-        await expectError("ExpiredCodeException") { try service.confirmSignUp(client: client, username: "late", code: signUpCode, secretHash: nil) }
-        #expect(try service.liveCodes(poolID: pool.id, username: "late").isEmpty)
-        try service.adminConfirmSignUp(poolID: pool.id, username: "late")
+        await expectError("ExpiredCodeException") {
+            try await service.confirmSignUp(client: client, username: "late", code: signUpCode, secretHash: nil)
+        }
+        await #expect(try service.liveCodes(poolID: pool.id, username: "late").isEmpty)
+        try await service.adminConfirmSignUp(poolID: pool.id, username: "late")
 
-        _ = try service.forgotPassword(client: client, username: "late", secretHash: nil)
-        let resetCode = try code(fixture, pool, "late", .forgotPassword)
+        _ = try await service.forgotPassword(client: client, username: "late", secretHash: nil)
+        let resetCode = try await code(fixture, pool, "late", .forgotPassword)
         fixture.advance(3_599)
         try await service.confirmForgotPassword(client: client, username: "late", code: resetCode, password: "New-passw0rd!", secretHash: nil)
         await expectError("ExpiredCodeException") {
             try await service.confirmForgotPassword(client: client, username: "late", code: resetCode, password: "Newer-passw0rd!", secretHash: nil)
         }
-        _ = try service.forgotPassword(client: client, username: "late", secretHash: nil)
-        let lateCode = try code(fixture, pool, "late", .forgotPassword)
+        _ = try await service.forgotPassword(client: client, username: "late", secretHash: nil)
+        let lateCode = try await code(fixture, pool, "late", .forgotPassword)
         fixture.advance(3_600)
         await expectError("ExpiredCodeException") {
             try await service.confirmForgotPassword(client: client, username: "late", code: lateCode, password: "Newer-passw0rd!", secretHash: nil)
@@ -72,20 +75,20 @@ struct AccountTests {
         await expectError("InvalidPasswordException") {
             _ = try await fixture.service.signUp(client: client, username: "odd", password: "short", attributes: [], secretHash: nil)
         }
-        await expectError("UserNotFoundException") { _ = try fixture.service.user(poolID: pool.id, username: "odd") }
+        await expectError("UserNotFoundException") { _ = try await fixture.service.user(poolID: pool.id, username: "odd") }
     }
 
     @Test func aResetPasswordIsRefusedBeforeAnyPasswordCheck() async throws {
         let (fixture, pool, client) = try await setUp()
         try await fixture.confirmedUser(pool)
-        try fixture.service.adminResetUserPassword(poolID: pool.id, username: "alice")
+        try await fixture.service.adminResetUserPassword(poolID: pool.id, username: "alice")
         await expectError("PasswordResetRequiredException") { _ = try await fixture.signIn(client) }
         await expectError("PasswordResetRequiredException") { _ = try await fixture.signIn(client, password: "Anything-1!") }
-        #expect(try fixture.service.user(poolID: pool.id, username: "alice").failedAttempts == 0)
+        await #expect(try fixture.service.user(poolID: pool.id, username: "alice").failedAttempts == 0)
         try await fixture.service.confirmForgotPassword(
             client: client,
             username: "alice",
-            code: try code(fixture, pool, "alice", .forgotPassword),
+            code: try await code(fixture, pool, "alice", .forgotPassword),
             password: "Reset-passw0rd!",
             secretHash: nil
         )

@@ -57,8 +57,8 @@ struct HostedPagesRouteTests {
 
     func setUp(_ configure: (PoolFixture, PoolRecord) async throws -> Void = { _, _ in }) async throws -> (PoolFixture, PoolRecord, Pages) {
         let fixture = try PoolFixture()
-        let pool = try fixture.service.createPool(name: "p")
-        let client = try fixture.codeClient(pool)
+        let pool = try await fixture.service.createPool(name: "p")
+        let client = try await fixture.codeClient(pool)
         try await fixture.confirmedUser(pool)
         try await configure(fixture, pool)
         let query =
@@ -75,15 +75,15 @@ struct HostedPagesRouteTests {
 
     @Test func anMFAUserGetsTheCodePageNotACodeAndTheRightCodeFinishes() async throws {
         let (fixture, pool, pages) = try await setUp { fixture, pool in
-            _ = try fixture.service.setMFAConfiguration(poolID: pool.id, configuration: .optional, softwareToken: true)
-            let client = try fixture.client(pool)
+            _ = try await fixture.service.setMFAConfiguration(poolID: pool.id, configuration: .optional, softwareToken: true)
+            let client = try await fixture.client(pool)
             let (access, _, _) = try await fixture.signIn(client)
             _ = try await fixture.service.associateSoftwareToken(.accessToken(access))
-            let key = try #require(try fixture.service.user(poolID: pool.id, username: "alice").totpPendingSecret)
+            let key = try await #require(try fixture.service.user(poolID: pool.id, username: "alice").totpPendingSecret)
             try await fixture.service.verifySoftwareToken(.accessToken(access), code: SoftwareToken.code(key: key, step: Int(now(fixture)) / 30))
-            try fixture.service.setSoftwareTokenPreference(poolID: pool.id, username: "alice", enabled: true)
+            try await fixture.service.setSoftwareTokenPreference(poolID: pool.id, username: "alice", enabled: true)
         }
-        let key = try #require(try fixture.service.user(poolID: pool.id, username: "alice").totpSecret)
+        let key = try await #require(try fixture.service.user(poolID: pool.id, username: "alice").totpSecret)
         try await app(fixture).test(.router) { http in
             _ = try await pages.get(http, "/login")
             let mfa = try await pages.post(http, "/login", [("username", "alice"), ("password", "Passw0rd!")])
@@ -107,7 +107,7 @@ struct HostedPagesRouteTests {
 
     @Test func aPoolWithMFAOnSetsUpTheAuthenticatorInThePage() async throws {
         let (fixture, pool, pages) = try await setUp { fixture, pool in
-            _ = try fixture.service.setMFAConfiguration(poolID: pool.id, configuration: .on, softwareToken: true)
+            _ = try await fixture.service.setMFAConfiguration(poolID: pool.id, configuration: .on, softwareToken: true)
         }
         try await app(fixture).test(.router) { http in
             _ = try await pages.get(http, "/login")
@@ -115,7 +115,7 @@ struct HostedPagesRouteTests {
             let html = String(buffer: setup.body)
             #expect(html.contains("otpauth://totp/Gatehouse%3Aalice?secret="))
             let session = try #require(Self.field("session", in: setup))
-            let key = try #require(try fixture.service.user(poolID: pool.id, username: "alice").totpPendingSecret)
+            let key = try await #require(try fixture.service.user(poolID: pool.id, username: "alice").totpPendingSecret)
             #expect(html.contains(SoftwareToken.base32(Array(key.utf8))))
             let wrong = try await pages.post(http, "/login/mfa-setup", [("session", session), ("code", "000000")])
             #expect(wrong.status == .unauthorized)
@@ -123,7 +123,7 @@ struct HostedPagesRouteTests {
             let code = SoftwareToken.code(key: key, step: Int(now(fixture)) / 30)
             let done = try await pages.post(http, "/login/mfa-setup", [("session", session), ("code", code)])
             #expect(done.status == .found)
-            #expect(try fixture.service.user(poolID: pool.id, username: "alice").totpEnabled)
+            await #expect(try fixture.service.user(poolID: pool.id, username: "alice").totpEnabled)
         }
     }
 
@@ -158,7 +158,7 @@ struct HostedPagesRouteTests {
             #expect(refused.status == .badRequest)
             #expect(!html.contains("<script>alert"))
             #expect(html.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"))
-            _ = try fixture.service.updatePool(pool.id, allowAdminCreateUserOnly: true)
+            _ = try await fixture.service.updatePool(pool.id, allowAdminCreateUserOnly: true)
             #expect(try await pages.get(http, "/login/signup").status == .badRequest)
             #expect(!String(buffer: try await pages.get(http, "/login").body).contains(#"id="sign-up-link""#))
         }

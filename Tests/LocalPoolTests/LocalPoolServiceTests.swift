@@ -31,19 +31,19 @@ final class PoolFixture: Sendable {
 
     func advance(_ seconds: Double) { clock.seconds.withLock { $0 += seconds } }
 
-    func client(_ pool: PoolRecord, secret: Bool = false, flows: [String]? = nil) throws -> ClientRecord {
+    func client(_ pool: PoolRecord, secret: Bool = false, flows: [String]? = nil) async throws -> ClientRecord {
         var settings = ClientSettings.defaults
         settings.explicitAuthFlows = flows ?? ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
-        return try service.createClient(poolID: pool.id, name: "app", generateSecret: secret, settings: settings)
+        return try await service.createClient(poolID: pool.id, name: "app", generateSecret: secret, settings: settings)
     }
 
     /// A public client of the code flow (PKCE) with `callback` registered.
-    func codeClient(_ pool: PoolRecord, callback: String = "http://127.0.0.1:3000/", scopes: [String] = ["openid"]) throws -> ClientRecord {
+    func codeClient(_ pool: PoolRecord, callback: String = "http://127.0.0.1:3000/", scopes: [String] = ["openid"]) async throws -> ClientRecord {
         var settings = ClientSettings.defaults
         settings.allowedOAuthFlows = ["code"]
         settings.allowedOAuthScopes = scopes
         settings.callbackURLs = [callback]
-        return try service.createClient(poolID: pool.id, name: "spa", generateSecret: false, settings: settings)
+        return try await service.createClient(poolID: pool.id, name: "spa", generateSecret: false, settings: settings)
     }
 
     func confirmedUser(_ pool: PoolRecord, _ name: String = "alice", password: String = "Passw0rd!") async throws {
@@ -76,8 +76,8 @@ final class PoolFixture: Sendable {
     }
 
     /// A verifier for `pool`'s tokens using the pool's published JWKS, as any relying party would.
-    func verifier(_ pool: PoolRecord, clients: Set<String>) throws -> TokenVerifier {
-        let jwks = try service.jwks(poolID: pool.id)
+    func verifier(_ pool: PoolRecord, clients: Set<String>) async throws -> TokenVerifier {
+        let jwks = try await service.jwks(poolID: pool.id)
         let clock = self.clock.wallClock
         return TokenVerifier(
             configuration: TokenVerifierConfiguration(issuer: service.issuerURL(poolID: pool.id), clientIDs: clients),
@@ -97,23 +97,23 @@ struct LocalPoolServiceTests {
         if let message { #expect(error?.message == message, sourceLocation: sourceLocation) }
     }
 
-    @Test func poolIDsAndKeysLookLikeCognitos() throws {
+    @Test func poolIDsAndKeysLookLikeCognitos() async throws {
         let fixture = try PoolFixture()
-        let pool = try fixture.service.createPool(name: "p")
+        let pool = try await fixture.service.createPool(name: "p")
         #expect(pool.id.wholeMatch(of: /us-east-1_[A-Za-z0-9]{9}/) != nil)
-        let jwks = try JSONWebKeySet(json: try fixture.service.jwks(poolID: pool.id))
+        let jwks = try await JSONWebKeySet(json: try fixture.service.jwks(poolID: pool.id))
         #expect(jwks.keys.count == 2)
-        let client = try fixture.client(pool)
+        let client = try await fixture.client(pool)
         #expect(client.id.wholeMatch(of: /[a-z0-9]{26}/) != nil)
     }
 
     @Test func issuedTokensVerifyAndCarryCognitoClaims() async throws {
         let fixture = try PoolFixture()
-        let pool = try fixture.service.createPool(name: "p")
-        let client = try fixture.client(pool)
+        let pool = try await fixture.service.createPool(name: "p")
+        let client = try await fixture.client(pool)
         try await fixture.confirmedUser(pool)
         let tokens = try await fixture.signIn(client)
-        let verifier = try fixture.verifier(pool, clients: [client.id])
+        let verifier = try await fixture.verifier(pool, clients: [client.id])
         let id = try await verifier.verify(tokens.id, logger: logger)
         let access = try await verifier.verify(tokens.access, logger: logger)
         #expect(id.tokenUse == .id)
@@ -136,8 +136,8 @@ struct LocalPoolServiceTests {
 
     @Test func wrongPasswordAndUnknownUserLookTheSame() async throws {
         let fixture = try PoolFixture()
-        let pool = try fixture.service.createPool(name: "p")
-        let client = try fixture.client(pool)
+        let pool = try await fixture.service.createPool(name: "p")
+        let client = try await fixture.client(pool)
         try await fixture.confirmedUser(pool)
         await expectError("NotAuthorizedException", message: "Incorrect username or password.") {
             _ = try await fixture.signIn(client, password: "Wrong-pass1!")
@@ -149,8 +149,8 @@ struct LocalPoolServiceTests {
 
     @Test func repeatedFailuresLockTheUserOutForAWhile() async throws {
         let fixture = try PoolFixture()
-        let pool = try fixture.service.createPool(name: "p")
-        let client = try fixture.client(pool)
+        let pool = try await fixture.service.createPool(name: "p")
+        let client = try await fixture.client(pool)
         try await fixture.confirmedUser(pool)
         for _ in 0..<5 {
             await expectError("NotAuthorizedException", message: "Incorrect username or password.") {
@@ -165,25 +165,25 @@ struct LocalPoolServiceTests {
 
     @Test func disabledUserCannotSignIn() async throws {
         let fixture = try PoolFixture()
-        let pool = try fixture.service.createPool(name: "p")
-        let client = try fixture.client(pool)
+        let pool = try await fixture.service.createPool(name: "p")
+        let client = try await fixture.client(pool)
         try await fixture.confirmedUser(pool)
-        try fixture.service.setEnabled(poolID: pool.id, username: "alice", enabled: false)
+        try await fixture.service.setEnabled(poolID: pool.id, username: "alice", enabled: false)
         await expectError("NotAuthorizedException", message: "User is disabled.") { _ = try await fixture.signIn(client) }
     }
 
     @Test func flowsMustBeEnabledOnTheClient() async throws {
         let fixture = try PoolFixture()
-        let pool = try fixture.service.createPool(name: "p")
-        let client = try fixture.client(pool, flows: ["ALLOW_REFRESH_TOKEN_AUTH"])
+        let pool = try await fixture.service.createPool(name: "p")
+        let client = try await fixture.client(pool, flows: ["ALLOW_REFRESH_TOKEN_AUTH"])
         try await fixture.confirmedUser(pool)
         await expectError("InvalidParameterException") { _ = try await fixture.signIn(client) }
     }
 
     @Test func newUsersMustChangeTheirPassword() async throws {
         let fixture = try PoolFixture()
-        let pool = try fixture.service.createPool(name: "p")
-        let client = try fixture.client(pool)
+        let pool = try await fixture.service.createPool(name: "p")
+        let client = try await fixture.client(pool)
         _ = try await fixture.service.createUser(poolID: pool.id, username: "bob", attributes: [], temporaryPassword: "Temp0rary!")
         let outcome = try await fixture.service.passwordAuth(client: client, username: "bob", password: "Temp0rary!", secretHash: nil, admin: false)
         guard case .newPasswordRequired(let session, _, _) = outcome else {
@@ -212,8 +212,8 @@ struct LocalPoolServiceTests {
             Issue.record("expected tokens")
             return
         }
-        #expect(try fixture.service.user(poolID: pool.id, username: "bob").status == .confirmed)
-        #expect(try fixture.service.user(poolID: pool.id, username: "bob").attribute("nickname") == "B")
+        await #expect(try fixture.service.user(poolID: pool.id, username: "bob").status == .confirmed)
+        await #expect(try fixture.service.user(poolID: pool.id, username: "bob").attribute("nickname") == "B")
         // The session is single-use.
         await expectError("NotAuthorizedException") {
             _ = try await fixture.service.respondToNewPassword(
@@ -229,14 +229,14 @@ struct LocalPoolServiceTests {
 
     @Test func refreshTokensAreBoundToTheirClientAndRevocable() async throws {
         let fixture = try PoolFixture()
-        let pool = try fixture.service.createPool(name: "p")
-        let client = try fixture.client(pool)
-        let other = try fixture.client(pool)
+        let pool = try await fixture.service.createPool(name: "p")
+        let client = try await fixture.client(pool)
+        let other = try await fixture.client(pool)
         try await fixture.confirmedUser(pool)
         let tokens = try await fixture.signIn(client)
         fixture.advance(60)
         guard
-            case .tokens(let access, _, let refresh, _) = try fixture.service.refreshAuth(
+            case .tokens(let access, _, let refresh, _) = try await fixture.service.refreshAuth(
                 client: client,
                 refreshToken: tokens.refresh,
                 secretHash: nil
@@ -246,34 +246,34 @@ struct LocalPoolServiceTests {
         let verified = try await fixture.verifier(pool, clients: [client.id]).verify(access, logger: logger)
         #expect(verified.claims["iat"]?.numberValue == 1_800_000_060)
         await expectError("NotAuthorizedException") {
-            _ = try fixture.service.refreshAuth(client: other, refreshToken: tokens.refresh, secretHash: nil)
+            _ = try await fixture.service.refreshAuth(client: other, refreshToken: tokens.refresh, secretHash: nil)
         }
-        await expectError("UnauthorizedException") { try fixture.service.revokeRefreshToken(tokens.refresh, client: other) }
-        try fixture.service.revokeRefreshToken(tokens.refresh, client: client)
+        await expectError("UnauthorizedException") { try await fixture.service.revokeRefreshToken(tokens.refresh, client: other) }
+        try await fixture.service.revokeRefreshToken(tokens.refresh, client: client)
         await expectError("NotAuthorizedException", message: "Refresh Token has been revoked") {
-            _ = try fixture.service.refreshAuth(client: client, refreshToken: tokens.refresh, secretHash: nil)
+            _ = try await fixture.service.refreshAuth(client: client, refreshToken: tokens.refresh, secretHash: nil)
         }
         // Tokens issued from the revoked refresh token are refused by the pool too.
         await expectError("NotAuthorizedException", message: "Access Token has been revoked") {
             _ = try await fixture.service.validateAccessToken(access)
         }
         // Unknown tokens are ignored, as RFC 7009 says.
-        try fixture.service.revokeRefreshToken("not-a-token", client: client)
+        try await fixture.service.revokeRefreshToken("not-a-token", client: client)
     }
 
     @Test func globalSignOutRevokesEverything() async throws {
         let fixture = try PoolFixture()
-        let pool = try fixture.service.createPool(name: "p")
-        let client = try fixture.client(pool)
+        let pool = try await fixture.service.createPool(name: "p")
+        let client = try await fixture.client(pool)
         try await fixture.confirmedUser(pool)
         let tokens = try await fixture.signIn(client)
         _ = try await fixture.service.validateAccessToken(tokens.access)
-        try fixture.service.globalSignOut(poolID: pool.id, username: "alice")
+        try await fixture.service.globalSignOut(poolID: pool.id, username: "alice")
         await expectError("NotAuthorizedException", message: "Access Token has been revoked") {
             _ = try await fixture.service.validateAccessToken(tokens.access)
         }
         await expectError("NotAuthorizedException", message: "Refresh Token has been revoked") {
-            _ = try fixture.service.refreshAuth(client: client, refreshToken: tokens.refresh, secretHash: nil)
+            _ = try await fixture.service.refreshAuth(client: client, refreshToken: tokens.refresh, secretHash: nil)
         }
         fixture.advance(2)
         let fresh = try await fixture.signIn(client)
@@ -282,8 +282,8 @@ struct LocalPoolServiceTests {
 
     @Test func expiredAccessTokensAreRefused() async throws {
         let fixture = try PoolFixture()
-        let pool = try fixture.service.createPool(name: "p")
-        let client = try fixture.client(pool)
+        let pool = try await fixture.service.createPool(name: "p")
+        let client = try await fixture.client(pool)
         try await fixture.confirmedUser(pool)
         let tokens = try await fixture.signIn(client)
         fixture.advance(3600)
@@ -294,8 +294,8 @@ struct LocalPoolServiceTests {
 
     @Test func secretHashIsRequiredForConfidentialClients() async throws {
         let fixture = try PoolFixture()
-        let pool = try fixture.service.createPool(name: "p")
-        let client = try fixture.client(pool, secret: true)
+        let pool = try await fixture.service.createPool(name: "p")
+        let client = try await fixture.client(pool, secret: true)
         try await fixture.confirmedUser(pool)
         await expectError("NotAuthorizedException") { _ = try await fixture.signIn(client) }
         await expectError("NotAuthorizedException", message: "Unable to verify secret hash for client \(client.id)") {
@@ -309,7 +309,7 @@ struct LocalPoolServiceTests {
 
     @Test func usersAreValidatedAndUnique() async throws {
         let fixture = try PoolFixture()
-        let pool = try fixture.service.createPool(name: "p")
+        let pool = try await fixture.service.createPool(name: "p")
         try await fixture.confirmedUser(pool)
         await expectError("UsernameExistsException") {
             _ = try await fixture.service.createUser(poolID: pool.id, username: "alice", attributes: [], temporaryPassword: nil)
@@ -325,34 +325,34 @@ struct LocalPoolServiceTests {
         await expectError("InvalidPasswordException") {
             _ = try await fixture.service.createUser(poolID: pool.id, username: "carol", attributes: [], temporaryPassword: "password")
         }
-        await expectError("UserNotFoundException") { _ = try fixture.service.user(poolID: pool.id, username: "nobody") }
-        await expectError("ResourceNotFoundException") { _ = try fixture.service.user(poolID: "us-east-1_Missing00", username: "alice") }
+        await expectError("UserNotFoundException") { _ = try await fixture.service.user(poolID: pool.id, username: "nobody") }
+        await expectError("ResourceNotFoundException") { _ = try await fixture.service.user(poolID: "us-east-1_Missing00", username: "alice") }
         // A failed create leaves nothing behind.
-        #expect(try fixture.service.listUsers(poolID: pool.id, filter: nil, limit: 60, after: nil).users.map(\.username) == ["alice"])
+        await #expect(try fixture.service.listUsers(poolID: pool.id, filter: nil, limit: 60, after: nil).users.map(\.username) == ["alice"])
     }
 
     @Test func listUsersFilters() async throws {
         let fixture = try PoolFixture()
-        let pool = try fixture.service.createPool(name: "p")
+        let pool = try await fixture.service.createPool(name: "p")
         for name in ["alice", "albert", "bob"] { try await fixture.confirmedUser(pool, name) }
-        try fixture.service.setEnabled(poolID: pool.id, username: "bob", enabled: false)
-        func names(_ filter: String?) throws -> [String] {
-            try fixture.service.listUsers(poolID: pool.id, filter: filter, limit: 60, after: nil).users.map(\.username)
+        try await fixture.service.setEnabled(poolID: pool.id, username: "bob", enabled: false)
+        func names(_ filter: String?) async throws -> [String] {
+            try await fixture.service.listUsers(poolID: pool.id, filter: filter, limit: 60, after: nil).users.map(\.username)
         }
-        #expect(try names(#"email = "bob@example.com""#) == ["bob"])
-        #expect(try names(#"username ^= "al""#) == ["albert", "alice"])
-        #expect(try names(#"status = "Disabled""#) == ["bob"])
-        #expect(try names(#"cognito:user_status = "confirmed""#).count == 3)
-        await expectError("InvalidParameterException") { _ = try names("email = bob") }
-        await expectError("InvalidParameterException") { _ = try names(#"custom:x = "1""#) }
-        let page = try fixture.service.listUsers(poolID: pool.id, filter: nil, limit: 2, after: nil)
+        await #expect(try names(#"email = "bob@example.com""#) == ["bob"])
+        await #expect(try names(#"username ^= "al""#) == ["albert", "alice"])
+        await #expect(try names(#"status = "Disabled""#) == ["bob"])
+        await #expect(try names(#"cognito:user_status = "confirmed""#).count == 3)
+        await expectError("InvalidParameterException") { _ = try await names("email = bob") }
+        await expectError("InvalidParameterException") { _ = try await names(#"custom:x = "1""#) }
+        let page = try await fixture.service.listUsers(poolID: pool.id, filter: nil, limit: 2, after: nil)
         #expect(page.users.map(\.username) == ["albert", "alice"])
-        #expect(try fixture.service.listUsers(poolID: pool.id, filter: nil, limit: 2, after: page.next).users.map(\.username) == ["bob"])
+        await #expect(try fixture.service.listUsers(poolID: pool.id, filter: nil, limit: 2, after: page.next).users.map(\.username) == ["bob"])
     }
 
     @Test func stateSurvivesReopening() async throws {
         let fixture = try PoolFixture()
-        let pool = try fixture.service.createPool(name: "p")
+        let pool = try await fixture.service.createPool(name: "p")
         try await fixture.confirmedUser(pool)
         let reopened = LocalPoolService(
             database: try PoolDatabase(directory: fixture.directory),
@@ -360,7 +360,7 @@ struct LocalPoolServiceTests {
             hasher: PasswordHasher(cost: 4),
             logger: logger
         )
-        #expect(try reopened.user(poolID: pool.id, username: "alice").attribute("nickname") == "Al")
-        #expect(try reopened.jwks(poolID: pool.id) == fixture.service.jwks(poolID: pool.id))
+        await #expect(try reopened.user(poolID: pool.id, username: "alice").attribute("nickname") == "Al")
+        await #expect(try reopened.jwks(poolID: pool.id) == fixture.service.jwks(poolID: pool.id))
     }
 }

@@ -28,8 +28,8 @@ struct LockoutTests {
 
     @Test func concurrentWrongPasswordsLockTheUserOut() async throws {
         let fixture = try PoolFixture()
-        let pool = try fixture.service.createPool(name: "p")
-        let client = try fixture.client(pool)
+        let pool = try await fixture.service.createPool(name: "p")
+        let client = try await fixture.client(pool)
         try await fixture.confirmedUser(pool)
         var passwords = [String](repeating: "Wrong-pass1!", count: 40)
         passwords[24] = "Passw0rd!"
@@ -42,17 +42,17 @@ struct LockoutTests {
         #expect(incorrect + exceeded + results.filter { $0 == "signed in" }.count == 40)
         // And the user stays locked out afterwards, even with the right password.
         await #expect(throws: LocalPoolError.self) { _ = try await fixture.signIn(client) }
-        #expect(try fixture.service.user(poolID: pool.id, username: "alice").failedAttempts >= 5)
+        await #expect(try fixture.service.user(poolID: pool.id, username: "alice").failedAttempts >= 5)
     }
 
     @Test func aCorrectPasswordClearsTheCount() async throws {
         let fixture = try PoolFixture()
-        let pool = try fixture.service.createPool(name: "p")
-        let client = try fixture.client(pool)
+        let pool = try await fixture.service.createPool(name: "p")
+        let client = try await fixture.client(pool)
         try await fixture.confirmedUser(pool)
         for _ in 0..<4 { _ = await Self.attempts(fixture, client, ["Wrong-pass1!"]) }
         #expect(await Self.attempts(fixture, client, ["Passw0rd!"]) == ["signed in"])
-        #expect(try fixture.service.user(poolID: pool.id, username: "alice").failedAttempts == 0)
+        await #expect(try fixture.service.user(poolID: pool.id, username: "alice").failedAttempts == 0)
         // Four more failures do not lock: the count started again.
         for _ in 0..<4 { _ = await Self.attempts(fixture, client, ["Wrong-pass1!"]) }
         #expect(await Self.attempts(fixture, client, ["Passw0rd!"]) == ["signed in"])
@@ -60,8 +60,8 @@ struct LockoutTests {
 
     @Test func unknownNamesAreLockedOutLikeRealOnes() async throws {
         let fixture = try PoolFixture()
-        let pool = try fixture.service.createPool(name: "p")
-        let client = try fixture.client(pool)  // PreventUserExistenceErrors is on by default
+        let pool = try await fixture.service.createPool(name: "p")
+        let client = try await fixture.client(pool)  // PreventUserExistenceErrors is on by default
         try await fixture.confirmedUser(pool)
         var real: [String] = []
         var unknown: [String] = []

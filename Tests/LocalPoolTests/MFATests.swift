@@ -51,61 +51,61 @@ struct MFATests {
 
     @Test func setUpAtFirstSignInThenACodeEachTimeEachCodeOnce() async throws {
         let fixture = try PoolFixture()
-        let pool = try fixture.service.createPool(name: "p")
-        let client = try fixture.client(pool)
+        let pool = try await fixture.service.createPool(name: "p")
+        let client = try await fixture.client(pool)
         try await fixture.confirmedUser(pool)
         let service = fixture.service
-        _ = try service.setMFAConfiguration(poolID: pool.id, configuration: .on, softwareToken: true)
+        _ = try await service.setMFAConfiguration(poolID: pool.id, configuration: .on, softwareToken: true)
         func signIn() async throws -> LocalPoolService.AuthOutcome {
             try await service.passwordAuth(client: client, username: "alice", password: "Passw0rd!", secretHash: nil, admin: false)
         }
         let setup = try challenge(try await signIn(), "MFA_SETUP")
         await #expect(throws: LocalPoolError.self) {
-            _ = try service.respondToMFASetup(client: client, session: setup, username: "alice", secretHash: nil)
+            _ = try await service.respondToMFASetup(client: client, session: setup, username: "alice", secretHash: nil)
         }
         _ = try await service.associateSoftwareToken(.session(setup))
-        let key = try #require(try service.user(poolID: pool.id, username: "alice").totpPendingSecret)
+        let key = try await #require(try service.user(poolID: pool.id, username: "alice").totpPendingSecret)
         let now = fixture.clock.seconds.withLock { $0 }
         let code = SoftwareToken.code(key: key, step: Int(now) / 30)
         try await service.verifySoftwareToken(.session(setup), code: code)
-        guard case .tokens = try service.respondToMFASetup(client: client, session: setup, username: "alice", secretHash: nil) else {
+        guard case .tokens = try await service.respondToMFASetup(client: client, session: setup, username: "alice", secretHash: nil) else {
             Issue.record("expected tokens")
             return
         }
         // Next sign-in: a code. The one verification used is spent; the next step's works.
         let mfa = try challenge(try await signIn(), "SOFTWARE_TOKEN_MFA")
         let used = await #expect(throws: LocalPoolError.self) {
-            _ = try service.respondToSoftwareTokenMFA(client: client, session: mfa, username: "alice", code: code, secretHash: nil)
+            _ = try await service.respondToSoftwareTokenMFA(client: client, session: mfa, username: "alice", code: code, secretHash: nil)
         }
         #expect(used?.type == "CodeMismatchException")
         fixture.advance(30)
         let next = SoftwareToken.code(key: key, step: Int(now) / 30 + 1)
-        guard case .tokens = try service.respondToSoftwareTokenMFA(client: client, session: mfa, username: "alice", code: next, secretHash: nil)
+        guard case .tokens = try await service.respondToSoftwareTokenMFA(client: client, session: mfa, username: "alice", code: next, secretHash: nil)
         else {
             Issue.record("expected tokens")
             return
         }
         // The session answered once.
         await #expect(throws: LocalPoolError.self) {
-            _ = try service.respondToSoftwareTokenMFA(client: client, session: mfa, username: "alice", code: next, secretHash: nil)
+            _ = try await service.respondToSoftwareTokenMFA(client: client, session: mfa, username: "alice", code: next, secretHash: nil)
         }
     }
 
     @Test func fiveWrongCodesEndTheSessionAndSessionsExpire() async throws {
         let fixture = try PoolFixture()
-        let pool = try fixture.service.createPool(name: "p")
-        let client = try fixture.client(pool)
+        let pool = try await fixture.service.createPool(name: "p")
+        let client = try await fixture.client(pool)
         try await fixture.confirmedUser(pool)
         let service = fixture.service
-        _ = try service.setMFAConfiguration(poolID: pool.id, configuration: .optional, softwareToken: true)
+        _ = try await service.setMFAConfiguration(poolID: pool.id, configuration: .optional, softwareToken: true)
         let (access, _, _) = try await fixture.signIn(client)
         _ = try await service.associateSoftwareToken(.accessToken(access))
-        let key = try #require(try service.user(poolID: pool.id, username: "alice").totpPendingSecret)
+        let key = try await #require(try service.user(poolID: pool.id, username: "alice").totpPendingSecret)
         let step = Int(fixture.clock.seconds.withLock { $0 }) / 30
         try await service.verifySoftwareToken(.accessToken(access), code: SoftwareToken.code(key: key, step: step))
         // Verified but not on until the preference says so (OPTIONAL pool).
         _ = try await fixture.signIn(client)
-        try service.setSoftwareTokenPreference(poolID: pool.id, username: "alice", enabled: true)
+        try await service.setSoftwareTokenPreference(poolID: pool.id, username: "alice", enabled: true)
         func mfaSession() async throws -> String {
             try challenge(
                 try await service.passwordAuth(client: client, username: "alice", password: "Passw0rd!", secretHash: nil, admin: false),
@@ -116,24 +116,26 @@ struct MFATests {
         let wrong = SoftwareToken.code(key: key, step: step + 5)
         for _ in 0..<5 {
             let error = await #expect(throws: LocalPoolError.self) {
-                _ = try service.respondToSoftwareTokenMFA(client: client, session: session, username: "alice", code: wrong, secretHash: nil)
+                _ = try await service.respondToSoftwareTokenMFA(client: client, session: session, username: "alice", code: wrong, secretHash: nil)
             }
             #expect(error?.type == "CodeMismatchException")
         }
         let right = SoftwareToken.code(key: key, step: step + 1)
         let ended = await #expect(throws: LocalPoolError.self) {
-            _ = try service.respondToSoftwareTokenMFA(client: client, session: session, username: "alice", code: right, secretHash: nil)
+            _ = try await service.respondToSoftwareTokenMFA(client: client, session: session, username: "alice", code: right, secretHash: nil)
         }
         #expect(ended?.type == "NotAuthorizedException")
         let late = try await mfaSession()
         fixture.advance(LocalPoolService.mfaSessionLifetime)
         let expired = await #expect(throws: LocalPoolError.self) {
-            _ = try service.respondToSoftwareTokenMFA(client: client, session: late, username: "alice", code: right, secretHash: nil)
+            _ = try await service.respondToSoftwareTokenMFA(client: client, session: late, username: "alice", code: right, secretHash: nil)
         }
         #expect(expired?.message == "Invalid session for the user, session is expired.")
         // Turning MFA on needs a verified token.
         try await fixture.confirmedUser(pool, "bob")
-        #expect(throws: LocalPoolError.self) { try service.setSoftwareTokenPreference(poolID: pool.id, username: "bob", enabled: true) }
-        #expect(throws: LocalPoolError.self) { _ = try service.setMFAConfiguration(poolID: pool.id, configuration: .on, softwareToken: false) }
+        await #expect(throws: LocalPoolError.self) { try await service.setSoftwareTokenPreference(poolID: pool.id, username: "bob", enabled: true) }
+        await #expect(throws: LocalPoolError.self) {
+            _ = try await service.setMFAConfiguration(poolID: pool.id, configuration: .on, softwareToken: false)
+        }
     }
 }

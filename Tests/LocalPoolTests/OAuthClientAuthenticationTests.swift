@@ -12,19 +12,19 @@ struct OAuthClientAuthenticationTests {
 
     func setUp(secret: Bool) async throws -> (PoolFixture, ClientRecord) {
         let fixture = try PoolFixture()
-        let pool = try fixture.service.createPool(name: "p")
+        let pool = try await fixture.service.createPool(name: "p")
         var settings = ClientSettings.defaults
         settings.allowedOAuthFlows = ["code"]
         settings.allowedOAuthScopes = ["openid", "aws.cognito.signin.user.admin"]
         settings.callbackURLs = [Self.callback]
-        let client = try fixture.service.createClient(poolID: pool.id, name: "c", generateSecret: secret, settings: settings)
+        let client = try await fixture.service.createClient(poolID: pool.id, name: "c", generateSecret: secret, settings: settings)
         try await fixture.confirmedUser(pool)
         return (fixture, client)
     }
 
-    func error(_ body: () throws(OAuthError) -> ClientRecord) -> String? {
+    func error(_ body: () async throws(OAuthError) -> ClientRecord) async -> String? {
         do {
-            _ = try body()
+            _ = try await body()
             return nil
         } catch {
             return error.error
@@ -34,57 +34,69 @@ struct OAuthClientAuthenticationTests {
     @Test func twoMethodsAreAnInvalidRequest() async throws {
         let (fixture, client) = try await setUp(secret: true)
         let secret = try #require(client.secret)
-        let other = try fixture.service.createClient(poolID: client.poolId, name: "other", generateSecret: false, settings: client.settings)
+        let other = try await fixture.service.createClient(poolID: client.poolId, name: "other", generateSecret: false, settings: client.settings)
         #expect(
-            error { () throws(OAuthError) in try fixture.service.authenticateClient(basic: (client.id, secret), bodyID: other.id, bodySecret: nil) }
+            await error { () throws(OAuthError) in
+                try await fixture.service.authenticateClient(basic: (client.id, secret), bodyID: other.id, bodySecret: nil)
+            }
                 == "invalid_request"
         )
         #expect(
-            error { () throws(OAuthError) in try fixture.service.authenticateClient(basic: (client.id, secret), bodyID: nil, bodySecret: secret) }
+            await error { () throws(OAuthError) in
+                try await fixture.service.authenticateClient(basic: (client.id, secret), bodyID: nil, bodySecret: secret)
+            }
                 == "invalid_request"
         )
         #expect(
-            error { () throws(OAuthError) in try fixture.service.authenticateClient(basic: (client.id, secret), bodyID: nil, bodySecret: "x") }
+            await error { () throws(OAuthError) in
+                try await fixture.service.authenticateClient(basic: (client.id, secret), bodyID: nil, bodySecret: "x")
+            }
                 == "invalid_request"
         )
         // The same client id in the body as in Basic is common and allowed.
-        #expect(try fixture.service.authenticateClient(basic: (client.id, secret), bodyID: client.id, bodySecret: nil).id == client.id)
+        await #expect(try fixture.service.authenticateClient(basic: (client.id, secret), bodyID: client.id, bodySecret: nil).id == client.id)
     }
 
     @Test func aPublicClientSendingASecretIsRefused() async throws {
         let (fixture, client) = try await setUp(secret: false)
         #expect(
-            error { () throws(OAuthError) in try fixture.service.authenticateClient(basic: nil, bodyID: client.id, bodySecret: "bogus") }
+            await error { () throws(OAuthError) in try await fixture.service.authenticateClient(basic: nil, bodyID: client.id, bodySecret: "bogus") }
                 == "invalid_client"
         )
         #expect(
-            error { () throws(OAuthError) in try fixture.service.authenticateClient(basic: (client.id, "bogus"), bodyID: nil, bodySecret: nil) }
+            await error { () throws(OAuthError) in
+                try await fixture.service.authenticateClient(basic: (client.id, "bogus"), bodyID: nil, bodySecret: nil)
+            }
                 == "invalid_client"
         )
-        #expect(try fixture.service.authenticateClient(basic: nil, bodyID: client.id, bodySecret: nil).id == client.id)
-        #expect(try fixture.service.authenticateClient(basic: (client.id, ""), bodyID: nil, bodySecret: nil).id == client.id)
+        await #expect(try fixture.service.authenticateClient(basic: nil, bodyID: client.id, bodySecret: nil).id == client.id)
+        await #expect(try fixture.service.authenticateClient(basic: (client.id, ""), bodyID: nil, bodySecret: nil).id == client.id)
     }
 
     @Test func aSecondRedemptionRevokesTheFirstOnesTokens() async throws {
         let (fixture, client) = try await setUp(secret: false)
-        let request = try fixture.service.authorizeRequest([
+        let request = try await fixture.service.authorizeRequest([
             "response_type": "code", "client_id": client.id, "redirect_uri": Self.callback,
             "scope": "openid aws.cognito.signin.user.admin",
             "code_challenge": Base64URL.encode(SHA256.hash(data: Array(Self.verifier.utf8))), "code_challenge_method": "S256",
         ])
-        let code = try fixture.service.issueCode(for: request, user: try fixture.service.user(poolID: client.poolId, username: "alice"), authTime: 0)
-        let outcome = try fixture.service.exchangeCode(client: client, code: code, redirectURI: Self.callback, verifier: Self.verifier)
+        let code = try await fixture.service.issueCode(
+            for: request,
+            user: try fixture.service.user(poolID: client.poolId, username: "alice"),
+            authTime: 0
+        )
+        let outcome = try await fixture.service.exchangeCode(client: client, code: code, redirectURI: Self.callback, verifier: Self.verifier)
         guard case .tokens(let access, _, let refresh?, _) = outcome else {
             Issue.record("expected tokens")
             return
         }
         _ = try await fixture.service.validateAccessToken(access)
-        _ = try fixture.service.refreshGrant(client: client, refreshToken: refresh)
+        _ = try await fixture.service.refreshGrant(client: client, refreshToken: refresh)
 
-        #expect(throws: OAuthError.self) {
-            try fixture.service.exchangeCode(client: client, code: code, redirectURI: Self.callback, verifier: Self.verifier)
+        await #expect(throws: OAuthError.self) {
+            try await fixture.service.exchangeCode(client: client, code: code, redirectURI: Self.callback, verifier: Self.verifier)
         }
-        #expect(throws: OAuthError.self) { try fixture.service.refreshGrant(client: client, refreshToken: refresh) }
+        await #expect(throws: OAuthError.self) { try await fixture.service.refreshGrant(client: client, refreshToken: refresh) }
         await #expect(throws: LocalPoolError.self) { _ = try await fixture.service.validateAccessToken(access) }
     }
 }

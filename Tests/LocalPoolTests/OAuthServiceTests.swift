@@ -11,13 +11,13 @@ struct OAuthServiceTests {
 
     func setUp(secret: Bool = false) async throws -> (PoolFixture, ClientRecord) {
         let fixture = try PoolFixture()
-        let pool = try fixture.service.createPool(name: "p")
+        let pool = try await fixture.service.createPool(name: "p")
         var settings = ClientSettings.defaults
         settings.allowedOAuthFlows = ["code"]
         settings.allowedOAuthScopes = ["openid", "email", "profile"]
         settings.callbackURLs = [Self.callback]
         settings.logoutURLs = [Self.callback]
-        let client = try fixture.service.createClient(poolID: pool.id, name: "spa", generateSecret: secret, settings: settings)
+        let client = try await fixture.service.createClient(poolID: pool.id, name: "spa", generateSecret: secret, settings: settings)
         try await fixture.confirmedUser(pool)
         return (fixture, client)
     }
@@ -29,18 +29,18 @@ struct OAuthServiceTests {
         ].merging(extra) { $1 }
     }
 
-    func code(_ fixture: PoolFixture, _ client: ClientRecord) throws -> String {
-        let request = try fixture.service.authorizeRequest(query(client))
-        return try fixture.service.issueCode(
+    func code(_ fixture: PoolFixture, _ client: ClientRecord) async throws -> String {
+        let request = try await fixture.service.authorizeRequest(query(client))
+        return try await fixture.service.issueCode(
             for: request,
             user: try fixture.service.user(poolID: client.poolId, username: "alice"),
             authTime: 1_800_000_000
         )
     }
 
-    func refusal(_ fixture: PoolFixture, _ query: [String: String]) -> AuthorizeRefusal? {
+    func refusal(_ fixture: PoolFixture, _ query: [String: String]) async -> AuthorizeRefusal? {
         do {
-            _ = try fixture.service.authorizeRequest(query)
+            _ = try await fixture.service.authorizeRequest(query)
             return nil
         } catch {
             return error
@@ -49,11 +49,11 @@ struct OAuthServiceTests {
 
     @Test func authorizeRefusesOnAPageOrAtTheClient() async throws {
         let (fixture, client) = try await setUp()
-        guard case .page = refusal(fixture, query(client, ["redirect_uri": "https://evil.example/"])) else {
+        guard case .page = await refusal(fixture, query(client, ["redirect_uri": "https://evil.example/"])) else {
             Issue.record("an unregistered redirect must not be redirected to")
             return
         }
-        guard case .page = refusal(fixture, query(client, ["client_id": "nosuchclient"])) else {
+        guard case .page = await refusal(fixture, query(client, ["client_id": "nosuchclient"])) else {
             Issue.record("unknown client")
             return
         }
@@ -62,7 +62,7 @@ struct OAuthServiceTests {
             (["response_type": "token"], "unsupported_response_type"),
             (["scope": "phone aws.cognito.signin.user.admin"], "invalid_scope"),
         ] {
-            guard case .redirect(let target, let error, _, let state) = refusal(fixture, query(client, extra)) else {
+            guard case .redirect(let target, let error, _, let state) = await refusal(fixture, query(client, extra)) else {
                 Issue.record("expected a redirect for \(extra)")
                 continue
             }
@@ -73,18 +73,20 @@ struct OAuthServiceTests {
         var noPKCE = query(client)
         noPKCE["code_challenge"] = nil
         noPKCE["code_challenge_method"] = nil
-        guard case .redirect(_, "invalid_request", _, _) = refusal(fixture, noPKCE) else {
+        guard case .redirect(_, "invalid_request", _, _) = await refusal(fixture, noPKCE) else {
             Issue.record("public clients must use PKCE")
             return
         }
         // email/profile without openid are dropped; openid keeps them.
-        #expect(try fixture.service.authorizeRequest(query(client, ["scope": "openid email profile"])).scopes == ["openid", "email", "profile"])
+        await #expect(
+            try fixture.service.authorizeRequest(query(client, ["scope": "openid email profile"])).scopes == ["openid", "email", "profile"]
+        )
     }
 
     @Test func codeExchangeRules() async throws {
         let (fixture, client) = try await setUp()
-        let good = try code(fixture, client)
-        let outcome = try fixture.service.exchangeCode(client: client, code: good, redirectURI: Self.callback, verifier: Self.verifier)
+        let good = try await code(fixture, client)
+        let outcome = try await fixture.service.exchangeCode(client: client, code: good, redirectURI: Self.callback, verifier: Self.verifier)
         guard case .tokens(_, let id?, _, _) = outcome else {
             Issue.record("expected an ID token")
             return
@@ -94,32 +96,34 @@ struct OAuthServiceTests {
         #expect(claims["at_hash"] != nil)
         #expect(claims["auth_time"]?.numberValue == 1_800_000_000)
 
-        func rejects(_ code: String, client: ClientRecord, redirect: String? = Self.callback, verifier: String? = Self.verifier) {
-            #expect(throws: OAuthError.self) {
-                try fixture.service.exchangeCode(client: client, code: code, redirectURI: redirect, verifier: verifier)
+        func rejects(_ code: String, client: ClientRecord, redirect: String? = Self.callback, verifier: String? = Self.verifier) async {
+            await #expect(throws: OAuthError.self) {
+                try await fixture.service.exchangeCode(client: client, code: code, redirectURI: redirect, verifier: verifier)
             }
         }
-        rejects(good, client: client)  // reuse
-        rejects(try code(fixture, client), client: client, verifier: String(repeating: "w", count: 50))
-        rejects(try code(fixture, client), client: client, verifier: nil)
-        rejects(try code(fixture, client), client: client, redirect: "http://127.0.0.1:3000/other")
-        let other = try fixture.service.createClient(poolID: client.poolId, name: "other", generateSecret: false, settings: client.settings)
-        rejects(try code(fixture, client), client: other)
-        let expiring = try code(fixture, client)
+        await rejects(good, client: client)  // reuse
+        await rejects(try code(fixture, client), client: client, verifier: String(repeating: "w", count: 50))
+        await rejects(try code(fixture, client), client: client, verifier: nil)
+        await rejects(try code(fixture, client), client: client, redirect: "http://127.0.0.1:3000/other")
+        let other = try await fixture.service.createClient(poolID: client.poolId, name: "other", generateSecret: false, settings: client.settings)
+        await rejects(try code(fixture, client), client: other)
+        let expiring = try await code(fixture, client)
         fixture.advance(301)
-        rejects(expiring, client: client)
-        let forDisabled = try code(fixture, client)
-        try fixture.service.setEnabled(poolID: client.poolId, username: "alice", enabled: false)
-        rejects(forDisabled, client: client)
+        await rejects(expiring, client: client)
+        let forDisabled = try await code(fixture, client)
+        try await fixture.service.setEnabled(poolID: client.poolId, username: "alice", enabled: false)
+        await rejects(forDisabled, client: client)
     }
 
     @Test func confidentialClientsMustAuthenticate() async throws {
         let (fixture, client) = try await setUp(secret: true)
         let secret = try #require(client.secret)
-        #expect(throws: OAuthError.self) { try fixture.service.authenticateClient(basic: nil, bodyID: client.id, bodySecret: nil) }
-        #expect(throws: OAuthError.self) { try fixture.service.authenticateClient(basic: (client.id, "wrong"), bodyID: nil, bodySecret: nil) }
-        #expect(try fixture.service.authenticateClient(basic: (client.id, secret), bodyID: nil, bodySecret: nil).id == client.id)
-        #expect(try fixture.service.authenticateClient(basic: nil, bodyID: client.id, bodySecret: secret).id == client.id)
+        await #expect(throws: OAuthError.self) { try await fixture.service.authenticateClient(basic: nil, bodyID: client.id, bodySecret: nil) }
+        await #expect(throws: OAuthError.self) {
+            try await fixture.service.authenticateClient(basic: (client.id, "wrong"), bodyID: nil, bodySecret: nil)
+        }
+        await #expect(try fixture.service.authenticateClient(basic: (client.id, secret), bodyID: nil, bodySecret: nil).id == client.id)
+        await #expect(try fixture.service.authenticateClient(basic: nil, bodyID: client.id, bodySecret: secret).id == client.id)
     }
 
     @Test func lockedOutUsersCannotUseTheForm() async throws {
@@ -135,14 +139,14 @@ struct OAuthServiceTests {
 
     @Test func ssoSessionsExpireAndEnd() async throws {
         let (fixture, client) = try await setUp()
-        let user = try fixture.service.user(poolID: client.poolId, username: "alice")
-        let cookie = try fixture.service.startSSOSession(user: user)
-        #expect(fixture.service.ssoUser(poolID: client.poolId, cookie: cookie)?.user.username == "alice")
-        #expect(fixture.service.ssoUser(poolID: client.poolId, cookie: "forged") == nil)
-        fixture.service.endSSOSession(cookie: cookie)
-        #expect(fixture.service.ssoUser(poolID: client.poolId, cookie: cookie) == nil)
-        let second = try fixture.service.startSSOSession(user: user)
+        let user = try await fixture.service.user(poolID: client.poolId, username: "alice")
+        let cookie = try await fixture.service.startSSOSession(user: user)
+        await #expect(fixture.service.ssoUser(poolID: client.poolId, cookie: cookie)?.user.username == "alice")
+        await #expect(fixture.service.ssoUser(poolID: client.poolId, cookie: "forged") == nil)
+        await fixture.service.endSSOSession(cookie: cookie)
+        await #expect(fixture.service.ssoUser(poolID: client.poolId, cookie: cookie) == nil)
+        let second = try await fixture.service.startSSOSession(user: user)
         fixture.advance(3601)
-        #expect(fixture.service.ssoUser(poolID: client.poolId, cookie: second) == nil)
+        await #expect(fixture.service.ssoUser(poolID: client.poolId, cookie: second) == nil)
     }
 }

@@ -11,7 +11,7 @@ import Testing
 struct PoolEdgeTests {
     @Test func everyAnswerHasARequestIDAndTheSecurityHeaders() async throws {
         let fixture = try PoolFixture()
-        let pool = try fixture.service.createPool(name: "p")
+        let pool = try await fixture.service.createPool(name: "p")
         let app = Application(router: buildLocalPoolRouter(api: CognitoAPI(service: fixture.service)), logger: Logger(label: "test"))
         try await app.test(.router) { client in
             let api = try await CognitoAPIRouteTests.call(client, "AdminGetUser", #"{"UserPoolId":"\#(pool.id)","Username":"ghost"}"#)

@@ -56,8 +56,8 @@ struct SRPSignInTests {
 
     func setUp(secret: Bool = false) async throws -> (PoolFixture, PoolRecord, ClientRecord) {
         let fixture = try PoolFixture()
-        let pool = try fixture.service.createPool(name: "p")
-        let client = try fixture.client(pool, secret: secret, flows: Self.srpFlows)
+        let pool = try await fixture.service.createPool(name: "p")
+        let client = try await fixture.client(pool, secret: secret, flows: Self.srpFlows)
         try await fixture.confirmedUser(pool)
         return (fixture, pool, client)
     }
@@ -125,7 +125,7 @@ struct SRPSignInTests {
 
     @Test func aForeignSessionOrUsernameOrClientIsRefused() async throws {
         let (fixture, pool, client) = try await setUp()
-        let other = try fixture.client(pool, flows: Self.srpFlows)
+        let other = try await fixture.client(pool, flows: Self.srpFlows)
         let srp = SRPTestClient(poolID: pool.id, password: "Passw0rd!")
         var (_, parameters) = try await challenge(fixture, client, srp)
         await expectRefusal("Invalid session for the user.") {
@@ -135,7 +135,7 @@ struct SRPSignInTests {
         try await fixture.confirmedUser(pool, "bob")
         (_, parameters) = try await challenge(fixture, client, srp)
         var answer = srp.answer(parameters)
-        answer["USERNAME"] = try fixture.service.user(poolID: pool.id, username: "alice").sub
+        answer["USERNAME"] = try await fixture.service.user(poolID: pool.id, username: "alice").sub
         _ = try await fixture.service.respondToPasswordVerifier(client: client, responses: answer, session: nil)
         (_, parameters) = try await challenge(fixture, client, srp)
         answer = srp.answer(parameters)
@@ -162,7 +162,7 @@ struct SRPSignInTests {
                 )
             }
         }
-        #expect(try fixture.service.user(poolID: pool.id, username: "alice").failedAttempts == 5)
+        await #expect(try fixture.service.user(poolID: pool.id, username: "alice").failedAttempts == 5)
         // Locked: the right password is refused too, by either flow.
         await expectRefusal("Password attempts exceeded") { _ = try await fixture.signIn(client) }
         let (_, parameters) = try await challenge(fixture, client, srp)
@@ -204,7 +204,7 @@ struct SRPSignInTests {
         // Without PreventUserExistenceErrors, Cognito says so at once.
         var settings = client.settings
         settings.preventUserExistenceErrors = false
-        let legacy = try fixture.service.createClient(poolID: pool.id, name: "legacy", generateSecret: false, settings: settings)
+        let legacy = try await fixture.service.createClient(poolID: pool.id, name: "legacy", generateSecret: false, settings: settings)
         let error = await #expect(throws: LocalPoolError.self) { _ = try await challenge(fixture, legacy, srp, username: "nobody") }
         #expect(error?.type == "UserNotFoundException")
     }
@@ -220,7 +220,7 @@ struct SRPSignInTests {
             _ = try await fixture.service.respondToPasswordVerifier(client: client, responses: srp.answer(parameters), session: nil)
         }
         _ = try await fixture.signIn(client)
-        #expect(try fixture.service.user(poolID: pool.id, username: "alice").srpVerifier != nil)
+        await #expect(try fixture.service.user(poolID: pool.id, username: "alice").srpVerifier != nil)
         (_, parameters) = try await challenge(fixture, client, srp)
         let outcome = try await fixture.service.respondToPasswordVerifier(client: client, responses: srp.answer(parameters), session: nil)
         guard case .tokens = outcome else {
@@ -244,10 +244,10 @@ struct SRPSignInTests {
     @Test func theFlowMustBeEnabledAndSecretsHashed() async throws {
         let (fixture, pool, _) = try await setUp()
         let srp = SRPTestClient(poolID: pool.id, password: "Passw0rd!")
-        let passwordOnly = try fixture.client(pool)
+        let passwordOnly = try await fixture.client(pool)
         var error = await #expect(throws: LocalPoolError.self) { _ = try await challenge(fixture, passwordOnly, srp) }
         #expect(error?.type == "InvalidParameterException")
-        let confidential = try fixture.client(pool, secret: true, flows: Self.srpFlows)
+        let confidential = try await fixture.client(pool, secret: true, flows: Self.srpFlows)
         error = await #expect(throws: LocalPoolError.self) { _ = try await challenge(fixture, confidential, srp) }
         #expect(error?.message == "Client \(confidential.id) is configured with secret but SECRET_HASH was not received")
         for bad in ["", "xyz", "0", CognitoSRP.hex(CognitoSRP.primeBytes)] {

@@ -48,6 +48,9 @@ public struct TokenVerifier: Sendable {
             throw TokenError(.malformed, detail: "payload is not a JSON object")
         }
         let verified = try checkClaims(claims, now: now)
+        if !configuration.clientIDs.contains(verified.clientID), let accepts = configuration.acceptsClient, await !accepts(verified.clientID) {
+            throw TokenError(.wrongClient)
+        }
         cache?.store(verified, for: token, now: now)
         return verified
     }
@@ -64,7 +67,9 @@ public struct TokenVerifier: Sendable {
         guard let clientID = claims[clientClaim]?.stringValue else {
             throw TokenError(.missingClaim, detail: clientClaim)
         }
-        guard configuration.clientIDs.contains(clientID) || configuration.acceptsClient?(clientID) == true else {
+        // A client the configuration does not name may still be accepted by `acceptsClient`,
+        // which `verify` asks (it may look the client up) once the other rules passed.
+        guard configuration.clientIDs.contains(clientID) || configuration.acceptsClient != nil else {
             throw TokenError(.wrongClient)
         }
         guard let expiresAt = claims["exp"]?.numberValue else { throw TokenError(.missingClaim, detail: "exp") }

@@ -11,8 +11,9 @@ public struct TokenVerifierConfiguration: Sendable {
     /// Tokens longer than this many bytes are rejected before any parsing.
     public var maximumTokenBytes: Int
     /// Asked about a client id not in ``clientIDs`` (the local pool's clients, which may be
-    /// created after start-up); nil refuses every other client.
-    public var acceptsClient: (@Sendable (String) -> Bool)?
+    /// created after start-up, looked up without blocking); nil refuses every other client.
+    /// Asked after the other claim rules passed.
+    public var acceptsClient: (@Sendable (String) async -> Bool)?
 
     /// Rules for tokens of `issuer` issued to `clientIDs`.
     public init(
@@ -21,7 +22,7 @@ public struct TokenVerifierConfiguration: Sendable {
         tokenUse: AcceptedTokenUse = .any,
         clockLeeway: Double = 0,
         maximumTokenBytes: Int = 16 * 1024,
-        acceptsClient: (@Sendable (String) -> Bool)? = nil
+        acceptsClient: (@Sendable (String) async -> Bool)? = nil
     ) {
         self.issuer = issuer
         self.clientIDs = clientIDs

@@ -96,17 +96,17 @@ public struct CognitoAPI: Sendable {
             return APIShapes.authOutcome(try await respondToChallenge(request, admin: operation == "AdminRespondToAuthChallenge"))
         case "CreateUserPool":
             let adminOnly = (request.body["AdminCreateUserConfig"] as? [String: Any])?["AllowAdminCreateUserOnly"] as? Bool ?? false
-            let pool = try service.createPool(name: try request.string("PoolName"), region: region, allowAdminCreateUserOnly: adminOnly)
+            let pool = try await service.createPool(name: try request.string("PoolName"), region: region, allowAdminCreateUserOnly: adminOnly)
             return ["UserPool": APIShapes.pool(pool, region: region)]
         case "DescribeUserPool":
-            return ["UserPool": APIShapes.pool(try service.pool(try request.string("UserPoolId")), region: region)]
+            return await ["UserPool": APIShapes.pool(try service.pool(try request.string("UserPoolId")), region: region)]
         case "ListUserPools":
             let maximum = try request.int("MaxResults", in: 1...60) ?? 60
-            return ["UserPools": try service.pools().prefix(maximum).map { APIShapes.pool($0, region: region) }]
+            return await ["UserPools": try service.pools().prefix(maximum).map { APIShapes.pool($0, region: region) }]
         case "CreateUserPoolClient":
-            return ["UserPoolClient": APIShapes.client(try createClient(request))]
+            return await ["UserPoolClient": APIShapes.client(try createClient(request))]
         case "UpdateUserPoolClient":
-            let client = try service.updateClient(
+            let client = try await service.updateClient(
                 try request.string("ClientId"),
                 poolID: try request.string("UserPoolId"),
                 name: request.optionalString("ClientName"),
@@ -114,16 +114,16 @@ public struct CognitoAPI: Sendable {
             )
             return ["UserPoolClient": APIShapes.client(client)]
         case "DeleteUserPoolClient":
-            try service.deleteClient(try request.string("ClientId"), poolID: try request.string("UserPoolId"))
+            try await service.deleteClient(try request.string("ClientId"), poolID: try request.string("UserPoolId"))
             return [:]
         case "DeleteUserPool":
-            try service.deletePool(try request.string("UserPoolId"))
+            try await service.deletePool(try request.string("UserPoolId"))
             return [:]
         case "DescribeUserPoolClient":
-            let client = try service.client(try request.string("ClientId"), poolID: try request.string("UserPoolId"))
+            let client = try await service.client(try request.string("ClientId"), poolID: try request.string("UserPoolId"))
             return ["UserPoolClient": APIShapes.client(client)]
         case "ListUserPoolClients":
-            let clients = try service.clients(poolID: try request.string("UserPoolId"))
+            let clients = try await service.clients(poolID: try request.string("UserPoolId"))
             return ["UserPoolClients": clients.map { ["ClientId": $0.id, "ClientName": $0.name, "UserPoolId": $0.poolId] }]
         default:
             throw LocalPoolError("UnknownOperationException", "\(operation) is not supported by the local pool")
@@ -131,7 +131,7 @@ public struct CognitoAPI: Sendable {
     }
 
     private func initiateAuth(_ request: APIRequest, admin: Bool) async throws(LocalPoolError) -> LocalPoolService.AuthOutcome {
-        let client = try service.client(try request.string("ClientId"), poolID: admin ? try request.string("UserPoolId") : nil)
+        let client = try await service.client(try request.string("ClientId"), poolID: admin ? try request.string("UserPoolId") : nil)
         let parameters = request.stringMap("AuthParameters")
         let flow = try request.string("AuthFlow")
         switch flow {
@@ -153,14 +153,14 @@ public struct CognitoAPI: Sendable {
             return try await service.srpAuth(client: client, username: username, clientPublic: srpA, secretHash: parameters["SECRET_HASH"])
         case "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN":
             guard let token = parameters["REFRESH_TOKEN"] else { throw .invalidParameter("Missing required parameter REFRESH_TOKEN") }
-            return try service.refreshAuth(client: client, refreshToken: token, secretHash: parameters["SECRET_HASH"])
+            return try await service.refreshAuth(client: client, refreshToken: token, secretHash: parameters["SECRET_HASH"])
         default:
             throw .invalidParameter("Unsupported AuthFlow \(flow) for \(admin ? "AdminInitiateAuth" : "InitiateAuth")")
         }
     }
 
     private func respondToChallenge(_ request: APIRequest, admin: Bool) async throws(LocalPoolError) -> LocalPoolService.AuthOutcome {
-        let client = try service.client(try request.string("ClientId"), poolID: admin ? try request.string("UserPoolId") : nil)
+        let client = try await service.client(try request.string("ClientId"), poolID: admin ? try request.string("UserPoolId") : nil)
         let responses = request.stringMap("ChallengeResponses")
         switch try request.string("ChallengeName") {
         case "NEW_PASSWORD_REQUIRED": break
@@ -170,7 +170,7 @@ public struct CognitoAPI: Sendable {
             guard let username = responses["USERNAME"], let code = responses["SOFTWARE_TOKEN_MFA_CODE"] else {
                 throw .invalidParameter("Missing required parameter USERNAME or SOFTWARE_TOKEN_MFA_CODE")
             }
-            return try service.respondToSoftwareTokenMFA(
+            return try await service.respondToSoftwareTokenMFA(
                 client: client,
                 session: try request.string("Session"),
                 username: username,
@@ -179,7 +179,7 @@ public struct CognitoAPI: Sendable {
             )
         case "MFA_SETUP":
             guard let username = responses["USERNAME"] else { throw .invalidParameter("Missing required parameter USERNAME") }
-            return try service.respondToMFASetup(
+            return try await service.respondToMFASetup(
                 client: client,
                 session: try request.string("Session"),
                 username: username,
@@ -206,8 +206,8 @@ public struct CognitoAPI: Sendable {
         )
     }
 
-    private func createClient(_ request: APIRequest) throws(LocalPoolError) -> ClientRecord {
-        try service.createClient(
+    private func createClient(_ request: APIRequest) async throws(LocalPoolError) -> ClientRecord {
+        try await service.createClient(
             poolID: try request.string("UserPoolId"),
             name: try request.string("ClientName"),
             generateSecret: request.bool("GenerateSecret") ?? false,

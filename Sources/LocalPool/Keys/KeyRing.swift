@@ -37,9 +37,9 @@ final class KeyRing: Sendable {
     }
 
     /// The keys of `poolID`.
-    func keys(poolID: String) throws -> PoolKeys {
+    func keys(poolID: String) async throws -> PoolKeys {
         if let keys = loaded.withLock({ $0[poolID] }) { return keys }
-        let records = try database.writer.read { db in
+        let records = try await database.writer.read { db in
             try SigningKeyRecord.filter(Column("poolId") == poolID).fetchAll(db)
         }
         func pick(_ use: String) throws -> (kid: String, key: _RSA.Signing.PrivateKey) {
@@ -54,8 +54,8 @@ final class KeyRing: Sendable {
     }
 
     /// The pool's JWKS document.
-    func jwks(poolID: String) throws -> [UInt8] {
-        let keys = try keys(poolID: poolID)
+    func jwks(poolID: String) async throws -> [UInt8] {
+        let keys = try await keys(poolID: poolID)
         let entries = try [keys.id, keys.access].map { entry -> String in
             let primitives = try entry.key.publicKey.getKeyPrimitives()
             var writer = JSONWriter()

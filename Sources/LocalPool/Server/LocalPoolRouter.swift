@@ -51,7 +51,7 @@ public func buildLocalPoolRouter(
     router.get("/:pool/.well-known/jwks.json") { _, context -> Response in
         let pool = try context.parameters.require("pool")
         do {
-            return json(try service.jwks(poolID: pool), cacheSeconds: 300)
+            return await json(try service.jwks(poolID: pool), cacheSeconds: 300)
         } catch {
             return noSuchPool()
         }
@@ -59,7 +59,7 @@ public func buildLocalPoolRouter(
 
     router.get("/:pool/.well-known/openid-configuration") { _, context -> Response in
         let pool = try context.parameters.require("pool")
-        guard (try? service.pool(pool)) != nil else {
+        guard (try? await service.pool(pool)) != nil else {
             return noSuchPool()
         }
         let issuer = service.issuerURL(poolID: pool)
@@ -88,12 +88,12 @@ public func buildLocalPoolRouter(
         writer.add("service", "Gatehouse local pool: a Cognito-compatible identity provider")
         writer.add("cognitoIdpAPI", "POST / with X-Amz-Target: AWSCognitoIdentityProviderService.<Operation>")
         writer.add("hostedLogin", "GET /oauth2/authorize, then /login")
-        writer.add("userPools", ((try? service.pools()) ?? []).map { service.issuerURL(poolID: $0.id) })
+        await writer.add("userPools", ((try? service.pools()) ?? []).map { service.issuerURL(poolID: $0.id) })
         return json(writer.finish())
     }
     router.get("/:pool") { _, context -> Response in
         let pool = try context.parameters.require("pool")
-        guard (try? service.pool(pool)) != nil else {
+        guard (try? await service.pool(pool)) != nil else {
             return noSuchPool()
         }
         let issuer = service.issuerURL(poolID: pool)

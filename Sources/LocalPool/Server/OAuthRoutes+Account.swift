@@ -7,9 +7,11 @@ import Hummingbird
 extension OAuthRoutes {
     func signUpPage(_ request: Request) async throws -> Response {
         try await answering {
-            let parameters = try authorizeParameters(request)
-            guard service.allowsSignUp(poolID: parameters.client.poolId) else { return errorPage("Sign-up is not permitted for this user pool.") }
-            return show("sign-up", parameters)
+            let parameters = try await authorizeParameters(request)
+            guard await service.allowsSignUp(poolID: parameters.client.poolId) else {
+                return errorPage("Sign-up is not permitted for this user pool.")
+            }
+            return await show("sign-up", parameters)
         }
     }
 
@@ -27,9 +29,9 @@ extension OAuthRoutes {
                     secretHash: service.secretHash(client: client, username: username)
                 )
                 let notice = result.delivery.map { "We sent a code to \($0.destination)." } ?? "Your code is ready."
-                return show("confirm", form.parameters, ["username": username, "notice": notice])
+                return await show("confirm", form.parameters, ["username": username, "notice": notice])
             } catch let error as LocalPoolError {
-                return show("sign-up", form.parameters, ["username": username, "email": email, "error": error.message], status: .badRequest)
+                return await show("sign-up", form.parameters, ["username": username, "email": email, "error": error.message], status: .badRequest)
             }
         }
     }
@@ -40,16 +42,16 @@ extension OAuthRoutes {
             let client = form.parameters.client
             let username = form["username"]
             do {
-                try service.confirmSignUp(
+                try await service.confirmSignUp(
                     client: client,
                     username: username,
                     code: form["code"],
                     secretHash: service.secretHash(client: client, username: username)
                 )
             } catch let error as LocalPoolError {
-                return show("confirm", form.parameters, ["username": username, "error": error.message], status: .badRequest)
+                return await show("confirm", form.parameters, ["username": username, "error": error.message], status: .badRequest)
             }
-            return show("login", form.parameters, ["username": username, "notice": "Your account is confirmed. Sign in."])
+            return await show("login", form.parameters, ["username": username, "notice": "Your account is confirmed. Sign in."])
         }
     }
 
@@ -59,20 +61,20 @@ extension OAuthRoutes {
             let client = form.parameters.client
             let username = form["username"]
             do {
-                _ = try service.resendConfirmationCode(
+                _ = try await service.resendConfirmationCode(
                     client: client,
                     username: username,
                     secretHash: service.secretHash(client: client, username: username)
                 )
             } catch let error as LocalPoolError {
-                return show("confirm", form.parameters, ["username": username, "error": error.message], status: .badRequest)
+                return await show("confirm", form.parameters, ["username": username, "error": error.message], status: .badRequest)
             }
-            return show("confirm", form.parameters, ["username": username, "notice": "A new code is on its way."])
+            return await show("confirm", form.parameters, ["username": username, "notice": "A new code is on its way."])
         }
     }
 
     func forgotPage(_ request: Request) async throws -> Response {
-        try await answering { show("forgot", try authorizeParameters(request)) }
+        try await answering { await show("forgot", try authorizeParameters(request)) }
     }
 
     func forgot(_ request: Request) async throws -> Response {
@@ -81,15 +83,15 @@ extension OAuthRoutes {
             let client = form.parameters.client
             let username = form["username"]
             do {
-                let delivery = try service.forgotPassword(
+                let delivery = try await service.forgotPassword(
                     client: client,
                     username: username,
                     secretHash: service.secretHash(client: client, username: username)
                 )
                 let notice = delivery.map { "If the account exists, we sent a code to \($0.destination)." } ?? "Your code is ready."
-                return show("reset", form.parameters, ["username": username, "notice": notice])
+                return await show("reset", form.parameters, ["username": username, "notice": notice])
             } catch let error as LocalPoolError {
-                return show("forgot", form.parameters, ["username": username, "error": error.message], status: .badRequest)
+                return await show("forgot", form.parameters, ["username": username, "error": error.message], status: .badRequest)
             }
         }
     }
@@ -108,9 +110,9 @@ extension OAuthRoutes {
                     secretHash: service.secretHash(client: client, username: username)
                 )
             } catch let error as LocalPoolError {
-                return show("reset", form.parameters, ["username": username, "error": error.message], status: .badRequest)
+                return await show("reset", form.parameters, ["username": username, "error": error.message], status: .badRequest)
             }
-            return show("login", form.parameters, ["username": username, "notice": "Your password is set. Sign in."])
+            return await show("login", form.parameters, ["username": username, "notice": "Your password is set. Sign in."])
         }
     }
 }

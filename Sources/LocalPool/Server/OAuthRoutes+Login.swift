@@ -28,9 +28,9 @@ extension OAuthRoutes {
     }
 
     /// The authorize parameters of a hosted page's query, or the refusal page as a `PageAnswer`.
-    func authorizeParameters(_ request: Request) throws(PageAnswer) -> AuthorizeRequest {
+    func authorizeParameters(_ request: Request) async throws(PageAnswer) -> AuthorizeRequest {
         do {
-            return try service.authorizeRequest(query(request))
+            return try await service.authorizeRequest(query(request))
         } catch {
             throw PageAnswer(response: refusal(error))
         }
@@ -38,13 +38,13 @@ extension OAuthRoutes {
 
     /// A hosted form's fields, once its CSRF token matches its cookie.
     func hostedForm(_ request: Request) async throws -> HostedForm {
-        let parameters = try authorizeParameters(request)
+        let parameters = try await authorizeParameters(request)
         let body = try await request.body.collect(upTo: 64 * 1024)
         let fields = FormData.parse(String(buffer: body))
         guard let sent = fields["_csrf"], let cookie = request.cookies[Self.csrfCookie]?.value,
             ConstantTime.equals(csrfToken(forCookie: cookie), sent)
         else {
-            throw PageAnswer(response: show("login", parameters, ["error": "Your form expired. Please try again."], status: .forbidden))
+            throw await PageAnswer(response: show("login", parameters, ["error": "Your form expired. Please try again."], status: .forbidden))
         }
         return HostedForm(parameters: parameters, fields: fields)
     }
@@ -65,7 +65,7 @@ extension OAuthRoutes {
         _ values: [String: Any] = [:],
         status: HTTPResponse.Status = .ok
     )
-        -> Response
+        async -> Response
     {
         let csrf = Identifiers.opaque(bytes: 24)
         let nonce = Identifiers.opaque(bytes: 16)
@@ -74,7 +74,7 @@ extension OAuthRoutes {
         all["csrf"] = csrfToken(forCookie: csrf)
         all["query"] = FormData.encode(parameters.queryItems)
         all["client"] = parameters.client.name
-        if template == "login" { all["signUp"] = service.allowsSignUp(poolID: parameters.client.poolId) }
+        if template == "login" { all["signUp"] = await service.allowsSignUp(poolID: parameters.client.poolId) }
         // A form's answer may redirect to the app; browsers check that redirect against form-action.
         var response = page(
             HostedPages.render(template, all),
@@ -86,21 +86,21 @@ extension OAuthRoutes {
         return response
     }
 
-    func authorize(_ request: Request) throws -> Response {
+    func authorize(_ request: Request) async throws -> Response {
         let parameters: AuthorizeRequest
         do {
-            parameters = try service.authorizeRequest(query(request))
+            parameters = try await service.authorizeRequest(query(request))
         } catch {
             return refusal(error)
         }
-        if let (user, authTime) = service.ssoUser(poolID: parameters.client.poolId, cookie: request.cookies[Self.sessionCookie]?.value) {
-            return try redirectWithCode(parameters, user: user, authTime: authTime, setCookie: nil)
+        if let (user, authTime) = await service.ssoUser(poolID: parameters.client.poolId, cookie: request.cookies[Self.sessionCookie]?.value) {
+            return try await redirectWithCode(parameters, user: user, authTime: authTime, setCookie: nil)
         }
         return redirect(to: "/login?" + FormData.encode(parameters.queryItems))
     }
 
     func loginPage(_ request: Request) async throws -> Response {
-        try await answering { show("login", try authorizeParameters(request)) }
+        try await answering { await show("login", try authorizeParameters(request)) }
     }
 
     func login(_ request: Request) async throws -> Response {
@@ -113,15 +113,15 @@ extension OAuthRoutes {
             } catch let error as LocalPoolError {
                 switch error.type {
                 case "UserNotConfirmedException":
-                    return show("confirm", form.parameters, ["username": username, "error": "Confirm your account with its code first."])
+                    return await show("confirm", form.parameters, ["username": username, "error": "Confirm your account with its code first."])
                 case "PasswordResetRequiredException":
-                    return show(
+                    return await show(
                         "reset",
                         form.parameters,
                         ["username": username, "notice": "Your password was reset. Set a new one with the code you were sent."]
                     )
                 default:
-                    return show("login", form.parameters, ["username": username, "error": error.message], status: .unauthorized)
+                    return await show("login", form.parameters, ["username": username, "error": error.message], status: .unauthorized)
                 }
             }
             return try await proceed(form.parameters, after: user)
@@ -130,16 +130,16 @@ extension OAuthRoutes {
 
     /// What follows a proven password: the next step's page, or the redirect to the app.
     func proceed(_ parameters: AuthorizeRequest, after user: UserRecord) async throws -> Response {
-        switch try service.nextStep(after: user, client: parameters.client) {
+        switch try await service.nextStep(after: user, client: parameters.client) {
         case .newPassword(let session):
-            return show("new-password", parameters, ["session": session])
+            return await show("new-password", parameters, ["session": session])
         case .softwareTokenMFA(let session):
-            return show("mfa", parameters, ["session": session])
+            return await show("mfa", parameters, ["session": session])
         case .mfaSetup(let session):
             let secret = try await service.associateSoftwareToken(.session(session))
-            return show("mfa-setup", parameters, setupValues(session: session, secret: secret, username: user.username))
+            return await show("mfa-setup", parameters, setupValues(session: session, secret: secret, username: user.username))
         case .done(let user):
-            return try finishSignIn(parameters, user: user)
+            return try await finishSignIn(parameters, user: user)
         }
     }
 
@@ -149,8 +149,8 @@ extension OAuthRoutes {
     }
 
     /// The hosted sign-in is complete: the pool's session cookie, and the code for the app.
-    func finishSignIn(_ parameters: AuthorizeRequest, user: UserRecord) throws -> Response {
-        let session = try service.startSSOSession(user: user)
+    func finishSignIn(_ parameters: AuthorizeRequest, user: UserRecord) async throws -> Response {
+        let session = try await service.startSSOSession(user: user)
         let cookie = Cookie(
             name: Self.sessionCookie,
             value: session,
@@ -159,11 +159,11 @@ extension OAuthRoutes {
             httpOnly: true,
             sameSite: .lax
         )
-        return try redirectWithCode(parameters, user: user, authTime: service.clock.now(), setCookie: cookie)
+        return try await redirectWithCode(parameters, user: user, authTime: service.clock.now(), setCookie: cookie)
     }
 
-    func redirectWithCode(_ parameters: AuthorizeRequest, user: UserRecord, authTime: Double, setCookie: Cookie?) throws -> Response {
-        let code = try service.issueCode(for: parameters, user: user, authTime: authTime)
+    func redirectWithCode(_ parameters: AuthorizeRequest, user: UserRecord, authTime: Double, setCookie: Cookie?) async throws -> Response {
+        let code = try await service.issueCode(for: parameters, user: user, authTime: authTime)
         var items = [("code", code)]
         if let state = parameters.state { items.append(("state", state)) }
         var response = redirect(to: Self.appending(items, to: parameters.redirectURI))

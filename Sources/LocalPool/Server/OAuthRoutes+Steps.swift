@@ -5,8 +5,8 @@ import Hummingbird
 /// to set up (`POST /login/new-password`, `/login/mfa`, `/login/mfa-setup`).
 extension OAuthRoutes {
     /// A step whose session is gone (expired, used, or ended by wrong codes): back to sign in.
-    func sessionEnded(_ parameters: AuthorizeRequest, _ message: String = "Your sign-in expired. Please sign in again.") -> Response {
-        show("login", parameters, ["error": message], status: .unauthorized)
+    func sessionEnded(_ parameters: AuthorizeRequest, _ message: String = "Your sign-in expired. Please sign in again.") async -> Response {
+        await show("login", parameters, ["error": message], status: .unauthorized)
     }
 
     func newPassword(_ request: Request) async throws -> Response {
@@ -23,8 +23,8 @@ extension OAuthRoutes {
                     attributes: []
                 )
             } catch let error as LocalPoolError {
-                guard error.type == "InvalidPasswordException" else { return sessionEnded(form.parameters) }
-                return show("new-password", form.parameters, ["session": session, "error": error.message], status: .badRequest)
+                guard error.type == "InvalidPasswordException" else { return await sessionEnded(form.parameters) }
+                return await show("new-password", form.parameters, ["session": session, "error": error.message], status: .badRequest)
             }
             return try await proceed(form.parameters, after: user)
         }
@@ -35,22 +35,29 @@ extension OAuthRoutes {
             let form = try await hostedForm(request)
             let session = form["session"]
             do {
-                let user = try service.answerSoftwareTokenMFA(client: form.parameters.client, session: session, username: nil, code: form["code"])
-                return try finishSignIn(form.parameters, user: user)
+                let user = try await service.answerSoftwareTokenMFA(
+                    client: form.parameters.client,
+                    session: session,
+                    username: nil,
+                    code: form["code"]
+                )
+                return try await finishSignIn(form.parameters, user: user)
             } catch let error as LocalPoolError where error.type == "CodeMismatchException" {
                 // Five wrong codes end the session; the page says which it is.
-                guard (try? service.pendingChallenge("SOFTWARE_TOKEN_MFA", session: session, client: form.parameters.client, username: nil)) != nil
+                guard
+                    (try? await service.pendingChallenge("SOFTWARE_TOKEN_MFA", session: session, client: form.parameters.client, username: nil))
+                        != nil
                 else {
-                    return sessionEnded(form.parameters, "Too many wrong codes. Please sign in again.")
+                    return await sessionEnded(form.parameters, "Too many wrong codes. Please sign in again.")
                 }
-                return show(
+                return await show(
                     "mfa",
                     form.parameters,
                     ["session": session, "error": "That code is not right. Enter the current one."],
                     status: .unauthorized
                 )
             } catch let error as LocalPoolError where error.type == "NotAuthorizedException" {
-                return sessionEnded(form.parameters)
+                return await sessionEnded(form.parameters)
             }
         }
     }
@@ -61,16 +68,16 @@ extension OAuthRoutes {
             let session = form["session"]
             do {
                 try await service.verifySoftwareToken(.session(session), code: form["code"])
-                let user = try service.completeMFASetup(client: form.parameters.client, session: session, username: nil)
-                return try finishSignIn(form.parameters, user: user)
+                let user = try await service.completeMFASetup(client: form.parameters.client, session: session, username: nil)
+                return try await finishSignIn(form.parameters, user: user)
             } catch let error as LocalPoolError where error.type == "EnableSoftwareTokenMFAException" {
-                guard let secret = try? service.pendingSoftwareTokenSecret(session: session) else { return sessionEnded(form.parameters) }
-                let username = (try? service.pendingChallenge("MFA_SETUP", session: session, client: nil, username: nil).1.username) ?? ""
+                guard let secret = try? await service.pendingSoftwareTokenSecret(session: session) else { return await sessionEnded(form.parameters) }
+                let username = (try? await service.pendingChallenge("MFA_SETUP", session: session, client: nil, username: nil).1.username) ?? ""
                 var values = setupValues(session: session, secret: secret, username: username)
                 values["error"] = "That code is not right. Enter the one your app shows now."
-                return show("mfa-setup", form.parameters, values, status: .unauthorized)
+                return await show("mfa-setup", form.parameters, values, status: .unauthorized)
             } catch let error as LocalPoolError where error.type == "NotAuthorizedException" || error.type == "SoftwareTokenMFANotFoundException" {
-                return sessionEnded(form.parameters)
+                return await sessionEnded(form.parameters)
             }
         }
     }

@@ -15,8 +15,13 @@ extension OAuthRoutes {
     func clientForm(_ request: Request) async throws -> ([String: String], Result<ClientRecord, OAuthError>) {
         let body = try await request.body.collect(upTo: 64 * 1024)
         let form = FormData.parse(String(buffer: body))
-        let client = Result { () throws(OAuthError) -> ClientRecord in
-            try service.authenticateClient(basic: basicCredentials(request), bodyID: form["client_id"], bodySecret: form["client_secret"])
+        let client: Result<ClientRecord, OAuthError>
+        do {
+            client = .success(
+                try await service.authenticateClient(basic: basicCredentials(request), bodyID: form["client_id"], bodySecret: form["client_secret"])
+            )
+        } catch {
+            client = .failure(error)
         }
         return (form, client)
     }
@@ -29,31 +34,31 @@ extension OAuthRoutes {
             switch form["grant_type"] {
             case "authorization_code":
                 guard let code = form["code"] else { throw OAuthError("invalid_request", "code is required") }
-                return try tokenResponse(
+                return try await tokenResponse(
                     try service.exchangeCode(client: client, code: code, redirectURI: form["redirect_uri"], verifier: form["code_verifier"]),
                     origin: origin
                 )
             case "refresh_token":
                 guard let refresh = form["refresh_token"] else { throw OAuthError("invalid_request", "refresh_token is required") }
-                return try tokenResponse(try service.refreshGrant(client: client, refreshToken: refresh), origin: origin)
+                return try await tokenResponse(try service.refreshGrant(client: client, refreshToken: refresh), origin: origin)
             case "client_credentials":
-                let (token, expiresIn) = try service.clientCredentialsGrant(client: client, scope: form["scope"])
+                let (token, expiresIn) = try await service.clientCredentialsGrant(client: client, scope: form["scope"])
                 var writer = JSONWriter()
                 writer.add("access_token", token)
                 writer.add("expires_in", expiresIn)
                 writer.add("token_type", "Bearer")
-                return json(writer.finish(), origin: origin)
+                return await json(writer.finish(), origin: origin)
             case nil:
                 throw OAuthError("invalid_request", "grant_type is required")
             default:
                 throw OAuthError("unsupported_grant_type", "grant_type is not supported")
             }
         } catch let error as OAuthError {
-            throw failure(error, request: request)
+            throw await failure(error, request: request)
         }
     }
 
-    func tokenResponse(_ outcome: LocalPoolService.AuthOutcome, origin: String?) throws(OAuthError) -> Response {
+    func tokenResponse(_ outcome: LocalPoolService.AuthOutcome, origin: String?) async throws(OAuthError) -> Response {
         guard case .tokens(let access, let id, let refresh, let expiresIn) = outcome else {
             throw OAuthError("server_error", "unexpected challenge", status: 500)
         }
@@ -63,7 +68,7 @@ extension OAuthRoutes {
         if let refresh { writer.add("refresh_token", refresh) }
         writer.add("expires_in", expiresIn)
         writer.add("token_type", "Bearer")
-        return json(writer.finish(), origin: origin)
+        return await json(writer.finish(), origin: origin)
     }
 
     func revoke(_ request: Request) async throws -> Response {
@@ -73,7 +78,7 @@ extension OAuthRoutes {
             let client = try authenticated.get()
             guard let token = form["token"] else { throw OAuthError("invalid_request", "token is required") }
             do {
-                try service.revokeRefreshToken(token, client: client)
+                try await service.revokeRefreshToken(token, client: client)
             } catch {
                 switch error.type {
                 case "UnsupportedOperationException": throw OAuthError("invalid_request", "revocation is not enabled for this client")
@@ -83,23 +88,23 @@ extension OAuthRoutes {
                 }
             }
             var response = Response(status: .ok, headers: [.cacheControl: "no-store"])
-            addCORS(&response, origin: origin)
+            await addCORS(&response, origin: origin)
             return response
         } catch let error as OAuthError {
-            throw failure(error, request: request)
+            throw await failure(error, request: request)
         }
     }
 
     func userInfo(_ request: Request) async -> Response {
         let origin = request.headers[.origin]
         guard let token = UserInfoService.token(fromAuthorization: request.headers[.authorization]) else {
-            return bearerError(400, "invalid_request", "Bad OAuth2 request at UserInfo Endpoint", origin: origin)
+            return await bearerError(400, "invalid_request", "Bad OAuth2 request at UserInfo Endpoint", origin: origin)
         }
         let grant: LocalPoolService.AccessGrant
         do {
             grant = try await service.validateAccessToken(token)
         } catch {
-            return bearerError(
+            return await bearerError(
                 401,
                 "invalid_token",
                 "Access token is expired, disabled, or deleted, or the user has globally signed out.",
@@ -107,23 +112,23 @@ extension OAuthRoutes {
             )
         }
         guard grant.scopes.contains("openid") else {
-            return bearerError(403, "insufficient_scope", "The access token lacks the openid scope.", origin: origin)
+            return await bearerError(403, "insufficient_scope", "The access token lacks the openid scope.", origin: origin)
         }
         let claims = service.userInfoClaims(grant)
         var writer = JSONWriter()
         for key in claims.keys.sorted() { writer.add(key, claims[key]) }
-        return json(writer.finish(), origin: origin)
+        return await json(writer.finish(), origin: origin)
     }
 
     // MARK: logout
 
-    func logout(_ request: Request) -> Response {
+    func logout(_ request: Request) async -> Response {
         let query = query(request)
-        service.endSSOSession(cookie: request.cookies[Self.sessionCookie]?.value)
+        await service.endSSOSession(cookie: request.cookies[Self.sessionCookie]?.value)
         let target: String
-        if let logoutTarget = service.logoutTarget(clientID: query["client_id"], logoutURI: query["logout_uri"]) {
+        if let logoutTarget = await service.logoutTarget(clientID: query["client_id"], logoutURI: query["logout_uri"]) {
             target = logoutTarget
-        } else if query["redirect_uri"] != nil, query["response_type"] != nil, (try? service.authorizeRequest(query)) != nil {
+        } else if query["redirect_uri"] != nil, query["response_type"] != nil, (try? await service.authorizeRequest(query)) != nil {
             target = "/login?" + (request.uri.query ?? "")
         } else {
             return errorPage("The logout_uri is not registered for this client.")

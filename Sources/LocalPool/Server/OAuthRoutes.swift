@@ -30,7 +30,7 @@ public struct OAuthRoutes: Sendable {
 
     /// Adds the routes to `router`.
     public func register(on router: Router<EdgeContext>) {
-        router.get("/oauth2/authorize") { request, _ in try authorize(request) }
+        router.get("/oauth2/authorize") { request, _ in try await authorize(request) }
         router.get("/login") { request, _ in try await loginPage(request) }
         router.post("/login") { request, _ in try await login(request) }
         router.post("/login/new-password") { request, _ in try await newPassword(request) }
@@ -47,9 +47,9 @@ public struct OAuthRoutes: Sendable {
         router.post("/oauth2/revoke") { request, _ in try await revoke(request) }
         router.get("/oauth2/userInfo") { request, _ in await userInfo(request) }
         router.post("/oauth2/userInfo") { request, _ in await userInfo(request) }
-        router.get("/logout") { request, _ in logout(request) }
+        router.get("/logout") { request, _ in await logout(request) }
         for path in ["/oauth2/token", "/oauth2/revoke", "/oauth2/userInfo"] {
-            router.on(RouterPath(path), method: .options) { request, _ in preflight(request) }
+            router.on(RouterPath(path), method: .options) { request, _ in await preflight(request) }
         }
     }
 
@@ -100,41 +100,42 @@ public struct OAuthRoutes: Sendable {
         )
     }
 
-    func json(_ bytes: [UInt8], status: HTTPResponse.Status = .ok, origin: String?) -> Response {
+    func json(_ bytes: [UInt8], status: HTTPResponse.Status = .ok, origin: String?) async -> Response {
         var response = Response(
             status: status,
             headers: [.contentType: "application/json;charset=UTF-8", .cacheControl: "no-store", HTTPField.Name("Pragma")!: "no-cache"],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes))
         )
-        addCORS(&response, origin: origin)
+        await addCORS(&response, origin: origin)
         return response
     }
 
     /// `error` as the endpoint's answer (it renders itself at the edge).
-    func failure(_ error: OAuthError, request: Request) -> OAuthFailure {
-        let origin = request.headers[.origin].flatMap { service.browserOrigins().contains($0) ? $0 : nil }
+    func failure(_ error: OAuthError, request: Request) async -> OAuthFailure {
+        let browserOrigins = await service.browserOrigins()
+        let origin = request.headers[.origin].flatMap { browserOrigins.contains($0) ? $0 : nil }
         return OAuthFailure(error: error, allowedOrigin: origin, basic: request.headers[.authorization] != nil)
     }
 
-    func bearerError(_ status: Int, _ code: String, _ description: String, origin: String?) -> Response {
+    func bearerError(_ status: Int, _ code: String, _ description: String, origin: String?) async -> Response {
         var response = Response(
             status: HTTPResponse.Status(code: status),
             headers: [.wwwAuthenticate: #"Bearer error="\#(code)", error_description="\#(description)""#, .cacheControl: "no-store"]
         )
-        addCORS(&response, origin: origin)
+        await addCORS(&response, origin: origin)
         return response
     }
 
     /// CORS for the browser apps registered as clients (their callback and logout URLs' origins).
-    func addCORS(_ response: inout Response, origin: String?) {
+    func addCORS(_ response: inout Response, origin: String?) async {
         response.headers.append(HTTPField(name: .vary, value: "Origin"))
-        guard let origin, service.browserOrigins().contains(origin) else { return }
+        guard let origin, await service.browserOrigins().contains(origin) else { return }
         response.headers[.accessControlAllowOrigin] = origin
         response.headers[.accessControlExposeHeaders] = "WWW-Authenticate"
     }
 
-    func preflight(_ request: Request) -> Response {
-        guard let origin = request.headers[.origin], service.browserOrigins().contains(origin) else {
+    func preflight(_ request: Request) async -> Response {
+        guard let origin = request.headers[.origin], await service.browserOrigins().contains(origin) else {
             return Response(status: .forbidden, headers: [.vary: "Origin"])
         }
         return Response(

@@ -17,7 +17,7 @@ public struct LocalPoolDirectory: UserDirectory, JWKSFetching, AccessTokenAuthor
 
     public func user(named username: String, logger: Logger) async throws(DirectoryError) -> DirectoryUser {
         do {
-            let user = try service.user(poolID: poolID, username: username)
+            let user = try await service.user(poolID: poolID, username: username)
             return DirectoryUser(
                 username: user.username,
                 attributes: user.allAttributes.map { (name: $0.name, value: $0.value) },
@@ -32,12 +32,12 @@ public struct LocalPoolDirectory: UserDirectory, JWKSFetching, AccessTokenAuthor
     }
 
     public func fetchKeySet(logger: Logger) async throws -> JSONWebKeySet {
-        try JSONWebKeySet(json: try service.jwks(poolID: poolID))
+        try await JSONWebKeySet(json: try service.jwks(poolID: poolID))
     }
 
     /// Whether `clientID` is a client of the pool now.
-    public func hasClient(_ clientID: String) -> Bool {
-        (try? service.client(clientID, poolID: poolID)) != nil
+    public func hasClient(_ clientID: String) async -> Bool {
+        (try? await service.client(clientID, poolID: poolID)) != nil
     }
 
     /// What `GetUser` would answer: live unless the pool refuses the token (revoked, signed
@@ -60,7 +60,7 @@ public struct LocalPoolDirectory: UserDirectory, JWKSFetching, AccessTokenAuthor
             guard grant.scopes.contains(LocalPoolService.apiScope) else {
                 throw LocalPoolError.notAuthorized("Access Token does not have required scopes")
             }
-            try service.globalSignOut(poolID: grant.user.poolId, username: grant.user.username)
+            try await service.globalSignOut(poolID: grant.user.poolId, username: grant.user.username)
         } catch  where error.type == "NotAuthorizedException" {
             throw DirectoryError(.userNotFound, detail: error.description)
         } catch {

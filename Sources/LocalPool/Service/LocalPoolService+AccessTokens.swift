@@ -12,11 +12,11 @@ extension LocalPoolService {
     /// Verifies an access token this pool issued, then checks what only the pool knows:
     /// the user exists and is enabled, and neither global sign-out nor revocation covers the token.
     public func validateAccessToken(_ token: String) async throws(LocalPoolError) -> AccessGrant {
-        guard let poolID = Self.unverifiedPoolID(token), (try? pool(poolID)) != nil else {
+        guard let poolID = Self.unverifiedPoolID(token), (try? await pool(poolID)) != nil else {
             throw .notAuthorized("Invalid Access Token")
         }
-        let verifier = try caches.verifier(poolID: poolID) { () throws(LocalPoolError) -> TokenVerifier in
-            try makeVerifier(poolID: poolID)
+        let verifier = try await caches.verifier(poolID: poolID) { () throws(LocalPoolError) -> TokenVerifier in
+            try await makeVerifier(poolID: poolID)
         }
         let verified: VerifiedToken
         do {
@@ -26,7 +26,7 @@ extension LocalPoolService {
         }
         let user: UserRecord
         do {
-            user = try self.user(poolID: poolID, username: verified.username)
+            user = try await self.user(poolID: poolID, username: verified.username)
         } catch {
             throw .notAuthorized("Access Token has been revoked")
         }
@@ -37,7 +37,7 @@ extension LocalPoolService {
             throw .notAuthorized("Access Token has been revoked")
         }
         if let origin = verified.claims["origin_jti"]?.stringValue {
-            let revoked = try read { db in try RevokedOriginRecord.fetchOne(db, key: origin) }
+            let revoked = try await read { db in try RevokedOriginRecord.fetchOne(db, key: origin) }
             guard revoked == nil else { throw .notAuthorized("Access Token has been revoked") }
         }
         let scopes = (verified.claims["scope"]?.stringValue ?? "").split(separator: " ").map(String.init)
@@ -45,10 +45,10 @@ extension LocalPoolService {
     }
 
     /// A verifier for access tokens of `poolID`, with the pool's own keys and clients.
-    private func makeVerifier(poolID: String) throws(LocalPoolError) -> TokenVerifier {
-        let clientIDs = Set(try clients(poolID: poolID).map(\.id))
+    private func makeVerifier(poolID: String) async throws(LocalPoolError) -> TokenVerifier {
+        let clientIDs = await Set(try clients(poolID: poolID).map(\.id))
         let keyRing = self.keyRing
-        let keys = JWKSCache(fetcher: ClosureJWKSFetcher { _ in try JSONWebKeySet(json: try keyRing.jwks(poolID: poolID)) }, clock: clock)
+        let keys = JWKSCache(fetcher: ClosureJWKSFetcher { _ in try await JSONWebKeySet(json: try keyRing.jwks(poolID: poolID)) }, clock: clock)
         return TokenVerifier(
             configuration: TokenVerifierConfiguration(issuer: issuerURL(poolID: poolID), clientIDs: clientIDs, tokenUse: .access),
             keys: keys,

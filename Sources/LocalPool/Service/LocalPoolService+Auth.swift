@@ -47,7 +47,7 @@ extension LocalPoolService {
         try checkSecretHash(secretHash, client: client, username: username)
         let user: UserRecord
         do {
-            user = try self.user(poolID: client.poolId, username: username)
+            user = try await self.user(poolID: client.poolId, username: username)
         } catch {
             try await refuseUnknownUser(
                 poolID: client.poolId,
@@ -61,16 +61,16 @@ extension LocalPoolService {
     }
 
     private func signIn(_ user: UserRecord, client: ClientRecord, password: String) async throws(LocalPoolError) -> AuthOutcome {
-        try completeSignIn(try await authenticate(user, password: password), client: client)
+        try await completeSignIn(try await authenticate(user, password: password), client: client)
     }
 
     /// What follows a proven password: the new-password challenge, or the tokens.
-    func completeSignIn(_ user: UserRecord, client: ClientRecord) throws(LocalPoolError) -> AuthOutcome {
+    func completeSignIn(_ user: UserRecord, client: ClientRecord) async throws(LocalPoolError) -> AuthOutcome {
         if user.status == .forceChangePassword {
-            let session = try startChallenge("NEW_PASSWORD_REQUIRED", user: user, client: client, lifetime: 180)
+            let session = try await startChallenge("NEW_PASSWORD_REQUIRED", user: user, client: client, lifetime: 180)
             return .newPasswordRequired(session: session, username: user.username, userAttributes: user.allAttributes)
         }
-        return try continueSignIn(user, client: client)
+        return try await continueSignIn(user, client: client)
     }
 
     /// Issues a token pair and a refresh token for a fresh sign-in.
@@ -83,10 +83,10 @@ extension LocalPoolService {
         includeIDToken: Bool,
         authTime: Double? = nil,
         originJti: String = Identifiers.uuid()
-    ) throws(LocalPoolError) -> AuthOutcome {
+    ) async throws(LocalPoolError) -> AuthOutcome {
         let now = clock.now()
         let signedInAt = (authTime ?? now).rounded(.down)
-        let grant = TokenIssuer.Grant(
+        let grant = await TokenIssuer.Grant(
             poolID: client.poolId,
             client: client,
             user: user,
@@ -100,7 +100,7 @@ extension LocalPoolService {
         )
         let tokens: TokenIssuer.Tokens
         do {
-            tokens = try issuer.issue(grant, now: now)
+            tokens = try await issuer.issue(grant, now: now)
         } catch {
             throw .internalError("signing")
         }
@@ -117,7 +117,7 @@ extension LocalPoolService {
             expiresAt: now + Double(client.settings.refreshTokenSeconds),
             revokedAt: nil
         )
-        try write { db in try record.insert(db) }
+        try await write { db in try record.insert(db) }
         return .tokens(accessToken: tokens.accessToken, idToken: tokens.idToken, refreshToken: refreshToken, expiresIn: tokens.expiresIn)
     }
 
@@ -139,7 +139,7 @@ extension LocalPoolService {
             newPassword: newPassword,
             attributes: attributes
         )
-        return try continueSignIn(user, client: client)
+        return try await continueSignIn(user, client: client)
     }
 
     /// Sets the new password a `NEW_PASSWORD_REQUIRED` session asked for; the confirmed user.
@@ -150,11 +150,11 @@ extension LocalPoolService {
         newPassword: String,
         attributes: [UserRecord.Attribute]
     ) async throws(LocalPoolError) -> UserRecord {
-        let (record, user) = try pendingChallenge("NEW_PASSWORD_REQUIRED", session: session, client: client, username: username)
+        let (record, user) = try await pendingChallenge("NEW_PASSWORD_REQUIRED", session: session, client: client, username: username)
         try await setPassword(poolID: client.poolId, username: user.username, password: newPassword, permanent: true)
-        if !attributes.isEmpty { try updateAttributes(poolID: client.poolId, username: user.username, attributes: attributes) }
-        try write { db in _ = try AuthSessionRecord.deleteOne(db, key: record.sessionHash) }
-        return try self.user(poolID: client.poolId, username: user.username)
+        if !attributes.isEmpty { try await updateAttributes(poolID: client.poolId, username: user.username, attributes: attributes) }
+        try await write { db in _ = try AuthSessionRecord.deleteOne(db, key: record.sessionHash) }
+        return try await self.user(poolID: client.poolId, username: user.username)
     }
 
     /// Checks a confidential client's secret, in constant time.

@@ -25,7 +25,7 @@ extension LocalPoolService {
 
     /// A new code for `purpose`, replacing any earlier one; where it "went", when the user has an email.
     @discardableResult
-    func sendCode(to user: UserRecord, purpose: CodePurpose) throws(LocalPoolError) -> CodeDelivery? {
+    func sendCode(to user: UserRecord, purpose: CodePurpose) async throws(LocalPoolError) -> CodeDelivery? {
         let now = clock.now()
         var generator = SystemRandomNumberGenerator()
         let code = String(format: "%06d", Int(generator.next(upperBound: UInt64(1_000_000))))
@@ -38,7 +38,7 @@ extension LocalPoolService {
             expiresAt: now + Self.codeLifetime(purpose),
             failedAttempts: 0
         )
-        try write { db in try record.save(db) }
+        try await write { db in try record.save(db) }
         // The pool's stand-in for mail, as the issue of codes asks: the code goes to the log.
         logger.notice(
             "gatehouse.pool.code_sent",
@@ -50,11 +50,11 @@ extension LocalPoolService {
     }
 
     /// Uses up `user`'s code for `purpose` when `code` is it; otherwise counts a wrong try.
-    func consumeCode(of user: UserRecord, purpose: CodePurpose, code: String) throws(LocalPoolError) {
+    func consumeCode(of user: UserRecord, purpose: CodePurpose, code: String) async throws(LocalPoolError) {
         enum Outcome: Sendable { case accepted, expired, mismatch, withdrawn }
         let now = clock.now()
         let (poolID, username) = (user.poolId, user.username)
-        let outcome = try write { db -> Outcome in
+        let outcome = try await write { db -> Outcome in
             let key: [String: (any DatabaseValueConvertible)?] = ["poolId": poolID, "username": username, "purpose": purpose.rawValue]
             guard var stored = try UserCodeRecord.fetchOne(db, key: key), stored.expiresAt > now else { return .expired }
             if ConstantTime.equals(stored.code, code) {
@@ -78,10 +78,10 @@ extension LocalPoolService {
     }
 
     /// The live codes of `username`, newest first (for `gatehouse users codes`).
-    public func liveCodes(poolID: String, username: String) throws(LocalPoolError) -> [UserCodeRecord] {
-        let user = try self.user(poolID: poolID, username: username)
+    public func liveCodes(poolID: String, username: String) async throws(LocalPoolError) -> [UserCodeRecord] {
+        let user = try await self.user(poolID: poolID, username: username)
         let now = clock.now()
-        return try read { db in
+        return try await read { db in
             try UserCodeRecord.filter(Column("poolId") == poolID && Column("username") == user.username && Column("expiresAt") > now)
                 .order(Column("createdAt").desc).fetchAll(db)
         }

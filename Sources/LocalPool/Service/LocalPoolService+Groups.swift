@@ -12,8 +12,8 @@ extension LocalPoolService {
         description: String?,
         roleArn: String?,
         precedence: Int?
-    ) throws(LocalPoolError) -> GroupRecord {
-        _ = try pool(poolID)
+    ) async throws(LocalPoolError) -> GroupRecord {
+        _ = try await pool(poolID)
         try Self.checkGroupName(name)
         let now = clock.now()
         let group = GroupRecord(
@@ -25,7 +25,7 @@ extension LocalPoolService {
             createdAt: now,
             updatedAt: now
         )
-        return try write { db in
+        return try await write { db in
             guard try GroupRecord.fetchOne(db, key: ["poolId": poolID, "name": name]) == nil else {
                 throw LocalPoolError("GroupExistsException", "A group with the name \(name) already exists.")
             }
@@ -35,10 +35,10 @@ extension LocalPoolService {
     }
 
     /// The group `name` of `poolID`, or `ResourceNotFoundException`.
-    public func group(poolID: String, name: String) throws(LocalPoolError) -> GroupRecord {
-        _ = try pool(poolID)
+    public func group(poolID: String, name: String) async throws(LocalPoolError) -> GroupRecord {
+        _ = try await pool(poolID)
         guard InputPatterns.isUsername(name) else { throw .resourceNotFound("Group not found.") }
-        guard let group = try read({ db in try GroupRecord.fetchOne(db, key: ["poolId": poolID, "name": name]) }) else {
+        guard let group = try await read({ db in try GroupRecord.fetchOne(db, key: ["poolId": poolID, "name": name]) }) else {
             throw .resourceNotFound("Group not found.")
         }
         return group
@@ -51,27 +51,27 @@ extension LocalPoolService {
         description: String?,
         roleArn: String?,
         precedence: Int?
-    ) throws(LocalPoolError) -> GroupRecord {
-        var group = try self.group(poolID: poolID, name: name)
+    ) async throws(LocalPoolError) -> GroupRecord {
+        var group = try await self.group(poolID: poolID, name: name)
         if let description { group.groupDescription = description }
         if let roleArn { group.roleArn = roleArn }
         if let precedence { group.precedence = precedence }
         group.updatedAt = clock.now()
         let updated = group
-        try write { db in try updated.update(db) }
+        try await write { db in try updated.update(db) }
         return updated
     }
 
     /// Deletes a group; its members lose it.
-    public func deleteGroup(poolID: String, name: String) throws(LocalPoolError) {
-        let group = try self.group(poolID: poolID, name: name)
-        try write { db in _ = try GroupRecord.deleteOne(db, key: ["poolId": group.poolId, "name": group.name]) }
+    public func deleteGroup(poolID: String, name: String) async throws(LocalPoolError) {
+        let group = try await self.group(poolID: poolID, name: name)
+        try await write { db in _ = try GroupRecord.deleteOne(db, key: ["poolId": group.poolId, "name": group.name]) }
     }
 
     /// A page of `poolID`'s groups by name, after the one `after` names.
-    public func groups(poolID: String, limit: Int, after: String?) throws(LocalPoolError) -> (groups: [GroupRecord], next: String?) {
-        _ = try pool(poolID)
-        let groups = try read { db in
+    public func groups(poolID: String, limit: Int, after: String?) async throws(LocalPoolError) -> (groups: [GroupRecord], next: String?) {
+        _ = try await pool(poolID)
+        let groups = try await read { db in
             try GroupRecord.filter(Column("poolId") == poolID && Column("name") > (after ?? "")).order(Column("name"))
                 .limit(limit + 1).fetchAll(db)
         }
@@ -79,19 +79,19 @@ extension LocalPoolService {
     }
 
     /// Adds `username` to group `groupName` (already a member: nothing changes).
-    public func addUserToGroup(poolID: String, username: String, groupName: String) throws(LocalPoolError) {
-        let user = try self.user(poolID: poolID, username: username)
-        let group = try self.group(poolID: poolID, name: groupName)
-        try write { db in
+    public func addUserToGroup(poolID: String, username: String, groupName: String) async throws(LocalPoolError) {
+        let user = try await self.user(poolID: poolID, username: username)
+        let group = try await self.group(poolID: poolID, name: groupName)
+        try await write { db in
             try GroupMemberRecord(poolId: poolID, groupName: group.name, username: user.username).insert(db, onConflict: .ignore)
         }
     }
 
     /// Removes `username` from group `groupName`.
-    public func removeUserFromGroup(poolID: String, username: String, groupName: String) throws(LocalPoolError) {
-        let user = try self.user(poolID: poolID, username: username)
-        let group = try self.group(poolID: poolID, name: groupName)
-        try write { db in
+    public func removeUserFromGroup(poolID: String, username: String, groupName: String) async throws(LocalPoolError) {
+        let user = try await self.user(poolID: poolID, username: username)
+        let group = try await self.group(poolID: poolID, name: groupName)
+        try await write { db in
             _ = try GroupMemberRecord.deleteOne(db, key: ["poolId": poolID, "groupName": group.name, "username": user.username])
         }
     }
@@ -102,11 +102,11 @@ extension LocalPoolService {
         poolID: String,
         limit: Int,
         after: String?
-    ) throws(LocalPoolError) -> (
+    ) async throws(LocalPoolError) -> (
         groups: [GroupRecord], next: String?
     ) {
-        let user = try self.user(poolID: poolID, username: username)
-        let all = try groups(of: user)
+        let user = try await self.user(poolID: poolID, username: username)
+        let all = try await groups(of: user)
         let start = after.flatMap { name in all.firstIndex { $0.name == name }.map { $0 + 1 } } ?? 0
         return Self.page(Array(all[min(start, all.count)...]), limit: limit, key: \.name)
     }
@@ -117,11 +117,11 @@ extension LocalPoolService {
         poolID: String,
         limit: Int,
         after: String?
-    ) throws(LocalPoolError) -> (
+    ) async throws(LocalPoolError) -> (
         users: [UserRecord], next: String?
     ) {
-        let group = try self.group(poolID: poolID, name: groupName)
-        let users = try read { db in
+        let group = try await self.group(poolID: poolID, name: groupName)
+        let users = try await read { db in
             try UserRecord.filter(
                 sql: "poolId = ? AND username > ? AND username IN (SELECT username FROM groupMember WHERE poolId = ? AND groupName = ?)",
                 arguments: [poolID, after ?? "", poolID, group.name]
@@ -132,8 +132,8 @@ extension LocalPoolService {
 
     /// The groups of `user` in the order of `cognito:groups`: by precedence (lowest first, groups
     /// without one last), then by name.
-    func groups(of user: UserRecord) throws(LocalPoolError) -> [GroupRecord] {
-        let groups = try read { db in
+    func groups(of user: UserRecord) async throws(LocalPoolError) -> [GroupRecord] {
+        let groups = try await read { db in
             try GroupRecord.filter(
                 sql: "poolId = ? AND name IN (SELECT groupName FROM groupMember WHERE poolId = ? AND username = ?)",
                 arguments: [user.poolId, user.poolId, user.username]

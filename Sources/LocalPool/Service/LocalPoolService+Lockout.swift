@@ -9,7 +9,7 @@ extension LocalPoolService {
     /// concurrent attempts cannot all pass the lockout test before any of them is counted.
     func authenticate(_ user: UserRecord, password: String) async throws(LocalPoolError) -> UserRecord {
         try Self.refuseIfResetRequired(user)
-        try countAttempt(user)
+        try await countAttempt(user)
         let matches: Bool
         do {
             if let hash = user.passwordHash {
@@ -27,7 +27,7 @@ extension LocalPoolService {
         guard user.enabled else { throw .notAuthorized("User is disabled.") }
         // A password set before the pool spoke SRP gets its verifier now, while it is known.
         let srp = user.srpVerifier == nil ? try? await srpVerifier(password, poolID: user.poolId, username: user.username) : nil
-        let signedIn = try attemptSucceeded(user) { user in
+        let signedIn = try await attemptSucceeded(user) { user in
             if let srp {
                 user.srpSalt = srp.salt
                 user.srpVerifier = srp.verifier
@@ -53,8 +53,8 @@ extension LocalPoolService {
     func attemptSucceeded(
         _ user: UserRecord,
         _ change: @Sendable @escaping (inout UserRecord) -> Void = { _ in }
-    ) throws(LocalPoolError) -> UserRecord {
-        try updateUser(poolID: user.poolId, username: user.username) { user in
+    ) async throws(LocalPoolError) -> UserRecord {
+        try await updateUser(poolID: user.poolId, username: user.username) { user in
             user.failedAttempts = 0
             user.lockedUntil = 0
             change(&user)
@@ -66,7 +66,7 @@ extension LocalPoolService {
     public func authenticate(poolID: String, username: String, password: String) async throws(LocalPoolError) -> UserRecord {
         let user: UserRecord
         do {
-            user = try self.user(poolID: poolID, username: username)
+            user = try await self.user(poolID: poolID, username: username)
         } catch {
             try await refuseUnknownUser(poolID: poolID, username: username, password: password, hidden: true, error: error)
         }
@@ -92,9 +92,9 @@ extension LocalPoolService {
     }
 
     /// Counts one sign-in attempt for `user`, or refuses it while the user is locked out.
-    func countAttempt(_ user: UserRecord) throws(LocalPoolError) {
+    func countAttempt(_ user: UserRecord) async throws(LocalPoolError) {
         let now = clock.now()
-        try write { db in
+        try await write { db in
             guard var stored = try UserRecord.fetchOne(db, key: ["poolId": user.poolId, "username": user.username]) else {
                 throw LocalPoolError.notAuthorized("Incorrect username or password.")
             }

@@ -10,8 +10,8 @@ extension LocalPoolService {
     static let mfaSessionLifetime = 180.0
 
     /// SetUserPoolMfaConfig.
-    public func setMFAConfiguration(poolID: String, configuration: MFAConfiguration, softwareToken: Bool) throws(LocalPoolError) -> PoolRecord {
-        var pool = try self.pool(poolID)
+    public func setMFAConfiguration(poolID: String, configuration: MFAConfiguration, softwareToken: Bool) async throws(LocalPoolError) -> PoolRecord {
+        var pool = try await self.pool(poolID)
         guard configuration == .off || softwareToken else {
             throw .invalidParameter("Invalid MFA configuration given, can't turn on MFA without any enabled MFA factor.")
         }
@@ -19,7 +19,7 @@ extension LocalPoolService {
         pool.softwareTokenMFAEnabled = softwareToken
         pool.updatedAt = clock.now()
         let updated = pool
-        try write { db in try updated.update(db) }
+        try await write { db in try updated.update(db) }
         return updated
     }
 
@@ -33,7 +33,7 @@ extension LocalPoolService {
     public func associateSoftwareToken(_ owner: TokenOwner) async throws(LocalPoolError) -> String {
         let user = try await tokenUser(owner)
         let secret = SoftwareToken.newSecret()
-        try updateUser(poolID: user.poolId, username: user.username) { $0.totpPendingSecret = secret.key }
+        try await updateUser(poolID: user.poolId, username: user.username) { $0.totpPendingSecret = secret.key }
         return secret.base32
     }
 
@@ -48,7 +48,7 @@ extension LocalPoolService {
             throw LocalPoolError("EnableSoftwareTokenMFAException", "Code mismatch and fail enable Software Token MFA")
         }
         let fromSetup = if case .session = owner { true } else { false }
-        try updateUser(poolID: user.poolId, username: user.username) { user in
+        try await updateUser(poolID: user.poolId, username: user.username) { user in
             user.totpSecret = pending
             user.totpPendingSecret = nil
             user.totpLastStep = step
@@ -58,16 +58,16 @@ extension LocalPoolService {
 
     /// SetUserMFAPreference and AdminSetUserMFAPreference for software tokens (`enabled` nil:
     /// unchanged). Turning it on needs a verified token.
-    public func setSoftwareTokenPreference(poolID: String, username: String, enabled: Bool?) throws(LocalPoolError) {
+    public func setSoftwareTokenPreference(poolID: String, username: String, enabled: Bool?) async throws(LocalPoolError) {
         guard let enabled else { return }
-        let user = try self.user(poolID: poolID, username: username)
+        let user = try await self.user(poolID: poolID, username: username)
         guard !enabled || user.totpSecret != nil else { throw .invalidParameter("User has not verified software token mfa") }
-        try updateUser(poolID: poolID, username: user.username) { $0.totpEnabled = enabled }
+        try await updateUser(poolID: poolID, username: user.username) { $0.totpEnabled = enabled }
     }
 
     /// The MFA challenge a user with a proven password must answer next, if any.
-    func mfaChallenge(for user: UserRecord, poolID: String) throws(LocalPoolError) -> String? {
-        switch try pool(poolID).mfaConfiguration {
+    func mfaChallenge(for user: UserRecord, poolID: String) async throws(LocalPoolError) -> String? {
+        switch try await pool(poolID).mfaConfiguration {
         case .off: nil
         case _ where user.totpEnabled && user.totpSecret != nil: "SOFTWARE_TOKEN_MFA"
         case .on: "MFA_SETUP"
@@ -85,15 +85,17 @@ extension LocalPoolService {
     }
 
     /// The next step for the hosted login, which issues a code instead of tokens at the end.
-    public func nextStep(after user: UserRecord, client: ClientRecord) throws(LocalPoolError) -> NextStep {
+    public func nextStep(after user: UserRecord, client: ClientRecord) async throws(LocalPoolError) -> NextStep {
         if user.status == .forceChangePassword {
-            return .newPassword(session: try startChallenge("NEW_PASSWORD_REQUIRED", user: user, client: client, lifetime: 180))
+            return await .newPassword(session: try startChallenge("NEW_PASSWORD_REQUIRED", user: user, client: client, lifetime: 180))
         }
-        switch try mfaChallenge(for: user, poolID: client.poolId) {
+        switch try await mfaChallenge(for: user, poolID: client.poolId) {
         case "SOFTWARE_TOKEN_MFA"?:
-            return .softwareTokenMFA(session: try startChallenge("SOFTWARE_TOKEN_MFA", user: user, client: client, lifetime: Self.mfaSessionLifetime))
+            return await .softwareTokenMFA(
+                session: try startChallenge("SOFTWARE_TOKEN_MFA", user: user, client: client, lifetime: Self.mfaSessionLifetime)
+            )
         case "MFA_SETUP"?:
-            return .mfaSetup(session: try startChallenge("MFA_SETUP", user: user, client: client, lifetime: Self.mfaSessionLifetime))
+            return await .mfaSetup(session: try startChallenge("MFA_SETUP", user: user, client: client, lifetime: Self.mfaSessionLifetime))
         default:
             return .done(user)
         }
@@ -101,11 +103,11 @@ extension LocalPoolService {
 
     /// After a proven password (and a new one, when it was due): the MFA step the pool asks for,
     /// or the tokens.
-    func continueSignIn(_ user: UserRecord, client: ClientRecord) throws(LocalPoolError) -> AuthOutcome {
-        guard let challenge = try mfaChallenge(for: user, poolID: client.poolId) else {
-            return try issueSignIn(user: user, client: client, scope: [Self.apiScope], nonce: nil, fromOAuth: false, includeIDToken: true)
+    func continueSignIn(_ user: UserRecord, client: ClientRecord) async throws(LocalPoolError) -> AuthOutcome {
+        guard let challenge = try await mfaChallenge(for: user, poolID: client.poolId) else {
+            return try await issueSignIn(user: user, client: client, scope: [Self.apiScope], nonce: nil, fromOAuth: false, includeIDToken: true)
         }
-        let session = try startChallenge(challenge, user: user, client: client, lifetime: Self.mfaSessionLifetime)
+        let session = try await startChallenge(challenge, user: user, client: client, lifetime: Self.mfaSessionLifetime)
         let parameters =
             challenge == "MFA_SETUP"
             ? ["MFAS_CAN_SETUP": #"["SOFTWARE_TOKEN_MFA"]"#, "USER_ID_FOR_SRP": user.username]
@@ -120,10 +122,10 @@ extension LocalPoolService {
         username: String,
         code: String,
         secretHash: String?
-    ) throws(LocalPoolError) -> AuthOutcome {
+    ) async throws(LocalPoolError) -> AuthOutcome {
         try checkSecretHash(secretHash, client: client, username: username)
-        let user = try answerSoftwareTokenMFA(client: client, session: session, username: username, code: code)
-        return try issueSignIn(user: user, client: client, scope: [Self.apiScope], nonce: nil, fromOAuth: false, includeIDToken: true)
+        let user = try await answerSoftwareTokenMFA(client: client, session: session, username: username, code: code)
+        return try await issueSignIn(user: user, client: client, scope: [Self.apiScope], nonce: nil, fromOAuth: false, includeIDToken: true)
     }
 
     /// Checks an MFA code against the session's challenge; the user, once it is right.
@@ -132,14 +134,14 @@ extension LocalPoolService {
         session: String,
         username: String?,
         code: String
-    ) throws(LocalPoolError)
+    ) async throws(LocalPoolError)
         -> UserRecord
     {
-        let (record, user) = try pendingChallenge("SOFTWARE_TOKEN_MFA", session: session, client: client, username: username)
+        let (record, user) = try await pendingChallenge("SOFTWARE_TOKEN_MFA", session: session, client: client, username: username)
         guard let key = user.totpSecret, let step = SoftwareToken.acceptedStep(code, key: key, now: clock.now(), after: user.totpLastStep)
         else {
             let failures = record.failedAttempts + 1
-            try write { db in
+            try await write { db in
                 if failures >= 5 {
                     _ = try AuthSessionRecord.deleteOne(db, key: record.sessionHash)
                 } else {
@@ -151,8 +153,8 @@ extension LocalPoolService {
             logger.info("gatehouse.pool.mfa_failed", metadata: ["gatehouse.pool.username": "\(user.username)"])
             throw LocalPoolError("CodeMismatchException", "Invalid code received for user")
         }
-        try write { db in _ = try AuthSessionRecord.deleteOne(db, key: record.sessionHash) }
-        return try updateUser(poolID: user.poolId, username: user.username) { $0.totpLastStep = step }
+        try await write { db in _ = try AuthSessionRecord.deleteOne(db, key: record.sessionHash) }
+        return try await updateUser(poolID: user.poolId, username: user.username) { $0.totpLastStep = step }
     }
 
     /// Answers `MFA_SETUP` once the session's VerifySoftwareToken turned the token on.
@@ -161,33 +163,33 @@ extension LocalPoolService {
         session: String,
         username: String,
         secretHash: String?
-    ) throws(LocalPoolError)
+    ) async throws(LocalPoolError)
         -> AuthOutcome
     {
         try checkSecretHash(secretHash, client: client, username: username)
-        let user = try completeMFASetup(client: client, session: session, username: username)
-        return try issueSignIn(user: user, client: client, scope: [Self.apiScope], nonce: nil, fromOAuth: false, includeIDToken: true)
+        let user = try await completeMFASetup(client: client, session: session, username: username)
+        return try await issueSignIn(user: user, client: client, scope: [Self.apiScope], nonce: nil, fromOAuth: false, includeIDToken: true)
     }
 
     /// Ends an `MFA_SETUP` challenge whose token was verified; the user.
-    public func completeMFASetup(client: ClientRecord, session: String, username: String?) throws(LocalPoolError) -> UserRecord {
-        let (record, user) = try pendingChallenge("MFA_SETUP", session: session, client: client, username: username)
+    public func completeMFASetup(client: ClientRecord, session: String, username: String?) async throws(LocalPoolError) -> UserRecord {
+        let (record, user) = try await pendingChallenge("MFA_SETUP", session: session, client: client, username: username)
         guard user.totpEnabled, user.totpSecret != nil else {
             throw .invalidParameter("Set up a software token first: AssociateSoftwareToken, then VerifySoftwareToken with this session.")
         }
-        try write { db in _ = try AuthSessionRecord.deleteOne(db, key: record.sessionHash) }
+        try await write { db in _ = try AuthSessionRecord.deleteOne(db, key: record.sessionHash) }
         return user
     }
 
     /// The secret (base32) an `MFA_SETUP` session's AssociateSoftwareToken handed out, to show again.
-    public func pendingSoftwareTokenSecret(session: String) throws(LocalPoolError) -> String? {
-        try pendingChallenge("MFA_SETUP", session: session, client: nil, username: nil).1.totpPendingSecret.map {
+    public func pendingSoftwareTokenSecret(session: String) async throws(LocalPoolError) -> String? {
+        try await pendingChallenge("MFA_SETUP", session: session, client: nil, username: nil).1.totpPendingSecret.map {
             SoftwareToken.base32(Array($0.utf8))
         }
     }
 
     /// A stored challenge for `user`, answerable through the session string returned.
-    func startChallenge(_ challenge: String, user: UserRecord, client: ClientRecord, lifetime: Double) throws(LocalPoolError) -> String {
+    func startChallenge(_ challenge: String, user: UserRecord, client: ClientRecord, lifetime: Double) async throws(LocalPoolError) -> String {
         let session = Identifiers.opaque(bytes: 96)
         let record = AuthSessionRecord(
             sessionHash: Self.hash(session),
@@ -197,7 +199,7 @@ extension LocalPoolService {
             challenge: challenge,
             expiresAt: clock.now() + lifetime
         )
-        try write { db in try record.insert(db) }
+        try await write { db in try record.insert(db) }
         return session
     }
 
@@ -207,15 +209,15 @@ extension LocalPoolService {
         session: String,
         client: ClientRecord?,
         username: String?
-    ) throws(LocalPoolError) -> (AuthSessionRecord, UserRecord) {
+    ) async throws(LocalPoolError) -> (AuthSessionRecord, UserRecord) {
         let now = clock.now()
-        let record = try read { db in try AuthSessionRecord.fetchOne(db, key: Self.hash(session)) }
+        let record = try await read { db in try AuthSessionRecord.fetchOne(db, key: Self.hash(session)) }
         guard let record, record.expiresAt > now, record.challenge == challenge, client.map({ $0.id == record.clientId }) ?? true else {
             throw .notAuthorized("Invalid session for the user, session is expired.")
         }
-        let user = try self.user(poolID: record.poolId, username: record.username)
+        let user = try await self.user(poolID: record.poolId, username: record.username)
         if let username {
-            let named = try? self.user(poolID: record.poolId, username: username)
+            let named = try? await self.user(poolID: record.poolId, username: username)
             guard named?.username == user.username else { throw .notAuthorized("Invalid session for the user.") }
         }
         return (record, user)
@@ -224,7 +226,7 @@ extension LocalPoolService {
     private func tokenUser(_ owner: TokenOwner) async throws(LocalPoolError) -> UserRecord {
         switch owner {
         case .accessToken(let token): try await userOfAccessToken(token)
-        case .session(let session): try pendingChallenge("MFA_SETUP", session: session, client: nil, username: nil).1
+        case .session(let session): try await pendingChallenge("MFA_SETUP", session: session, client: nil, username: nil).1
         }
     }
 }

@@ -58,8 +58,8 @@ extension LocalPoolService {
 
     /// Validates authorize parameters in Cognito's order: the client and redirect first (errors shown
     /// on a page), then everything else (errors sent back to the client's redirect).
-    public func authorizeRequest(_ query: [String: String]) throws(AuthorizeRefusal) -> AuthorizeRequest {
-        guard let clientID = query["client_id"], let client = try? client(clientID) else {
+    public func authorizeRequest(_ query: [String: String]) async throws(AuthorizeRefusal) -> AuthorizeRequest {
+        guard let clientID = query["client_id"], let client = try? await client(clientID) else {
             throw .page("The client is unknown.")
         }
         guard let redirect = query["redirect_uri"], client.settings.callbackURLs.contains(redirect) else {
@@ -100,7 +100,7 @@ extension LocalPoolService {
     }
 
     /// Issues a single-use authorization code for `user`.
-    public func issueCode(for request: AuthorizeRequest, user: UserRecord, authTime: Double) throws(LocalPoolError) -> String {
+    public func issueCode(for request: AuthorizeRequest, user: UserRecord, authTime: Double) async throws(LocalPoolError) -> String {
         let code = Identifiers.opaque(bytes: 32)
         let record = AuthCodeRecord(
             codeHash: Self.hash(code),
@@ -116,12 +116,12 @@ extension LocalPoolService {
             usedAt: nil,
             originJti: nil
         )
-        try write { db in try record.insert(db) }
+        try await write { db in try record.insert(db) }
         return code
     }
 
     /// Starts a hosted-login session; returns the cookie value.
-    public func startSSOSession(user: UserRecord) throws(LocalPoolError) -> String {
+    public func startSSOSession(user: UserRecord) async throws(LocalPoolError) -> String {
         let value = Identifiers.opaque(bytes: 32)
         let now = clock.now()
         let record = SSOSessionRecord(
@@ -131,32 +131,36 @@ extension LocalPoolService {
             authTime: now,
             expiresAt: now + Self.ssoLifetime
         )
-        try write { db in try record.insert(db) }
+        try await write { db in try record.insert(db) }
         return value
     }
 
     /// The signed-in user of a live session cookie for `poolID`, with the session's sign-in time.
-    public func ssoUser(poolID: String, cookie: String?) -> (user: UserRecord, authTime: Double)? {
+    public func ssoUser(poolID: String, cookie: String?) async -> (user: UserRecord, authTime: Double)? {
         guard let cookie else { return nil }
         let hash = Self.hash(cookie)
-        guard let session = try? read({ db in try SSOSessionRecord.fetchOne(db, key: hash) }),
+        guard let session = try? await read({ db in try SSOSessionRecord.fetchOne(db, key: hash) }),
             session.poolId == poolID, session.expiresAt > clock.now(),
-            let user = try? user(poolID: poolID, username: session.username), user.enabled
+            let user = try? await user(poolID: poolID, username: session.username), user.enabled
         else { return nil }
         return (user, session.authTime)
     }
 
     /// Ends a hosted-login session.
-    public func endSSOSession(cookie: String?) {
+    public func endSSOSession(cookie: String?) async {
         guard let cookie else { return }
         let hash = Self.hash(cookie)
-        _ = try? write { db in try SSOSessionRecord.deleteOne(db, key: hash) }
+        _ = try? await write { db in try SSOSessionRecord.deleteOne(db, key: hash) }
     }
 
     /// The client a token-endpoint request authenticates as: Basic header or body credentials,
     /// never both (RFC 6749 §2.3: `invalid_request`); a confidential client must present its
     /// secret, and a public client must present none.
-    public func authenticateClient(basic: (id: String, secret: String)?, bodyID: String?, bodySecret: String?) throws(OAuthError) -> ClientRecord {
+    public func authenticateClient(
+        basic: (id: String, secret: String)?,
+        bodyID: String?,
+        bodySecret: String?
+    ) async throws(OAuthError) -> ClientRecord {
         if let basic {
             guard bodySecret == nil, bodyID == nil || bodyID == basic.id else {
                 throw OAuthError("invalid_request", "use one client authentication method")
@@ -165,7 +169,7 @@ extension LocalPoolService {
         let id = basic?.id ?? bodyID
         let secret = (basic?.secret ?? bodySecret).flatMap { $0.isEmpty ? nil : $0 }
         let failed = OAuthError("invalid_client", "client authentication failed", status: basic == nil ? 400 : 401)
-        guard let id, let client = try? client(id) else { throw failed }
+        guard let id, let client = try? await client(id) else { throw failed }
         if let expected = client.secret {
             guard let secret, ConstantTime.equals(secret, expected) else { throw failed }
         } else if secret != nil {
@@ -176,7 +180,7 @@ extension LocalPoolService {
     }
 
     /// The `authorization_code` grant, with PKCE.
-    public func exchangeCode(client: ClientRecord, code: String, redirectURI: String?, verifier: String?) throws(OAuthError) -> AuthOutcome {
+    public func exchangeCode(client: ClientRecord, code: String, redirectURI: String?, verifier: String?) async throws(OAuthError) -> AuthOutcome {
         let hash = Self.hash(code)
         let now = clock.now()
         // The token family this exchange starts, recorded with the code: a second redemption of
@@ -185,7 +189,7 @@ extension LocalPoolService {
         let redemption: CodeRedemption
         do {
             // Mark the code used in the same transaction that reads it: a second exchange finds it used.
-            redemption = try database.writer.write { db -> CodeRedemption in
+            redemption = try await database.writer.write { db -> CodeRedemption in
                 guard var record = try AuthCodeRecord.fetchOne(db, key: hash) else { throw OAuthError("invalid_grant", "unknown code") }
                 guard record.usedAt == nil else { return .reused(originJti: record.originJti) }
                 record.usedAt = now
@@ -204,7 +208,7 @@ extension LocalPoolService {
             record = first
         case .reused(let family):
             if let family {
-                _ = try? revokeTokenFamily(family)
+                _ = try? await revokeTokenFamily(family)
                 logger.notice("gatehouse.pool.code_reused", metadata: ["gatehouse.pool.origin_jti": "\(family)"])
             }
             throw OAuthError("invalid_grant", "code already used")
@@ -219,12 +223,12 @@ extension LocalPoolService {
             let computed = Base64URL.encode(SHA256.hash(data: Array(verifier.utf8)))
             guard ConstantTime.equals(computed, challenge) else { throw OAuthError("invalid_grant", "code_verifier does not match") }
         }
-        guard let user = try? user(poolID: record.poolId, username: record.username), user.enabled else {
+        guard let user = try? await user(poolID: record.poolId, username: record.username), user.enabled else {
             throw OAuthError("invalid_grant", "user unavailable")
         }
         let scopes = record.scope.split(separator: " ").map(String.init)
         do {
-            return try issueSignIn(
+            return try await issueSignIn(
                 user: user,
                 client: client,
                 scope: scopes,
@@ -240,19 +244,19 @@ extension LocalPoolService {
     }
 
     /// The `refresh_token` grant.
-    public func refreshGrant(client: ClientRecord, refreshToken: String) throws(OAuthError) -> AuthOutcome {
+    public func refreshGrant(client: ClientRecord, refreshToken: String) async throws(OAuthError) -> AuthOutcome {
         guard client.settings.allowedOAuthFlows.contains("code") || client.settings.explicitAuthFlows.contains("ALLOW_REFRESH_TOKEN_AUTH") else {
             throw OAuthError("unauthorized_client", "refresh is not allowed for this client")
         }
         do {
-            return try refreshAuth(client: client, refreshToken: refreshToken, secretHash: nil, skipSecretHash: true, rotating: true)
+            return try await refreshAuth(client: client, refreshToken: refreshToken, secretHash: nil, skipSecretHash: true, rotating: true)
         } catch {
             throw OAuthError("invalid_grant", error.message)
         }
     }
 
     /// The `client_credentials` grant: an access token for the client itself.
-    public func clientCredentialsGrant(client: ClientRecord, scope: String?) throws(OAuthError) -> (token: String, expiresIn: Int) {
+    public func clientCredentialsGrant(client: ClientRecord, scope: String?) async throws(OAuthError) -> (token: String, expiresIn: Int) {
         guard client.secret != nil, client.settings.allowedOAuthFlows.contains("client_credentials") else {
             throw OAuthError("unauthorized_client", "the client may not use client_credentials")
         }
@@ -260,7 +264,7 @@ extension LocalPoolService {
         let scopes = scope.map { $0.split(separator: " ").map(String.init).filter { allowed.contains($0) } } ?? allowed
         guard !scopes.isEmpty else { throw OAuthError("invalid_scope", "no custom scope is allowed for this client") }
         do {
-            return try issuer.issueClientCredentials(client: client, scopes: scopes, now: clock.now())
+            return try await issuer.issueClientCredentials(client: client, scopes: scopes, now: clock.now())
         } catch {
             throw OAuthError("server_error", "token issuing failed", status: 500)
         }
@@ -274,8 +278,8 @@ extension LocalPoolService {
     }
 
     /// The logout target for `client_id` + `logout_uri`, when the URI is registered.
-    public func logoutTarget(clientID: String?, logoutURI: String?) -> String? {
-        guard let clientID, let logoutURI, let client = try? client(clientID), client.settings.logoutURLs.contains(logoutURI) else {
+    public func logoutTarget(clientID: String?, logoutURI: String?) async -> String? {
+        guard let clientID, let logoutURI, let client = try? await client(clientID), client.settings.logoutURLs.contains(logoutURI) else {
             return nil
         }
         return logoutURI
@@ -283,12 +287,12 @@ extension LocalPoolService {
 
     /// Origins of the pool's clients' callback URLs: the browser apps allowed to call the token,
     /// revoke and userInfo endpoints.
-    public func browserOrigins() -> Set<String> {
-        caches.origins(computeBrowserOrigins)
+    public func browserOrigins() async -> Set<String> {
+        await caches.origins(computeBrowserOrigins)
     }
 
-    private func computeBrowserOrigins() -> Set<String> {
-        let clients = (try? read { db in try ClientRecord.fetchAll(db) }) ?? []
+    private func computeBrowserOrigins() async -> Set<String> {
+        let clients = (try? await read { db in try ClientRecord.fetchAll(db) }) ?? []
         var origins = Set<String>()
         for client in clients {
             for url in client.settings.callbackURLs + client.settings.logoutURLs {

@@ -7,7 +7,7 @@ extension LocalPoolService {
         name: String,
         region: String = "us-east-1",
         allowAdminCreateUserOnly: Bool = false
-    ) throws(LocalPoolError)
+    ) async throws(LocalPoolError)
         -> PoolRecord
     {
         let now = clock.now()
@@ -18,7 +18,7 @@ extension LocalPoolService {
             createdAt: now,
             updatedAt: now
         )
-        return try write { db in
+        return try await write { db in
             try pool.insert(db)
             try KeyRing.createKeys(poolID: pool.id, now: now, in: db)
             return pool
@@ -26,7 +26,7 @@ extension LocalPoolService {
     }
 
     /// The pool `id`, or `ResourceNotFoundException`.
-    public func pool(_ id: String) throws(LocalPoolError) -> PoolRecord {
+    public func pool(_ id: String) async throws(LocalPoolError) -> PoolRecord {
         guard InputPatterns.isPoolID(id) else {
             // Never echo the value: it may be anything, of any size.
             throw .invalidParameter(
@@ -34,24 +34,24 @@ extension LocalPoolService {
                     + "Member must satisfy regular expression pattern: [\\w-]+_[0-9a-zA-Z]+ and have length less than or equal to 55"
             )
         }
-        let found = try read { db in try PoolRecord.fetchOne(db, key: id) }
+        let found = try await read { db in try PoolRecord.fetchOne(db, key: id) }
         guard let found else { throw .resourceNotFound("User pool \(id) does not exist.") }
         return found
     }
 
     /// Replaces a pool's settings (UpdateUserPool: what the request leaves out is the default).
-    public func updatePool(_ id: String, allowAdminCreateUserOnly: Bool) throws(LocalPoolError) -> PoolRecord {
-        var pool = try self.pool(id)
+    public func updatePool(_ id: String, allowAdminCreateUserOnly: Bool) async throws(LocalPoolError) -> PoolRecord {
+        var pool = try await self.pool(id)
         pool.allowAdminCreateUserOnly = allowAdminCreateUserOnly
         pool.updatedAt = clock.now()
         let updated = pool
-        try write { db in try updated.update(db) }
+        try await write { db in try updated.update(db) }
         return updated
     }
 
     /// Every pool, oldest first.
-    public func pools() throws(LocalPoolError) -> [PoolRecord] {
-        try read { db in try PoolRecord.order(Column("createdAt")).fetchAll(db) }
+    public func pools() async throws(LocalPoolError) -> [PoolRecord] {
+        try await read { db in try PoolRecord.order(Column("createdAt")).fetchAll(db) }
     }
 
     /// Creates an app client; with `generateSecret` it is confidential.
@@ -60,8 +60,8 @@ extension LocalPoolService {
         name: String,
         generateSecret: Bool,
         settings: ClientSettings
-    ) throws(LocalPoolError) -> ClientRecord {
-        _ = try pool(poolID)
+    ) async throws(LocalPoolError) -> ClientRecord {
+        _ = try await pool(poolID)
         let client = ClientRecord(
             id: Identifiers.clientID(),
             poolId: poolID,
@@ -71,7 +71,7 @@ extension LocalPoolService {
             createdAt: clock.now()
         )
         defer { caches.clientsChanged() }
-        return try write { db in
+        return try await write { db in
             try client.insert(db)
             return client
         }
@@ -79,26 +79,26 @@ extension LocalPoolService {
 
     /// Adds `origin + "/"` to the callback and logout URLs of client `id` when it is not there yet
     /// (`gatehouse serve` moved to another app origin). Returns the client as stored.
-    public func registerAppOrigin(_ origin: String, clientID id: String) throws(LocalPoolError) -> ClientRecord {
-        var client = try client(id)
+    public func registerAppOrigin(_ origin: String, clientID id: String) async throws(LocalPoolError) -> ClientRecord {
+        var client = try await client(id)
         let url = origin + "/"
         guard !client.settings.callbackURLs.contains(url) || !client.settings.logoutURLs.contains(url) else { return client }
         if !client.settings.callbackURLs.contains(url) { client.settings.callbackURLs.append(url) }
         if !client.settings.logoutURLs.contains(url) { client.settings.logoutURLs.append(url) }
         defer { caches.clientsChanged() }
-        return try write { [client] db in
+        return try await write { [client] db in
             try client.update(db)
             return client
         }
     }
 
     /// The client `id` (of `poolID` when given), or `ResourceNotFoundException`.
-    public func client(_ id: String, poolID: String? = nil) throws(LocalPoolError) -> ClientRecord {
+    public func client(_ id: String, poolID: String? = nil) async throws(LocalPoolError) -> ClientRecord {
         guard InputPatterns.isClientID(id) else { throw .resourceNotFound("User pool client does not exist.") }
         // Clients change only through `registerAppOrigin`, `updateClient` and `deleteClient`, which clear this cache.
         var found = caches.client(id)
         if found == nil {
-            found = try read { db in try ClientRecord.fetchOne(db, key: id) }
+            found = try await read { db in try ClientRecord.fetchOne(db, key: id) }
             if let found { caches.remember(found) }
         }
         guard let found, poolID == nil || found.poolId == poolID else {
@@ -108,18 +108,18 @@ extension LocalPoolService {
     }
 
     /// The clients of `poolID`.
-    public func clients(poolID: String) throws(LocalPoolError) -> [ClientRecord] {
-        try read { db in try ClientRecord.filter(Column("poolId") == poolID).order(Column("createdAt")).fetchAll(db) }
+    public func clients(poolID: String) async throws(LocalPoolError) -> [ClientRecord] {
+        try await read { db in try ClientRecord.filter(Column("poolId") == poolID).order(Column("createdAt")).fetchAll(db) }
     }
 
     /// Replaces client `id`'s settings (and its name when given), as `UpdateUserPoolClient` does:
     /// its id and secret stay.
-    public func updateClient(_ id: String, poolID: String, name: String?, settings: ClientSettings) throws(LocalPoolError) -> ClientRecord {
-        var client = try client(id, poolID: poolID)
+    public func updateClient(_ id: String, poolID: String, name: String?, settings: ClientSettings) async throws(LocalPoolError) -> ClientRecord {
+        var client = try await client(id, poolID: poolID)
         if let name { client.name = name }
         client.settings = settings
         defer { caches.clientsChanged() }
-        return try write { [client] db in
+        return try await write { [client] db in
             try client.update(db)
             return client
         }
@@ -127,10 +127,10 @@ extension LocalPoolService {
 
     /// Deletes client `id` of `poolID`, with its refresh tokens and unredeemed codes: its
     /// tokens stop refreshing, and the API stops trusting it.
-    public func deleteClient(_ id: String, poolID: String) throws(LocalPoolError) {
-        _ = try client(id, poolID: poolID)
+    public func deleteClient(_ id: String, poolID: String) async throws(LocalPoolError) {
+        _ = try await client(id, poolID: poolID)
         defer { caches.clientsChanged() }
-        try write { db in
+        try await write { db in
             try RefreshTokenRecord.filter(Column("clientId") == id).deleteAll(db)
             try AuthCodeRecord.filter(Column("clientId") == id).deleteAll(db)
             _ = try ClientRecord.deleteOne(db, key: id)
@@ -138,9 +138,9 @@ extension LocalPoolService {
     }
 
     /// Deletes pool `id` with its clients, users, keys and tokens.
-    public func deletePool(_ id: String) throws(LocalPoolError) {
-        _ = try pool(id)
+    public func deletePool(_ id: String) async throws(LocalPoolError) {
+        _ = try await pool(id)
         defer { caches.clientsChanged() }
-        try write { db in _ = try PoolRecord.deleteOne(db, key: id) }
+        try await write { db in _ = try PoolRecord.deleteOne(db, key: id) }
     }
 }

@@ -18,7 +18,7 @@ extension LocalPoolService {
         secretHash: String?,
         skipSecretHash: Bool = false,
         rotating: Bool = false
-    ) throws(LocalPoolError) -> AuthOutcome {
+    ) async throws(LocalPoolError) -> AuthOutcome {
         guard
             skipSecretHash || client.settings.explicitAuthFlows.contains("ALLOW_REFRESH_TOKEN_AUTH")
                 || client.settings.explicitAuthFlows.isEmpty
@@ -28,9 +28,9 @@ extension LocalPoolService {
         if client.settings.rotatesRefreshTokens && !rotating {
             throw .invalidParameter("Refresh token rotation is enabled for this client: refresh with GetTokensFromRefreshToken.")
         }
-        let (record, user) = try liveRefreshToken(refreshToken, client: client)
+        let (record, user) = try await liveRefreshToken(refreshToken, client: client)
         if client.secret != nil && !skipSecretHash { try checkSecretHash(secretHash, client: client, username: user.username) }
-        let grant = TokenIssuer.Grant(
+        let grant = await TokenIssuer.Grant(
             poolID: client.poolId,
             client: client,
             user: user,
@@ -44,17 +44,17 @@ extension LocalPoolService {
         )
         let tokens: TokenIssuer.Tokens
         do {
-            tokens = try issuer.issue(grant, now: clock.now())
+            tokens = try await issuer.issue(grant, now: clock.now())
         } catch {
             throw .internalError("signing")
         }
-        let next = client.settings.rotatesRefreshTokens ? try rotate(record) : nil
+        let next = await client.settings.rotatesRefreshTokens ? try rotate(record) : nil
         return .tokens(accessToken: tokens.accessToken, idToken: tokens.idToken, refreshToken: next, expiresIn: tokens.expiresIn)
     }
 
     /// A new refresh token of `record`'s family, with its expiry (rotation never extends a
     /// sign-in); `record` is marked rotated the first time, from when its grace period runs.
-    private func rotate(_ record: RefreshTokenRecord) throws(LocalPoolError) -> String {
+    private func rotate(_ record: RefreshTokenRecord) async throws(LocalPoolError) -> String {
         let now = clock.now()
         let token = Identifiers.opaque(bytes: 64)
         var successor = record
@@ -62,7 +62,7 @@ extension LocalPoolService {
         successor.createdAt = now
         successor.rotatedAt = nil
         let (hash, fresh) = (record.tokenHash, successor)
-        try write { db in
+        try await write { db in
             try RefreshTokenRecord.filter(Column("tokenHash") == hash && Column("rotatedAt") == nil)
                 .updateAll(db, Column("rotatedAt").set(to: now))
             try fresh.insert(db)
@@ -71,10 +71,10 @@ extension LocalPoolService {
     }
 
     /// The stored record and user of a refresh token that is known, bound to `client`, not revoked and not expired.
-    func liveRefreshToken(_ token: String, client: ClientRecord) throws(LocalPoolError) -> (RefreshTokenRecord, UserRecord) {
+    func liveRefreshToken(_ token: String, client: ClientRecord) async throws(LocalPoolError) -> (RefreshTokenRecord, UserRecord) {
         let hash = Self.hash(token)
         // One read for the token and its user: this is the hot path of every refresh.
-        let (record, user) = try read { db -> (RefreshTokenRecord?, UserRecord?) in
+        let (record, user) = try await read { db -> (RefreshTokenRecord?, UserRecord?) in
             let tokenQuery = try db.cachedStatement(sql: "SELECT * FROM refreshToken WHERE tokenHash = ?")
             guard let record = try RefreshTokenRecord.fetchOne(tokenQuery, arguments: [hash]) else { return (nil, nil) }
             let userQuery = try db.cachedStatement(sql: "SELECT * FROM user WHERE poolId = ? AND username = ?")
@@ -92,7 +92,7 @@ extension LocalPoolService {
                 "gatehouse.pool.refresh_token_reused",
                 metadata: ["gatehouse.pool.username": "\(user.username)", "oauth.client_id": "\(client.id)"]
             )
-            try revokeTokenFamily(record.originJti)
+            try await revokeTokenFamily(record.originJti)
             throw .notAuthorized("Refresh Token has been revoked")
         }
         return (record, user)
@@ -100,7 +100,7 @@ extension LocalPoolService {
 
     /// Revokes a refresh token and every access and ID token issued from it. Unknown tokens are
     /// ignored (RFC 7009); a token of another client is refused.
-    public func revokeRefreshToken(_ token: String, client: ClientRecord) throws(LocalPoolError) {
+    public func revokeRefreshToken(_ token: String, client: ClientRecord) async throws(LocalPoolError) {
         guard client.settings.enableTokenRevocation else {
             throw LocalPoolError("UnsupportedOperationException", "Token revocation is not enabled for this client")
         }
@@ -110,12 +110,12 @@ extension LocalPoolService {
             throw LocalPoolError("UnsupportedTokenTypeException", "Only refresh tokens can be revoked")
         }
         let hash = Self.hash(token)
-        let family = try read { db in try RefreshTokenRecord.fetchOne(db, key: hash) }
+        let family = try await read { db in try RefreshTokenRecord.fetchOne(db, key: hash) }
         guard let family else { return }
         guard family.clientId == client.id else {
             throw LocalPoolError("UnauthorizedException", "Refresh token was issued to another client")
         }
-        try revokeTokenFamily(family.originJti)
+        try await revokeTokenFamily(family.originJti)
     }
 
     /// Whether `token` has a signed JWT's shape: three base64url parts, the first a JSON header.
@@ -127,9 +127,9 @@ extension LocalPoolService {
 
     /// Revokes the refresh token of the family `originJti` and every access and ID token issued
     /// from it.
-    func revokeTokenFamily(_ originJti: String) throws(LocalPoolError) {
+    func revokeTokenFamily(_ originJti: String) async throws(LocalPoolError) {
         let now = clock.now()
-        try write { db in
+        try await write { db in
             try RefreshTokenRecord
                 .filter(Column("originJti") == originJti && Column("revokedAt") == nil)
                 .updateAll(db, Column("revokedAt").set(to: now))

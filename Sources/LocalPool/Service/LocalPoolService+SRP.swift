@@ -21,7 +21,7 @@ extension LocalPoolService {
         guard let a = CognitoSRP.bytes(hex: clientPublic) else { throw .invalidParameter("SRP_A must be a hexadecimal number.") }
         var user: UserRecord?
         do {
-            user = try self.user(poolID: client.poolId, username: username)
+            user = try await self.user(poolID: client.poolId, username: username)
         } catch {
             if !client.settings.preventUserExistenceErrors || error.type != "UserNotFoundException" { throw error }
         }
@@ -95,7 +95,7 @@ extension LocalPoolService {
         }
         let user: UserRecord
         do {
-            user = try self.user(poolID: client.poolId, username: username)
+            user = try await self.user(poolID: client.poolId, username: username)
         } catch {
             try await refuseUnknownUser(
                 poolID: client.poolId,
@@ -108,7 +108,7 @@ extension LocalPoolService {
         // The name sent may be another of the user's names (warrant-lite sends what was typed).
         guard user.username == pending.username else { throw .notAuthorized("Invalid session for the user.") }
         try Self.refuseIfResetRequired(user)
-        try countAttempt(user)
+        try await countAttempt(user)
         let expected = CognitoSRP.signature(
             key: pending.key,
             poolName: CognitoSRP.poolName(client.poolId),
@@ -121,9 +121,9 @@ extension LocalPoolService {
             throw .notAuthorized("Incorrect username or password.")
         }
         guard user.enabled else { throw .notAuthorized("User is disabled.") }
-        let signedIn = try attemptSucceeded(user)
+        let signedIn = try await attemptSucceeded(user)
         try Self.refuseIfUnconfirmed(signedIn)
-        return try completeSignIn(signedIn, client: client)
+        return try await completeSignIn(signedIn, client: client)
     }
 
     /// A new SRP salt and the verifier of `password` with it (hex), off the cooperative pool.

@@ -15,27 +15,27 @@ extension LocalPoolService {
         secretHash: String?
     ) async throws(LocalPoolError) -> (sub: String, delivery: CodeDelivery?) {
         try checkSecretHash(secretHash, client: client, username: username)
-        guard try !pool(client.poolId).allowAdminCreateUserOnly else {
+        guard try await !pool(client.poolId).allowAdminCreateUserOnly else {
             throw .notAuthorized("SignUp is not permitted for this user pool")
         }
         var user = try await createUser(poolID: client.poolId, username: username, attributes: attributes, temporaryPassword: nil)
         do {
             let stored = try await policyCheckedPassword(password, poolID: client.poolId, username: user.username)
-            user = try updateUser(poolID: client.poolId, username: user.username) { user in
+            user = try await updateUser(poolID: client.poolId, username: user.username) { user in
                 stored.apply(to: &user)
                 user.status = .unconfirmed
             }
         } catch {
             // A refused password leaves no half-made account behind.
-            try? deleteUser(poolID: client.poolId, username: user.username)
+            try? await deleteUser(poolID: client.poolId, username: user.username)
             throw error
         }
-        return (user.sub, try sendCode(to: user, purpose: .signUp))
+        return await (user.sub, try sendCode(to: user, purpose: .signUp))
     }
 
     /// Whether `SignUp` is open in `poolID` (the hosted pages link to it only then).
-    public func allowsSignUp(poolID: String) -> Bool {
-        (try? pool(poolID).allowAdminCreateUserOnly == false) ?? false
+    public func allowsSignUp(poolID: String) async -> Bool {
+        (try? await pool(poolID).allowAdminCreateUserOnly == false) ?? false
     }
 
     /// The `SECRET_HASH` a client with a secret would send for `username`: the hosted pages act
@@ -47,51 +47,51 @@ extension LocalPoolService {
     }
 
     /// `ConfirmSignUp`: the code confirms the user (and their email).
-    public func confirmSignUp(client: ClientRecord, username: String, code: String, secretHash: String?) throws(LocalPoolError) {
+    public func confirmSignUp(client: ClientRecord, username: String, code: String, secretHash: String?) async throws(LocalPoolError) {
         try checkSecretHash(secretHash, client: client, username: username)
-        let user = try self.user(poolID: client.poolId, username: username)
+        let user = try await self.user(poolID: client.poolId, username: username)
         guard user.status == .unconfirmed else {
             throw .notAuthorized("User cannot be confirmed. Current status is \(user.status.rawValue)")
         }
-        try consumeCode(of: user, purpose: .signUp, code: code)
-        try confirm(user)
+        try await consumeCode(of: user, purpose: .signUp, code: code)
+        try await confirm(user)
     }
 
     /// `AdminConfirmSignUp`: confirms without a code.
-    public func adminConfirmSignUp(poolID: String, username: String) throws(LocalPoolError) {
-        let user = try self.user(poolID: poolID, username: username)
+    public func adminConfirmSignUp(poolID: String, username: String) async throws(LocalPoolError) {
+        let user = try await self.user(poolID: poolID, username: username)
         guard user.status == .unconfirmed else {
             throw .notAuthorized("User cannot be confirmed. Current status is \(user.status.rawValue)")
         }
-        try confirm(user)
+        try await confirm(user)
     }
 
-    private func confirm(_ user: UserRecord) throws(LocalPoolError) {
-        try updateUser(poolID: user.poolId, username: user.username) { user in
+    private func confirm(_ user: UserRecord) async throws(LocalPoolError) {
+        try await updateUser(poolID: user.poolId, username: user.username) { user in
             user.status = .confirmed
             if user.attribute("email") != nil { Self.set(&user, "email_verified", "true") }
         }
-        try write { db in
+        try await write { db in
             _ = try UserCodeRecord.filter(Column("poolId") == user.poolId && Column("username") == user.username && Column("purpose") == "SIGN_UP")
                 .deleteAll(db)
         }
     }
 
     /// `ResendConfirmationCode`.
-    public func resendConfirmationCode(client: ClientRecord, username: String, secretHash: String?) throws(LocalPoolError) -> CodeDelivery? {
+    public func resendConfirmationCode(client: ClientRecord, username: String, secretHash: String?) async throws(LocalPoolError) -> CodeDelivery? {
         try checkSecretHash(secretHash, client: client, username: username)
-        let user = try self.user(poolID: client.poolId, username: username)
+        let user = try await self.user(poolID: client.poolId, username: username)
         guard user.status == .unconfirmed else { throw .invalidParameter("User is already confirmed.") }
-        return try sendCode(to: user, purpose: .signUp)
+        return try await sendCode(to: user, purpose: .signUp)
     }
 
     /// `ForgotPassword`: a code to set a new password with. With `PreventUserExistenceErrors`, an
     /// unknown user gets a made-up delivery, as Cognito gives.
-    public func forgotPassword(client: ClientRecord, username: String, secretHash: String?) throws(LocalPoolError) -> CodeDelivery? {
+    public func forgotPassword(client: ClientRecord, username: String, secretHash: String?) async throws(LocalPoolError) -> CodeDelivery? {
         try checkSecretHash(secretHash, client: client, username: username)
         let user: UserRecord
         do {
-            user = try self.user(poolID: client.poolId, username: username)
+            user = try await self.user(poolID: client.poolId, username: username)
         } catch {
             guard client.settings.preventUserExistenceErrors, error.type == "UserNotFoundException" else { throw error }
             return CodeDelivery(destination: "\(username.prefix(1))***@e***", medium: "EMAIL", attributeName: "email")
@@ -100,7 +100,7 @@ extension LocalPoolService {
         guard user.attribute("email") != nil else {
             throw .invalidParameter("Cannot reset password for the user as there is no registered/verified email or phone_number")
         }
-        return try sendCode(to: user, purpose: .forgotPassword)
+        return try await sendCode(to: user, purpose: .forgotPassword)
     }
 
     /// `ConfirmForgotPassword`: the code sets the new password and confirms the user.
@@ -112,16 +112,16 @@ extension LocalPoolService {
         secretHash: String?
     ) async throws(LocalPoolError) {
         try checkSecretHash(secretHash, client: client, username: username)
-        let user = try self.user(poolID: client.poolId, username: username)
+        let user = try await self.user(poolID: client.poolId, username: username)
         if let problem = PasswordHasher.policyViolation(password) { throw LocalPoolError("InvalidPasswordException", problem) }
-        try consumeCode(of: user, purpose: .forgotPassword, code: code)
+        try await consumeCode(of: user, purpose: .forgotPassword, code: code)
         try await setPassword(poolID: user.poolId, username: user.username, password: password, permanent: true)
     }
 
     /// `AdminResetUserPassword`: the user must set a new password with a code before signing in.
-    public func adminResetUserPassword(poolID: String, username: String) throws(LocalPoolError) {
-        let user = try updateUser(poolID: poolID, username: username) { $0.status = .resetRequired }
-        try sendCode(to: user, purpose: .forgotPassword)
+    public func adminResetUserPassword(poolID: String, username: String) async throws(LocalPoolError) {
+        let user = try await updateUser(poolID: poolID, username: username) { $0.status = .resetRequired }
+        try await sendCode(to: user, purpose: .forgotPassword)
     }
 
     /// The user an access token with the API scope belongs to (the self-service operations).
@@ -147,17 +147,17 @@ extension LocalPoolService {
         var changes = attributes.filter { $0.name != "email_verified" }
         let emailChanged = newEmail != nil && newEmail != user.attribute("email")
         if emailChanged { changes.append(UserRecord.Attribute(name: "email_verified", value: "false")) }
-        try updateAttributes(poolID: user.poolId, username: user.username, attributes: changes)
+        try await updateAttributes(poolID: user.poolId, username: user.username, attributes: changes)
         guard emailChanged else { return [] }
-        let updated = try self.user(poolID: user.poolId, username: user.username)
-        return try sendCode(to: updated, purpose: .verifyEmail).map { [$0] } ?? []
+        let updated = try await self.user(poolID: user.poolId, username: user.username)
+        return try await sendCode(to: updated, purpose: .verifyEmail).map { [$0] } ?? []
     }
 
     /// `GetUserAttributeVerificationCode` (email only): a new code for the user's email.
     public func sendVerificationCode(accessToken: String, name: String) async throws(LocalPoolError) -> CodeDelivery {
         let user = try await userOfAccessToken(accessToken)
         guard name == "email" else { throw .invalidParameter("Only email can be verified by the local pool.") }
-        guard let delivery = try sendCode(to: user, purpose: .verifyEmail) else {
+        guard let delivery = try await sendCode(to: user, purpose: .verifyEmail) else {
             throw .invalidParameter("The user has no email to verify.")
         }
         return delivery
@@ -167,14 +167,14 @@ extension LocalPoolService {
     public func verifyOwnAttribute(accessToken: String, name: String, code: String) async throws(LocalPoolError) {
         let user = try await userOfAccessToken(accessToken)
         guard name == "email" else { throw .invalidParameter("Only email can be verified by the local pool.") }
-        try consumeCode(of: user, purpose: .verifyEmail, code: code)
-        try updateUser(poolID: user.poolId, username: user.username) { Self.set(&$0, "email_verified", "true") }
+        try await consumeCode(of: user, purpose: .verifyEmail, code: code)
+        try await updateUser(poolID: user.poolId, username: user.username) { Self.set(&$0, "email_verified", "true") }
     }
 
     /// `DeleteUser` with the access token.
     public func deleteOwnAccount(accessToken: String) async throws(LocalPoolError) {
         let user = try await userOfAccessToken(accessToken)
-        try deleteUser(poolID: user.poolId, username: user.username)
+        try await deleteUser(poolID: user.poolId, username: user.username)
     }
 
     static func set(_ user: inout UserRecord, _ name: String, _ value: String) {

@@ -61,7 +61,7 @@ extension LocalPoolService {
         attributes: [UserRecord.Attribute],
         temporaryPassword: String?
     ) async throws(LocalPoolError) -> UserRecord {
-        _ = try pool(poolID)
+        _ = try await pool(poolID)
         guard InputPatterns.isUsername(username) else {
             throw .invalidParameter(
                 "1 validation error detected: Value at 'username' failed to satisfy constraint: "
@@ -92,7 +92,7 @@ extension LocalPoolService {
             createdAt: now,
             updatedAt: now
         )
-        return try write { db in
+        return try await write { db in
             guard try UserRecord.fetchOne(db, key: ["poolId": poolID, "username": username]) == nil else {
                 throw LocalPoolError("UsernameExistsException", "User account already exists")
             }
@@ -102,11 +102,11 @@ extension LocalPoolService {
     }
 
     /// The user called `username` (or whose `sub` it is), or `UserNotFoundException`.
-    public func user(poolID: String, username: String) throws(LocalPoolError) -> UserRecord {
-        _ = try pool(poolID)
+    public func user(poolID: String, username: String) async throws(LocalPoolError) -> UserRecord {
+        _ = try await pool(poolID)
         // No stored username breaks the pattern; SQLite would cut `name\0junk` at the NUL.
         guard InputPatterns.isUsername(username) else { throw .userNotFound() }
-        let found = try read { db in
+        let found = try await read { db in
             try UserRecord.fetchOne(db, key: ["poolId": poolID, "username": username])
                 ?? UserRecord.filter(Column("poolId") == poolID && Column("sub") == username).fetchOne(db)
         }
@@ -120,10 +120,10 @@ extension LocalPoolService {
         poolID: String,
         username: String,
         _ change: @Sendable @escaping (inout UserRecord) throws -> Void
-    ) throws(LocalPoolError) -> UserRecord {
-        let existing = try user(poolID: poolID, username: username)
+    ) async throws(LocalPoolError) -> UserRecord {
+        let existing = try await user(poolID: poolID, username: username)
         let now = clock.now()
-        return try write { db in
+        return try await write { db in
             guard var user = try UserRecord.fetchOne(db, key: ["poolId": poolID, "username": existing.username]) else {
                 throw LocalPoolError.userNotFound()
             }
@@ -136,9 +136,9 @@ extension LocalPoolService {
 
     /// Sets a password; `permanent` confirms the user, otherwise they must change it at sign-in.
     public func setPassword(poolID: String, username: String, password: String, permanent: Bool) async throws(LocalPoolError) {
-        let existing = try user(poolID: poolID, username: username)
+        let existing = try await user(poolID: poolID, username: username)
         let stored = try await policyCheckedPassword(password, poolID: poolID, username: existing.username)
-        try updateUser(poolID: poolID, username: existing.username) { user in
+        try await updateUser(poolID: poolID, username: existing.username) { user in
             stored.apply(to: &user)
             user.status = permanent ? .confirmed : .forceChangePassword
             user.failedAttempts = 0
@@ -147,9 +147,9 @@ extension LocalPoolService {
     }
 
     /// Adds or replaces attributes.
-    public func updateAttributes(poolID: String, username: String, attributes: [UserRecord.Attribute]) throws(LocalPoolError) {
+    public func updateAttributes(poolID: String, username: String, attributes: [UserRecord.Attribute]) async throws(LocalPoolError) {
         try Self.checkAttributes(attributes)
-        try updateUser(poolID: poolID, username: username) { user in
+        try await updateUser(poolID: poolID, username: username) { user in
             for attribute in attributes {
                 if let index = user.attributes.firstIndex(where: { $0.name == attribute.name }) {
                     user.attributes[index] = attribute
@@ -161,24 +161,24 @@ extension LocalPoolService {
     }
 
     /// Enables or disables a user.
-    public func setEnabled(poolID: String, username: String, enabled: Bool) throws(LocalPoolError) {
-        try updateUser(poolID: poolID, username: username) { $0.enabled = enabled }
+    public func setEnabled(poolID: String, username: String, enabled: Bool) async throws(LocalPoolError) {
+        try await updateUser(poolID: poolID, username: username) { $0.enabled = enabled }
     }
 
     /// Deletes a user and their refresh tokens.
-    public func deleteUser(poolID: String, username: String) throws(LocalPoolError) {
-        let existing = try user(poolID: poolID, username: username)
-        try write { db in
+    public func deleteUser(poolID: String, username: String) async throws(LocalPoolError) {
+        let existing = try await user(poolID: poolID, username: username)
+        try await write { db in
             try RefreshTokenRecord.filter(Column("poolId") == poolID && Column("username") == existing.username).deleteAll(db)
             _ = try UserRecord.deleteOne(db, key: ["poolId": poolID, "username": existing.username])
         }
     }
 
     /// Signs a user out everywhere: refresh tokens revoked, tokens issued so far refused.
-    public func globalSignOut(poolID: String, username: String) throws(LocalPoolError) {
-        let existing = try user(poolID: poolID, username: username)
+    public func globalSignOut(poolID: String, username: String) async throws(LocalPoolError) {
+        let existing = try await user(poolID: poolID, username: username)
         let now = clock.now()
-        try write { db in
+        try await write { db in
             try RefreshTokenRecord
                 .filter(Column("poolId") == poolID && Column("username") == existing.username && Column("revokedAt") == nil)
                 .updateAll(db, Column("revokedAt").set(to: now))
@@ -191,11 +191,15 @@ extension LocalPoolService {
     }
 
     /// Users of `poolID`, optionally filtered (`ListUsers` syntax: `name = "v"` or `name ^= "v"`).
-    public func listUsers(poolID: String, filter: String?, limit: Int, after: String?) throws(LocalPoolError) -> (users: [UserRecord], next: String?)
-    {
-        _ = try pool(poolID)
+    public func listUsers(
+        poolID: String,
+        filter: String?,
+        limit: Int,
+        after: String?
+    ) async throws(LocalPoolError) -> (users: [UserRecord], next: String?) {
+        _ = try await pool(poolID)
         let predicate = try UserFilter(filter)
-        let all = try read { db in
+        let all = try await read { db in
             try UserRecord.filter(Column("poolId") == poolID).order(Column("username")).fetchAll(db)
         }
         let matching = all.filter { predicate?.matches($0) ?? true }.filter { after == nil || $0.username > after! }

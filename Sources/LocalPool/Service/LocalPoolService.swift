@@ -35,19 +35,21 @@ public struct LocalPoolService: Sendable {
     public func issuerURL(poolID: String) -> String { issuer.issuer(poolID: poolID) }
 
     /// The JWKS document of `poolID`.
-    public func jwks(poolID: String) throws(LocalPoolError) -> [UInt8] {
-        _ = try pool(poolID)
+    public func jwks(poolID: String) async throws(LocalPoolError) -> [UInt8] {
+        _ = try await pool(poolID)
         do {
-            return try keyRing.jwks(poolID: poolID)
+            return try await keyRing.jwks(poolID: poolID)
         } catch {
             throw .internalError("keys unavailable")
         }
     }
 
     /// Runs `body` in a read transaction, mapping storage failures to `InternalErrorException`.
-    func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws(LocalPoolError) -> T {
+    /// GRDB's async API: the caller suspends while SQLite works on GRDB's own threads, so no
+    /// database call blocks the event loop or cooperative thread it was made from.
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(LocalPoolError) -> T {
         do {
-            return try database.writer.read(body)
+            return try await database.writer.read(body)
         } catch let error as LocalPoolError {
             throw error
         } catch {
@@ -56,10 +58,10 @@ public struct LocalPoolService: Sendable {
         }
     }
 
-    /// Runs `body` in a write transaction (all or nothing).
-    func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws(LocalPoolError) -> T {
+    /// Runs `body` in a write transaction (all or nothing), with GRDB's async API as ``read(_:)``.
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(LocalPoolError) -> T {
         do {
-            return try database.writer.write(body)
+            return try await database.writer.write(body)
         } catch let error as LocalPoolError {
             throw error
         } catch {

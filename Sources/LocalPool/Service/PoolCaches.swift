@@ -23,16 +23,16 @@ final class PoolCaches: Sendable {
 
     func remember(_ client: ClientRecord) { state.withLock { $0.clients[client.id] = client } }
 
-    func origins(_ compute: () -> Set<String>) -> Set<String> {
+    func origins(_ compute: () async -> Set<String>) async -> Set<String> {
         if let cached = state.withLock({ $0.origins }) { return cached }
-        let fresh = compute()
+        let fresh = await compute()
         state.withLock { $0.origins = fresh }
         return fresh
     }
 
-    func verifier<Failure: Error>(poolID: String, _ make: () throws(Failure) -> TokenVerifier) throws(Failure) -> TokenVerifier {
+    func verifier<Failure: Error>(poolID: String, _ make: () async throws(Failure) -> TokenVerifier) async throws(Failure) -> TokenVerifier {
         if let cached = state.withLock({ $0.verifiers[poolID] }) { return cached }
-        let fresh = try make()
+        let fresh = try await make()
         state.withLock { $0.verifiers[poolID] = fresh }
         return fresh
     }

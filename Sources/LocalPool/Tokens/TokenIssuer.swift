@@ -33,8 +33,8 @@ struct TokenIssuer: Sendable {
         let groups: [GroupRecord]
     }
 
-    func issue(_ grant: Grant, now: Double) throws -> Tokens {
-        let keys = try keyRing.keys(poolID: grant.poolID)
+    func issue(_ grant: Grant, now: Double) async throws -> Tokens {
+        let keys = try await keyRing.keys(poolID: grant.poolID)
         let iat = Int(now)
         let eventID = Identifiers.uuid()
         let settings = grant.client.settings
@@ -97,8 +97,8 @@ struct TokenIssuer: Sendable {
     }
 
     /// An access token for a client acting for itself (`client_credentials`): `sub` is the client id.
-    func issueClientCredentials(client: ClientRecord, scopes: [String], now: Double) throws -> (token: String, expiresIn: Int) {
-        let keys = try keyRing.keys(poolID: client.poolId)
+    func issueClientCredentials(client: ClientRecord, scopes: [String], now: Double) async throws -> (token: String, expiresIn: Int) {
+        let keys = try await keyRing.keys(poolID: client.poolId)
         let iat = Int(now)
         var access = JSONWriter()
         access.add("sub", client.id)

@@ -60,7 +60,7 @@ enum AccountOperations {
         }
         static let name = "SignUp"
         static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> Response {
-            let client = try api.service.client(request.clientId)
+            let client = try await api.service.client(request.clientId)
             let result = try await api.service.signUp(
                 client: client,
                 username: request.username,
@@ -81,8 +81,8 @@ enum AccountOperations {
         }
         static let name = "ConfirmSignUp"
         static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> EmptyShape {
-            let client = try api.service.client(request.clientId)
-            try api.service.confirmSignUp(
+            let client = try await api.service.client(request.clientId)
+            try await api.service.confirmSignUp(
                 client: client,
                 username: request.username,
                 code: request.confirmationCode,
@@ -95,8 +95,8 @@ enum AccountOperations {
     struct ResendConfirmationCode: CognitoOperation {
         static let name = "ResendConfirmationCode"
         static func run(_ request: ClientUserRequest, api: CognitoAPI) async throws(LocalPoolError) -> DeliveryResponse {
-            let client = try api.service.client(request.clientId)
-            let delivery = try api.service.resendConfirmationCode(client: client, username: request.username, secretHash: request.secretHash)
+            let client = try await api.service.client(request.clientId)
+            let delivery = try await api.service.resendConfirmationCode(client: client, username: request.username, secretHash: request.secretHash)
             return DeliveryResponse(codeDeliveryDetails: delivery.map(CodeDeliveryDetails.init))
         }
     }
@@ -104,7 +104,7 @@ enum AccountOperations {
     struct AdminConfirmSignUp: CognitoOperation {
         static let name = "AdminConfirmSignUp"
         static func run(_ request: UserInPoolRequest, api: CognitoAPI) async throws(LocalPoolError) -> EmptyShape {
-            try api.service.adminConfirmSignUp(poolID: request.userPoolId, username: request.username)
+            try await api.service.adminConfirmSignUp(poolID: request.userPoolId, username: request.username)
             return EmptyShape()
         }
     }
@@ -112,8 +112,8 @@ enum AccountOperations {
     struct ForgotPassword: CognitoOperation {
         static let name = "ForgotPassword"
         static func run(_ request: ClientUserRequest, api: CognitoAPI) async throws(LocalPoolError) -> DeliveryResponse {
-            let client = try api.service.client(request.clientId)
-            let delivery = try api.service.forgotPassword(client: client, username: request.username, secretHash: request.secretHash)
+            let client = try await api.service.client(request.clientId)
+            let delivery = try await api.service.forgotPassword(client: client, username: request.username, secretHash: request.secretHash)
             return DeliveryResponse(codeDeliveryDetails: delivery.map(CodeDeliveryDetails.init))
         }
     }
@@ -128,7 +128,7 @@ enum AccountOperations {
         }
         static let name = "ConfirmForgotPassword"
         static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> EmptyShape {
-            let client = try api.service.client(request.clientId)
+            let client = try await api.service.client(request.clientId)
             try await api.service.confirmForgotPassword(
                 client: client,
                 username: request.username,
@@ -143,7 +143,7 @@ enum AccountOperations {
     struct AdminResetUserPassword: CognitoOperation {
         static let name = "AdminResetUserPassword"
         static func run(_ request: UserInPoolRequest, api: CognitoAPI) async throws(LocalPoolError) -> EmptyShape {
-            try api.service.adminResetUserPassword(poolID: request.userPoolId, username: request.username)
+            try await api.service.adminResetUserPassword(poolID: request.userPoolId, username: request.username)
             return EmptyShape()
         }
     }
@@ -228,7 +228,7 @@ struct UpdateUserPool: CognitoOperation {
     }
     static let name = "UpdateUserPool"
     static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> EmptyShape {
-        _ = try api.service.updatePool(
+        _ = try await api.service.updatePool(
             request.userPoolId,
             allowAdminCreateUserOnly: request.adminCreateUserConfig?.allowAdminCreateUserOnly ?? false
         )
@@ -255,9 +255,9 @@ struct GetTokensFromRefreshToken: CognitoOperation {
     }
     static let name = "GetTokensFromRefreshToken"
     static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> Response {
-        let client = try api.service.client(request.clientId)
+        let client = try await api.service.client(request.clientId)
         try api.service.checkClientSecret(request.clientSecret, client: client)
-        let outcome = try api.service.refreshAuth(
+        let outcome = try await api.service.refreshAuth(
             client: client,
             refreshToken: request.refreshToken,
             secretHash: nil,

@@ -60,7 +60,7 @@ enum GroupOperations {
         static let name = "CreateGroup"
         static func run(_ request: GroupRequest, api: CognitoAPI) async throws(LocalPoolError) -> GroupResponse {
             let request = try checked(request)
-            let group = try api.service.createGroup(
+            let group = try await api.service.createGroup(
                 poolID: request.userPoolId,
                 name: request.groupName,
                 description: request.description,
@@ -74,7 +74,7 @@ enum GroupOperations {
     struct GetGroup: CognitoOperation {
         static let name = "GetGroup"
         static func run(_ request: GroupNameRequest, api: CognitoAPI) async throws(LocalPoolError) -> GroupResponse {
-            GroupResponse(group: GroupType(try api.service.group(poolID: request.userPoolId, name: request.groupName)))
+            await GroupResponse(group: GroupType(try api.service.group(poolID: request.userPoolId, name: request.groupName)))
         }
     }
 
@@ -82,7 +82,7 @@ enum GroupOperations {
         static let name = "UpdateGroup"
         static func run(_ request: GroupRequest, api: CognitoAPI) async throws(LocalPoolError) -> GroupResponse {
             let request = try checked(request)
-            let group = try api.service.updateGroup(
+            let group = try await api.service.updateGroup(
                 poolID: request.userPoolId,
                 name: request.groupName,
                 description: request.description,
@@ -96,7 +96,7 @@ enum GroupOperations {
     struct DeleteGroup: CognitoOperation {
         static let name = "DeleteGroup"
         static func run(_ request: GroupNameRequest, api: CognitoAPI) async throws(LocalPoolError) -> EmptyShape {
-            try api.service.deleteGroup(poolID: request.userPoolId, name: request.groupName)
+            try await api.service.deleteGroup(poolID: request.userPoolId, name: request.groupName)
             return EmptyShape()
         }
     }
@@ -110,7 +110,7 @@ enum GroupOperations {
         static let name = "ListGroups"
         static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> GroupsResponse {
             let limit = try Validate.within(request.limit, 0...60, "limit") ?? 60
-            let page = try api.service.groups(
+            let page = try await api.service.groups(
                 poolID: request.userPoolId,
                 limit: limit == 0 ? 60 : limit,
                 after: try PageToken.decode(request.nextToken)
@@ -122,7 +122,7 @@ enum GroupOperations {
     struct AdminAddUserToGroup: CognitoOperation {
         static let name = "AdminAddUserToGroup"
         static func run(_ request: MembershipRequest, api: CognitoAPI) async throws(LocalPoolError) -> EmptyShape {
-            try api.service.addUserToGroup(poolID: request.userPoolId, username: request.username, groupName: request.groupName)
+            try await api.service.addUserToGroup(poolID: request.userPoolId, username: request.username, groupName: request.groupName)
             return EmptyShape()
         }
     }
@@ -130,7 +130,7 @@ enum GroupOperations {
     struct AdminRemoveUserFromGroup: CognitoOperation {
         static let name = "AdminRemoveUserFromGroup"
         static func run(_ request: MembershipRequest, api: CognitoAPI) async throws(LocalPoolError) -> EmptyShape {
-            try api.service.removeUserFromGroup(poolID: request.userPoolId, username: request.username, groupName: request.groupName)
+            try await api.service.removeUserFromGroup(poolID: request.userPoolId, username: request.username, groupName: request.groupName)
             return EmptyShape()
         }
     }
@@ -145,7 +145,7 @@ enum GroupOperations {
         static let name = "AdminListGroupsForUser"
         static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> GroupsResponse {
             let limit = try Validate.within(request.limit, 0...60, "limit") ?? 60
-            let page = try api.service.groups(
+            let page = try await api.service.groups(
                 ofUser: request.username,
                 poolID: request.userPoolId,
                 limit: limit == 0 ? 60 : limit,
@@ -169,7 +169,7 @@ enum GroupOperations {
         static let name = "ListUsersInGroup"
         static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> Response {
             let limit = try Validate.within(request.limit, 0...60, "limit") ?? 60
-            let page = try api.service.users(
+            let page = try await api.service.users(
                 inGroup: request.groupName,
                 poolID: request.userPoolId,
                 limit: limit == 0 ? 60 : limit,

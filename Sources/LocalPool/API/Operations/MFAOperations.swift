@@ -53,8 +53,8 @@ enum MFAOperations {
                 }
                 return value
             }
-            let current = try api.service.pool(request.userPoolId)
-            let pool = try api.service.setMFAConfiguration(
+            let current = try await api.service.pool(request.userPoolId)
+            let pool = try await api.service.setMFAConfiguration(
                 poolID: request.userPoolId,
                 configuration: configuration ?? current.mfaConfiguration,
                 softwareToken: request.softwareTokenMfaConfiguration?.enabled ?? current.softwareTokenMFAEnabled
@@ -69,7 +69,7 @@ enum MFAOperations {
         }
         static let name = "GetUserPoolMfaConfig"
         static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> ConfigResponse {
-            ConfigResponse(try api.service.pool(request.userPoolId))
+            await ConfigResponse(try api.service.pool(request.userPoolId))
         }
     }
 
@@ -116,7 +116,7 @@ enum MFAOperations {
         static let name = "SetUserMFAPreference"
         static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> EmptyShape {
             let user = try await api.service.userOfAccessToken(request.accessToken)
-            try api.service.setSoftwareTokenPreference(
+            try await api.service.setSoftwareTokenPreference(
                 poolID: user.poolId,
                 username: user.username,
                 enabled: request.softwareTokenMfaSettings?.enabled
@@ -133,7 +133,7 @@ enum MFAOperations {
         }
         static let name = "AdminSetUserMFAPreference"
         static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> EmptyShape {
-            try api.service.setSoftwareTokenPreference(
+            try await api.service.setSoftwareTokenPreference(
                 poolID: request.userPoolId,
                 username: request.username,
                 enabled: request.softwareTokenMfaSettings?.enabled

@@ -70,7 +70,7 @@ enum UserOperations {
     struct AdminGetUser: CognitoOperation {
         static let name = "AdminGetUser"
         static func run(_ request: UserInPoolRequest, api: CognitoAPI) async throws(LocalPoolError) -> UserDetails {
-            UserDetails(try api.service.user(poolID: request.userPoolId, username: request.username), admin: true)
+            await UserDetails(try api.service.user(poolID: request.userPoolId, username: request.username), admin: true)
         }
     }
 
@@ -101,7 +101,7 @@ enum UserOperations {
         }
         static let name = "AdminUpdateUserAttributes"
         static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> EmptyShape {
-            try api.service.updateAttributes(
+            try await api.service.updateAttributes(
                 poolID: request.userPoolId,
                 username: request.username,
                 attributes: AccountOperations.attributes(request.userAttributes)
@@ -113,7 +113,7 @@ enum UserOperations {
     struct AdminDeleteUser: CognitoOperation {
         static let name = "AdminDeleteUser"
         static func run(_ request: UserInPoolRequest, api: CognitoAPI) async throws(LocalPoolError) -> EmptyShape {
-            try api.service.deleteUser(poolID: request.userPoolId, username: request.username)
+            try await api.service.deleteUser(poolID: request.userPoolId, username: request.username)
             return EmptyShape()
         }
     }
@@ -121,7 +121,7 @@ enum UserOperations {
     struct AdminDisableUser: CognitoOperation {
         static let name = "AdminDisableUser"
         static func run(_ request: UserInPoolRequest, api: CognitoAPI) async throws(LocalPoolError) -> EmptyShape {
-            try api.service.setEnabled(poolID: request.userPoolId, username: request.username, enabled: false)
+            try await api.service.setEnabled(poolID: request.userPoolId, username: request.username, enabled: false)
             return EmptyShape()
         }
     }
@@ -129,7 +129,7 @@ enum UserOperations {
     struct AdminEnableUser: CognitoOperation {
         static let name = "AdminEnableUser"
         static func run(_ request: UserInPoolRequest, api: CognitoAPI) async throws(LocalPoolError) -> EmptyShape {
-            try api.service.setEnabled(poolID: request.userPoolId, username: request.username, enabled: true)
+            try await api.service.setEnabled(poolID: request.userPoolId, username: request.username, enabled: true)
             return EmptyShape()
         }
     }
@@ -137,7 +137,7 @@ enum UserOperations {
     struct AdminUserGlobalSignOut: CognitoOperation {
         static let name = "AdminUserGlobalSignOut"
         static func run(_ request: UserInPoolRequest, api: CognitoAPI) async throws(LocalPoolError) -> EmptyShape {
-            try api.service.globalSignOut(poolID: request.userPoolId, username: request.username)
+            try await api.service.globalSignOut(poolID: request.userPoolId, username: request.username)
             return EmptyShape()
         }
     }
@@ -156,7 +156,7 @@ enum UserOperations {
         static let name = "ListUsers"
         static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> Response {
             let limit = try Validate.within(request.limit, 0...60, "limit") ?? 60
-            let page = try api.service.listUsers(
+            let page = try await api.service.listUsers(
                 poolID: request.userPoolId,
                 filter: request.filter,
                 limit: limit == 0 ? 60 : limit,
@@ -177,7 +177,7 @@ enum UserOperations {
         static let name = "GlobalSignOut"
         static func run(_ request: AccountOperations.AccessTokenRequest, api: CognitoAPI) async throws(LocalPoolError) -> EmptyShape {
             let user = try await api.service.userOfAccessToken(request.accessToken)
-            try api.service.globalSignOut(poolID: user.poolId, username: user.username)
+            try await api.service.globalSignOut(poolID: user.poolId, username: user.username)
             return EmptyShape()
         }
     }
@@ -190,9 +190,9 @@ enum UserOperations {
         }
         static let name = "RevokeToken"
         static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> EmptyShape {
-            let client = try api.service.client(request.clientId)
+            let client = try await api.service.client(request.clientId)
             try api.service.checkClientSecret(request.clientSecret, client: client)
-            try api.service.revokeRefreshToken(request.token, client: client)
+            try await api.service.revokeRefreshToken(request.token, client: client)
             return EmptyShape()
         }
     }
