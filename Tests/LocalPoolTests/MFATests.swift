@@ -41,7 +41,7 @@ struct MFATests {
         #expect(SoftwareToken.acceptedStep("12345", key: key, now: now, after: 0) == nil)
     }
 
-    func challenge(_ outcome: LocalPoolService.AuthOutcome, _ name: String) throws -> String {
+    func challenge(_ outcome: LocalPoolService.AuthOutcome, _ name: ChallengeName) throws -> String {
         guard case .challenge(name, let session?, _) = outcome else {
             Issue.record("expected \(name), got \(outcome)")
             throw LocalPoolError("Test", "no challenge")
@@ -59,7 +59,7 @@ struct MFATests {
         func signIn() async throws -> LocalPoolService.AuthOutcome {
             try await service.passwordAuth(client: client, username: "alice", password: "Passw0rd!", secretHash: nil, admin: false)
         }
-        let setup = try challenge(try await signIn(), "MFA_SETUP")
+        let setup = try challenge(try await signIn(), .mfaSetup)
         await #expect(throws: LocalPoolError.self) {
             _ = try await service.respondToMFASetup(client: client, session: setup, username: "alice", secretHash: nil)
         }
@@ -73,7 +73,7 @@ struct MFATests {
             return
         }
         // Next sign-in: a code. The one verification used is spent; the next step's works.
-        let mfa = try challenge(try await signIn(), "SOFTWARE_TOKEN_MFA")
+        let mfa = try challenge(try await signIn(), .softwareTokenMFA)
         let used = await #expect(throws: LocalPoolError.self) {
             _ = try await service.respondToSoftwareTokenMFA(client: client, session: mfa, username: "alice", code: code, secretHash: nil)
         }
@@ -109,7 +109,7 @@ struct MFATests {
         func mfaSession() async throws -> String {
             try challenge(
                 try await service.passwordAuth(client: client, username: "alice", password: "Passw0rd!", secretHash: nil, admin: false),
-                "SOFTWARE_TOKEN_MFA"
+                .softwareTokenMFA
             )
         }
         let session = try await mfaSession()

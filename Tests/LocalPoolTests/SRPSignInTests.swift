@@ -70,7 +70,7 @@ struct SRPSignInTests {
         username: String = "alice"
     ) async throws -> (session: String?, parameters: [String: String]) {
         let outcome = try await fixture.service.srpAuth(client: client, username: username, clientPublic: srp.clientPublic, secretHash: nil)
-        guard case .challenge("PASSWORD_VERIFIER", let session, let parameters) = outcome else {
+        guard case .challenge(.passwordVerifier, let session, let parameters) = outcome else {
             Issue.record("expected PASSWORD_VERIFIER, got \(outcome)")
             throw LocalPoolError("Test", "no challenge")
         }

@@ -52,33 +52,4 @@ enum APIShapes {
         }
         return shape
     }
-
-    static func authOutcome(_ outcome: LocalPoolService.AuthOutcome) -> [String: Any] {
-        switch outcome {
-        case .tokens(let access, let id, let refresh, let expiresIn):
-            var result: [String: Any] = ["AccessToken": access, "ExpiresIn": expiresIn, "TokenType": "Bearer"]
-            if let id { result["IdToken"] = id }
-            if let refresh { result["RefreshToken"] = refresh }
-            return ["ChallengeParameters": [String: Any](), "AuthenticationResult": result]
-        case .challenge(let name, let session, let parameters):
-            var result: [String: Any] = ["ChallengeName": name, "ChallengeParameters": parameters]
-            if let session { result["Session"] = session }
-            return result
-        case .newPasswordRequired(let session, let username, let attributes):
-            let visible = Dictionary(
-                attributes.filter { $0.name != "sub" }.map { ($0.name, $0.value) },
-                uniquingKeysWith: { $1 }
-            )
-            let encoded =
-                (try? JSONSerialization.data(withJSONObject: visible, options: [.sortedKeys]))
-                .map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-            return [
-                "ChallengeName": "NEW_PASSWORD_REQUIRED",
-                "Session": session,
-                "ChallengeParameters": [
-                    "USER_ID_FOR_SRP": username, "requiredAttributes": "[]", "userAttributes": encoded,
-                ],
-            ]
-        }
-    }
 }

@@ -28,6 +28,7 @@ public struct CognitoAPI: Sendable {
 
     /// The operations with typed shapes, by name; the others are still in `run`'s switch.
     static let handlers: [String: OperationHandler] = UserOperations.handlers
+        .merging(AuthOperations.handlers) { first, _ in first }
         .merging(GroupOperations.handlers) { first, _ in first }
         .merging(AccountOperations.handlers) { first, _ in first }
         .merging(MFAOperations.handlers) { first, _ in first }
@@ -90,10 +91,6 @@ public struct CognitoAPI: Sendable {
 
     private func run(_ operation: String, _ request: APIRequest) async throws(LocalPoolError) -> [String: Any] {
         switch operation {
-        case "InitiateAuth", "AdminInitiateAuth":
-            return APIShapes.authOutcome(try await initiateAuth(request, admin: operation == "AdminInitiateAuth"))
-        case "RespondToAuthChallenge", "AdminRespondToAuthChallenge":
-            return APIShapes.authOutcome(try await respondToChallenge(request, admin: operation == "AdminRespondToAuthChallenge"))
         case "CreateUserPool":
             let adminOnly = (request.body["AdminCreateUserConfig"] as? [String: Any])?["AllowAdminCreateUserOnly"] as? Bool ?? false
             let pool = try await service.createPool(name: try request.string("PoolName"), region: region, allowAdminCreateUserOnly: adminOnly)
@@ -128,82 +125,6 @@ public struct CognitoAPI: Sendable {
         default:
             throw LocalPoolError("UnknownOperationException", "\(operation) is not supported by the local pool")
         }
-    }
-
-    private func initiateAuth(_ request: APIRequest, admin: Bool) async throws(LocalPoolError) -> LocalPoolService.AuthOutcome {
-        let client = try await service.client(try request.string("ClientId"), poolID: admin ? try request.string("UserPoolId") : nil)
-        let parameters = request.stringMap("AuthParameters")
-        let flow = try request.string("AuthFlow")
-        switch flow {
-        case "USER_PASSWORD_AUTH" where !admin, "ADMIN_USER_PASSWORD_AUTH" where admin, "ADMIN_NO_SRP_AUTH" where admin:
-            guard let username = parameters["USERNAME"], let password = parameters["PASSWORD"] else {
-                throw .invalidParameter("Missing required parameter USERNAME or PASSWORD")
-            }
-            return try await service.passwordAuth(
-                client: client,
-                username: username,
-                password: password,
-                secretHash: parameters["SECRET_HASH"],
-                admin: admin
-            )
-        case "USER_SRP_AUTH":
-            guard let username = parameters["USERNAME"], let srpA = parameters["SRP_A"] else {
-                throw .invalidParameter("Missing required parameter USERNAME or SRP_A")
-            }
-            return try await service.srpAuth(client: client, username: username, clientPublic: srpA, secretHash: parameters["SECRET_HASH"])
-        case "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN":
-            guard let token = parameters["REFRESH_TOKEN"] else { throw .invalidParameter("Missing required parameter REFRESH_TOKEN") }
-            return try await service.refreshAuth(client: client, refreshToken: token, secretHash: parameters["SECRET_HASH"])
-        default:
-            throw .invalidParameter("Unsupported AuthFlow \(flow) for \(admin ? "AdminInitiateAuth" : "InitiateAuth")")
-        }
-    }
-
-    private func respondToChallenge(_ request: APIRequest, admin: Bool) async throws(LocalPoolError) -> LocalPoolService.AuthOutcome {
-        let client = try await service.client(try request.string("ClientId"), poolID: admin ? try request.string("UserPoolId") : nil)
-        let responses = request.stringMap("ChallengeResponses")
-        switch try request.string("ChallengeName") {
-        case "NEW_PASSWORD_REQUIRED": break
-        case "PASSWORD_VERIFIER":
-            return try await service.respondToPasswordVerifier(client: client, responses: responses, session: request.optionalString("Session"))
-        case "SOFTWARE_TOKEN_MFA":
-            guard let username = responses["USERNAME"], let code = responses["SOFTWARE_TOKEN_MFA_CODE"] else {
-                throw .invalidParameter("Missing required parameter USERNAME or SOFTWARE_TOKEN_MFA_CODE")
-            }
-            return try await service.respondToSoftwareTokenMFA(
-                client: client,
-                session: try request.string("Session"),
-                username: username,
-                code: code,
-                secretHash: responses["SECRET_HASH"]
-            )
-        case "MFA_SETUP":
-            guard let username = responses["USERNAME"] else { throw .invalidParameter("Missing required parameter USERNAME") }
-            return try await service.respondToMFASetup(
-                client: client,
-                session: try request.string("Session"),
-                username: username,
-                secretHash: responses["SECRET_HASH"]
-            )
-        case let name:
-            throw .invalidParameter(
-                "The challenge \(name) is not supported by the local pool (NEW_PASSWORD_REQUIRED, PASSWORD_VERIFIER, SOFTWARE_TOKEN_MFA and MFA_SETUP are)"
-            )
-        }
-        guard let username = responses["USERNAME"], let password = responses["NEW_PASSWORD"] else {
-            throw .invalidParameter("Missing required parameter USERNAME or NEW_PASSWORD")
-        }
-        let attributes = responses.compactMap { key, value -> UserRecord.Attribute? in
-            key.hasPrefix("userAttributes.") ? UserRecord.Attribute(name: String(key.dropFirst(15)), value: value) : nil
-        }
-        return try await service.respondToNewPassword(
-            client: client,
-            session: try request.string("Session"),
-            username: username,
-            newPassword: password,
-            attributes: attributes,
-            secretHash: responses["SECRET_HASH"]
-        )
     }
 
     private func createClient(_ request: APIRequest) async throws(LocalPoolError) -> ClientRecord {

@@ -45,7 +45,7 @@ extension OAuthRoutes {
             } catch let error as LocalPoolError where error.type == "CodeMismatchException" {
                 // Five wrong codes end the session; the page says which it is.
                 guard
-                    (try? await service.pendingChallenge("SOFTWARE_TOKEN_MFA", session: session, client: form.parameters.client, username: nil))
+                    (try? await service.pendingChallenge(.softwareTokenMFA, session: session, client: form.parameters.client, username: nil))
                         != nil
                 else {
                     return await sessionEnded(form.parameters, "Too many wrong codes. Please sign in again.")
@@ -72,7 +72,7 @@ extension OAuthRoutes {
                 return try await finishSignIn(form.parameters, user: user)
             } catch let error as LocalPoolError where error.type == "EnableSoftwareTokenMFAException" {
                 guard let secret = try? await service.pendingSoftwareTokenSecret(session: session) else { return await sessionEnded(form.parameters) }
-                let username = (try? await service.pendingChallenge("MFA_SETUP", session: session, client: nil, username: nil).1.username) ?? ""
+                let username = (try? await service.pendingChallenge(.mfaSetup, session: session, client: nil, username: nil).1.username) ?? ""
                 var values = setupValues(session: session, secret: secret, username: username)
                 values["error"] = "That code is not right. Enter the one your app shows now."
                 return await show("mfa-setup", form.parameters, values, status: .unauthorized)

@@ -11,7 +11,7 @@ extension LocalPoolService {
         case tokens(accessToken: String, idToken: String?, refreshToken: String?, expiresIn: Int)
         case newPasswordRequired(session: String, username: String, userAttributes: [UserRecord.Attribute])
         /// Another challenge (`PASSWORD_VERIFIER`, …) with its parameters.
-        case challenge(name: String, session: String?, parameters: [String: String])
+        case challenge(name: ChallengeName, session: String?, parameters: [String: String])
     }
 
     static let apiScope = "aws.cognito.signin.user.admin"
@@ -67,7 +67,7 @@ extension LocalPoolService {
     /// What follows a proven password: the new-password challenge, or the tokens.
     func completeSignIn(_ user: UserRecord, client: ClientRecord) async throws(LocalPoolError) -> AuthOutcome {
         if user.status == .forceChangePassword {
-            let session = try await startChallenge("NEW_PASSWORD_REQUIRED", user: user, client: client, lifetime: 180)
+            let session = try await startChallenge(.newPasswordRequired, user: user, client: client, lifetime: 180)
             return .newPasswordRequired(session: session, username: user.username, userAttributes: user.allAttributes)
         }
         return try await continueSignIn(user, client: client)
@@ -150,7 +150,7 @@ extension LocalPoolService {
         newPassword: String,
         attributes: [UserRecord.Attribute]
     ) async throws(LocalPoolError) -> UserRecord {
-        let (record, user) = try await pendingChallenge("NEW_PASSWORD_REQUIRED", session: session, client: client, username: username)
+        let (record, user) = try await pendingChallenge(.newPasswordRequired, session: session, client: client, username: username)
         try await setPassword(poolID: client.poolId, username: user.username, password: newPassword, permanent: true)
         if !attributes.isEmpty { try await updateAttributes(poolID: client.poolId, username: user.username, attributes: attributes) }
         try await write { db in _ = try AuthSessionRecord.deleteOne(db, key: record.sessionHash) }

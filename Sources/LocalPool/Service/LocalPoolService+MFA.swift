@@ -66,11 +66,11 @@ extension LocalPoolService {
     }
 
     /// The MFA challenge a user with a proven password must answer next, if any.
-    func mfaChallenge(for user: UserRecord, poolID: String) async throws(LocalPoolError) -> String? {
+    func mfaChallenge(for user: UserRecord, poolID: String) async throws(LocalPoolError) -> ChallengeName? {
         switch try await pool(poolID).mfaConfiguration {
         case .off: nil
-        case _ where user.totpEnabled && user.totpSecret != nil: "SOFTWARE_TOKEN_MFA"
-        case .on: "MFA_SETUP"
+        case _ where user.totpEnabled && user.totpSecret != nil: .softwareTokenMFA
+        case .on: .mfaSetup
         case .optional: nil
         }
     }
@@ -87,15 +87,15 @@ extension LocalPoolService {
     /// The next step for the hosted login, which issues a code instead of tokens at the end.
     public func nextStep(after user: UserRecord, client: ClientRecord) async throws(LocalPoolError) -> NextStep {
         if user.status == .forceChangePassword {
-            return await .newPassword(session: try startChallenge("NEW_PASSWORD_REQUIRED", user: user, client: client, lifetime: 180))
+            return await .newPassword(session: try startChallenge(.newPasswordRequired, user: user, client: client, lifetime: 180))
         }
         switch try await mfaChallenge(for: user, poolID: client.poolId) {
-        case "SOFTWARE_TOKEN_MFA"?:
+        case .softwareTokenMFA?:
             return await .softwareTokenMFA(
-                session: try startChallenge("SOFTWARE_TOKEN_MFA", user: user, client: client, lifetime: Self.mfaSessionLifetime)
+                session: try startChallenge(.softwareTokenMFA, user: user, client: client, lifetime: Self.mfaSessionLifetime)
             )
-        case "MFA_SETUP"?:
-            return await .mfaSetup(session: try startChallenge("MFA_SETUP", user: user, client: client, lifetime: Self.mfaSessionLifetime))
+        case .mfaSetup?:
+            return await .mfaSetup(session: try startChallenge(.mfaSetup, user: user, client: client, lifetime: Self.mfaSessionLifetime))
         default:
             return .done(user)
         }
@@ -109,7 +109,7 @@ extension LocalPoolService {
         }
         let session = try await startChallenge(challenge, user: user, client: client, lifetime: Self.mfaSessionLifetime)
         let parameters =
-            challenge == "MFA_SETUP"
+            challenge == .mfaSetup
             ? ["MFAS_CAN_SETUP": #"["SOFTWARE_TOKEN_MFA"]"#, "USER_ID_FOR_SRP": user.username]
             : ["USER_ID_FOR_SRP": user.username]
         return .challenge(name: challenge, session: session, parameters: parameters)
@@ -137,7 +137,7 @@ extension LocalPoolService {
     ) async throws(LocalPoolError)
         -> UserRecord
     {
-        let (record, user) = try await pendingChallenge("SOFTWARE_TOKEN_MFA", session: session, client: client, username: username)
+        let (record, user) = try await pendingChallenge(.softwareTokenMFA, session: session, client: client, username: username)
         guard let key = user.totpSecret, let step = SoftwareToken.acceptedStep(code, key: key, now: clock.now(), after: user.totpLastStep)
         else {
             let failures = record.failedAttempts + 1
@@ -173,7 +173,7 @@ extension LocalPoolService {
 
     /// Ends an `MFA_SETUP` challenge whose token was verified; the user.
     public func completeMFASetup(client: ClientRecord, session: String, username: String?) async throws(LocalPoolError) -> UserRecord {
-        let (record, user) = try await pendingChallenge("MFA_SETUP", session: session, client: client, username: username)
+        let (record, user) = try await pendingChallenge(.mfaSetup, session: session, client: client, username: username)
         guard user.totpEnabled, user.totpSecret != nil else {
             throw .invalidParameter("Set up a software token first: AssociateSoftwareToken, then VerifySoftwareToken with this session.")
         }
@@ -183,13 +183,13 @@ extension LocalPoolService {
 
     /// The secret (base32) an `MFA_SETUP` session's AssociateSoftwareToken handed out, to show again.
     public func pendingSoftwareTokenSecret(session: String) async throws(LocalPoolError) -> String? {
-        try await pendingChallenge("MFA_SETUP", session: session, client: nil, username: nil).1.totpPendingSecret.map {
+        try await pendingChallenge(.mfaSetup, session: session, client: nil, username: nil).1.totpPendingSecret.map {
             SoftwareToken.base32(Array($0.utf8))
         }
     }
 
     /// A stored challenge for `user`, answerable through the session string returned.
-    func startChallenge(_ challenge: String, user: UserRecord, client: ClientRecord, lifetime: Double) async throws(LocalPoolError) -> String {
+    func startChallenge(_ challenge: ChallengeName, user: UserRecord, client: ClientRecord, lifetime: Double) async throws(LocalPoolError) -> String {
         let session = Identifiers.opaque(bytes: 96)
         let record = AuthSessionRecord(
             sessionHash: Self.hash(session),
@@ -205,7 +205,7 @@ extension LocalPoolService {
 
     /// The live challenge `challenge` behind `session` for `client`, and its user.
     func pendingChallenge(
-        _ challenge: String,
+        _ challenge: ChallengeName,
         session: String,
         client: ClientRecord?,
         username: String?
@@ -226,7 +226,7 @@ extension LocalPoolService {
     private func tokenUser(_ owner: TokenOwner) async throws(LocalPoolError) -> UserRecord {
         switch owner {
         case .accessToken(let token): try await userOfAccessToken(token)
-        case .session(let session): try await pendingChallenge("MFA_SETUP", session: session, client: nil, username: nil).1
+        case .session(let session): try await pendingChallenge(.mfaSetup, session: session, client: nil, username: nil).1
         }
     }
 }

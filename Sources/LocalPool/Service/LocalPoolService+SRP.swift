@@ -63,7 +63,7 @@ extension LocalPoolService {
             now: now
         )
         return .challenge(
-            name: "PASSWORD_VERIFIER",
+            name: .passwordVerifier,
             session: session,
             parameters: [
                 "SALT": CognitoSRP.hex(salt), "SRP_B": CognitoSRP.hex(exchange.serverPublic), "SECRET_BLOCK": secretBlock,

@@ -219,7 +219,7 @@ struct AuthSessionRecord: Codable, Sendable, FetchableRecord, PersistableRecord 
     var poolId: String
     var clientId: String
     var username: String
-    var challenge: String
+    var challenge: ChallengeName
     var expiresAt: Double
     /// Wrong answers given to it (MFA codes); at five it is withdrawn.
     var failedAttempts: Int = 0
