@@ -21,10 +21,24 @@ final class MotoServer: Sendable {
 
     /// Runs `body` with a moto server, stopping it afterwards whatever happens.
     static func with<T>(_ body: (MotoServer) async throws -> T) async throws -> T {
-        let server = try await start()
+        // A free port can be taken by another test's server between the check and moto's bind
+        // (the suites run in parallel); moto then exits, and a new port is tried.
+        var attempt = 0
+        var started: MotoServer?
+        while started == nil {
+            attempt += 1
+            do {
+                started = try await start()
+            } catch let missing as Missing where missing.path == Self.exitedEarly && attempt < 3 {
+                continue
+            }
+        }
+        let server = started!
         defer { server.stop() }
         return try await body(server)
     }
+
+    static let exitedEarly = "a running moto server (it exited)"
 
     private static func start() async throws -> MotoServer {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -46,7 +60,7 @@ final class MotoServer: Sendable {
         // Ready when it answers (moto takes a second or two to import).
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
-            guard server.isRunning else { throw Missing(path: "a running moto server (it exited)") }
+            guard server.isRunning else { throw Missing(path: Self.exitedEarly) }
             if accepts(port: port) { return server }
             try await Task.sleep(for: .milliseconds(100))
         }

@@ -26,12 +26,13 @@ public struct CognitoAPI: Sendable {
     public let service: LocalPoolService
     let region: String
 
-    /// The operations with typed shapes, by name; the others are still in `run`'s switch.
+    /// The operations, by name: each with its typed shapes.
     static let handlers: [String: OperationHandler] = UserOperations.handlers
         .merging(AuthOperations.handlers) { first, _ in first }
         .merging(GroupOperations.handlers) { first, _ in first }
         .merging(AccountOperations.handlers) { first, _ in first }
         .merging(MFAOperations.handlers) { first, _ in first }
+        .merging(PoolOperations.handlers) { first, _ in first }
         .merging([UpdateUserPool.name: UpdateUserPool.handler, GetTokensFromRefreshToken.name: GetTokensFromRefreshToken.handler]) {
             first,
             _ in first
@@ -57,15 +58,13 @@ public struct CognitoAPI: Sendable {
             return reply(LocalPoolError("UnknownOperationException", "Missing or unknown X-Amz-Target"))
         }
         let operation = String(target.dropFirst(Self.targetPrefix.count))
-        do {
-            // Parsed untyped first in any case: a JSON object, with no NUL in it.
-            let request = try APIRequest(body)
-            if let handler = Self.handlers[operation] {
-                return Reply(status: 200, body: try await handler.run(self, body), error: nil)
+        do throws(LocalPoolError) {
+            // Checked untyped first in any case: a JSON object, with no NUL in it.
+            try RequestBody.check(body)
+            guard let handler = Self.handlers[operation] else {
+                throw LocalPoolError("UnknownOperationException", "\(operation) is not supported by the local pool")
             }
-            let result = try await run(operation, request)
-            let data = (try? JSONSerialization.data(withJSONObject: result)) ?? Data("{}".utf8)
-            return Reply(status: 200, body: Array(data), error: nil)
+            return Reply(status: 200, body: try await handler.run(self, body), error: nil)
         } catch {
             if error.status >= 500 {
                 logger.error("gatehouse.pool.api_error", metadata: ["aws.operation": "\(operation)", "gatehouse.error": "\(error)"])
@@ -87,119 +86,5 @@ public struct CognitoAPI: Sendable {
     /// At most 512 characters of `message`.
     static func capped(_ message: String) -> String {
         message.count <= 512 ? message : String(message.prefix(509)) + "..."
-    }
-
-    private func run(_ operation: String, _ request: APIRequest) async throws(LocalPoolError) -> [String: Any] {
-        switch operation {
-        case "CreateUserPool":
-            let adminOnly = (request.body["AdminCreateUserConfig"] as? [String: Any])?["AllowAdminCreateUserOnly"] as? Bool ?? false
-            let pool = try await service.createPool(name: try request.string("PoolName"), region: region, allowAdminCreateUserOnly: adminOnly)
-            return ["UserPool": APIShapes.pool(pool, region: region)]
-        case "DescribeUserPool":
-            return await ["UserPool": APIShapes.pool(try service.pool(try request.string("UserPoolId")), region: region)]
-        case "ListUserPools":
-            let maximum = try request.int("MaxResults", in: 1...60) ?? 60
-            return await ["UserPools": try service.pools().prefix(maximum).map { APIShapes.pool($0, region: region) }]
-        case "CreateUserPoolClient":
-            return await ["UserPoolClient": APIShapes.client(try createClient(request))]
-        case "UpdateUserPoolClient":
-            let client = try await service.updateClient(
-                try request.string("ClientId"),
-                poolID: try request.string("UserPoolId"),
-                name: request.optionalString("ClientName"),
-                settings: try clientSettings(request)
-            )
-            return ["UserPoolClient": APIShapes.client(client)]
-        case "DeleteUserPoolClient":
-            try await service.deleteClient(try request.string("ClientId"), poolID: try request.string("UserPoolId"))
-            return [:]
-        case "DeleteUserPool":
-            try await service.deletePool(try request.string("UserPoolId"))
-            return [:]
-        case "DescribeUserPoolClient":
-            let client = try await service.client(try request.string("ClientId"), poolID: try request.string("UserPoolId"))
-            return ["UserPoolClient": APIShapes.client(client)]
-        case "ListUserPoolClients":
-            let clients = try await service.clients(poolID: try request.string("UserPoolId"))
-            return ["UserPoolClients": clients.map { ["ClientId": $0.id, "ClientName": $0.name, "UserPoolId": $0.poolId] }]
-        default:
-            throw LocalPoolError("UnknownOperationException", "\(operation) is not supported by the local pool")
-        }
-    }
-
-    private func createClient(_ request: APIRequest) async throws(LocalPoolError) -> ClientRecord {
-        try await service.createClient(
-            poolID: try request.string("UserPoolId"),
-            name: try request.string("ClientName"),
-            generateSecret: request.bool("GenerateSecret") ?? false,
-            settings: try clientSettings(request)
-        )
-    }
-
-    /// A client's settings from a Create- or UpdateUserPoolClient request: what it leaves out
-    /// is Cognito's default (so an update without a field resets it, as Cognito's does).
-    private func clientSettings(_ request: APIRequest) throws(LocalPoolError) -> ClientSettings {
-        var settings = ClientSettings.defaults
-        if let flows = request.stringList("ExplicitAuthFlows") { settings.explicitAuthFlows = flows }
-        if let flows = request.stringList("AllowedOAuthFlows") { settings.allowedOAuthFlows = flows }
-        if let scopes = request.stringList("AllowedOAuthScopes") { settings.allowedOAuthScopes = scopes }
-        if let urls = request.stringList("CallbackURLs") { settings.callbackURLs = urls }
-        if let urls = request.stringList("LogoutURLs") { settings.logoutURLs = urls }
-        if let read = request.stringList("ReadAttributes") { settings.readAttributes = read }
-        if let prevent = request.optionalString("PreventUserExistenceErrors") { settings.preventUserExistenceErrors = prevent == "ENABLED" }
-        if let revocation = request.bool("EnableTokenRevocation") { settings.enableTokenRevocation = revocation }
-        if let rotation = request.body["RefreshTokenRotation"] as? [String: Any] {
-            guard let feature = rotation["Feature"] as? String, ["ENABLED", "DISABLED"].contains(feature) else {
-                throw .invalidParameter("RefreshTokenRotation.Feature must be ENABLED or DISABLED")
-            }
-            let grace = try APIRequest(object: rotation).int("RetryGracePeriodSeconds", in: 0...60) ?? 0
-            settings.refreshTokenRotation = .init(enabled: feature == "ENABLED", retryGracePeriodSeconds: grace)
-        }
-        let units = request.stringMap("TokenValidityUnits")
-        /// A validity in seconds: the number checked against Cognito's range for its field, then
-        /// the product with its unit against the lifetime's range.
-        func seconds(
-            _ key: String,
-            unitKey: String,
-            defaultUnit: String,
-            field: ClosedRange<Int>,
-            lifetime: ClosedRange<Int>
-        )
-            throws(LocalPoolError) -> Double?
-        {
-            guard let value = try request.int(key, in: field) else { return nil }
-            let multiplier: Int
-            switch units[unitKey] ?? defaultUnit {
-            case "seconds": multiplier = 1
-            case "minutes": multiplier = 60
-            case "hours": multiplier = 3600
-            case "days": multiplier = 86400
-            default: throw .invalidParameter("TokenValidityUnits.\(unitKey) must be seconds, minutes, hours or days")
-            }
-            // Both factors are bounded by the field ranges: no overflow.
-            let seconds = value * multiplier
-            guard lifetime.contains(seconds) else {
-                throw .invalidParameter(
-                    "\(key) must be between \(lifetime.lowerBound) and \(lifetime.upperBound) seconds (with its unit)"
-                )
-            }
-            return Double(seconds)
-        }
-        // Cognito's field ranges, default units and the lifetimes they may give; 0 keeps the
-        // default (only the refresh token's field allows it, as in Cognito).
-        let validities: [(String, String, String, ClosedRange<Int>, ClosedRange<Int>, WritableKeyPath<ClientSettings, Double>)] = [
-            ("AccessTokenValidity", "AccessToken", "hours", 1...86_400, ClientSettings.accessTokenRange, \.accessTokenValidity),
-            ("IdTokenValidity", "IdToken", "hours", 1...86_400, ClientSettings.idTokenRange, \.idTokenValidity),
-            (
-                "RefreshTokenValidity", "RefreshToken", "days", 0...315_360_000,
-                0...ClientSettings.refreshTokenRange.upperBound, \.refreshTokenValidity
-            ),
-        ]
-        for (key, unitKey, defaultUnit, field, lifetime, setting) in validities {
-            if let value = try seconds(key, unitKey: unitKey, defaultUnit: defaultUnit, field: field, lifetime: lifetime), value > 0 {
-                settings[keyPath: setting] = value
-            }
-        }
-        return settings
     }
 }

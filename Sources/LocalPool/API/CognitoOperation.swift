@@ -54,7 +54,7 @@ enum OperationCoding {
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context),
             let DecodingError.dataCorrupted(context)
         {
-            // The body parsed as a JSON object before (APIRequest), so this is a member of the
+            // The body parsed as a JSON object before (RequestBody), so this is a member of the
             // wrong type: a fraction or a number past Int64 for a whole number, a number for a
             // string. A validation error, naming the member when the decoder says which.
             let member = context.codingPath.map(\.stringValue).joined(separator: ".")
@@ -98,14 +98,15 @@ enum Validate {
         return value
     }
 
-    /// `value`, which must be within `range` when given.
+    /// `value`, which must be within `range` when given (Cognito's wording for each bound).
     static func within(_ value: Int?, _ range: ClosedRange<Int>, _ member: String) throws(LocalPoolError) -> Int? {
         guard let value else { return nil }
-        guard range.contains(value) else {
-            throw .invalidParameter(
-                "1 validation error detected: Value at '\(member)' failed to satisfy constraint: "
-                    + "Member must have value between \(range.lowerBound) and \(range.upperBound)"
-            )
+        let prefix = "1 validation error detected: Value at '\(member)' failed to satisfy constraint: "
+        guard value >= range.lowerBound else {
+            throw .invalidParameter(prefix + "Member must have value greater than or equal to \(range.lowerBound)")
+        }
+        guard value <= range.upperBound else {
+            throw .invalidParameter(prefix + "Member must have value less than or equal to \(range.upperBound)")
         }
         return value
     }
