@@ -24,21 +24,20 @@ extension LocalPoolService {
         } catch {
             throw .notAuthorized(error.code == .expired ? "Access Token has expired" : "Invalid Access Token")
         }
-        let user: UserRecord
-        do {
-            user = try await self.user(poolID: poolID, username: verified.username)
-        } catch {
-            throw .notAuthorized("Access Token has been revoked")
+        // One read for the user and the token's family: this runs on every GetUser.
+        let (username, origin) = (verified.username, verified.claims["origin_jti"]?.stringValue)
+        let (found, revoked) = try await read { db -> (UserRecord?, Bool) in
+            let userQuery = try db.cachedStatement(sql: "SELECT * FROM user WHERE poolId = ? AND username = ?")
+            let user = try UserRecord.fetchOne(userQuery, arguments: [poolID, username])
+            guard let origin else { return (user, false) }
+            let originQuery = try db.cachedStatement(sql: "SELECT 1 FROM revokedOrigin WHERE originJti = ?")
+            return (user, try Bool.fetchOne(originQuery, arguments: [origin]) != nil)
         }
-        guard user.sub == verified.subject else { throw .notAuthorized("Access Token has been revoked") }
+        guard let user = found, user.sub == verified.subject, !revoked else { throw .notAuthorized("Access Token has been revoked") }
         guard user.enabled else { throw .notAuthorized("User is disabled.") }
         let issuedAt = verified.claims["iat"]?.numberValue ?? 0
         guard user.tokensValidAfter == 0 || issuedAt > user.tokensValidAfter else {
             throw .notAuthorized("Access Token has been revoked")
-        }
-        if let origin = verified.claims["origin_jti"]?.stringValue {
-            let revoked = try await read { db in try RevokedOriginRecord.fetchOne(db, key: origin) }
-            guard revoked == nil else { throw .notAuthorized("Access Token has been revoked") }
         }
         let scopes = (verified.claims["scope"]?.stringValue ?? "").split(separator: " ").map(String.init)
         return AccessGrant(token: verified, user: user, scopes: scopes)

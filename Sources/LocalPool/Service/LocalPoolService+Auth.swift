@@ -86,7 +86,8 @@ extension LocalPoolService {
     ) async throws(LocalPoolError) -> AuthOutcome {
         let now = clock.now()
         let signedInAt = (authTime ?? now).rounded(.down)
-        let grant = await TokenIssuer.Grant(
+        let groups = try await groups(of: user)
+        let grant = TokenIssuer.Grant(
             poolID: client.poolId,
             client: client,
             user: user,
@@ -96,7 +97,7 @@ extension LocalPoolService {
             nonce: nonce,
             fromOAuth: fromOAuth,
             includeIDToken: includeIDToken,
-            groups: try groups(of: user)
+            groups: groups
         )
         let tokens: TokenIssuer.Tokens
         do {

@@ -133,12 +133,15 @@ extension LocalPoolService {
     /// The groups of `user` in the order of `cognito:groups`: by precedence (lowest first, groups
     /// without one last), then by name.
     func groups(of user: UserRecord) async throws(LocalPoolError) -> [GroupRecord] {
-        let groups = try await read { db in
-            try GroupRecord.filter(
-                sql: "poolId = ? AND name IN (SELECT groupName FROM groupMember WHERE poolId = ? AND username = ?)",
-                arguments: [user.poolId, user.poolId, user.username]
-            ).fetchAll(db)
-        }
+        try await read { db in try Self.groups(of: user, in: db) }
+    }
+
+    /// ``groups(of:)`` inside a transaction already open (the refresh's one read).
+    static func groups(of user: UserRecord, in db: Database) throws -> [GroupRecord] {
+        let query = try db.cachedStatement(
+            sql: "SELECT * FROM userGroup WHERE poolId = ? AND name IN (SELECT groupName FROM groupMember WHERE poolId = ? AND username = ?)"
+        )
+        let groups = try GroupRecord.fetchAll(query, arguments: [user.poolId, user.poolId, user.username])
         return groups.sorted { left, right in
             switch (left.precedence, right.precedence) {
             case (let a?, let b?) where a != b: a < b

@@ -20,6 +20,7 @@ extension LocalPoolService {
         pool.updatedAt = clock.now()
         let updated = pool
         try await write { db in try updated.update(db) }
+        caches.remember(updated)
         return updated
     }
 

@@ -34,8 +34,10 @@ extension LocalPoolService {
                     + "Member must satisfy regular expression pattern: [\\w-]+_[0-9a-zA-Z]+ and have length less than or equal to 55"
             )
         }
+        if let cached = caches.pool(id) { return cached }
         let found = try await read { db in try PoolRecord.fetchOne(db, key: id) }
         guard let found else { throw .resourceNotFound("User pool \(id) does not exist.") }
+        caches.remember(found)
         return found
     }
 
@@ -46,6 +48,7 @@ extension LocalPoolService {
         pool.updatedAt = clock.now()
         let updated = pool
         try await write { db in try updated.update(db) }
+        caches.remember(updated)
         return updated
     }
 
@@ -140,7 +143,10 @@ extension LocalPoolService {
     /// Deletes pool `id` with its clients, users, keys and tokens.
     public func deletePool(_ id: String) async throws(LocalPoolError) {
         _ = try await pool(id)
-        defer { caches.clientsChanged() }
+        defer {
+            caches.forgetPool(id)
+            caches.clientsChanged()
+        }
         try await write { db in _ = try PoolRecord.deleteOne(db, key: id) }
     }
 }

@@ -28,9 +28,9 @@ extension LocalPoolService {
         if client.settings.rotatesRefreshTokens && !rotating {
             throw .invalidParameter("Refresh token rotation is enabled for this client: refresh with GetTokensFromRefreshToken.")
         }
-        let (record, user) = try await liveRefreshToken(refreshToken, client: client)
+        let (record, user, groups) = try await liveRefreshToken(refreshToken, client: client)
         if client.secret != nil && !skipSecretHash { try checkSecretHash(secretHash, client: client, username: user.username) }
-        let grant = await TokenIssuer.Grant(
+        let grant = TokenIssuer.Grant(
             poolID: client.poolId,
             client: client,
             user: user,
@@ -40,7 +40,7 @@ extension LocalPoolService {
             nonce: nil,
             fromOAuth: record.scope != Self.apiScope,
             includeIDToken: record.scope == Self.apiScope || record.scope.split(separator: " ").contains("openid"),
-            groups: try groups(of: user)
+            groups: groups
         )
         let tokens: TokenIssuer.Tokens
         do {
@@ -71,14 +71,15 @@ extension LocalPoolService {
     }
 
     /// The stored record and user of a refresh token that is known, bound to `client`, not revoked and not expired.
-    func liveRefreshToken(_ token: String, client: ClientRecord) async throws(LocalPoolError) -> (RefreshTokenRecord, UserRecord) {
+    func liveRefreshToken(_ token: String, client: ClientRecord) async throws(LocalPoolError) -> (RefreshTokenRecord, UserRecord, [GroupRecord]) {
         let hash = Self.hash(token)
-        // One read for the token and its user: this is the hot path of every refresh.
-        let (record, user) = try await read { db -> (RefreshTokenRecord?, UserRecord?) in
+        // One read for the token, its user and their groups: this is the hot path of every refresh.
+        let (record, user, groups) = try await read { db -> (RefreshTokenRecord?, UserRecord?, [GroupRecord]) in
             let tokenQuery = try db.cachedStatement(sql: "SELECT * FROM refreshToken WHERE tokenHash = ?")
-            guard let record = try RefreshTokenRecord.fetchOne(tokenQuery, arguments: [hash]) else { return (nil, nil) }
+            guard let record = try RefreshTokenRecord.fetchOne(tokenQuery, arguments: [hash]) else { return (nil, nil, []) }
             let userQuery = try db.cachedStatement(sql: "SELECT * FROM user WHERE poolId = ? AND username = ?")
-            return (record, try UserRecord.fetchOne(userQuery, arguments: [record.poolId, record.username]))
+            guard let user = try UserRecord.fetchOne(userQuery, arguments: [record.poolId, record.username]) else { return (record, nil, []) }
+            return (record, user, try Self.groups(of: user, in: db))
         }
         guard let record, record.clientId == client.id else { throw .notAuthorized("Invalid Refresh Token") }
         guard record.revokedAt == nil else { throw .notAuthorized("Refresh Token has been revoked") }
@@ -95,7 +96,7 @@ extension LocalPoolService {
             try await revokeTokenFamily(record.originJti)
             throw .notAuthorized("Refresh Token has been revoked")
         }
-        return (record, user)
+        return (record, user, groups)
     }
 
     /// Revokes a refresh token and every access and ID token issued from it. Unknown tokens are

@@ -6,6 +6,7 @@ import Synchronization
 /// clients). Creating or changing a client clears the derived state.
 final class PoolCaches: Sendable {
     private struct State {
+        var pools: [String: PoolRecord] = [:]
         var clients: [String: ClientRecord] = [:]
         var origins: Set<String>?
         var verifiers: [String: TokenVerifier] = [:]
@@ -20,6 +21,13 @@ final class PoolCaches: Sendable {
     let srpChallenges = SRPChallenges()
 
     func client(_ id: String) -> ClientRecord? { state.withLock { $0.clients[id] } }
+
+    /// A pool as last read or written by this process (pools change only through the service).
+    func pool(_ id: String) -> PoolRecord? { state.withLock { $0.pools[id] } }
+
+    func remember(_ pool: PoolRecord) { state.withLock { $0.pools[pool.id] = pool } }
+
+    func forgetPool(_ id: String) { state.withLock { _ = $0.pools.removeValue(forKey: id) } }
 
     func remember(_ client: ClientRecord) { state.withLock { $0.clients[client.id] = client } }
 
