@@ -16,14 +16,19 @@ extension LocalPoolService {
 
     static let apiScope = "aws.cognito.signin.user.admin"
 
+    /// Cognito's `SECRET_HASH`: Base64(HMAC-SHA256(secret, username + clientId)).
+    static func secretHash(secret: String, clientID: String, username: String) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Array((username + clientID).utf8), using: SymmetricKey(data: Array(secret.utf8)))
+        return Data(mac).base64EncodedString()
+    }
+
     /// Checks `SECRET_HASH` for clients with a secret: Base64(HMAC-SHA256(secret, username + clientId)).
     func checkSecretHash(_ secretHash: String?, client: ClientRecord, username: String) throws(LocalPoolError) {
         guard let secret = client.secret else { return }
         guard let secretHash else {
             throw .notAuthorized("Client \(client.id) is configured with secret but SECRET_HASH was not received")
         }
-        let mac = HMAC<SHA256>.authenticationCode(for: Array((username + client.id).utf8), using: SymmetricKey(data: Array(secret.utf8)))
-        guard ConstantTime.equals(Data(mac).base64EncodedString(), secretHash) else {
+        guard ConstantTime.equals(Self.secretHash(secret: secret, clientID: client.id, username: username), secretHash) else {
             throw .notAuthorized("Unable to verify secret hash for client \(client.id)")
         }
     }

@@ -34,12 +34,14 @@ extension LocalPoolService {
         // Without a verifier (an unknown user, or a password from before SRP) the challenge goes
         // out all the same, and no proof can answer it.
         let salt = stored?.salt ?? decoySalt(poolID: client.poolId, username: username)
-        let verifier = stored?.verifier ?? CognitoSRP.field.bytes(CognitoSRP.field.power(CognitoSRP.generator, exponent: Self.randomBytes(32)))
-        let secret = Self.randomBytes(32)
+        let knownVerifier = stored?.verifier
+        let (secret, decoyExponent) = (Self.randomBytes(32), Self.randomBytes(32))
         let exchange: CognitoSRP.Exchange?
         do {
+            // The modular powers (a decoy verifier's too) run off the caller's thread.
             exchange = try await PasswordHasher.offload {
-                CognitoSRP.exchange(clientPublic: a, verifier: verifier, secret: secret)
+                let verifier = knownVerifier ?? CognitoSRP.field.bytes(CognitoSRP.field.power(CognitoSRP.generator, exponent: decoyExponent))
+                return CognitoSRP.exchange(clientPublic: a, verifier: verifier, secret: secret)
             }
         } catch {
             throw .internalError("srp")

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import GRDB
 import GatehouseCore
@@ -41,9 +40,7 @@ extension LocalPoolService {
     /// The `SECRET_HASH` a client with a secret would send for `username`: the hosted pages act
     /// for the client, which proved itself with its registered redirect.
     func secretHash(client: ClientRecord, username: String) -> String? {
-        guard let secret = client.secret else { return nil }
-        let mac = HMAC<SHA256>.authenticationCode(for: Array((username + client.id).utf8), using: SymmetricKey(data: Array(secret.utf8)))
-        return Data(mac).base64EncodedString()
+        client.secret.map { Self.secretHash(secret: $0, clientID: client.id, username: username) }
     }
 
     /// `ConfirmSignUp`: the code confirms the user (and their email).
