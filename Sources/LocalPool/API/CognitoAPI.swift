@@ -55,14 +55,14 @@ public struct CognitoAPI: Sendable {
     /// Runs the operation named by `target` with JSON `body`.
     public func handle(target: String?, body: [UInt8], logger: Logger) async -> Reply {
         guard let target, target.hasPrefix(Self.targetPrefix) else {
-            return reply(LocalPoolError("UnknownOperationException", "Missing or unknown X-Amz-Target"))
+            return reply(LocalPoolError(.unknownOperation, "Missing or unknown X-Amz-Target"))
         }
         let operation = String(target.dropFirst(Self.targetPrefix.count))
         do throws(LocalPoolError) {
             // Checked untyped first in any case: a JSON object, with no NUL in it.
             try RequestBody.check(body)
             guard let handler = Self.handlers[operation] else {
-                throw LocalPoolError("UnknownOperationException", "\(operation) is not supported by the local pool")
+                throw LocalPoolError(.unknownOperation, "\(operation) is not supported by the local pool")
             }
             return Reply(status: 200, body: try await handler.run(self, body), error: nil)
         } catch {

@@ -64,7 +64,7 @@ enum OperationCoding {
                     : "1 validation error detected: Value at '\(member)' failed to satisfy constraint: Member has the wrong type"
             )
         } catch {
-            throw LocalPoolError("SerializationException", "The request body is not valid JSON.")
+            throw LocalPoolError(.serialization, "The request body is not valid JSON.")
         }
     }
 

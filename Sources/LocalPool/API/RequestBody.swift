@@ -6,7 +6,7 @@ enum RequestBody {
     static func check(_ bytes: [UInt8]) throws(LocalPoolError) {
         guard !bytes.isEmpty else { return }
         guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else {
-            throw LocalPoolError("SerializationException", "The request body is not a JSON object.")
+            throw LocalPoolError(.serialization, "The request body is not a JSON object.")
         }
         guard !containsNUL(object) else {
             throw .invalidParameter("1 validation error detected: a string in the request contains a NUL character")

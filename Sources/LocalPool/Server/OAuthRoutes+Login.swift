@@ -111,10 +111,10 @@ extension OAuthRoutes {
             do {
                 user = try await service.authenticate(poolID: form.parameters.client.poolId, username: username, password: form["password"])
             } catch let error as LocalPoolError {
-                switch error.type {
-                case "UserNotConfirmedException":
+                switch error.name {
+                case .userNotConfirmed:
                     return await show("confirm", form.parameters, ["username": username, "error": "Confirm your account with its code first."])
-                case "PasswordResetRequiredException":
+                case .passwordResetRequired:
                     return await show(
                         "reset",
                         form.parameters,

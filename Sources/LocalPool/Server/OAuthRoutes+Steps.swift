@@ -23,7 +23,7 @@ extension OAuthRoutes {
                     attributes: []
                 )
             } catch let error as LocalPoolError {
-                guard error.type == "InvalidPasswordException" else { return await sessionEnded(form.parameters) }
+                guard error.name == .invalidPassword else { return await sessionEnded(form.parameters) }
                 return await show("new-password", form.parameters, ["session": session, "error": error.message], status: .badRequest)
             }
             return try await proceed(form.parameters, after: user)
@@ -42,7 +42,7 @@ extension OAuthRoutes {
                     code: form["code"]
                 )
                 return try await finishSignIn(form.parameters, user: user)
-            } catch let error as LocalPoolError where error.type == "CodeMismatchException" {
+            } catch let error as LocalPoolError where error.name == .codeMismatch {
                 // Five wrong codes end the session; the page says which it is.
                 guard
                     (try? await service.pendingChallenge(.softwareTokenMFA, session: session, client: form.parameters.client, username: nil))
@@ -56,7 +56,7 @@ extension OAuthRoutes {
                     ["session": session, "error": "That code is not right. Enter the current one."],
                     status: .unauthorized
                 )
-            } catch let error as LocalPoolError where error.type == "NotAuthorizedException" {
+            } catch let error as LocalPoolError where error.name == .notAuthorized {
                 return await sessionEnded(form.parameters)
             }
         }
@@ -70,13 +70,13 @@ extension OAuthRoutes {
                 try await service.verifySoftwareToken(.session(session), code: form["code"])
                 let user = try await service.completeMFASetup(client: form.parameters.client, session: session, username: nil)
                 return try await finishSignIn(form.parameters, user: user)
-            } catch let error as LocalPoolError where error.type == "EnableSoftwareTokenMFAException" {
+            } catch let error as LocalPoolError where error.name == .enableSoftwareTokenMFA {
                 guard let secret = try? await service.pendingSoftwareTokenSecret(session: session) else { return await sessionEnded(form.parameters) }
                 let username = (try? await service.pendingChallenge(.mfaSetup, session: session, client: nil, username: nil).1.username) ?? ""
                 var values = setupValues(session: session, secret: secret, username: username)
                 values["error"] = "That code is not right. Enter the one your app shows now."
                 return await show("mfa-setup", form.parameters, values, status: .unauthorized)
-            } catch let error as LocalPoolError where error.type == "NotAuthorizedException" || error.type == "SoftwareTokenMFANotFoundException" {
+            } catch let error as LocalPoolError where error.name == .notAuthorized || error.name == .softwareTokenMFANotFound {
                 return await sessionEnded(form.parameters)
             }
         }

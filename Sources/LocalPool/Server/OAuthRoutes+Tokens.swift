@@ -80,10 +80,10 @@ extension OAuthRoutes {
             do {
                 try await service.revokeRefreshToken(token, client: client)
             } catch {
-                switch error.type {
-                case "UnsupportedOperationException": throw OAuthError("invalid_request", "revocation is not enabled for this client")
+                switch error.name {
+                case .unsupportedOperation: throw OAuthError("invalid_request", "revocation is not enabled for this client")
                 // RFC 7009 §2.2.1, and what Cognito answers for an access token.
-                case "UnsupportedTokenTypeException": throw OAuthError("unsupported_token_type", "only refresh tokens can be revoked")
+                case .unsupportedTokenType: throw OAuthError("unsupported_token_type", "only refresh tokens can be revoked")
                 default: throw OAuthError("invalid_client", error.message, status: 401)
                 }
             }

@@ -24,7 +24,7 @@ public struct LocalPoolDirectory: UserDirectory, JWKSFetching, AccessTokenAuthor
                 enabled: user.enabled,
                 status: user.status.rawValue
             )
-        } catch  where error.type == "UserNotFoundException" {
+        } catch  where error.name == .userNotFound {
             throw DirectoryError(.userNotFound, detail: error.description)
         } catch {
             throw DirectoryError(.unavailable, retryAfter: 1, detail: error.description)
@@ -46,7 +46,7 @@ public struct LocalPoolDirectory: UserDirectory, JWKSFetching, AccessTokenAuthor
         do {
             let grant = try await service.validateAccessToken(accessToken)
             return grant.scopes.contains(LocalPoolService.apiScope)
-        } catch  where error.type == "NotAuthorizedException" {
+        } catch  where error.name == .notAuthorized {
             return false
         } catch {
             throw DirectoryError(.unavailable, retryAfter: 1, detail: error.description)
@@ -61,7 +61,7 @@ public struct LocalPoolDirectory: UserDirectory, JWKSFetching, AccessTokenAuthor
                 throw LocalPoolError.notAuthorized("Access Token does not have required scopes")
             }
             try await service.globalSignOut(poolID: grant.user.poolId, username: grant.user.username)
-        } catch  where error.type == "NotAuthorizedException" {
+        } catch  where error.name == .notAuthorized {
             throw DirectoryError(.userNotFound, detail: error.description)
         } catch {
             throw DirectoryError(.unavailable, retryAfter: 1, detail: error.description)

@@ -167,7 +167,7 @@ extension LocalPoolService {
     func checkClientSecret(_ secret: String?, client: ClientRecord) throws(LocalPoolError) {
         guard let expected = client.secret else { return }
         guard let secret, ConstantTime.equals(secret, expected) else {
-            throw LocalPoolError("NotAuthorizedException", "Unable to verify client secret for \(client.id)")
+            throw LocalPoolError(.notAuthorized, "Unable to verify client secret for \(client.id)")
         }
     }
 }

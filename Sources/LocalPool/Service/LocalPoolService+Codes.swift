@@ -71,9 +71,9 @@ extension LocalPoolService {
         }
         switch outcome {
         case .accepted: return
-        case .expired: throw LocalPoolError("ExpiredCodeException", "Invalid code provided, please request a code again.")
-        case .mismatch: throw LocalPoolError("CodeMismatchException", "Invalid verification code provided, please try again.")
-        case .withdrawn: throw LocalPoolError("LimitExceededException", "Attempt limit exceeded, please try after some time.")
+        case .expired: throw LocalPoolError(.expiredCode, "Invalid code provided, please request a code again.")
+        case .mismatch: throw LocalPoolError(.codeMismatch, "Invalid verification code provided, please try again.")
+        case .withdrawn: throw LocalPoolError(.limitExceeded, "Attempt limit exceeded, please try after some time.")
         }
     }
 

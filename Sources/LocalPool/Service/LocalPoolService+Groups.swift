@@ -27,7 +27,7 @@ extension LocalPoolService {
         )
         return try await write { db in
             guard try GroupRecord.fetchOne(db, key: ["poolId": poolID, "name": name]) == nil else {
-                throw LocalPoolError("GroupExistsException", "A group with the name \(name) already exists.")
+                throw LocalPoolError(.groupExists, "A group with the name \(name) already exists.")
             }
             try group.insert(db)
             return group

@@ -40,13 +40,13 @@ extension LocalPoolService {
     /// An admin reset the password: Cognito refuses any sign-in until it is set with a code.
     static func refuseIfResetRequired(_ user: UserRecord) throws(LocalPoolError) {
         guard user.status != .resetRequired else {
-            throw LocalPoolError("PasswordResetRequiredException", "Password reset required for the user")
+            throw LocalPoolError(.passwordResetRequired, "Password reset required for the user")
         }
     }
 
     /// A user who signed up signs in once the code confirmed them (the password was right).
     static func refuseIfUnconfirmed(_ user: UserRecord) throws(LocalPoolError) {
-        guard user.status != .unconfirmed else { throw LocalPoolError("UserNotConfirmedException", "User is not confirmed.") }
+        guard user.status != .unconfirmed else { throw LocalPoolError(.userNotConfirmed, "User is not confirmed.") }
     }
 
     /// Clears `user`'s failed attempts after a sign-in proved the password, applying `change` too.

@@ -43,10 +43,10 @@ extension LocalPoolService {
     public func verifySoftwareToken(_ owner: TokenOwner, code: String) async throws(LocalPoolError) {
         let user = try await tokenUser(owner)
         guard let pending = user.totpPendingSecret else {
-            throw LocalPoolError("SoftwareTokenMFANotFoundException", "Software token MFA has not been associated with the user.")
+            throw LocalPoolError(.softwareTokenMFANotFound, "Software token MFA has not been associated with the user.")
         }
         guard let step = SoftwareToken.acceptedStep(code, key: pending, now: clock.now(), after: user.totpLastStep) else {
-            throw LocalPoolError("EnableSoftwareTokenMFAException", "Code mismatch and fail enable Software Token MFA")
+            throw LocalPoolError(.enableSoftwareTokenMFA, "Code mismatch and fail enable Software Token MFA")
         }
         let fromSetup = if case .session = owner { true } else { false }
         try await updateUser(poolID: user.poolId, username: user.username) { user in
@@ -152,7 +152,7 @@ extension LocalPoolService {
                 }
             }
             logger.info("gatehouse.pool.mfa_failed", metadata: ["gatehouse.pool.username": "\(user.username)"])
-            throw LocalPoolError("CodeMismatchException", "Invalid code received for user")
+            throw LocalPoolError(.codeMismatch, "Invalid code received for user")
         }
         try await write { db in _ = try AuthSessionRecord.deleteOne(db, key: record.sessionHash) }
         return try await updateUser(poolID: user.poolId, username: user.username) { $0.totpLastStep = step }

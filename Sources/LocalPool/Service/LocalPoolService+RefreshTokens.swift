@@ -103,18 +103,18 @@ extension LocalPoolService {
     /// ignored (RFC 7009); a token of another client is refused.
     public func revokeRefreshToken(_ token: String, client: ClientRecord) async throws(LocalPoolError) {
         guard client.settings.enableTokenRevocation else {
-            throw LocalPoolError("UnsupportedOperationException", "Token revocation is not enabled for this client")
+            throw LocalPoolError(.unsupportedOperation, "Token revocation is not enabled for this client")
         }
         // Cognito revokes refresh tokens only: an access or ID token (a signed JWT, where our
         // refresh tokens are opaque) is refused by type, as Cognito's documentation says.
         guard !Self.isSignedJWT(token) else {
-            throw LocalPoolError("UnsupportedTokenTypeException", "Only refresh tokens can be revoked")
+            throw LocalPoolError(.unsupportedTokenType, "Only refresh tokens can be revoked")
         }
         let hash = Self.hash(token)
         let family = try await read { db in try RefreshTokenRecord.fetchOne(db, key: hash) }
         guard let family else { return }
         guard family.clientId == client.id else {
-            throw LocalPoolError("UnauthorizedException", "Refresh token was issued to another client")
+            throw LocalPoolError(.unauthorized, "Refresh token was issued to another client")
         }
         try await revokeTokenFamily(family.originJti)
     }

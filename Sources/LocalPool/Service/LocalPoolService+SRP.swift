@@ -23,7 +23,7 @@ extension LocalPoolService {
         do {
             user = try await self.user(poolID: client.poolId, username: username)
         } catch {
-            if !client.settings.preventUserExistenceErrors || error.type != "UserNotFoundException" { throw error }
+            if !client.settings.preventUserExistenceErrors || error.name != .userNotFound { throw error }
         }
         let stored = user.flatMap { user -> (salt: [UInt8], verifier: [UInt8])? in
             guard let salt = user.srpSalt.flatMap(CognitoSRP.bytes(hex:)), let verifier = user.srpVerifier.flatMap(CognitoSRP.bytes(hex:)) else {

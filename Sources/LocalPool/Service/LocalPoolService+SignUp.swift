@@ -90,7 +90,7 @@ extension LocalPoolService {
         do {
             user = try await self.user(poolID: client.poolId, username: username)
         } catch {
-            guard client.settings.preventUserExistenceErrors, error.type == "UserNotFoundException" else { throw error }
+            guard client.settings.preventUserExistenceErrors, error.name == .userNotFound else { throw error }
             return CodeDelivery(destination: "\(username.prefix(1))***@e***", medium: "EMAIL", attributeName: "email")
         }
         guard user.enabled else { throw .notAuthorized("User is disabled.") }
@@ -110,7 +110,7 @@ extension LocalPoolService {
     ) async throws(LocalPoolError) {
         try checkSecretHash(secretHash, client: client, username: username)
         let user = try await self.user(poolID: client.poolId, username: username)
-        if let problem = PasswordHasher.policyViolation(password) { throw LocalPoolError("InvalidPasswordException", problem) }
+        if let problem = PasswordHasher.policyViolation(password) { throw LocalPoolError(.invalidPassword, problem) }
         try await consumeCode(of: user, purpose: .forgotPassword, code: code)
         try await setPassword(poolID: user.poolId, username: user.username, password: password, permanent: true)
     }
@@ -131,7 +131,7 @@ extension LocalPoolService {
     /// `ChangePassword`: the previous password (counted like any sign-in attempt), then the new one.
     public func changePassword(accessToken: String, previous: String, proposed: String) async throws(LocalPoolError) {
         let user = try await userOfAccessToken(accessToken)
-        if let problem = PasswordHasher.policyViolation(proposed) { throw LocalPoolError("InvalidPasswordException", problem) }
+        if let problem = PasswordHasher.policyViolation(proposed) { throw LocalPoolError(.invalidPassword, problem) }
         _ = try await authenticate(user, password: previous)
         try await setPassword(poolID: user.poolId, username: user.username, password: proposed, permanent: true)
     }

@@ -43,7 +43,7 @@ extension LocalPoolService {
     /// What is stored of `password` for `username` of `poolID`, once it passes the password policy.
     func policyCheckedPassword(_ password: String, poolID: String, username: String) async throws(LocalPoolError) -> StoredPassword {
         if let problem = PasswordHasher.policyViolation(password) {
-            throw LocalPoolError("InvalidPasswordException", problem)
+            throw LocalPoolError(.invalidPassword, problem)
         }
         do {
             let hash = try await hasher.hash(password)
@@ -94,7 +94,7 @@ extension LocalPoolService {
         )
         return try await write { db in
             guard try UserRecord.fetchOne(db, key: ["poolId": poolID, "username": username]) == nil else {
-                throw LocalPoolError("UsernameExistsException", "User account already exists")
+                throw LocalPoolError(.usernameExists, "User account already exists")
             }
             try user.insert(db)
             return user
