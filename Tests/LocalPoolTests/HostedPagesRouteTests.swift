@@ -143,6 +143,17 @@ struct HostedPagesRouteTests {
         }
     }
 
+    @Test func aFormWithARepeatedFieldIsNotRead() async throws {
+        let (fixture, _, pages) = try await setUp()
+        try await app(fixture).test(.router) { http in
+            _ = try await pages.get(http, "/login")
+            let repeated = try await pages.post(http, "/login", [("username", "alice"), ("username", "bob"), ("password", "Passw0rd!")])
+            #expect(repeated.status == .badRequest)
+            #expect(repeated.headers[.location] == nil)
+            #expect(String(buffer: repeated.body).contains("The form could not be read."))
+        }
+    }
+
     @Test func whatUsersTypeIsEscapedAndClosedPoolsHaveNoSignUp() async throws {
         let (fixture, pool, pages) = try await setUp()
         try await app(fixture).test(.router) { http in

@@ -40,4 +40,29 @@ struct PoolEdgeTests {
             #expect(token.headers[.accessControlAllowOrigin] == nil)
         }
     }
+
+    /// RFC 6749 §3.1: a parameter given twice, or a body that does not decode, is refused whole.
+    @Test func aRepeatedOrMalformedParameterIsAnInvalidRequest() async throws {
+        let fixture = try PoolFixture()
+        let pool = try await fixture.service.createPool(name: "p")
+        let client = try await fixture.codeClient(pool)
+        let app = Application(router: buildLocalPoolRouter(api: CognitoAPI(service: fixture.service)), logger: Logger(label: "test"))
+        try await app.test(.router) { http in
+            for body in [
+                "grant_type=refresh_token&client_id=\(client.id)&refresh_token=x&refresh_token=y",
+                "grant_type=refresh_token&client_id=\(client.id)&client_id=other&refresh_token=x",
+                "grant_type=refresh_token&client_id=\(client.id)&refresh_token=%ZZ",
+            ] {
+                let token = try await http.execute(
+                    uri: "/oauth2/token",
+                    method: .post,
+                    headers: [.contentType: "application/x-www-form-urlencoded"],
+                    body: ByteBuffer(string: body)
+                )
+                #expect(token.status == .badRequest, "\(body)")
+                let answer = (try JSONSerialization.jsonObject(with: Data(token.body.readableBytesView))) as? [String: Any]
+                #expect(answer?["error"] as? String == "invalid_request", "\(body)")
+            }
+        }
+    }
 }

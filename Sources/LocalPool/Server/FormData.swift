@@ -1,25 +1,15 @@
 import Foundation
+import Hummingbird
 
-/// `application/x-www-form-urlencoded` parsing (`+` is a space, `%XX` decoded); repeated names
-/// keep the first. A pair that does not decode, or decodes to a NUL anywhere, is left out: SQLite
-/// would cut `victim%00junk` at the NUL.
+/// `application/x-www-form-urlencoded` bodies and query strings, decoded by Hummingbird's
+/// `URLEncodedFormDecoder` (`+` is a space, `%XX` decoded). A name given twice, or text that does
+/// not decode, makes the whole form unreadable (RFC 6749 §3.1: parameters are not repeated). A
+/// pair holding a NUL anywhere is left out: SQLite would cut `victim%00junk` at the NUL.
 package enum FormData {
-    /// The pairs of a form body or query string.
-    package static func parse(_ text: String) -> [String: String] {
-        var result: [String: String] = [:]
-        for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let name = decode(parts[0]), let value = parts.count > 1 ? decode(parts[1]) : "" else { continue }
-            if result[name] == nil { result[name] = value }
-        }
-        return result
-    }
-
-    private static func decode(_ text: Substring) -> String? {
-        guard let decoded = text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding, !decoded.utf8.contains(0) else {
-            return nil
-        }
-        return decoded
+    /// The pairs of a form body or query string, or nil when it cannot be read.
+    package static func parse(_ text: String) -> [String: String]? {
+        guard let pairs = try? URLEncodedFormDecoder().decode([String: String].self, from: text) else { return nil }
+        return pairs.filter { !$0.key.utf8.contains(0) && !$0.value.utf8.contains(0) }
     }
 
     /// Encodes `items` as a query string.

@@ -23,8 +23,10 @@ extension OAuthRoutes {
         subscript(_ name: String) -> String { fields[name] ?? "" }
     }
 
+    /// The query's parameters; a malformed query (a repeated or badly encoded parameter) reads
+    /// as none, which the authorize checks refuse.
     func query(_ request: Request) -> [String: String] {
-        FormData.parse(request.uri.query ?? "")
+        FormData.parse(request.uri.query ?? "") ?? [:]
     }
 
     /// The authorize parameters of a hosted page's query, or the refusal page as a `PageAnswer`.
@@ -40,7 +42,11 @@ extension OAuthRoutes {
     func hostedForm(_ request: Request) async throws -> HostedForm {
         let parameters = try await authorizeParameters(request)
         let body = try await request.body.collect(upTo: 64 * 1024)
-        let fields = FormData.parse(String(buffer: body))
+        guard let fields = FormData.parse(String(buffer: body)) else {
+            throw PageAnswer(
+                response: await show("login", parameters, ["error": "The form could not be read. Please try again."], status: .badRequest)
+            )
+        }
         guard let sent = fields["_csrf"], let cookie = request.cookies[Self.csrfCookie]?.value,
             ConstantTime.equals(csrfToken(forCookie: cookie), sent)
         else {

@@ -14,7 +14,9 @@ extension OAuthRoutes {
     /// The form body of a token-endpoint request and the client it authenticates as.
     func clientForm(_ request: Request) async throws -> ([String: String], Result<ClientRecord, OAuthError>) {
         let body = try await request.body.collect(upTo: 64 * 1024)
-        let form = FormData.parse(String(buffer: body))
+        guard let form = FormData.parse(String(buffer: body)) else {
+            return ([:], .failure(OAuthError("invalid_request", "the form body is malformed or repeats a parameter")))
+        }
         let client: Result<ClientRecord, OAuthError>
         do {
             client = .success(
