@@ -110,4 +110,10 @@ enum Validate {
         }
         return value
     }
+
+    /// A list operation's `Limit`: 0 to 60, where 0 or none means 60, as Cognito reads it.
+    static func pageSize(_ limit: Int?) throws(LocalPoolError) -> Int {
+        let size = try within(limit, 0...60, "limit") ?? 60
+        return size == 0 ? 60 : size
+    }
 }

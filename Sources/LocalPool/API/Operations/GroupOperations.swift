@@ -109,10 +109,9 @@ enum GroupOperations {
         }
         static let name = "ListGroups"
         static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> GroupsResponse {
-            let limit = try Validate.within(request.limit, 0...60, "limit") ?? 60
             let page = try await api.service.groups(
                 poolID: request.userPoolId,
-                limit: limit == 0 ? 60 : limit,
+                limit: try Validate.pageSize(request.limit),
                 after: try PageToken.decode(request.nextToken)
             )
             return GroupsResponse(groups: page.groups.map(GroupType.init), nextToken: page.next.map(PageToken.encode))
@@ -144,11 +143,10 @@ enum GroupOperations {
         }
         static let name = "AdminListGroupsForUser"
         static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> GroupsResponse {
-            let limit = try Validate.within(request.limit, 0...60, "limit") ?? 60
             let page = try await api.service.groups(
                 ofUser: request.username,
                 poolID: request.userPoolId,
-                limit: limit == 0 ? 60 : limit,
+                limit: try Validate.pageSize(request.limit),
                 after: try PageToken.decode(request.nextToken)
             )
             return GroupsResponse(groups: page.groups.map(GroupType.init), nextToken: page.next.map(PageToken.encode))
@@ -168,11 +166,10 @@ enum GroupOperations {
         }
         static let name = "ListUsersInGroup"
         static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> Response {
-            let limit = try Validate.within(request.limit, 0...60, "limit") ?? 60
             let page = try await api.service.users(
                 inGroup: request.groupName,
                 poolID: request.userPoolId,
-                limit: limit == 0 ? 60 : limit,
+                limit: try Validate.pageSize(request.limit),
                 after: try PageToken.decode(request.nextToken)
             )
             return Response(users: page.users.map(UserType.init), nextToken: page.next.map(PageToken.encode))

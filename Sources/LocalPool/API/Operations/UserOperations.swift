@@ -155,11 +155,10 @@ enum UserOperations {
         }
         static let name = "ListUsers"
         static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> Response {
-            let limit = try Validate.within(request.limit, 0...60, "limit") ?? 60
             let page = try await api.service.listUsers(
                 poolID: request.userPoolId,
                 filter: request.filter,
-                limit: limit == 0 ? 60 : limit,
+                limit: try Validate.pageSize(request.limit),
                 after: request.paginationToken.flatMap { $0.isEmpty ? nil : $0 }
             )
             return Response(users: page.users.map(UserType.init), paginationToken: page.next)
