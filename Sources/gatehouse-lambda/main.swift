@@ -1,6 +1,5 @@
+import GatehouseHTTP
 import GatehouseLambda
-import NIOCore
-import NIOPosix
 
 #if canImport(Glibc)
 import Glibc
@@ -10,5 +9,5 @@ import Musl
 
 // Swift concurrency on NIO's event loops: the handler continues on the thread that read the
 // event instead of hopping to the cooperative pool and back.
-_ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+EventLoopExecutor.installAsGlobal()
 exit(await LambdaMain.run())

@@ -114,7 +114,7 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         // Run Swift concurrency on NIO's event loops: handlers then continue on the thread that
         // read the request instead of hopping to the cooperative pool and back.
-        _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        EventLoopExecutor.installAsGlobal()
         var environment = ProcessInfo.processInfo.environment
         let level = (logLevel ?? environment["LOG_LEVEL"]).flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
         let format: GatehouseLogHandler.Format = environment["GATEHOUSE_LOG_FORMAT"]?.lowercased() == "json" ? .json : .plain
