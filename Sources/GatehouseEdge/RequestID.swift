@@ -14,7 +14,7 @@ public enum RequestID {
     static func assign(from request: Request, to context: inout some EdgeRequestContext) {
         let id = !context.requestID.isEmpty ? context.requestID : request.headers[header].flatMap { isSane($0) ? $0 : nil } ?? make()
         context.requestID = id
-        context.logger[metadataKey: "gatehouse.request_id"] = "\(id)"
+        context.logger[metadataKey: "gatehouse.request_id"] = .string(id)
     }
 
     /// 1–128 characters of letters, digits, `-`, `_`, `.`, `:`.

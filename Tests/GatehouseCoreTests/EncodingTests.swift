@@ -57,3 +57,33 @@ struct JSONParserTests {
         #expect((try? JSONParser.parse([0x22, 0xC3, 0x28, 0x22])) == nil)
     }
 }
+
+struct JSONWriterTests {
+    @Test(arguments: [
+        ("plain", #""plain""#),
+        ("", #""""#),
+        (#"say "hi""#, #""say \"hi\"""#),
+        (#"back\slash"#, #""back\\slash""#),
+        ("line\nbreak\r\ttab", #""line\nbreak\r\ttab""#),
+        ("\u{0}\u{1}\u{1F}", #""\u0000\u0001\u001f""#),
+        ("<script>&", #""\u003cscript\u003e\u0026""#),
+        ("\"\"", #""\"\"""#),
+        ("é ✓ 𝄞 \u{7F}", "\"é ✓ 𝄞 \u{7F}\""),
+    ])
+    func escapesWhatJSONAndHTMLNeed(input: String, expected: String) {
+        var writer = JSONWriter()
+        writer.add("k", input)
+        #expect(String(decoding: writer.finish(), as: UTF8.self) == #"{"k":"# + expected + "}")
+    }
+
+    @Test func membersInOrder() {
+        var writer = JSONWriter()
+        writer.add("a", "x")
+        writer.add("b", nil as String?)
+        writer.add("c", 42)
+        writer.add("d", true)
+        writer.add("e", ["1", "<"])
+        writer.add("f", json: Array(#"{"g":1}"#.utf8))
+        #expect(String(decoding: writer.finish(), as: UTF8.self) == #"{"a":"x","b":null,"c":42,"d":true,"e":["1","\u003c"],"f":{"g":1}}"#)
+    }
+}

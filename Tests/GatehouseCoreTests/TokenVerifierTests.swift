@@ -59,7 +59,7 @@ struct TokenVerifierTests {
         await rejects(String(repeating: "a", count: 16 * 1024 + 1), .tooLarge)
     }
 
-    @Test(arguments: ["", "a.b", "a.b.c.d", "..", "eyJhbGciOiJSUzI1NiJ9..sig"])
+    @Test(arguments: ["", "a.b", "a.b.c.d", "..", "...", ".", "a.b.c.", ".a.b", "eyJhbGciOiJSUzI1NiJ9..sig"])
     func rejectsMalformedShapes(_ token: String) async {
         await rejects(token, .malformed)
     }

@@ -130,6 +130,8 @@ struct UserInfoServiceTests {
         arguments: [
             ("Bearer abc.def.ghi", "abc.def.ghi"), ("bearer abc.def.ghi", "abc.def.ghi"), ("abc.def.ghi", "abc.def.ghi"),
             ("  Bearer   abc.def.ghi  ", "abc.def.ghi"), ("Basic dXNlcjpwYXNz", nil), ("Bearer ", nil), ("", nil),
+            ("Bearer\tabc.def.ghi", "abc.def.ghi"), ("Bearer abc.def ghi", nil), ("Bearer abc.def\tghi", nil), ("abc def", nil),
+            ("Bearer abc.def.ghi\t", "abc.def.ghi"),
         ] as [(String, String?)]
     )
     func authorizationHeaderForms(header: String, token: String?) {

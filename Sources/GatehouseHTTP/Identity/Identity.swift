@@ -5,12 +5,18 @@ public import Hummingbird
 import Logging
 
 /// Who a request is from: a token that passed every rule, and the session it came from when it
-/// came by cookie.
-public struct Identity: Sendable {
+/// came by cookie. A class: request contexts are copied at every layer of the router, and one
+/// reference is cheaper to copy than the token's strings and claims.
+public final class Identity: Sendable {
     /// The verified token (the user's `sub`, `username`, client, expiry, claims).
     public let token: VerifiedToken
     /// The session, when the request authenticated with the session cookie.
     public let session: ActiveSession?
+
+    init(token: VerifiedToken, session: ActiveSession?) {
+        self.token = token
+        self.session = session
+    }
 }
 
 /// The context of routes that need a user: made from the API's context once ``IdentityMiddleware``
