@@ -20,6 +20,39 @@ trap cleanup EXIT
 started() { echo "$1" >>"$work/pids"; }
 
 free_port() { "$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# CPU time (user + system, clock ticks) a process has used so far.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+# Runs wrk against PID's server with the remaining arguments; prints wrk's lines plus the
+# server's CPU per answered request (steadier than req/s when wrk shares the cores).
+# PROFILE=FILE also samples the server's stacks during the run named `profiled` (perf record,
+# cpu-clock, which works where hardware counters do not) into FILE, and the bare route's into
+# FILE.bare; `perf report -i FILE --no-children` reads them.
+load() {
+  local pid="$1" profile="$2" before after out requests profiler=""
+  shift 2
+  if [ -n "${PROFILE:-}" ] && [ "$profile" != - ]; then
+    perf record -q -e cpu-clock -F "${PROFILE_HZ:-499}" --call-graph "${PROFILE_STACKS:-dwarf,16384}" -o "$profile" \
+      -p "$pid" -- sleep "${DURATION%s}" >/dev/null 2>&1 &
+    profiler=$!
+  fi
+  if [ -n "${SWITCHES:-}" ]; then
+    perf stat -e context-switches -p "$pid" -o "$work/switches" -- sleep "${DURATION%s}" >/dev/null 2>&1 &
+    profiler=$!
+  fi
+  before="$(cpu_ticks "$pid")"
+  # `times` in the same subshell: its last line is the CPU its children (wrk) used.
+  out="$(wrk -t2 -c32 -d"$DURATION" --latency "$@"; times)"
+  after="$(cpu_ticks "$pid")"
+  [ -n "$profiler" ] && wait "$profiler"
+  echo "$out" | grep -E "Requests/sec|p50|requests in"
+  requests="$(echo "$out" | awk '/requests in/ { print $1 }')"
+  wrk_seconds="$(echo "$out" | tail -n1 | awk '{ for (i = 1; i <= 2; i++) { split($i, t, /[ms]/); s += t[1] * 60 + t[2] } print s }')"
+  awk -v t=$((after - before)) -v n="$requests" -v hz="$(getconf CLK_TCK)" -v w="$wrk_seconds" \
+    'BEGIN { printf "CPU per request: server %.1f us, wrk %.1f us\n", t / hz * 1e6 / n, w * 1e6 / n }'
+  if [ -n "${SWITCHES:-}" ]; then
+    awk -v n="$requests" '/context-switches/ { gsub(",", "", $1); printf "server context switches per request: %.2f\n", $1 / n }' "$work/switches"
+  fi
+}
 wait_http() { for _ in $(seq 1 200); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done; echo "no answer from $1" >&2; exit 1; }
 
 swift build -c release --product gatehouse >/dev/null
@@ -37,8 +70,8 @@ wait_http "http://127.0.0.1:$moto_port/moto-api/"
 start_api() {
   local port
   port="$(free_port)"
-  env -i PATH="$PATH" HOME="$HOME" $(cat "$work/env") AWS_ACCESS_KEY_ID=AKIDBENCH AWS_SECRET_ACCESS_KEY=bench-secret "$@" \
-    "$bin/gatehouse" serve --port "$port" >>"$work/serve.log" 2>&1 &
+  env -i PATH="$PATH" HOME="$HOME" $(cat "$work/env") AWS_ACCESS_KEY_ID=AKIDBENCH AWS_SECRET_ACCESS_KEY=bench-secret ${SERVE_ENV:-} "$@" \
+    "${server_bin:-$bin/gatehouse}" serve --port "$port" >>"$work/serve.log" 2>&1 &
   started $!
   echo $! >"$work/pid-$port"
   wait_http "http://127.0.0.1:$port/healthz"
@@ -48,7 +81,8 @@ api_port="$(start_api GATEHOUSE_TOKEN_CACHE_SIZE=0 LOG_LEVEL="$LOG_LEVEL")"
 
 bare_port="$(free_port)"
 "$bin/gatehouse-bench" bare-server "$bare_port" >/dev/null 2>&1 &
-started $!
+bare_pid=$!
+started $bare_pid
 wait_http "http://127.0.0.1:$bare_port/"
 
 # Warms a server's attribute cache (one request per user) and checks it answers 200.
@@ -62,32 +96,41 @@ warm() {
 }
 warm "$api_port"
 
-echo "== bare Hummingbird route (GET /)"
-wrk -t2 -c32 -d"$DURATION" --latency "http://127.0.0.1:$bare_port/" | grep -E "Requests/sec|Latency|50%|99%"
-echo "== bare Hummingbird route (GET /userinfo → ok), the same wrk script and requests as the /userinfo runs"
-wrk -t2 -c32 -d"$DURATION" --latency -s scripts/userinfo.lua "http://127.0.0.1:$bare_port/userinfo" -- "$work/tokens.txt" \
-  | grep -E "Requests/sec|p50"
-echo "== GET /userinfo, distinct token per request (token cache off), LOG_LEVEL=$LOG_LEVEL"
-# PROFILE=FILE also samples the server's stacks during this run (perf record, cpu-clock, which
-# works where hardware counters do not); `perf report -i FILE --no-children` reads them.
-if [ -n "${PROFILE:-}" ]; then
-  perf record -q -e cpu-clock -F "${PROFILE_HZ:-499}" --call-graph "${PROFILE_STACKS:-dwarf,16384}" -o "$PROFILE" \
-    -p "$(cat "$work/pid-$api_port")" -- sleep "${DURATION%s}" >/dev/null 2>&1 &
-  profiler=$!
+if [ -z "${QUICK:-}" ]; then
+  echo "== bare Hummingbird route (GET /)"
+  wrk -t2 -c32 -d"$DURATION" --latency "http://127.0.0.1:$bare_port/" | grep -E "Requests/sec|Latency|50%|99%"
 fi
-wrk -t2 -c32 -d"$DURATION" --latency -s scripts/userinfo.lua "http://127.0.0.1:$api_port/userinfo" -- "$work/tokens.txt" \
-  | grep -E "Requests/sec|p50|requests in"
-[ -n "${PROFILE:-}" ] && wait "$profiler"
+echo "== bare Hummingbird route (GET /userinfo → ok), the same wrk script and requests as the /userinfo runs"
+load "$bare_pid" "${PROFILE:-}.bare" -s scripts/userinfo.lua "http://127.0.0.1:$bare_port/userinfo" -- "$work/tokens.txt"
+echo "== GET /userinfo, distinct token per request (token cache off), LOG_LEVEL=$LOG_LEVEL"
+load "$(cat "$work/pid-$api_port")" "${PROFILE:-}" -s scripts/userinfo.lua "http://127.0.0.1:$api_port/userinfo" -- "$work/tokens.txt"
+
+# EDGE=1 also loads the API's /healthz with the same requests: the server's routing and edge
+# without a token to verify (what the edge costs over the bare route).
+if [ -n "${EDGE:-}" ]; then
+  echo "== GET /healthz on the API, the same requests (edge and routing, no verification)"
+  WRK_PATH=/healthz load "$(cat "$work/pid-$api_port")" - -s scripts/userinfo.lua "http://127.0.0.1:$api_port/healthz" -- "$work/tokens.txt"
+fi
+
+# BASELINE_BIN=PATH also loads another build of gatehouse (say, main's before a change) in the
+# same run, after this one, so the two compare on the same machine state.
+if [ -n "${BASELINE_BIN:-}" ]; then
+  baseline_port="$(server_bin="$BASELINE_BIN" start_api GATEHOUSE_TOKEN_CACHE_SIZE=0 LOG_LEVEL="$LOG_LEVEL")"
+  warm "$baseline_port"
+  echo "== the same on $BASELINE_BIN"
+  load "$(cat "$work/pid-$baseline_port")" "${PROFILE:-}.baseline" -s scripts/userinfo.lua "http://127.0.0.1:$baseline_port/userinfo" -- "$work/tokens.txt"
+fi
+
+# QUICK=1 stops here (the figures the issue's ratio needs).
+[ -n "${QUICK:-}" ] && exit 0
 
 logged_port="$(start_api GATEHOUSE_TOKEN_CACHE_SIZE=0 LOG_LEVEL=info)"
 warm "$logged_port"
 echo "== the same with an access-log line per request (LOG_LEVEL=info, to a file)"
-wrk -t2 -c32 -d"$DURATION" --latency -s scripts/userinfo.lua "http://127.0.0.1:$logged_port/userinfo" -- "$work/tokens.txt" \
-  | grep -E "Requests/sec|p50"
+load "$(cat "$work/pid-$logged_port")" - -s scripts/userinfo.lua "http://127.0.0.1:$logged_port/userinfo" -- "$work/tokens.txt"
 
 cached_port="$(start_api LOG_LEVEL="$LOG_LEVEL")"
 warm "$cached_port"
 head -n "$USERS" "$work/tokens.txt" >"$work/repeated.txt"
 echo "== GET /userinfo, the same $USERS tokens over and over (token cache on, as an SPA sends them)"
-wrk -t2 -c32 -d"$DURATION" --latency -s scripts/userinfo.lua "http://127.0.0.1:$cached_port/userinfo" -- "$work/repeated.txt" \
-  | grep -E "Requests/sec|p50"
+load "$(cat "$work/pid-$cached_port")" - -s scripts/userinfo.lua "http://127.0.0.1:$cached_port/userinfo" -- "$work/repeated.txt"

@@ -25,7 +25,7 @@ function init(args)
         else
           headers = { ["Authorization"] = "Bearer " .. line }
         end
-        requests[#requests + 1] = wrk.format("GET", "/userinfo", headers)
+        requests[#requests + 1] = wrk.format("GET", os.getenv("WRK_PATH") or "/userinfo", headers)
       end
     end
   end
