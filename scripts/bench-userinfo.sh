@@ -31,12 +31,15 @@ load() {
   local pid="$1" profile="$2" before after out requests profiler=""
   shift 2
   if [ -n "${PROFILE:-}" ] && [ "$profile" != - ]; then
-    perf record -q -e cpu-clock -F "${PROFILE_HZ:-499}" --call-graph "${PROFILE_STACKS:-dwarf,16384}" -o "$profile" \
+    # PROFILE_STACKS=none samples without stacks (self time only, and the least overhead).
+    local stacks=(--call-graph "${PROFILE_STACKS:-dwarf,16384}")
+    [ "${PROFILE_STACKS:-}" = none ] && stacks=()
+    perf record -q -e cpu-clock -F "${PROFILE_HZ:-499}" "${stacks[@]}" -o "$profile" \
       -p "$pid" -- sleep "${DURATION%s}" >/dev/null 2>&1 &
     profiler=$!
   fi
   if [ -n "${SWITCHES:-}" ]; then
-    perf stat -e context-switches -p "$pid" -o "$work/switches" -- sleep "${DURATION%s}" >/dev/null 2>&1 &
+    perf stat -e context-switches${SWITCHES_EVENTS:+,$SWITCHES_EVENTS} -p "$pid" -o "$work/switches" -- sleep "${DURATION%s}" >/dev/null 2>&1 &
     profiler=$!
   fi
   before="$(cpu_ticks "$pid")"
@@ -50,7 +53,7 @@ load() {
   awk -v t=$((after - before)) -v n="$requests" -v hz="$(getconf CLK_TCK)" -v w="$wrk_seconds" \
     'BEGIN { printf "CPU per request: server %.1f us, wrk %.1f us\n", t / hz * 1e6 / n, w * 1e6 / n }'
   if [ -n "${SWITCHES:-}" ]; then
-    awk -v n="$requests" '/context-switches/ { gsub(",", "", $1); printf "server context switches per request: %.2f\n", $1 / n }' "$work/switches"
+    awk -v n="$requests" '$1 ~ /^[0-9,]+$/ { gsub(",", "", $1); printf "server %s per request: %.2f\n", $2, $1 / n }' "$work/switches"
   fi
 }
 wait_http() { for _ in $(seq 1 200); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done; echo "no answer from $1" >&2; exit 1; }
