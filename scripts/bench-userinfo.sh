@@ -83,7 +83,7 @@ start_api() {
 api_port="$(start_api GATEHOUSE_TOKEN_CACHE_SIZE=0 LOG_LEVEL="$LOG_LEVEL")"
 
 bare_port="$(free_port)"
-"$bin/gatehouse-bench" bare-server "$bare_port" >/dev/null 2>&1 &
+"$bin/gatehouse-bench" bare-server "$bare_port" ${BARE_EXECUTOR:-} >/dev/null 2>&1 &
 bare_pid=$!
 started $bare_pid
 wait_http "http://127.0.0.1:$bare_port/"

@@ -1,9 +1,12 @@
 import Crypto
 import GatehouseCore
+import GatehouseHTTP
 import Hummingbird
 import HummingbirdBcrypt
 import LocalPool
 import Logging
+import NIOCore
+import NIOPosix
 import _CryptoExtras
 
 #if canImport(Glibc)
@@ -21,8 +24,10 @@ import Glibc
 ///   `PASSWORD_VERIFIER` exchange: three 3072-bit modular powers and the hashing), next to one
 ///   3072-bit modular power with a 256-bit exponent and with a 3072-bit one, and the verifier a
 ///   password change computes; medians in µs.
-/// - `gatehouse-bench bare-server <port>`: a bare Hummingbird route (`GET /` → `ok`) for
-///   comparing against `/userinfo` under wrk (see scripts/bench-userinfo.sh).
+/// - `gatehouse-bench bare-server <port> [eventloop|nio]`: a bare Hummingbird route (`GET /` →
+///   `ok`) for comparing against `/userinfo` under wrk (see scripts/bench-userinfo.sh); with
+///   `eventloop` or `nio`, Swift concurrency runs on NIO's loops (as in `gatehouse serve`, or
+///   through NIO's own hook) instead of the runtime's pool.
 @main
 struct Bench {
     static func main() async throws {
@@ -37,9 +42,9 @@ struct Bench {
         case "srp":
             srp(count: arguments.dropFirst().first.flatMap(Int.init) ?? 200)
         case "bare-server":
-            try await bareServer(port: arguments.dropFirst().first.flatMap(Int.init) ?? 8081)
+            try await bareServer(port: arguments.dropFirst().first.flatMap(Int.init) ?? 8081, executor: arguments.dropFirst(2).first)
         default:
-            print("usage: gatehouse-bench verify [count] | sign [count] | bcrypt [count] | srp [count] | bare-server <port>")
+            print("usage: gatehouse-bench verify [count] | sign [count] | bcrypt [count] | srp [count] | bare-server <port> [eventloop|nio]")
         }
     }
 
@@ -200,7 +205,12 @@ struct Bench {
         print("\(Int(Double(count) / (seconds() - start))) RSA-2048 signatures/s (swift-crypto, one core, key parsed from PEM)")
     }
 
-    static func bareServer(port: Int) async throws {
+    static func bareServer(port: Int, executor: String?) async throws {
+        switch executor {
+        case "eventloop": precondition(EventLoopExecutor.installAsGlobal())
+        case "nio": precondition(NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor())
+        default: break
+        }
         let router = Router()
         router.get("/") { _, _ in "ok" }
         // The same path as the API, so one wrk script (the same requests, tokens included) can
