@@ -20,10 +20,6 @@ import Musl
 /// finds nothing to switch). Jobs go to the loop of the thread that enqueues them when that is
 /// one of the group's, else to the group's next loop.
 public enum EventLoopExecutor {
-    /// How many jobs went through the hook (for the tests: a hop to the generic executor adds none).
-    package static var jobsEnqueued: Int { enqueued.load(ordering: .relaxed) }
-
-    private static let enqueued = ManagedAtomic(0)
     private static let group = MultiThreadedEventLoopGroup.singleton
 
     /// The runtime's reference to the generic executor: no identity, no implementation
@@ -51,7 +47,6 @@ public enum EventLoopExecutor {
     }
 
     private static func enqueue(_ job: UnownedJob) {
-        enqueued.wrappingIncrement(ordering: .relaxed)
         group.any().execute { job.runSynchronously(on: generic) }
     }
 }
