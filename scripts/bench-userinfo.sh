@@ -22,13 +22,14 @@ started() { echo "$1" >>"$work/pids"; }
 free_port() { "$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 # CPU time (user + system, clock ticks) a process has used so far.
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-# Runs wrk against PID's server with the remaining arguments; prints wrk's lines plus the
-# server's CPU per answered request (steadier than req/s when wrk shares the cores).
-# PROFILE=FILE also samples the server's stacks during the run named `profiled` (perf record,
-# cpu-clock, which works where hardware counters do not) into FILE, and the bare route's into
-# FILE.bare; `perf report -i FILE --no-children` reads them.
+# load PID PROFILE_FILE WRK_ARGS...: runs wrk against PID's server; prints wrk's lines plus the
+# server's and wrk's CPU per answered request (the server's is steadier than req/s when wrk
+# shares the cores). With PROFILE set, also samples the server into PROFILE_FILE (`-`: not this
+# run) with perf record (cpu-clock, which works where hardware counters do not); `perf report
+# -i FILE --no-children` reads it. SWITCHES=1 counts the server's context switches (and
+# SWITCHES_EVENTS) per request.
 load() {
-  local pid="$1" profile="$2" before after out requests profiler=""
+  local pid="$1" profile="$2" before after out requests profiler="" counter=""
   shift 2
   if [ -n "${PROFILE:-}" ] && [ "$profile" != - ]; then
     # PROFILE_STACKS=none samples without stacks (self time only, and the least overhead).
@@ -40,13 +41,14 @@ load() {
   fi
   if [ -n "${SWITCHES:-}" ]; then
     perf stat -e context-switches${SWITCHES_EVENTS:+,$SWITCHES_EVENTS} -p "$pid" -o "$work/switches" -- sleep "${DURATION%s}" >/dev/null 2>&1 &
-    profiler=$!
+    counter=$!
   fi
   before="$(cpu_ticks "$pid")"
   # `times` in the same subshell: its last line is the CPU its children (wrk) used.
   out="$(wrk -t2 -c32 -d"$DURATION" --latency "$@"; times)"
   after="$(cpu_ticks "$pid")"
   [ -n "$profiler" ] && wait "$profiler"
+  [ -n "$counter" ] && wait "$counter"
   echo "$out" | grep -E "Requests/sec|p50|requests in"
   requests="$(echo "$out" | awk '/requests in/ { print $1 }')"
   wrk_seconds="$(echo "$out" | tail -n1 | awk '{ for (i = 1; i <= 2; i++) { split($i, t, /[ms]/); s += t[1] * 60 + t[2] } print s }')"
@@ -73,7 +75,7 @@ wait_http "http://127.0.0.1:$moto_port/moto-api/"
 start_api() {
   local port
   port="$(free_port)"
-  env -i PATH="$PATH" HOME="$HOME" $(cat "$work/env") AWS_ACCESS_KEY_ID=AKIDBENCH AWS_SECRET_ACCESS_KEY=bench-secret ${SERVE_ENV:-} "$@" \
+  env -i PATH="$PATH" HOME="$HOME" $(cat "$work/env") AWS_ACCESS_KEY_ID=AKIDBENCH AWS_SECRET_ACCESS_KEY=bench-secret "$@" \
     "${server_bin:-$bin/gatehouse}" serve --port "$port" >>"$work/serve.log" 2>&1 &
   started $!
   echo $! >"$work/pid-$port"
