@@ -92,7 +92,8 @@ def main():
     try:
         moto_port = free_port()
         moto = f"http://127.0.0.1:{moto_port}"
-        start([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(moto_port)], {}, work / "moto.log", moto + "/moto-api/")
+        serial_moto = pathlib.Path(__file__).resolve().parents[1] / "Tests" / "Interop" / "serial_moto.py"
+        start([sys.executable, str(serial_moto), "-H", "127.0.0.1", "-p", str(moto_port)], {}, work / "moto.log", moto + "/moto-api/")
         table = "bench-sessions"
         subprocess.run([options.gatehouse, "sessions", "create-table", table], check=True, capture_output=True,
                        env={"PATH": os.environ["PATH"], "AWS_ENDPOINT_URL_DYNAMODB": moto, **AWS})

@@ -51,7 +51,9 @@ final class MotoServer: Sendable {
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        let arguments = [python, "-m", "moto.server", "-H", "127.0.0.1", "-p", String(port)]
+        // Requests serialised, so conditional writes are atomic as DynamoDB's are (serial_moto.py).
+        let script = root.appendingPathComponent("Tests/Interop/serial_moto.py").path
+        let arguments = [python, script, "-H", "127.0.0.1", "-p", String(port)]
         var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         var pid: pid_t = 0

@@ -75,6 +75,30 @@ struct SessionStoreContractTests {
         }
     }
 
+    /// The refresh lease rests on this: of writers that read the same version, one wins. (Plain
+    /// moto let two win in about one round of four; the tests' moto serialises its requests.)
+    @Test(arguments: Kind.allCases) func ofConcurrentReplacesFromOneVersionOneWins(kind: Kind) async throws {
+        try await Self.withStore(kind) { store in
+            try await store.create(Self.record("race"))
+            for round in 1...10 {
+                let winners = try await withThrowingTaskGroup(of: Int?.self) { group in
+                    for writer in 0..<20 {
+                        group.addTask {
+                            var next = Self.record("race", version: round + 1)
+                            next.sealedTokens = Array(repeating: UInt8(writer), count: 2048)
+                            return try await store.replace(next, expectedVersion: round) ? writer : nil
+                        }
+                    }
+                    return try await group.reduce(into: [Int]()) { if let writer = $1 { $0.append(writer) } }
+                }
+                #expect(winners.count == 1, "round \(round): \(winners.count) writers won")
+                let stored = try await store.read(id: "race", now: 1500)
+                #expect(stored?.version == round + 1)
+                #expect(stored?.sealedTokens.first == winners.first.map(UInt8.init))
+            }
+        }
+    }
+
     @Test(arguments: Kind.allCases) func readsRefuseExpiredRecordsAndSweepDeletesThem(kind: Kind) async throws {
         try await Self.withStore(kind) { store in
             try await store.create(Self.record("idle", idle: 2000, absolute: 5000))

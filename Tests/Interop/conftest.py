@@ -60,7 +60,8 @@ def gatehouse_binary() -> pathlib.Path:
 def moto_endpoint():
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        # Requests serialised, so conditional writes are atomic as DynamoDB's are (serial_moto.py).
+        [sys.executable, str(ROOT / "Tests" / "Interop" / "serial_moto.py"), "-H", "127.0.0.1", "-p", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
