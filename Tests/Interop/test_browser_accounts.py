@@ -10,7 +10,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 
 from conftest import LocalServe
-from test_browser import chromium, element, mark_page, screenshot, wait, wait_for_new_page, wait_for_state
+from test_browser import browser  # noqa: F401 (the fixture)
+from test_browser import element, mark_page, screenshot, wait, wait_for_new_page, wait_for_state
 from test_sign_up import code
 
 
@@ -19,13 +20,6 @@ def stack(tmp_path_factory):
     web = LocalServe(tmp_path_factory.mktemp("browser-accounts"), "--app-mode", "storage")
     yield web
     web.close()
-
-
-@pytest.fixture
-def browser():
-    driver = chromium()
-    yield driver
-    driver.quit()
 
 
 def open_hosted_login(driver, stack):
