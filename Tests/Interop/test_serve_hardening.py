@@ -96,6 +96,26 @@ def test_idle_and_stalled_connections_are_closed(serve, which, sent):
         read_until_closed(sock)
 
 
+@pytest.mark.parametrize("which", ["api", "pool", "app"])
+def test_pipelined_and_closing_requests_get_whole_answers(serve, which):
+    """Responses go out at the end of the loop's turn (FlushAtEndOfTick): three pipelined
+    requests, the last with `Connection: close`, and an HTTP/1.0 request, each get every answer
+    whole before the server closes."""
+    port = {"api": serve.api_port, "pool": serve.pool_port, "app": serve.app_port}[which]
+    path = "/healthz" if which != "app" else "/"
+    head = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall((head + "\r\n" + head + "\r\n" + head + "Connection: close\r\n\r\n").encode())
+        received = read_until_closed(sock)
+    expected = requests.get(f"http://127.0.0.1:{port}{path}", timeout=10).content
+    assert received.count(b"HTTP/1.1 200 OK\r\n") == 3
+    assert received.count(expected) == 3 and received.endswith(expected)
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(f"GET {path} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+        received = read_until_closed(sock)
+    assert received.startswith(b"HTTP/1.1 200 OK\r\n") and received.endswith(expected)
+
+
 def test_a_flood_of_idle_connections_stops_no_server(tmp_path):
     """With 256 descriptors, 250 idle connections to the app port: the connection cap keeps
     the process from running out, and the API and the pool answer at once."""

@@ -43,9 +43,10 @@ public struct ServerLimits: Sendable {
         return ServerLimits(maximumConnections: share)
     }
 
-    /// The HTTP/1.1 server with the idle timeout.
+    /// The HTTP/1.1 server with the idle timeout; responses are flushed at the end of the loop's
+    /// turn (``FlushAtEndOfTick``).
     public var server: HTTPServerBuilder {
-        .http1(configuration: .init(idleTimeout: TimeAmount(idleTimeout)))
+        .http1(configuration: .init(additionalChannelHandlers: [FlushAtEndOfTick()], idleTimeout: TimeAmount(idleTimeout)))
     }
 
     /// The application configuration for `address`, with the connection cap.
