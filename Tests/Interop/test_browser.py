@@ -71,6 +71,14 @@ def page_state(driver):
         "return [document.body ? document.body.getAttribute('data-state') : null, window.__gatehouseMarked === true]")
 
 
+def text_of(driver, element_id):
+    """The rendered text of the element with `element_id` in the current document ('' if there is
+    none), read in one script: an element handle found first could go stale, or belong to a
+    document a navigation just replaced ("Node with given id does not belong to the document")."""
+    return driver.execute_script(
+        "const node = document.getElementById(arguments[0]); return node ? node.innerText : ''", element_id)
+
+
 def wait_for_state(driver, state, seconds=20):
     wait(driver, seconds).until(lambda d: page_state(d)[0] == state)
 
@@ -135,7 +143,7 @@ def test_sign_in_through_the_hosted_login_shows_the_profile_and_survives_a_reloa
     assert browser.current_url == stack.app + "/"
     session = stored_session(browser, stack.spa)
     assert session["accessToken"] and session["refreshToken"] and session["expiresAt"] > session["issuedAt"]
-    wait(browser).until(lambda d: "min" in d.find_element(By.ID, "time-left").text)
+    wait(browser).until(lambda d: "min" in text_of(d, "time-left"))
     screenshot(browser, "03-profile.png")
 
     browser.refresh()

@@ -11,7 +11,7 @@ from selenium.webdriver.support import expected_conditions as EC
 
 from conftest import LocalServe
 from test_browser import browser  # noqa: F401 (the fixture)
-from test_browser import element, mark_page, screenshot, wait, wait_for_new_page, wait_for_state
+from test_browser import element, mark_page, screenshot, text_of, wait, wait_for_new_page, wait_for_state
 from test_sign_up import code
 
 
@@ -36,7 +36,7 @@ def submit(driver):
 def wait_for_notice(driver, text):
     """Waits for the page whose notice says `text` (the page before may show another notice
     until the navigation lands)."""
-    wait(driver).until(lambda d: text in d.find_element(By.ID, "page-notice").text)
+    wait(driver).until(lambda d: text in text_of(d, "page-notice"))
 
 
 def test_sign_up_confirm_and_sign_in_in_the_browser(stack, browser):
