@@ -1,13 +1,5 @@
 import Crypto
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The parts of a JWS in compact serialization, split and decoded but not yet trusted.
 /// (`package` so the fuzz targets reach it.)
 package struct CompactJWS {
@@ -25,8 +17,9 @@ package struct CompactJWS {
         var token = token
         let parsed = token.withUTF8 { (bytes) -> Result<CompactJWS, TokenError> in
             let raw = UnsafeRawBufferPointer(bytes)
-            guard let firstDot = Self.dot(in: raw, from: 0), let secondDot = Self.dot(in: raw, from: firstDot + 1),
-                Self.dot(in: raw, from: secondDot + 1) == nil
+            let dot = UInt8(ascii: ".")
+            guard let firstDot = raw.firstOffset(of: dot), let secondDot = raw.firstOffset(of: dot, from: firstDot + 1),
+                raw.firstOffset(of: dot, from: secondDot + 1) == nil
             else {
                 return .failure(TokenError(.malformed, detail: "not three segments"))
             }
@@ -49,14 +42,6 @@ package struct CompactJWS {
             )
         }
         self = try parsed.get()
-    }
-
-    /// The offset of the first `.` at or after `start` (memchr: a token is about a kilobyte).
-    private static func dot(in bytes: UnsafeRawBufferPointer, from start: Int) -> Int? {
-        guard start < bytes.count, let base = bytes.baseAddress,
-            let found = memchr(base + start, Int32(UInt8(ascii: ".")), bytes.count - start)
-        else { return nil }
-        return base.distance(to: UnsafeRawPointer(found))
     }
 
     private init(header: [String: JSONValue], payload: [UInt8], signature: [UInt8], signingInputDigest: SHA256.Digest) {

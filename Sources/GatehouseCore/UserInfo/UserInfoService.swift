@@ -1,13 +1,5 @@
 public import Logging
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Turns a bearer token into the user's profile: verify, look up, shape.
 public struct UserInfoService: Sendable {
     /// Attribute names returned besides `sub`, `username` and `name`.
@@ -105,10 +97,9 @@ extension UserInfoService {
             }
             guard start < end else { return nil }
             let token = UnsafeBufferPointer(rebasing: bytes[start..<end])
-            // memchr for the spaces and tabs a token may not hold (a kilobyte to scan).
-            if memchr(token.baseAddress!, 0x20, token.count) != nil || memchr(token.baseAddress!, 0x09, token.count) != nil {
-                return nil
-            }
+            // A token holds no spaces or tabs.
+            let raw = UnsafeRawBufferPointer(token)
+            if raw.firstOffset(of: 0x20) != nil || raw.firstOffset(of: 0x09) != nil { return nil }
             return String(decoding: token, as: UTF8.self)
         }
     }
