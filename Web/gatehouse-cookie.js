@@ -11,6 +11,8 @@
 
 import { GatehouseError, redirectParameters, stripRedirectParameters } from "./gatehouse-support.js";
 
+const LOGIN_ID_KEY = "gatehouse.loginId";
+
 export class GatehouseCookieClient {
   /**
    * @param {object} options
@@ -52,9 +54,15 @@ export class GatehouseCookieClient {
     return this.current ? { sub: this.current.sub, username: this.current.username } : null;
   }
 
-  /** Starts a sign-in at the API and goes to the hosted login. Resolves never (the page navigates away). */
+  /**
+   * Starts a sign-in at the API and goes to the hosted login. Resolves never (the page navigates
+   * away). The login id the API hands back stays in this tab's sessionStorage, which belongs to
+   * this origin alone (ports included): the API ends only a login whose page sends it back, so a
+   * login cookie planted from another port of this host is of no use.
+   */
   async signIn() {
     const body = await this.#call("POST", "/auth/login/start");
+    globalThis.sessionStorage?.setItem(LOGIN_ID_KEY, body.loginId);
     globalThis.location.assign(body.authorizationUrl);
     return new Promise(() => {});
   }
@@ -67,7 +75,9 @@ export class GatehouseCookieClient {
   async handleRedirect(url = globalThis.location.href) {
     if (redirectParameters(url)) {
       globalThis.history?.replaceState(null, "", stripRedirectParameters(url));
-      await this.#call("POST", "/auth/login/end", { pageUrl: url });
+      const loginId = globalThis.sessionStorage?.getItem(LOGIN_ID_KEY) ?? undefined;
+      globalThis.sessionStorage?.removeItem(LOGIN_ID_KEY);
+      await this.#call("POST", "/auth/login/end", { pageUrl: url, loginId });
     }
     return this.load();
   }

@@ -46,13 +46,37 @@ enum FuzzTargets {
     }
 
     /// What the token handler reads from a browser or an operator, split at NUL bytes: the page
-    /// URL of `/auth/login/end` (its query), a cookie value (unsealed with a fixed key, then read
-    /// as session tokens), and a value of every session variable.
+    /// URL of `/auth/login/end`, ended through ``SessionService/endLogin`` on a login just started
+    /// (its `state` stands in for `$STATE`, so inputs reach past the state check to the code
+    /// exchange, which fails at once), a cookie value (unsealed with a fixed key, then read as
+    /// session tokens), and a value of every session variable.
     static let sessionKeys = try! SessionKeys(parsing: String(repeating: "A", count: 43))
+    static let sessions = SessionService(
+        settings: SessionSettings(
+            endpoints: OAuthEndpoints(domain: "https://login.example.com"),
+            clientID: "client1",
+            clientSecret: "secret",
+            redirectURI: "https://app.example.com/"
+        ),
+        store: MemorySessionStore(),
+        keys: sessionKeys,
+        oauth: OAuthClient(
+            endpoints: OAuthEndpoints(domain: "https://login.example.com"),
+            clientID: "client1",
+            clientSecret: "secret",
+            transport: ClosureAWSTransport { _ in throw CancellationError() },
+            retryPolicy: RetryPolicy(maximumAttempts: 1)
+        ),
+        idTokens: verifier
+    )
     static let session: FuzzTarget = { bytes in
         let parts = bytes.split(separator: 0, maxSplits: 2, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
-        let page = parts[0]
-        if let query = page.firstIndex(of: "?") { _ = URLEncoding.query(page[page.index(after: query)...]) }
+        let login = sessions.startLogin(origin: nil)
+        let state = URLReference(login.authorizationURL).query.flatMap { URLEncoding.query(Substring($0)) }?.first { $0.0 == "state" }?.1 ?? ""
+        let page = parts[0].replacingOccurrences(of: "$STATE", with: state)
+        _ = blocking {
+            try? await sessions.endLogin(pageURL: page, loginID: login.loginID, origin: nil, loginCookie: login.loginCookie, logger: quiet)
+        }
         if parts.count > 1 {
             let cookie = parts[1]
             _ = SessionRecord.id(forCookie: cookie)
@@ -151,7 +175,12 @@ enum FuzzTargets {
         let signer = SigV4Signer(service: "cognito-idp", region: "us-east-1")
         let request = SigV4Signer.Request(method: "POST", host: "127.0.0.1:9229", path: path, query: query, headers: headers, body: Array(bytes))
         _ = signer.sign(request, credentials: AWSCredentials(accessKeyID: "AKID", secretAccessKey: "secret"), date: 1_800_000_000)
-        let verifier = SigV4Verifier(service: "cognito-idp", secrets: ["AKID": "secret"])
+        let verifier = SigV4Verifier(
+            service: "cognito-idp",
+            region: "us-east-1",
+            secrets: ["AKID": "secret"],
+            requiredSignedHeaders: SigV4Verifier.jsonProtocolHeaders
+        )
         try? verifier.verify(method: "POST", path: path, query: query, headers: headers, body: Array(bytes), now: 1_800_000_000)
     }
 }

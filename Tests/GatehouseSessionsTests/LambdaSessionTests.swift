@@ -60,9 +60,15 @@ struct LambdaSessionTests {
         let start = try await call("POST", "/auth/login/start", cookies: [])
         #expect(start["statusCode"] as? Int == 200)
         let loginCookie = try #require(Self.setCookies(start, v2: v2).first)
-        let url = (try JSONSerialization.jsonObject(with: Data((start["body"] as! String).utf8)) as! [String: Any])["authorizationUrl"] as! String
+        let started = try JSONSerialization.jsonObject(with: Data((start["body"] as! String).utf8)) as! [String: Any]
+        let (url, loginID) = (started["authorizationUrl"] as! String, started["loginId"] as! String)
         let page = harness.idp.completeLogin(authorizationURL: url)
-        let end = try await call("POST", "/auth/login/end", cookies: ["other=1", pair(loginCookie)], body: #"{"pageUrl":"\#(page)"}"#)
+        let end = try await call(
+            "POST",
+            "/auth/login/end",
+            cookies: ["other=1", pair(loginCookie)],
+            body: #"{"pageUrl":"\#(page)","loginId":"\#(loginID)"}"#
+        )
         #expect(end["statusCode"] as? Int == 200)
         let set = Self.setCookies(end, v2: v2)
         #expect(set.count == 2)

@@ -25,9 +25,15 @@ class CookieBrowser:
         self.serve = serve
         self.jar = {}
         self.attributes = {}
+        # What the page keeps in sessionStorage: the login id of its last start, sent with the
+        # end as gatehouse-cookie.js does (unless the test sends its own).
+        self.login_id = None
 
     def request(self, method, path, csrf=True, origin=True, **kwargs):
         headers = kwargs.pop("headers", {})
+        body = kwargs.get("json")
+        if path == "/auth/login/end" and self.login_id and isinstance(body, dict) and "pageUrl" in body:
+            kwargs["json"] = {"loginId": self.login_id, **body}
         if csrf:
             headers["X-CSRF"] = "1"
         if origin:
@@ -45,6 +51,8 @@ class CookieBrowser:
                     self.jar.pop(name, None)
                 else:
                     self.jar[name] = morsel.value
+        if path == "/auth/login/start" and response.status_code == 200:
+            self.login_id = response.json()["loginId"]
         return response
 
     def login(self):

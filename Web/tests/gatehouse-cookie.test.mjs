@@ -79,3 +79,32 @@ test("refresh updates the expiry only; a failed login end is an error", async ()
   await assert.rejects(auth.handleRedirect("https://app.test/?code=c&state=s"), { code: "invalid_state" });
   assert.throws(() => new GatehouseCookieClient({}), { code: "invalid_configuration" });
 });
+
+test("the login id from the start goes back with the end, from this tab's sessionStorage, once", async () => {
+  const store = new Map();
+  globalThis.sessionStorage = {
+    getItem: (key) => (store.has(key) ? store.get(key) : null),
+    setItem: (key, value) => store.set(key, String(value)),
+    removeItem: (key) => store.delete(key),
+  };
+  const visited = [];
+  globalThis.location = { assign: (url) => visited.push(url) };
+  try {
+    const { auth, calls } = client({
+      "POST /auth/login/start": [200, { authorizationUrl: "https://pool.test/oauth2/authorize?x=1", loginId: "L-123" }],
+      "POST /auth/login/end": [200, { isLoggedIn: true }],
+      "GET /auth/session": [200, { isLoggedIn: false }],
+    });
+    auth.signIn();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(visited, ["https://pool.test/oauth2/authorize?x=1"]);
+    assert.equal(store.get("gatehouse.loginId"), "L-123");
+    await auth.handleRedirect("https://app.test/?code=c-1&state=s-1");
+    const end = calls.find((call) => call.key === "POST /auth/login/end");
+    assert.deepEqual(JSON.parse(end.init.body), { pageUrl: "https://app.test/?code=c-1&state=s-1", loginId: "L-123" });
+    assert.equal(store.has("gatehouse.loginId"), false);
+  } finally {
+    delete globalThis.sessionStorage;
+    delete globalThis.location;
+  }
+});

@@ -24,20 +24,32 @@ public struct SessionRoutes: Sendable {
     public func register(on router: Router<GatehouseRequestContext>) {
         router.post("/auth/login/start") { request, _ in
             let sessions = try enabled(request)
-            let login = sessions.startLogin()
+            let login = sessions.startLogin(origin: request.headers[.origin])
             var writer = JSONWriter()
             writer.add("authorizationUrl", login.authorizationURL)
+            writer.add("loginId", login.loginID)
             return Self.json(writer.finish(), cookies: [SessionCookies.set(SessionService.loginCookie, login.loginCookie, maxAge: 600)])
         }
         router.post("/auth/login/end") { request, context in
             let sessions = try enabled(request)
             let body = try await request.body.collect(upTo: 16384)
-            guard let object = try? JSONParser.parse(Array(buffer: body)).objectValue, let pageURL = object["pageUrl"]?.stringValue else {
-                throw GatehouseError(.invalidRequest, message: #"The body must be {"pageUrl": "<the page the hosted login returned to>"}."#)
+            guard let object = try? JSONParser.parse(Array(buffer: body)).objectValue, let pageURL = object["pageUrl"]?.stringValue,
+                object["loginId"].map({ $0.stringValue != nil }) ?? true
+            else {
+                throw GatehouseError(
+                    .invalidRequest,
+                    message: #"The body must be {"pageUrl": "<the page the hosted login returned to>", "loginId": "<from /auth/login/start>"}."#
+                )
             }
             let loginCookie = SessionCookies.value(SessionService.loginCookie, in: request)
             do {
-                let (cookie, session) = try await sessions.endLogin(pageURL: pageURL, loginCookie: loginCookie, logger: context.logger)
+                let (cookie, session) = try await sessions.endLogin(
+                    pageURL: pageURL,
+                    loginID: object["loginId"]?.stringValue,
+                    origin: request.headers[.origin],
+                    loginCookie: loginCookie,
+                    logger: context.logger
+                )
                 var writer = JSONWriter()
                 writer.add("isLoggedIn", true)
                 writer.add("sub", session.record.subject)

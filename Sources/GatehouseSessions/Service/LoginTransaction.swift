@@ -4,19 +4,36 @@ import Synchronization
 
 /// One login in progress: what `/auth/login/start` puts in the sealed login cookie and
 /// `/auth/login/end` checks the hosted login's answer against.
+///
+/// A cookie ignores ports, so a page on another port of the app's host can plant a login cookie
+/// its owner minted for their own account. Two things bind the transaction to the page that
+/// started it: `loginID`, which `/auth/login/start` hands to the page (it keeps it in
+/// `sessionStorage`, which is per origin, ports included) and `/auth/login/end` must be sent back;
+/// and the `Origin` the start came from, which the end must come from too.
 struct LoginTransaction: Sendable, Equatable {
     /// Seconds a login may take.
     static let lifetime: Double = 600
-    static let purpose = "gatehouse-login-v1"
+    static let purpose = "gatehouse-login-v2"
 
     var state: String
     var nonce: String
     var verifier: String
     var expiresAt: Double
+    /// The value the starting page holds and must send back.
+    var loginID: String
+    /// The `Origin` of the starting request, when it sent one.
+    var origin: String?
 
-    /// A new transaction with fresh random values, valid from `now`.
-    static func begin(now: Double) -> LoginTransaction {
-        LoginTransaction(state: randomToken(), nonce: randomToken(), verifier: randomToken(), expiresAt: now + lifetime)
+    /// A new transaction with fresh random values, valid from `now`, started from `origin`.
+    static func begin(now: Double, origin: String?) -> LoginTransaction {
+        LoginTransaction(
+            state: randomToken(),
+            nonce: randomToken(),
+            verifier: randomToken(),
+            expiresAt: now + lifetime,
+            loginID: randomToken(),
+            origin: origin
+        )
     }
 
     /// The PKCE S256 challenge of the verifier.
@@ -29,6 +46,8 @@ struct LoginTransaction: Sendable, Equatable {
         writer.add("n", nonce)
         writer.add("v", verifier)
         writer.add("e", Int(expiresAt))
+        writer.add("l", loginID)
+        if let origin { writer.add("o", origin) }
         return Base64URL.encode(keys.seal(writer.finish(), purpose: Self.purpose))
     }
 
@@ -39,9 +58,17 @@ struct LoginTransaction: Sendable, Equatable {
             let plain = keys.open(sealed, purpose: purpose),
             let object = (try? JSONParser.parse(plain))?.objectValue,
             let state = object["s"]?.stringValue, let nonce = object["n"]?.stringValue,
-            let verifier = object["v"]?.stringValue, let expiresAt = object["e"]?.numberValue
+            let verifier = object["v"]?.stringValue, let expiresAt = object["e"]?.numberValue,
+            let loginID = object["l"]?.stringValue
         else { return nil }
-        return LoginTransaction(state: state, nonce: nonce, verifier: verifier, expiresAt: expiresAt)
+        return LoginTransaction(
+            state: state,
+            nonce: nonce,
+            verifier: verifier,
+            expiresAt: expiresAt,
+            loginID: loginID,
+            origin: object["o"]?.stringValue
+        )
     }
 }
 
