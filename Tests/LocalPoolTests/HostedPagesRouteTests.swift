@@ -115,7 +115,9 @@ struct HostedPagesRouteTests {
             let html = String(buffer: setup.body)
             #expect(html.contains("otpauth://totp/Gatehouse%3Aalice?secret="))
             let session = try #require(Self.field("session", in: setup))
-            let key = try await #require(try fixture.service.user(poolID: pool.id, username: "alice").totpPendingSecret)
+            let key = try await #require(
+                try fixture.service.pendingChallenge(.mfaSetup, session: session, client: nil, username: nil).0.pendingSecret
+            )
             #expect(html.contains(SoftwareToken.base32(Array(key.utf8))))
             let wrong = try await pages.post(http, "/login/mfa-setup", [("session", session), ("code", "000000")])
             #expect(wrong.status == .unauthorized)

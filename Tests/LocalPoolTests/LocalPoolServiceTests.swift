@@ -16,12 +16,13 @@ final class PoolFixture: Sendable {
     let service: LocalPoolService
     let clock = TestClock()
 
-    init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-pool-\(UUID().uuidString)")
+    /// A pool in a new directory, or in `directory` again (a restart).
+    init(directory: URL? = nil, hasher: PasswordHasher = PasswordHasher(cost: 4)) throws {
+        self.directory = directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-pool-\(UUID().uuidString)")
         service = LocalPoolService(
-            database: try PoolDatabase(directory: directory),
+            database: try PoolDatabase(directory: self.directory),
             baseURL: "http://127.0.0.1:9229",
-            hasher: PasswordHasher(cost: 4),
+            hasher: hasher,
             clock: clock.wallClock,
             logger: Logger(label: "test")
         )

@@ -64,7 +64,9 @@ struct MFATests {
             _ = try await service.respondToMFASetup(client: client, session: setup, username: "alice", secretHash: nil)
         }
         _ = try await service.associateSoftwareToken(.session(setup))
-        let key = try await #require(try service.user(poolID: pool.id, username: "alice").totpPendingSecret)
+        // The secret is the session's own, not the user's until a code from it is verified.
+        #expect(try await service.user(poolID: pool.id, username: "alice").totpPendingSecret == nil)
+        let key = try await #require(try service.pendingChallenge(.mfaSetup, session: setup, client: nil, username: nil).0.pendingSecret)
         let now = fixture.clock.seconds.withLock { $0 }
         let code = SoftwareToken.code(key: key, step: Int(now) / 30)
         try await service.verifySoftwareToken(.session(setup), code: code)
@@ -125,6 +127,10 @@ struct MFATests {
             _ = try await service.respondToSoftwareTokenMFA(client: client, session: session, username: "alice", code: right, secretHash: nil)
         }
         #expect(ended?.type == "NotAuthorizedException")
+        // The five wrong codes count towards the user's lockout, as five wrong passwords do.
+        let locked = await #expect(throws: LocalPoolError.self) { _ = try await mfaSession() }
+        #expect(locked?.message == "Password attempts exceeded")
+        fixture.advance(1)
         let late = try await mfaSession()
         fixture.advance(LocalPoolService.mfaSessionLifetime)
         let expired = await #expect(throws: LocalPoolError.self) {

@@ -2,8 +2,12 @@ import Synchronization
 
 /// The pending `PASSWORD_VERIFIER` challenges: the key each sign-in derived, kept in memory only
 /// (never on disk), for a few minutes, and handed out once. Keyed by the secret block sent with
-/// the challenge, so a client need not send the `Session` back (pycognito does not). Bounded: a
-/// flood of sign-ins drops the expired entries first, then everything.
+/// the challenge, so a client need not send the `Session` back (pycognito does not).
+///
+/// Bounded per client, oldest first: a flood of unauthenticated starts pushes out only the
+/// flood's own older entries (and the expired), never every pending sign-in at once, and a
+/// genuine sign-in, answered within a second or two of its start, is long gone from the front of
+/// the line before a flood reaches it.
 final class SRPChallenges: Sendable {
     /// One challenge.
     struct Pending: Sendable {
@@ -22,25 +26,74 @@ final class SRPChallenges: Sendable {
 
     /// How long a challenge may be answered, in seconds.
     static let lifetime = 300.0
-    static let capacity = 10_000
-    private let pending = Mutex([String: Pending]())
+    /// Challenges kept per client; past it, that client's oldest goes.
+    static let capacityPerClient = 10_000
+    /// Challenges kept in all; past it, the oldest of the client with the most goes.
+    static let capacity = 50_000
 
-    /// Keeps `challenge` under `secretBlock`.
+    /// A client's challenges in the order they came, as secret blocks (taken ones are skipped).
+    private struct Line {
+        var blocks: [String] = []
+        var head = 0
+        var live = 0
+
+        mutating func popOldest() -> String? {
+            guard head < blocks.count else { return nil }
+            defer { head += 1 }
+            return blocks[head]
+        }
+
+        /// Drops the taken blocks the line still holds once they outnumber the live ones.
+        mutating func compact(keeping isLive: (String) -> Bool) {
+            guard blocks.count - head > 2 * live + 64 else { return }
+            blocks = blocks[head...].filter(isLive)
+            head = 0
+        }
+    }
+
+    private struct State {
+        var pending: [String: Pending] = [:]
+        var lines: [String: Line] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    /// The number of challenges held.
+    var count: Int { state.withLock { $0.pending.count } }
+
+    /// Keeps `challenge` under `secretBlock`, making room first as described above.
     func insert(_ challenge: Pending, secretBlock: String, now: Double) {
-        pending.withLock { pending in
-            if pending.count >= Self.capacity {
-                pending = pending.filter { $0.value.expiresAt > now }
-                if pending.count >= Self.capacity { pending.removeAll() }
+        state.withLock { state in
+            let client = challenge.clientID
+            if state.lines[client, default: Line()].live >= Self.capacityPerClient { Self.evictOldest(of: client, in: &state) }
+            if state.pending.count >= Self.capacity, let busiest = state.lines.max(by: { $0.value.live < $1.value.live })?.key {
+                Self.evictOldest(of: busiest, in: &state)
             }
-            pending[secretBlock] = challenge
+            state.pending[secretBlock] = challenge
+            state.lines[client, default: Line()].blocks.append(secretBlock)
+            state.lines[client, default: Line()].live += 1
+            let pending = state.pending
+            state.lines[client]?.compact { pending[$0]?.clientID == client }
         }
     }
 
     /// Removes and returns the live challenge under `secretBlock`: each one answers once.
     func take(secretBlock: String, now: Double) -> Pending? {
-        pending.withLock { pending in
-            guard let challenge = pending.removeValue(forKey: secretBlock), challenge.expiresAt > now else { return nil }
-            return challenge
+        state.withLock { state in
+            guard let challenge = state.pending.removeValue(forKey: secretBlock) else { return nil }
+            state.lines[challenge.clientID]?.live -= 1
+            return challenge.expiresAt > now ? challenge : nil
+        }
+    }
+
+    /// Drops the oldest challenge `client` still holds.
+    private static func evictOldest(of client: String, in state: inout State) {
+        while let block = state.lines[client]?.popOldest() {
+            if state.pending[block]?.clientID == client {
+                state.pending[block] = nil
+                state.lines[client]?.live -= 1
+                return
+            }
         }
     }
 }

@@ -38,8 +38,33 @@ extension OAuthRoutes {
         }
     }
 
-    /// A hosted form's fields, once its CSRF token matches its cookie.
+    /// Whether a form POST comes from the pool's own pages: its `Origin` is the pool's (its
+    /// public base URL's, or the one the request was sent to), or, when the browser sent
+    /// `Origin: null` (as it must for a form of a page whose referrer policy is `no-referrer`,
+    /// like ours) or none, Fetch Metadata says same-origin. A request with neither header is no
+    /// browser's and passes (the CSRF token still applies); `null` without Fetch Metadata does
+    /// not (a sandboxed frame sends that). A page on another port of the same host shares the
+    /// pool's cookies (cookies ignore ports), so the CSRF pair alone does not stop its form.
+    func isFromThePoolsOwnPage(_ request: Request) -> Bool {
+        let origin = request.headers[.origin]
+        if let origin, origin != "null" {
+            let own = [URLReference(service.issuer.baseURL)].compactMap { reference in
+                reference.scheme.flatMap { scheme in reference.authority.map { "\(scheme)://\($0)" } }
+            }
+            let addressed = request.head.authority.map { ["http://\($0)", "https://\($0)"] } ?? []
+            return (own + addressed).contains { $0.lowercased() == origin.lowercased() }
+        }
+        if let site = request.headers[Self.fetchSite] { return site == "same-origin" || site == "none" }
+        return origin == nil
+    }
+
+    static let fetchSite = HTTPField.Name("Sec-Fetch-Site")!
+
+    /// A hosted form's fields, once it came from the pool's own page and its CSRF token matches its cookie.
     func hostedForm(_ request: Request) async throws -> HostedForm {
+        guard isFromThePoolsOwnPage(request) else {
+            throw PageAnswer(response: errorPage("This form must be sent from the sign-in page itself.", status: .forbidden))
+        }
         let parameters = try await authorizeParameters(request)
         let body = try await request.body.collect(upTo: 64 * 1024)
         guard let fields = FormData.parse(String(buffer: body)) else {
@@ -189,8 +214,8 @@ extension OAuthRoutes {
     }
 
     /// A page saying what went wrong, where there is no client to send the user back to.
-    func errorPage(_ message: String) -> Response {
+    func errorPage(_ message: String, status: HTTPResponse.Status = .badRequest) -> Response {
         let nonce = Identifiers.opaque(bytes: 16)
-        return page(HostedPages.render("error", ["nonce": nonce, "error": message]), status: .badRequest, nonce: nonce)
+        return page(HostedPages.render("error", ["nonce": nonce, "error": message]), status: status, nonce: nonce)
     }
 }

@@ -4,7 +4,7 @@ public import Logging
 /// One pool of the local pool, handed to the API in-process: its users as a ``UserDirectory``,
 /// its signing keys as a ``JWKSFetching``, and whether a client id is one of its clients (the
 /// API trusts every client of the pool, including ones created after start-up).
-public struct LocalPoolDirectory: UserDirectory, JWKSFetching, AccessTokenAuthority {
+public struct LocalPoolDirectory: UserDirectory, JWKSFetching, AccessTokenAuthority, UserSignOut {
     /// The pool.
     public let poolID: String
     private let service: LocalPoolService
@@ -62,6 +62,17 @@ public struct LocalPoolDirectory: UserDirectory, JWKSFetching, AccessTokenAuthor
             }
             try await service.globalSignOut(poolID: grant.user.poolId, username: grant.user.username)
         } catch  where error.name == .notAuthorized {
+            throw DirectoryError(.userNotFound, detail: error.description)
+        } catch {
+            throw DirectoryError(.unavailable, retryAfter: 1, detail: error.description)
+        }
+    }
+
+    /// What `AdminUserGlobalSignOut` does, in-process.
+    public func signOutEverywhere(username: String, logger: Logger) async throws(DirectoryError) {
+        do {
+            try await service.globalSignOut(poolID: poolID, username: username)
+        } catch  where error.name == .userNotFound {
             throw DirectoryError(.userNotFound, detail: error.description)
         } catch {
             throw DirectoryError(.unavailable, retryAfter: 1, detail: error.description)

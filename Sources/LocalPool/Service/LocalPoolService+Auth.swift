@@ -157,8 +157,14 @@ extension LocalPoolService {
         attributes: [UserRecord.Attribute]
     ) async throws(LocalPoolError) -> UserRecord {
         let (record, user) = try await pendingChallenge(.newPasswordRequired, session: session, client: client, username: username)
+        // The user may fill in attributes here, but not declare them verified; a new email or
+        // phone number is unverified. Checked before anything changes.
+        try Self.refuseVerifiedFlags(attributes)
+        try Self.checkAttributes(attributes)
         try await setPassword(poolID: client.poolId, username: user.username, password: newPassword, permanent: true)
-        if !attributes.isEmpty { try await updateAttributes(poolID: client.poolId, username: user.username, attributes: attributes) }
+        if !attributes.isEmpty {
+            try await updateAttributes(poolID: client.poolId, username: user.username, attributes: Self.unverifyingChanged(attributes, of: user))
+        }
         try await write { db in _ = try AuthSessionRecord.deleteOne(db, key: record.sessionHash) }
         return try await self.user(poolID: client.poolId, username: user.username)
     }

@@ -27,7 +27,7 @@ extension LocalPoolService {
         guard user.enabled else { throw .notAuthorized("User is disabled.") }
         // A password set before the pool spoke SRP gets its verifier now, while it is known.
         let srp = user.srpVerifier == nil ? try? await srpVerifier(password, poolID: user.poolId, username: user.username) : nil
-        let signedIn = try await attemptSucceeded(user) { user in
+        let signedIn = try await passwordProven(user) { user in
             if let srp {
                 user.srpSalt = srp.salt
                 user.srpVerifier = srp.verifier
@@ -49,14 +49,26 @@ extension LocalPoolService {
         guard user.status != .unconfirmed else { throw LocalPoolError(.userNotConfirmed, "User is not confirmed.") }
     }
 
-    /// Clears `user`'s failed attempts after a sign-in proved the password, applying `change` too.
-    func attemptSucceeded(
+    /// After a sign-in proved the password (`user` as read before its attempt was counted),
+    /// applying `change` too: the failed attempts are cleared when the sign-in is complete; when
+    /// a second step follows (an MFA code, a new password), only this attempt's own count is
+    /// taken back, so wrong MFA codes keep counting towards the lockout however often the
+    /// password is proven again.
+    func passwordProven(
         _ user: UserRecord,
         _ change: @Sendable @escaping (inout UserRecord) -> Void = { _ in }
     ) async throws(LocalPoolError) -> UserRecord {
-        try await updateUser(poolID: user.poolId, username: user.username) { user in
-            user.failedAttempts = 0
-            user.lockedUntil = 0
+        let mfa = try await mfaChallenge(for: user, poolID: user.poolId)
+        let secondStep = user.status == .forceChangePassword || mfa != nil
+        let lockedBefore = user.lockedUntil
+        return try await updateUser(poolID: user.poolId, username: user.username) { user in
+            if secondStep {
+                user.failedAttempts = max(0, user.failedAttempts - 1)
+                user.lockedUntil = lockedBefore
+            } else {
+                user.failedAttempts = 0
+                user.lockedUntil = 0
+            }
             change(&user)
         }
     }
@@ -76,19 +88,45 @@ extension LocalPoolService {
     /// Refuses a sign-in as a user that does not exist. When existence is `hidden`, the answer is
     /// the one a real user would get: "Incorrect username or password.", and after as many
     /// failures as lock a real user out, "Password attempts exceeded" for as long.
+    ///
+    /// The work matches a real user's: the attempt is counted in one write transaction as a real
+    /// user's is (``countPhantomAttempt(poolID:username:)``), and for a password (not an SRP
+    /// proof, which costs a real user no bcrypt) a decoy bcrypt check spends a real check's time.
     func refuseUnknownUser(
         poolID: String,
         username: String,
-        password: String,
+        password: String?,
         hidden: Bool,
         error: LocalPoolError
     ) async throws(LocalPoolError) -> Never {
-        if hidden, !caches.phantomLockouts.countAttempt(key: poolID + "/" + username, now: clock.now()) {
+        if hidden, try await !countPhantomAttempt(poolID: poolID, username: username) {
             throw .notAuthorized(Lockout.lockedMessage)
         }
-        // Spend the time a real check takes, so timing does not tell who exists.
-        _ = try? await hasher.verifyDecoy(password)
+        if let password { _ = try? await hasher.verifyDecoy(password) }
         throw hidden ? .notAuthorized("Incorrect username or password.") : error
+    }
+
+    /// Counts an attempt on a name that does not exist, in the database as a real user's attempt
+    /// is counted (and so at the same cost, and across restarts); false when the name is locked
+    /// out (the attempt is refused). Stale counters go when a new name is counted.
+    func countPhantomAttempt(poolID: String, username: String) async throws(LocalPoolError) -> Bool {
+        let now = clock.now()
+        return try await write { db in
+            let stored = try PhantomLockoutRecord.fetchOne(db, key: ["poolId": poolID, "username": username])
+            if stored == nil {
+                try db.execute(
+                    sql: "DELETE FROM phantomLockout WHERE lastAttempt < ? AND lockedUntil < ?",
+                    arguments: [now - Lockout.memory, now]
+                )
+            }
+            var entry = stored ?? PhantomLockoutRecord(poolId: poolID, username: username, failures: 0, lockedUntil: 0, lastAttempt: now)
+            guard entry.lockedUntil <= now else { return false }
+            entry.failures += 1
+            entry.lastAttempt = now
+            if let until = Lockout.lockedUntil(failures: entry.failures, now: now) { entry.lockedUntil = until }
+            try entry.save(db)
+            return true
+        }
     }
 
     /// Counts one sign-in attempt for `user`, or refuses it while the user is locked out.

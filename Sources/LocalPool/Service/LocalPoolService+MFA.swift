@@ -31,29 +31,57 @@ extension LocalPoolService {
     }
 
     /// AssociateSoftwareToken: a new secret (base32), pending until a code from it is verified.
+    /// An `MFA_SETUP` session keeps its secret to itself: another session (or the user's own
+    /// enrolment elsewhere) neither sees nor replaces it.
     public func associateSoftwareToken(_ owner: TokenOwner) async throws(LocalPoolError) -> String {
-        let user = try await tokenUser(owner)
         let secret = SoftwareToken.newSecret()
-        try await updateUser(poolID: user.poolId, username: user.username) { $0.totpPendingSecret = secret.key }
+        switch owner {
+        case .accessToken(let token):
+            let user = try await userOfAccessToken(token)
+            try await updateUser(poolID: user.poolId, username: user.username) { $0.totpPendingSecret = secret.key }
+        case .session(let session):
+            var (record, _) = try await pendingChallenge(.mfaSetup, session: session, client: nil, username: nil)
+            record.pendingSecret = secret.key
+            let updated = record
+            try await write { db in try updated.update(db) }
+        }
         return secret.base32
     }
 
     /// VerifySoftwareToken: a code from the pending secret makes it the user's token. From an
-    /// `MFA_SETUP` session it is also turned on (the sign-in then completes with it).
+    /// `MFA_SETUP` session it is also turned on, and that session (only) may then complete the
+    /// sign-in with RespondToAuthChallenge.
     public func verifySoftwareToken(_ owner: TokenOwner, code: String) async throws(LocalPoolError) {
-        let user = try await tokenUser(owner)
-        guard let pending = user.totpPendingSecret else {
+        let user: UserRecord
+        let pending: String?
+        var setup: AuthSessionRecord?
+        switch owner {
+        case .accessToken(let token):
+            user = try await userOfAccessToken(token)
+            pending = user.totpPendingSecret
+        case .session(let session):
+            let (record, sessionUser) = try await pendingChallenge(.mfaSetup, session: session, client: nil, username: nil)
+            (user, pending, setup) = (sessionUser, record.pendingSecret, record)
+        }
+        guard let pending else {
             throw LocalPoolError(.softwareTokenMFANotFound, "Software token MFA has not been associated with the user.")
         }
         guard let step = SoftwareToken.acceptedStep(code, key: pending, now: clock.now(), after: user.totpLastStep) else {
             throw LocalPoolError(.enableSoftwareTokenMFA, "Code mismatch and fail enable Software Token MFA")
         }
-        let fromSetup = if case .session = owner { true } else { false }
+        let fromSetup = setup != nil
         try await updateUser(poolID: user.poolId, username: user.username) { user in
             user.totpSecret = pending
-            user.totpPendingSecret = nil
+            if !fromSetup { user.totpPendingSecret = nil }
             user.totpLastStep = step
             if fromSetup { user.totpEnabled = true }
+        }
+        if var setup {
+            // This session proved a code: it, and no other, may finish the sign-in.
+            setup.pendingSecret = nil
+            setup.setupVerified = true
+            let verified = setup
+            try await write { db in try verified.update(db) }
         }
     }
 
@@ -139,6 +167,9 @@ extension LocalPoolService {
         -> UserRecord
     {
         let (record, user) = try await pendingChallenge(.softwareTokenMFA, session: session, client: client, username: username)
+        // Every code is an attempt on the user, counted (and refused while locked out) like a
+        // password: a fresh session per five codes must not buy more guesses.
+        try await countAttempt(user)
         guard let key = user.totpSecret, let step = SoftwareToken.acceptedStep(code, key: key, now: clock.now(), after: user.totpLastStep)
         else {
             let failures = record.failedAttempts + 1
@@ -155,7 +186,11 @@ extension LocalPoolService {
             throw LocalPoolError(.codeMismatch, "Invalid code received for user")
         }
         try await write { db in _ = try AuthSessionRecord.deleteOne(db, key: record.sessionHash) }
-        return try await updateUser(poolID: user.poolId, username: user.username) { $0.totpLastStep = step }
+        return try await updateUser(poolID: user.poolId, username: user.username) { user in
+            user.totpLastStep = step
+            user.failedAttempts = 0
+            user.lockedUntil = 0
+        }
     }
 
     /// Answers `MFA_SETUP` once the session's VerifySoftwareToken turned the token on.
@@ -172,10 +207,11 @@ extension LocalPoolService {
         return try await issueSignIn(user: user, client: client, scope: [Self.apiScope], nonce: nil, fromOAuth: false, includeIDToken: true)
     }
 
-    /// Ends an `MFA_SETUP` challenge whose token was verified; the user.
+    /// Ends an `MFA_SETUP` challenge whose own VerifySoftwareToken verified a code; the user.
+    /// (A token the user set up in another session does not complete this one.)
     public func completeMFASetup(client: ClientRecord, session: String, username: String?) async throws(LocalPoolError) -> UserRecord {
         let (record, user) = try await pendingChallenge(.mfaSetup, session: session, client: client, username: username)
-        guard user.totpEnabled, user.totpSecret != nil else {
+        guard record.setupVerified, user.totpEnabled, user.totpSecret != nil else {
             throw .invalidParameter("Set up a software token first: AssociateSoftwareToken, then VerifySoftwareToken with this session.")
         }
         try await write { db in _ = try AuthSessionRecord.deleteOne(db, key: record.sessionHash) }
@@ -184,7 +220,7 @@ extension LocalPoolService {
 
     /// The secret (base32) an `MFA_SETUP` session's AssociateSoftwareToken handed out, to show again.
     public func pendingSoftwareTokenSecret(session: String) async throws(LocalPoolError) -> String? {
-        try await pendingChallenge(.mfaSetup, session: session, client: nil, username: nil).1.totpPendingSecret.map {
+        try await pendingChallenge(.mfaSetup, session: session, client: nil, username: nil).0.pendingSecret.map {
             SoftwareToken.base32(Array($0.utf8))
         }
     }
@@ -224,10 +260,4 @@ extension LocalPoolService {
         return (record, user)
     }
 
-    private func tokenUser(_ owner: TokenOwner) async throws(LocalPoolError) -> UserRecord {
-        switch owner {
-        case .accessToken(let token): try await userOfAccessToken(token)
-        case .session(let session): try await pendingChallenge(.mfaSetup, session: session, client: nil, username: nil).1
-        }
-    }
 }

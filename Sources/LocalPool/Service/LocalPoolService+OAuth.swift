@@ -120,28 +120,38 @@ extension LocalPoolService {
         return code
     }
 
-    /// Starts a hosted-login session; returns the cookie value.
+    /// Starts a hosted-login session of the user's current generation; returns the cookie value.
     public func startSSOSession(user: UserRecord) async throws(LocalPoolError) -> String {
         let value = Identifiers.opaque(bytes: 32)
         let now = clock.now()
-        let record = SSOSessionRecord(
-            sessionHash: Self.hash(value),
-            poolId: user.poolId,
-            username: user.username,
-            authTime: now,
-            expiresAt: now + Self.ssoLifetime
-        )
-        try await write { db in try record.insert(db) }
+        let (hash, poolID, username) = (Self.hash(value), user.poolId, user.username)
+        try await write { db in
+            // The generation as stored now, not as the caller last read it.
+            guard let current = try UserRecord.fetchOne(db, key: ["poolId": poolID, "username": username]) else {
+                throw LocalPoolError.userNotFound()
+            }
+            let record = SSOSessionRecord(
+                sessionHash: hash,
+                poolId: poolID,
+                username: username,
+                authTime: now,
+                expiresAt: now + Self.ssoLifetime,
+                generation: current.sessionGeneration
+            )
+            try record.insert(db)
+        }
         return value
     }
 
-    /// The signed-in user of a live session cookie for `poolID`, with the session's sign-in time.
+    /// The signed-in user of a live session cookie for `poolID`, with the session's sign-in time:
+    /// none once the user is disabled, signed out everywhere, or has a new password since.
     public func ssoUser(poolID: String, cookie: String?) async -> (user: UserRecord, authTime: Double)? {
         guard let cookie else { return nil }
         let hash = Self.hash(cookie)
         guard let session = try? await read({ db in try SSOSessionRecord.fetchOne(db, key: hash) }),
             session.poolId == poolID, session.expiresAt > clock.now(),
-            let user = try? await user(poolID: poolID, username: session.username), user.enabled
+            let user = try? await user(poolID: poolID, username: session.username), user.enabled,
+            user.sessionGeneration == session.generation
         else { return nil }
         return (user, session.authTime)
     }

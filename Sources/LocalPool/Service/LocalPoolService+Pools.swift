@@ -6,7 +6,8 @@ extension LocalPoolService {
     public func createPool(
         name: String,
         region: String = "us-east-1",
-        allowAdminCreateUserOnly: Bool = false
+        allowAdminCreateUserOnly: Bool = false,
+        passwordPolicy: PasswordPolicy? = nil
     ) async throws(LocalPoolError)
         -> PoolRecord
     {
@@ -16,7 +17,8 @@ extension LocalPoolService {
             name: name,
             allowAdminCreateUserOnly: allowAdminCreateUserOnly,
             createdAt: now,
-            updatedAt: now
+            updatedAt: now,
+            passwordPolicy: passwordPolicy
         )
         return try await write { db in
             try pool.insert(db)
@@ -42,9 +44,14 @@ extension LocalPoolService {
     }
 
     /// Replaces a pool's settings (UpdateUserPool: what the request leaves out is the default).
-    public func updatePool(_ id: String, allowAdminCreateUserOnly: Bool) async throws(LocalPoolError) -> PoolRecord {
+    public func updatePool(
+        _ id: String,
+        allowAdminCreateUserOnly: Bool,
+        passwordPolicy: PasswordPolicy? = nil
+    ) async throws(LocalPoolError) -> PoolRecord {
         var pool = try await self.pool(id)
         pool.allowAdminCreateUserOnly = allowAdminCreateUserOnly
+        pool.passwordPolicy = passwordPolicy
         pool.updatedAt = clock.now()
         let updated = pool
         try await write { db in try updated.update(db) }

@@ -5,10 +5,6 @@ import Logging
 
 /// Signing in with SRP (`USER_SRP_AUTH`, then the `PASSWORD_VERIFIER` challenge), as Cognito does.
 extension LocalPoolService {
-    /// A key for made-up salts: an unknown user gets the same salt at every attempt, as a real
-    /// one does, so the salt does not tell who exists. New at every start.
-    private static let decoySaltKey = SymmetricKey(size: .bits256)
-
     /// `USER_SRP_AUTH` (from `InitiateAuth` or `AdminInitiateAuth`): answers the client's public
     /// value A with the `PASSWORD_VERIFIER` challenge.
     public func srpAuth(client: ClientRecord, username: String, clientPublic: String, secretHash: String?) async throws(LocalPoolError) -> AuthOutcome
@@ -32,17 +28,19 @@ extension LocalPoolService {
             return (salt, verifier)
         }
         // Without a verifier (an unknown user, or a password from before SRP) the challenge goes
-        // out all the same, and no proof can answer it.
-        let salt = stored?.salt ?? decoySalt(poolID: client.poolId, username: username)
-        let knownVerifier = stored?.verifier
-        let (secret, decoyExponent) = (Self.randomBytes(32), Self.randomBytes(32))
+        // out all the same, with the same work (one exchange), and no proof can answer it: the
+        // salt is made up from the name, the verifier is the server's one decoy.
+        let (salt, verifier): ([UInt8], [UInt8])
+        if let stored {
+            (salt, verifier) = stored
+        } else {
+            (salt, verifier) = (try await decoySalt(poolID: client.poolId, username: username), try await decoyVerifier())
+        }
+        let secret = Self.randomBytes(32)
         let exchange: CognitoSRP.Exchange?
         do {
-            // The modular powers (a decoy verifier's too) run off the caller's thread.
-            exchange = try await PasswordHasher.offload {
-                let verifier = knownVerifier ?? CognitoSRP.field.bytes(CognitoSRP.field.power(CognitoSRP.generator, exponent: decoyExponent))
-                return CognitoSRP.exchange(clientPublic: a, verifier: verifier, secret: secret)
-            }
+            // The modular powers run off the caller's thread.
+            exchange = try await PasswordHasher.offload { CognitoSRP.exchange(clientPublic: a, verifier: verifier, secret: secret) }
         } catch {
             throw .internalError("srp")
         }
@@ -99,10 +97,11 @@ extension LocalPoolService {
         do {
             user = try await self.user(poolID: client.poolId, username: username)
         } catch {
+            // No decoy bcrypt: a wrong proof costs a real user none either.
             try await refuseUnknownUser(
                 poolID: client.poolId,
                 username: username,
-                password: signature,
+                password: nil,
                 hidden: client.settings.preventUserExistenceErrors,
                 error: error
             )
@@ -123,7 +122,7 @@ extension LocalPoolService {
             throw .notAuthorized("Incorrect username or password.")
         }
         guard user.enabled else { throw .notAuthorized("User is disabled.") }
-        let signedIn = try await attemptSucceeded(user)
+        let signedIn = try await passwordProven(user)
         try Self.refuseIfUnconfirmed(signedIn)
         return try await completeSignIn(signedIn, client: client)
     }
@@ -137,11 +136,27 @@ extension LocalPoolService {
         }
     }
 
-    /// The salt shown for a user without a verifier: the same for the same name, every time.
-    private func decoySalt(poolID: String, username: String) -> [UInt8] {
-        var salt = Array(HMAC<SHA256>.authenticationCode(for: Array((poolID + "/" + username).utf8), using: Self.decoySaltKey).prefix(16))
+    /// The salt shown for a user without a verifier: the same for the same name every time,
+    /// restarts included (it comes from the server's persistent key), as a real user's is.
+    private func decoySalt(poolID: String, username: String) async throws(LocalPoolError) -> [UInt8] {
+        var salt = Array(try await serverMAC(poolID + "/" + username, purpose: .decoySalt).prefix(16))
         if salt[0] == 0 { salt[0] = 1 }
         return salt
+    }
+
+    /// The verifier shown for every user without one: g^x for an x from the server's key,
+    /// computed once per process.
+    private func decoyVerifier() async throws(LocalPoolError) -> [UInt8] {
+        if let cached = caches.decoyVerifier() { return cached }
+        let exponent = try await serverMAC("", purpose: .decoyVerifier)
+        let verifier: [UInt8]
+        do {
+            verifier = try await PasswordHasher.offload { CognitoSRP.field.bytes(CognitoSRP.field.power(CognitoSRP.generator, exponent: exponent)) }
+        } catch {
+            throw .internalError("srp")
+        }
+        caches.remember(decoyVerifier: verifier)
+        return verifier
     }
 
     private static func randomBytes(_ count: Int) -> [UInt8] {

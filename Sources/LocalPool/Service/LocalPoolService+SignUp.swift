@@ -17,6 +17,8 @@ extension LocalPoolService {
         guard try await !pool(client.poolId).allowAdminCreateUserOnly else {
             throw .notAuthorized("SignUp is not permitted for this user pool")
         }
+        // Only a code (or an admin) verifies an email or a phone number.
+        try Self.refuseVerifiedFlags(attributes)
         var user = try await createUser(poolID: client.poolId, username: username, attributes: attributes, temporaryPassword: nil)
         do {
             let stored = try await policyCheckedPassword(password, poolID: client.poolId, username: user.username)
@@ -43,10 +45,23 @@ extension LocalPoolService {
         client.secret.map { Self.secretHash(secret: $0, clientID: client.id, username: username) }
     }
 
-    /// `ConfirmSignUp`: the code confirms the user (and their email).
+    /// The user called `username`, or nil when there is none and `client` hides who exists (the
+    /// caller then answers as for a real user); `UserNotFoundException` otherwise.
+    func userUnlessHidden(_ username: String, client: ClientRecord) async throws(LocalPoolError) -> UserRecord? {
+        do {
+            return try await user(poolID: client.poolId, username: username)
+        } catch  where error.name == .userNotFound && client.settings.preventUserExistenceErrors {
+            return nil
+        }
+    }
+
+    /// `ConfirmSignUp`: the code confirms the user (and their email). With existence hidden, an
+    /// unknown name gets `CodeMismatchException`, counted as a wrong code.
     public func confirmSignUp(client: ClientRecord, username: String, code: String, secretHash: String?) async throws(LocalPoolError) {
         try checkSecretHash(secretHash, client: client, username: username)
-        let user = try await self.user(poolID: client.poolId, username: username)
+        guard let user = try await userUnlessHidden(username, client: client) else {
+            try await refuseCode(poolID: client.poolId, username: username, purpose: .signUp)
+        }
         guard user.status == .unconfirmed else {
             throw .notAuthorized("User cannot be confirmed. Current status is \(user.status.rawValue)")
         }
@@ -74,27 +89,33 @@ extension LocalPoolService {
         }
     }
 
-    /// `ResendConfirmationCode`.
+    /// `ResendConfirmationCode`. With existence hidden, an unknown or disabled name gets a
+    /// made-up delivery, under the same limits, as Cognito documents.
     public func resendConfirmationCode(client: ClientRecord, username: String, secretHash: String?) async throws(LocalPoolError) -> CodeDelivery? {
         try checkSecretHash(secretHash, client: client, username: username)
-        let user = try await self.user(poolID: client.poolId, username: username)
+        let hidden = client.settings.preventUserExistenceErrors
+        guard let user = try await userUnlessHidden(username, client: client), user.enabled || !hidden else {
+            return try await simulateCodeSent(poolID: client.poolId, username: username, purpose: .signUp)
+        }
         guard user.status == .unconfirmed else { throw .invalidParameter("User is already confirmed.") }
-        return try await sendCode(to: user, purpose: .signUp)
+        guard let delivery = try await sendCode(to: user, purpose: .signUp) else {
+            return hidden ? try await simulatedDelivery(poolID: client.poolId, username: user.username) : nil
+        }
+        return delivery
     }
 
-    /// `ForgotPassword`: a code to set a new password with. With `PreventUserExistenceErrors`, an
-    /// unknown user gets a made-up delivery, as Cognito gives.
+    /// `ForgotPassword`: a code to set a new password with. With existence hidden, a name that
+    /// is unknown, disabled or without an email gets a made-up delivery shaped like a real one,
+    /// under the same limits, as Cognito documents.
     public func forgotPassword(client: ClientRecord, username: String, secretHash: String?) async throws(LocalPoolError) -> CodeDelivery? {
         try checkSecretHash(secretHash, client: client, username: username)
-        let user: UserRecord
-        do {
-            user = try await self.user(poolID: client.poolId, username: username)
-        } catch {
-            guard client.settings.preventUserExistenceErrors, error.name == .userNotFound else { throw error }
-            return CodeDelivery(destination: "\(username.prefix(1))***@e***", medium: "EMAIL", attributeName: "email")
+        let hidden = client.settings.preventUserExistenceErrors
+        guard let user = try await userUnlessHidden(username, client: client) else {
+            return try await simulateCodeSent(poolID: client.poolId, username: username, purpose: .forgotPassword)
         }
-        guard user.enabled else { throw .notAuthorized("User is disabled.") }
-        guard user.attribute("email") != nil else {
+        guard user.enabled, user.attribute("email") != nil else {
+            if hidden { return try await simulateCodeSent(poolID: client.poolId, username: user.username, purpose: .forgotPassword) }
+            guard user.enabled else { throw .notAuthorized("User is disabled.") }
             throw .invalidParameter("Cannot reset password for the user as there is no registered/verified email or phone_number")
         }
         return try await sendCode(to: user, purpose: .forgotPassword)
@@ -109,8 +130,15 @@ extension LocalPoolService {
         secretHash: String?
     ) async throws(LocalPoolError) {
         try checkSecretHash(secretHash, client: client, username: username)
-        let user = try await self.user(poolID: client.poolId, username: username)
-        if let problem = PasswordHasher.policyViolation(password) { throw LocalPoolError(.invalidPassword, problem) }
+        // The policy first, for every name: its answer must not depend on who exists.
+        if let problem = try await passwordProblem(password, poolID: client.poolId) { throw LocalPoolError(.invalidPassword, problem) }
+        let hidden = client.settings.preventUserExistenceErrors
+        guard let user = try await userUnlessHidden(username, client: client), !hidden || (user.enabled && user.attribute("email") != nil)
+        else {
+            // Unknown or disabled (or without an email, so its ForgotPassword was made up too):
+            // CodeMismatchException, as Cognito documents, counted alike.
+            try await refuseCode(poolID: client.poolId, username: username, purpose: .forgotPassword)
+        }
         try await consumeCode(of: user, purpose: .forgotPassword, code: code)
         try await setPassword(poolID: user.poolId, username: user.username, password: password, permanent: true)
     }
@@ -131,21 +159,21 @@ extension LocalPoolService {
     /// `ChangePassword`: the previous password (counted like any sign-in attempt), then the new one.
     public func changePassword(accessToken: String, previous: String, proposed: String) async throws(LocalPoolError) {
         let user = try await userOfAccessToken(accessToken)
-        if let problem = PasswordHasher.policyViolation(proposed) { throw LocalPoolError(.invalidPassword, problem) }
+        if let problem = try await passwordProblem(proposed, poolID: user.poolId) { throw LocalPoolError(.invalidPassword, problem) }
         _ = try await authenticate(user, password: previous)
         try await setPassword(poolID: user.poolId, username: user.username, password: proposed, permanent: true)
     }
 
-    /// `UpdateUserAttributes` with the access token; a changed email is unverified until its
-    /// code is given to `VerifyUserAttribute`.
+    /// `UpdateUserAttributes` with the access token; a changed email or phone number is
+    /// unverified until its code is given to `VerifyUserAttribute`, and the `*_verified` flags
+    /// themselves are not the user's to write.
     public func updateOwnAttributes(accessToken: String, attributes: [UserRecord.Attribute]) async throws(LocalPoolError) -> [CodeDelivery] {
         let user = try await userOfAccessToken(accessToken)
-        let newEmail = attributes.last { $0.name == "email" }?.value
-        var changes = attributes.filter { $0.name != "email_verified" }
-        let emailChanged = newEmail != nil && newEmail != user.attribute("email")
-        if emailChanged { changes.append(UserRecord.Attribute(name: "email_verified", value: "false")) }
+        try Self.refuseVerifiedFlags(attributes)
+        let changes = Self.unverifyingChanged(attributes, of: user)
         try await updateAttributes(poolID: user.poolId, username: user.username, attributes: changes)
-        guard emailChanged else { return [] }
+        // The flags cannot come from the request (refused above): this one means a new email.
+        guard changes.contains(where: { $0.name == "email_verified" }) else { return [] }
         let updated = try await self.user(poolID: user.poolId, username: user.username)
         return try await sendCode(to: updated, purpose: .verifyEmail).map { [$0] } ?? []
     }
@@ -172,6 +200,29 @@ extension LocalPoolService {
     public func deleteOwnAccount(accessToken: String) async throws(LocalPoolError) {
         let user = try await userOfAccessToken(accessToken)
         try await deleteUser(poolID: user.poolId, username: user.username)
+    }
+
+    /// The flags only a code or an admin may set.
+    static let verifiedFlags: Set<String> = ["email_verified", "phone_number_verified"]
+
+    /// Refuses a self-service write of `email_verified` or `phone_number_verified`, as Cognito
+    /// refuses attributes an app client may not write.
+    static func refuseVerifiedFlags(_ attributes: [UserRecord.Attribute]) throws(LocalPoolError) {
+        if let flag = attributes.first(where: { verifiedFlags.contains($0.name) }) {
+            throw .notAuthorized("A client attempted to write unauthorized attribute \(flag.name)")
+        }
+    }
+
+    /// `attributes` plus `email_verified` / `phone_number_verified` set to false for an email or
+    /// phone number that differs from `user`'s.
+    static func unverifyingChanged(_ attributes: [UserRecord.Attribute], of user: UserRecord) -> [UserRecord.Attribute] {
+        var changes = attributes
+        for (name, flag) in [("email", "email_verified"), ("phone_number", "phone_number_verified")] {
+            if let value = attributes.last(where: { $0.name == name })?.value, value != user.attribute(name) {
+                changes.append(UserRecord.Attribute(name: flag, value: "false"))
+            }
+        }
+        return changes
     }
 
     static func set(_ user: inout UserRecord, _ name: String, _ value: String) {

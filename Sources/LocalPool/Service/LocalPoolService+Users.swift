@@ -10,19 +10,53 @@ extension LocalPoolService {
         "preferred_username", "profile", "updated_at", "website", "zoneinfo",
     ]
 
+    /// Cognito's limits on what a user may carry: `AttributeType`'s name (1 to 32 characters of
+    /// its pattern) and value (at most 2048 characters); custom attributes' names (1 to 20
+    /// characters after `custom:`) and count (at most 50 in a pool's schema, so at most 50 per
+    /// user). With the standard attributes that bounds a user at about 140 KB.
+    enum AttributeLimits {
+        static let nameLength = 1...32
+        static let customNameLength = 1...20
+        static let valueLength = 2048
+        static let customPerUser = 50
+        /// Attributes in one request: every standard and custom one at most once each.
+        static let perRequest = 19 + 50
+    }
+
+    /// Checks attributes a request writes: known names within Cognito's limits, no `sub`.
     static func checkAttributes(_ attributes: [UserRecord.Attribute]) throws(LocalPoolError) {
+        guard attributes.count <= AttributeLimits.perRequest else {
+            throw .invalidParameter("Too many attributes: at most \(AttributeLimits.perRequest) in one request")
+        }
         for attribute in attributes {
-            if attribute.name == "sub" {
-                throw .invalidParameter("Cannot modify the non-mutable attribute sub")
-            }
-            guard standardAttributes.contains(attribute.name) || attribute.name.hasPrefix("custom:") else {
+            let name = attribute.name
+            guard AttributeLimits.nameLength.contains(name.count), InputPatterns.isUsername(name) else {
                 throw .invalidParameter(
-                    "Attributes did not conform to the schema: Type for attribute {\(attribute.name)} could not be determined"
+                    "1 validation error detected: Value at 'userAttributes.member.name' failed to satisfy constraint: "
+                        + "Member must satisfy regular expression pattern: [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+ and have length 1 to 32"
                 )
             }
-            guard attribute.value.count <= 2048 else {
-                throw .invalidParameter("Attribute \(attribute.name) is too long")
+            if name == "sub" {
+                throw .invalidParameter("Cannot modify the non-mutable attribute sub")
             }
+            let custom = name.hasPrefix("custom:")
+            guard standardAttributes.contains(name) || (custom && AttributeLimits.customNameLength.contains(name.count - 7)) else {
+                throw .invalidParameter("Attributes did not conform to the schema: Type for attribute {\(name)} could not be determined")
+            }
+            guard attribute.value.count <= AttributeLimits.valueLength else {
+                throw .invalidParameter(
+                    "1 validation error detected: Value at 'userAttributes.member.value' failed to satisfy constraint: "
+                        + "Member must have length less than or equal to 2048"
+                )
+            }
+        }
+    }
+
+    /// Checks what a user would carry after a write: at most ``AttributeLimits/customPerUser`` custom attributes.
+    static func checkCustomCount(_ attributes: [UserRecord.Attribute]) throws(LocalPoolError) {
+        let custom = Set(attributes.lazy.map(\.name).filter { $0.hasPrefix("custom:") })
+        guard custom.count <= AttributeLimits.customPerUser else {
+            throw .invalidParameter("A user may have at most \(AttributeLimits.customPerUser) custom attributes")
         }
     }
 
@@ -42,7 +76,7 @@ extension LocalPoolService {
 
     /// What is stored of `password` for `username` of `poolID`, once it passes the password policy.
     func policyCheckedPassword(_ password: String, poolID: String, username: String) async throws(LocalPoolError) -> StoredPassword {
-        if let problem = PasswordHasher.policyViolation(password) {
+        if let problem = try await passwordProblem(password, poolID: poolID) {
             throw LocalPoolError(.invalidPassword, problem)
         }
         do {
@@ -52,6 +86,11 @@ extension LocalPoolService {
         } catch {
             throw .internalError("hashing")
         }
+    }
+
+    /// What is wrong with `password` under `poolID`'s policy, or nil.
+    func passwordProblem(_ password: String, poolID: String) async throws(LocalPoolError) -> String? {
+        PasswordHasher.policyViolation(password, policy: try await pool(poolID).effectivePasswordPolicy)
     }
 
     /// Creates a user who must set a new password at first sign-in (`FORCE_CHANGE_PASSWORD`).
@@ -76,6 +115,7 @@ extension LocalPoolService {
             merged.removeAll { $0.name == attribute.name }
             merged.append(attribute)
         }
+        try Self.checkCustomCount(merged)
         let user = UserRecord(
             poolId: poolID,
             username: username,
@@ -135,6 +175,7 @@ extension LocalPoolService {
     }
 
     /// Sets a password; `permanent` confirms the user, otherwise they must change it at sign-in.
+    /// Every hosted-login session of the user ends with the old password.
     public func setPassword(poolID: String, username: String, password: String, permanent: Bool) async throws(LocalPoolError) {
         let existing = try await user(poolID: poolID, username: username)
         let stored = try await policyCheckedPassword(password, poolID: poolID, username: existing.username)
@@ -143,6 +184,7 @@ extension LocalPoolService {
             user.status = permanent ? .confirmed : .forceChangePassword
             user.failedAttempts = 0
             user.lockedUntil = 0
+            user.sessionGeneration += 1
         }
     }
 
@@ -157,6 +199,7 @@ extension LocalPoolService {
                     user.attributes.append(attribute)
                 }
             }
+            try Self.checkCustomCount(user.attributes)
         }
     }
 
@@ -186,6 +229,8 @@ extension LocalPoolService {
             // Token `iat` claims are whole seconds: every token issued in this second or before is
             // refused (one issued later in the same second too — the safe side).
             user.tokensValidAfter = now.rounded(.down)
+            // And every hosted-login session, which would otherwise hand out new codes.
+            user.sessionGeneration += 1
             try user.update(db)
         }
     }

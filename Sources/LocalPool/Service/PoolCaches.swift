@@ -1,3 +1,4 @@
+import Crypto
 import GatehouseCore
 import Synchronization
 
@@ -10,17 +11,26 @@ final class PoolCaches: Sendable {
         var clients: [String: ClientRecord] = [:]
         var origins: Set<String>?
         var verifiers: [String: TokenVerifier] = [:]
+        var serverKey: SymmetricKey?
+        var decoyVerifier: [UInt8]?
     }
 
     private let state = Mutex(State())
-
-    /// Lockout counters of usernames that do not exist.
-    let phantomLockouts = PhantomLockouts()
 
     /// SRP challenges waiting for their `PASSWORD_VERIFIER` answer.
     let srpChallenges = SRPChallenges()
 
     func client(_ id: String) -> ClientRecord? { state.withLock { $0.clients[id] } }
+
+    /// The server's persistent key, once read.
+    func serverKey() -> SymmetricKey? { state.withLock { $0.serverKey } }
+
+    func remember(serverKey: SymmetricKey) { state.withLock { $0.serverKey = serverKey } }
+
+    /// The SRP verifier shown for every name without one, once computed.
+    func decoyVerifier() -> [UInt8]? { state.withLock { $0.decoyVerifier } }
+
+    func remember(decoyVerifier: [UInt8]) { state.withLock { $0.decoyVerifier = decoyVerifier } }
 
     /// A pool as last read or written by this process (pools change only through the service).
     func pool(_ id: String) -> PoolRecord? { state.withLock { $0.pools[id] } }

@@ -176,6 +176,47 @@ public struct PoolDatabase: Sendable {
         migrator.registerMigration("v8-rotation") { db in
             try db.alter(table: "refreshToken") { table in table.add(column: "rotatedAt", .double) }
         }
+        migrator.registerMigration("v9-abuse-limits") { db in
+            // An MFA_SETUP session's own secret and whether this session verified it.
+            try db.alter(table: "authSession") { table in
+                table.add(column: "pendingSecret", .text)
+                table.add(column: "setupVerified", .boolean).notNull().defaults(to: false)
+            }
+            // Hosted-login sessions end when the user's generation moves on (sign-out
+            // everywhere, a password change or reset).
+            try db.alter(table: "user") { table in table.add(column: "sessionGeneration", .integer).notNull().defaults(to: 0) }
+            try db.alter(table: "ssoSession") { table in table.add(column: "generation", .integer).notNull().defaults(to: 0) }
+            // Codes issued and wrong codes tried, per name and purpose across codes (names that
+            // do not exist included, so the limits answer alike).
+            try db.create(table: "codeThrottle") { table in
+                table.column("poolId", .text).notNull()
+                table.column("username", .text).notNull()
+                table.column("purpose", .text).notNull()
+                table.column("windowStart", .double).notNull()
+                table.column("issued", .integer).notNull()
+                table.column("failures", .integer).notNull()
+                table.column("blockedUntil", .double).notNull()
+                table.primaryKey(["poolId", "username", "purpose"])
+            }
+            try db.create(index: "codeThrottleByWindow", on: "codeThrottle", columns: ["windowStart"])
+            // Lockout counters of names that do not exist, written as a real user's are.
+            try db.create(table: "phantomLockout") { table in
+                table.column("poolId", .text).notNull()
+                table.column("username", .text).notNull()
+                table.column("failures", .integer).notNull()
+                table.column("lockedUntil", .double).notNull()
+                table.column("lastAttempt", .double).notNull()
+                table.primaryKey(["poolId", "username"])
+            }
+            try db.create(index: "phantomLockoutByTime", on: "phantomLockout", columns: ["lastAttempt"])
+            try db.alter(table: "pool") { table in table.add(column: "passwordPolicy", .jsonText) }
+            // Keys this server keeps across restarts (the decoy salts' key).
+            try db.create(table: "serverSecret") { table in
+                table.primaryKey("name", .text)
+                table.column("value", .blob).notNull()
+                table.column("createdAt", .double).notNull()
+            }
+        }
         return migrator
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 public import GRDB
 
 /// A user pool.
@@ -13,6 +14,37 @@ public struct PoolRecord: Codable, Sendable, FetchableRecord, PersistableRecord 
     public var softwareTokenMFAEnabled: Bool = false
     public var createdAt: Double
     public var updatedAt: Double
+    /// `Policies.PasswordPolicy`; nil is Cognito's default.
+    public var passwordPolicy: PasswordPolicy?
+
+    /// The policy passwords of this pool must meet.
+    public var effectivePasswordPolicy: PasswordPolicy { passwordPolicy ?? .cognitoDefault }
+}
+
+/// A pool's `PasswordPolicyType`: what a password must have.
+public struct PasswordPolicy: Codable, Sendable, Equatable {
+    /// At least this many characters (6 to 99).
+    public var minimumLength: Int
+    public var requireUppercase: Bool
+    public var requireLowercase: Bool
+    public var requireNumbers: Bool
+    public var requireSymbols: Bool
+    /// Days an admin-set temporary password may be used (0 to 365).
+    public var temporaryPasswordValidityDays: Int
+
+    /// Cognito's default: 8 characters with every kind, temporary passwords a week.
+    public static let cognitoDefault = PasswordPolicy(
+        minimumLength: 8,
+        requireUppercase: true,
+        requireLowercase: true,
+        requireNumbers: true,
+        requireSymbols: true,
+        temporaryPasswordValidityDays: 7
+    )
+
+    /// The ranges Cognito allows.
+    public static let minimumLengthRange = 6...99
+    public static let temporaryPasswordValidityRange = 0...365
 }
 
 /// An app client's settings (stored as JSON).
@@ -158,6 +190,10 @@ struct AuthSessionRecord: Codable, Sendable, FetchableRecord, PersistableRecord 
     var expiresAt: Double
     /// Wrong answers given to it (MFA codes); at five it is withdrawn.
     var failedAttempts: Int = 0
+    /// `MFA_SETUP`: the secret this session's AssociateSoftwareToken handed out.
+    var pendingSecret: String?
+    /// `MFA_SETUP`: whether this session's VerifySoftwareToken verified a code.
+    var setupVerified: Bool = false
 }
 
 /// An authorization code, stored by hash, single-use.
@@ -186,4 +222,36 @@ struct SSOSessionRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
     var username: String
     var authTime: Double
     var expiresAt: Double
+    /// The user's ``UserRecord/sessionGeneration`` when it started: it lives while they match.
+    var generation: Int = 0
+}
+
+/// Codes issued and wrong codes tried for one name and purpose in the current window.
+struct CodeThrottleRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "codeThrottle"
+    var poolId: String
+    var username: String
+    var purpose: String
+    var windowStart: Double
+    var issued: Int
+    var failures: Int
+    var blockedUntil: Double
+}
+
+/// The lockout counter of a name that does not exist.
+struct PhantomLockoutRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "phantomLockout"
+    var poolId: String
+    var username: String
+    var failures: Int
+    var lockedUntil: Double
+    var lastAttempt: Double
+}
+
+/// A secret this server keeps across restarts.
+struct ServerSecretRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "serverSecret"
+    var name: String
+    var value: Data
+    var createdAt: Double
 }

@@ -37,6 +37,9 @@ public struct UserRecord: Codable, Sendable, FetchableRecord, PersistableRecord 
     public var status: UserStatus
     /// Tokens issued before this moment (global sign-out) are refused.
     public var tokensValidAfter: Double
+    /// Moves on at sign-out everywhere and at every password change or reset: hosted-login
+    /// sessions of an earlier generation are over.
+    public var sessionGeneration: Int = 0
     public var failedAttempts: Int
     public var lockedUntil: Double
     public var createdAt: Double

@@ -12,16 +12,8 @@ enum PoolOperations {
 
     /// `UserPoolType` (the parts the local pool has).
     struct UserPoolType: Encodable, Sendable {
-        struct Policies: Encodable, Sendable {
-            struct PasswordPolicy: Encodable, Sendable {
-                var minimumLength = 8
-                var requireUppercase = true
-                var requireLowercase = true
-                var requireNumbers = true
-                var requireSymbols = true
-                var temporaryPasswordValidityDays = 7
-            }
-            var passwordPolicy = PasswordPolicy()
+        struct Policies: Codable, Sendable {
+            var passwordPolicy: PasswordPolicyType?
         }
         struct AdminCreateUserConfig: Codable, Sendable {
             var allowAdminCreateUserOnly: Bool?
@@ -31,7 +23,7 @@ enum PoolOperations {
         var arn: String
         var creationDate: Double
         var lastModifiedDate: Double
-        var policies = Policies()
+        var policies: Policies
         var adminCreateUserConfig: AdminCreateUserConfig
         var mfaConfiguration: String
         var estimatedNumberOfUsers = 0
@@ -44,6 +36,45 @@ enum PoolOperations {
             lastModifiedDate = pool.updatedAt
             adminCreateUserConfig = AdminCreateUserConfig(allowAdminCreateUserOnly: pool.allowAdminCreateUserOnly)
             mfaConfiguration = pool.mfaConfiguration.rawValue
+            policies = Policies(passwordPolicy: PasswordPolicyType(pool.effectivePasswordPolicy))
+        }
+    }
+
+    /// `PasswordPolicyType`: members left out take Cognito's defaults; numbers must be in range.
+    struct PasswordPolicyType: Codable, Sendable {
+        var minimumLength: Int?
+        var requireUppercase: Bool?
+        var requireLowercase: Bool?
+        var requireNumbers: Bool?
+        var requireSymbols: Bool?
+        var temporaryPasswordValidityDays: Int?
+
+        init(_ policy: PasswordPolicy) {
+            minimumLength = policy.minimumLength
+            requireUppercase = policy.requireUppercase
+            requireLowercase = policy.requireLowercase
+            requireNumbers = policy.requireNumbers
+            requireSymbols = policy.requireSymbols
+            temporaryPasswordValidityDays = policy.temporaryPasswordValidityDays
+        }
+
+        /// The policy asked for, checked against Cognito's ranges.
+        func policy() throws(LocalPoolError) -> PasswordPolicy {
+            let defaults = PasswordPolicy.cognitoDefault
+            let prefix = "policies.passwordPolicy."
+            return PasswordPolicy(
+                minimumLength: try Validate.within(minimumLength, PasswordPolicy.minimumLengthRange, prefix + "minimumLength")
+                    ?? defaults.minimumLength,
+                requireUppercase: requireUppercase ?? defaults.requireUppercase,
+                requireLowercase: requireLowercase ?? defaults.requireLowercase,
+                requireNumbers: requireNumbers ?? defaults.requireNumbers,
+                requireSymbols: requireSymbols ?? defaults.requireSymbols,
+                temporaryPasswordValidityDays: try Validate.within(
+                    temporaryPasswordValidityDays,
+                    PasswordPolicy.temporaryPasswordValidityRange,
+                    prefix + "temporaryPasswordValidityDays"
+                ) ?? defaults.temporaryPasswordValidityDays
+            )
         }
     }
 
@@ -61,13 +92,15 @@ enum PoolOperations {
         struct Request: Decodable, Sendable {
             var poolName: String
             var adminCreateUserConfig: UserPoolType.AdminCreateUserConfig?
+            var policies: UserPoolType.Policies?
         }
         static let name = "CreateUserPool"
         static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> PoolResponse {
             let pool = try await api.service.createPool(
                 name: try Validate.nonEmpty(request.poolName, "poolName"),
                 region: api.region,
-                allowAdminCreateUserOnly: request.adminCreateUserConfig?.allowAdminCreateUserOnly ?? false
+                allowAdminCreateUserOnly: request.adminCreateUserConfig?.allowAdminCreateUserOnly ?? false,
+                passwordPolicy: try request.policies?.passwordPolicy?.policy()
             )
             return PoolResponse(userPool: UserPoolType(pool, region: api.region))
         }
@@ -177,6 +210,11 @@ enum PoolOperations {
     }
 
     struct ListUserPoolClients: CognitoOperation {
+        struct Request: Decodable, Sendable {
+            var userPoolId: String
+            var maxResults: Int?
+            var nextToken: String?
+        }
         struct Response: Encodable, Sendable {
             struct Description: Encodable, Sendable {
                 var clientId: String
@@ -184,11 +222,19 @@ enum PoolOperations {
                 var userPoolId: String
             }
             var userPoolClients: [Description]
+            var nextToken: String?
         }
         static let name = "ListUserPoolClients"
-        static func run(_ request: PoolRequest, api: CognitoAPI) async throws(LocalPoolError) -> Response {
-            let clients = try await api.service.clients(poolID: request.userPoolId)
-            return Response(userPoolClients: clients.map { .init(clientId: $0.id, clientName: $0.name, userPoolId: $0.poolId) })
+        static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> Response {
+            // Cognito's range: 1 to 60, none meaning 60.
+            let maximum = try Validate.within(request.maxResults, 1...60, "maxResults") ?? 60
+            let clients = try await api.service.clients(poolID: request.userPoolId).sorted { $0.id < $1.id }
+            let after = request.nextToken.map { token in clients.filter { $0.id > token } } ?? clients
+            let page = after.prefix(maximum)
+            return Response(
+                userPoolClients: page.map { .init(clientId: $0.id, clientName: $0.name, userPoolId: $0.poolId) },
+                nextToken: after.count > maximum ? page.last?.id : nil
+            )
         }
     }
 
@@ -209,12 +255,14 @@ struct UpdateUserPool: CognitoOperation {
         }
         var userPoolId: String
         var adminCreateUserConfig: AdminCreateUserConfig?
+        var policies: PoolOperations.UserPoolType.Policies?
     }
     static let name = "UpdateUserPool"
     static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> EmptyShape {
         _ = try await api.service.updatePool(
             request.userPoolId,
-            allowAdminCreateUserOnly: request.adminCreateUserConfig?.allowAdminCreateUserOnly ?? false
+            allowAdminCreateUserOnly: request.adminCreateUserConfig?.allowAdminCreateUserOnly ?? false,
+            passwordPolicy: try request.policies?.passwordPolicy?.policy()
         )
         return EmptyShape()
     }

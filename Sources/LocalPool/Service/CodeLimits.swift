@@ -1,0 +1,50 @@
+/// How often one name may be sent a code, and how many wrong codes it may try, per purpose and
+/// across codes: each code allows five wrong tries, and without these limits a fresh code at
+/// every fifth try would let a script guess on without end. Past either limit the name is
+/// refused with Cognito's `LimitExceededException` for a back-off window. Names that do not
+/// exist are counted alike, so the limits say nothing about who exists.
+enum CodeLimits {
+    /// Seconds a window of counting lasts, and a block after a limit is reached.
+    static let window: Double = 3600
+    /// Codes a name may be sent per purpose and window.
+    static let maximumIssued = 5
+    /// Wrong codes a name may try per purpose and window, across codes.
+    static let maximumFailures = 10
+    /// Cognito's message.
+    static let message = "Attempt limit exceeded, please try after some time."
+
+    static var exceeded: LocalPoolError { LocalPoolError(.limitExceeded, message) }
+
+    /// The counts as of `now`: a window that is over (and no block) starts again from nothing.
+    static func current(_ stored: CodeThrottleRecord?, poolID: String, username: String, purpose: CodePurpose, now: Double) -> CodeThrottleRecord {
+        if let stored, stored.blockedUntil > now || now < stored.windowStart + window { return stored }
+        return CodeThrottleRecord(
+            poolId: poolID,
+            username: username,
+            purpose: purpose.rawValue,
+            windowStart: now,
+            issued: 0,
+            failures: 0,
+            blockedUntil: 0
+        )
+    }
+
+    /// Counts a code issued; false when the name may not be sent another now (then blocked).
+    static func issue(_ throttle: inout CodeThrottleRecord, now: Double) -> Bool {
+        guard throttle.blockedUntil <= now else { return false }
+        guard throttle.issued < maximumIssued else {
+            throttle.blockedUntil = now + window
+            return false
+        }
+        throttle.issued += 1
+        return true
+    }
+
+    /// Counts a wrong code; true when that was one too many (then blocked).
+    static func fail(_ throttle: inout CodeThrottleRecord, now: Double) -> Bool {
+        throttle.failures += 1
+        guard throttle.failures >= maximumFailures else { return false }
+        throttle.blockedUntil = now + window
+        return true
+    }
+}
