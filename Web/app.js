@@ -64,6 +64,11 @@ async function start() {
     if (!response.ok) throw new GatehouseError("invalid_configuration", "The app's configuration could not be loaded.");
     return response.json();
   });
+  // The API answers this page's origin only (CORS): say which address to open instead of
+  // letting every call fail as "could not be reached".
+  if (config.appOrigin && globalThis.location.origin !== config.appOrigin) {
+    throw new GatehouseError("wrong_origin", `Open ${config.appOrigin}/ instead: the API allows that address only.`);
+  }
   const mode = config.mode === "cookie" ? "cookie" : "storage";
   auth = mode === "cookie" ? new GatehouseCookieClient(config) : new GatehouseClient(config);
   $("mode").textContent =

@@ -27,12 +27,13 @@ public enum UserPoolSource: Sendable {
     /// the JWKS from the configured URL.
     case cognito(credentials: any AWSCredentialProvider)
     /// A pool in this process (the local pool): its users, its keys, a check that trusts every
-    /// one of its clients, and its view of access tokens (revocation check, sign-out everywhere).
+    /// one of its clients, its view of access tokens (revocation check), and sign-out everywhere.
     case inProcess(
         directory: any UserDirectory,
         keys: any JWKSFetching,
         acceptsClient: @Sendable (String) async -> Bool,
-        authority: (any AccessTokenAuthority)? = nil
+        authority: (any AccessTokenAuthority)? = nil,
+        signOut: (any UserSignOut)? = nil
     )
 }
 
@@ -51,6 +52,7 @@ public func buildDependencies(
     var directory: any UserDirectory
     var acceptsClient: (@Sendable (String) async -> Bool)?
     let authority: (any AccessTokenAuthority)?
+    let signOut: (any UserSignOut)?
     switch pool {
     case .cognito(let credentials):
         keySource = HTTPJWKSFetcher(url: configuration.jwksURL, transport: transport)
@@ -62,6 +64,8 @@ public func buildDependencies(
             transport: transport
         )
         directory = CognitoUserDirectory(userPoolID: configuration.userPoolID, cognito: cognito)
+        // Sign-out everywhere with the server's IAM credentials: no admin scope in user tokens.
+        signOut = CognitoAdminSignOut(userPoolID: configuration.userPoolID, cognito: cognito)
         // GetUser and GlobalSignOut are authorised by the user's token: no signature, no IAM.
         authority = CognitoAccessTokenAuthority(
             cognito: CognitoIdentityProvider(
@@ -71,11 +75,12 @@ public func buildDependencies(
                 transport: transport
             )
         )
-    case .inProcess(let poolDirectory, let keys, let accepts, let poolAuthority):
+    case .inProcess(let poolDirectory, let keys, let accepts, let poolAuthority, let poolSignOut):
         keySource = keys
         directory = poolDirectory
         acceptsClient = accepts
         authority = poolAuthority
+        signOut = poolSignOut
     }
     var revocation: RevocationCheck?
     if configuration.revocationCheck {
@@ -125,7 +130,9 @@ public func buildDependencies(
                 ),
                 keys: keys
             ),
-            authority: authority
+            authority: authority,
+            signOut: signOut,
+            revocation: revocation
         )
     }
     return GatehouseDependencies(

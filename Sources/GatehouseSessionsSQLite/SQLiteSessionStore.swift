@@ -3,14 +3,52 @@ import GRDB
 public import GatehouseSessions
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Sessions in one SQLite file (WAL), for one `gatehouse serve` process: GRDB's async API, so
 /// no query blocks an event loop, and the records this process wrote or read kept in memory
 /// (bounded), so a request of a known session does not touch the file. Several processes must
 /// not share one file (each would trust its own memory); the DynamoDB store is for that.
+///
+/// Another process may still change the file between requests (`gatehouse sessions revoke`):
+/// it then touches the file's marker (``markChanged(path:)``), and this store, which looks at the
+/// marker (one `stat`) before every read, forgets what it cached. So a revoked session is
+/// refused from the very next request.
 public final class SQLiteSessionStore: SessionStore {
     private let database: DatabasePool
     private let cache = Mutex<[String: SessionRecord]>([:])
     private let cacheCapacity: Int
+    private let marker: String
+    private let markerSeen = Mutex<MarkerStamp?>(nil)
+
+    /// What `stat` says of the marker: any change means another process wrote.
+    private struct MarkerStamp: Equatable {
+        var inode: UInt64
+        var size: Int64
+        var seconds: Int
+        var nanoseconds: Int
+    }
+
+    /// The marker of the store at `path`, which other processes touch after changing the file.
+    public static func markerPath(for path: String) -> String { path + "-changed" }
+
+    /// Tells every process using the store at `path` that it changed: their cached records go.
+    public static func markChanged(path: String) throws {
+        let marker = markerPath(for: path)
+        let stamp = Data("\(Date().timeIntervalSince1970) \(UInt64.random(in: 0 ... .max))\n".utf8)
+        if !FileManager.default.fileExists(atPath: marker) {
+            guard FileManager.default.createFile(atPath: marker, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+                throw SessionStoreError("cannot create \(marker)")
+            }
+        }
+        try stamp.write(to: URL(fileURLWithPath: marker))
+    }
 
     /// Opens (creating and migrating) the store at `path`; the file is made private to its owner (0600).
     public init(path: String, cacheCapacity: Int = 10_000) throws {
@@ -31,6 +69,36 @@ public final class SQLiteSessionStore: SessionStore {
         database = try DatabasePool(path: path, configuration: configuration)
         try Self.migrator.migrate(database)
         self.cacheCapacity = cacheCapacity
+        marker = Self.markerPath(for: path)
+        markerSeen.withLock { $0 = Self.stamp(of: marker) }
+    }
+
+    /// Tells every process using this store's file that it changed (see ``markChanged(path:)``).
+    public func markChanged() throws {
+        try Self.markChanged(path: String(marker.dropLast("-changed".count)))
+    }
+
+    /// The marker's stamp, or nil while there is none.
+    private static func stamp(of path: String) -> MarkerStamp? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        #if canImport(Darwin)
+        let modified = info.st_mtimespec
+        #else
+        let modified = info.st_mtim
+        #endif
+        return MarkerStamp(inode: UInt64(info.st_ino), size: Int64(info.st_size), seconds: modified.tv_sec, nanoseconds: modified.tv_nsec)
+    }
+
+    /// Forgets every cached record when another process marked the file changed since last time.
+    private func forgetIfChangedElsewhere() {
+        let now = Self.stamp(of: marker)
+        let changed = markerSeen.withLock { seen -> Bool in
+            guard seen != now else { return false }
+            seen = now
+            return true
+        }
+        if changed { cache.withLock { $0.removeAll(keepingCapacity: true) } }
     }
 
     static var migrator: DatabaseMigrator {
@@ -72,6 +140,7 @@ public final class SQLiteSessionStore: SessionStore {
     }
 
     public func read(id: String, now: Double) async throws(SessionStoreError) -> SessionRecord? {
+        forgetIfChangedElsewhere()
         if let cached = cache.withLock({ $0[id] }) { return cached.isExpired(at: now) ? nil : cached }
         let record = try await readRow(id: id)
         guard let record else { return nil }

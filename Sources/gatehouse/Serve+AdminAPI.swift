@@ -30,9 +30,15 @@ extension Serve {
         return nil
     }
 
-    /// Checks an admin call's SigV4 signature against `key`/`secret`, as Cognito does.
-    static func signatureCheck(key: String, secret: String) -> AdminAuthenticator {
-        let verifier = SigV4Verifier(service: "cognito-idp", secrets: [key: secret])
+    /// Checks an admin call's SigV4 signature against `key`/`secret`, as Cognito does: scoped to
+    /// `cognito-idp` in `region`, with `X-Amz-Target` and `Content-Type` among the signed headers.
+    static func signatureCheck(key: String, secret: String, region: String) -> AdminAuthenticator {
+        let verifier = SigV4Verifier(
+            service: "cognito-idp",
+            region: region,
+            secrets: [key: secret],
+            requiredSignedHeaders: SigV4Verifier.jsonProtocolHeaders
+        )
         return { request, body in
             // HTTP/1's Host arrives as the authority; the signature covers it as `host`.
             var headers = request.headers.map { (name: $0.name.rawName, value: $0.value) }

@@ -17,12 +17,16 @@ extension Serve {
         return ports
     }
 
-    /// Fails before anything is announced or started when a port is taken or named twice, naming
-    /// the port and the flag that moves it.
+    /// Fails before anything is announced or started when ports are taken or named twice,
+    /// naming every such port at once, each with the flag that moves it.
     func checkPortsAreFree(_ ports: [(port: Int, flag: String)]) async {
         var seen: [Int: String] = [:]
+        var problems: [String] = []
         for (port, flag) in ports where port != 0 {
-            if let other = seen[port] { fail("\(other) and \(flag) are both \(port); give each server its own port") }
+            if let other = seen[port] {
+                problems.append("\(other) and \(flag) are both \(port); give each server its own port")
+                continue
+            }
             seen[port] = flag
             let address = flag == "--metrics-port" ? "127.0.0.1" : host
             do {
@@ -32,9 +36,10 @@ extension Serve {
                     .get()
                 try await channel.close()
             } catch {
-                fail("cannot listen on \(address):\(port) (\(flag)): \(Self.reason(error)); choose another port with \(flag)")
+                problems.append("cannot listen on \(address):\(port) (\(flag)): \(Self.reason(error)); choose another port with \(flag)")
             }
         }
+        if !problems.isEmpty { fail(problems.joined(separator: "\ngatehouse: ")) }
     }
 
     private static func reason(_ error: any Error) -> String {

@@ -67,8 +67,10 @@ extension Serve {
             sessionClient = try await service.client(sessionClientID, poolID: setup.pool.id)
             if sessionClient.id == setup.confidentialClient.id { _ = try await service.registerAppOrigin(appOrigin, clientID: sessionClient.id) }
             clientIDs = try await service.clients(poolID: setup.pool.id).map(\.id)
+        } catch let error as DataDirectoryError {
+            fail("the local pool cannot use its data directory (--data-dir): \(error)")
         } catch {
-            fail("the local pool in \(directory.path) could not be opened: \(error)")
+            fail("the local pool in \(directory.path) (--data-dir) could not be opened: \(error)")
         }
         // The pool and the app answer their listening names and their public URLs' hosts only:
         // a DNS-rebinding page must not reach the pool's unsigned admin API.
@@ -85,7 +87,10 @@ extension Serve {
         let poolApp = limits.application(
             buildLocalPoolRouter(
                 api: CognitoAPI(service: service),
-                adminAuthenticator: adminCredentials.map { Self.signatureCheck(key: $0.key, secret: $0.secret) }
+                adminAuthenticator: adminCredentials.map {
+                    // Pool ids begin with their region (`us-east-1_…`): signatures must be scoped to it.
+                    Self.signatureCheck(key: $0.key, secret: $0.secret, region: String(setup.pool.id.prefix { $0 != "_" }))
+                }
             ),
             host: host,
             port: poolPort,
@@ -113,9 +118,9 @@ extension Serve {
                 clientSecret: sessionClient.secret,
                 redirectURI: appOrigin + "/",
                 logoutURI: appOrigin + "/",
-                // With the API scope the session's access token can sign the user out everywhere.
-                scopes: ["openid", "email", "profile"]
-                    + (sessionClient.settings.allowedOAuthScopes.contains(RevocationCheck.requiredScope) ? [RevocationCheck.requiredScope] : []),
+                // No admin scope by default: the session's access token goes to the app's
+                // upstreams, and sign-out everywhere is the pool's own call in-process.
+                scopes: ["openid", "email", "profile"],
                 store: .sqlite(path: directory.appendingPathComponent("sessions.sqlite3").path),
                 maxAge: min(SessionSettings.defaultMaxAge, Double(sessionClient.settings.refreshTokenSeconds))
             )
@@ -141,10 +146,12 @@ extension Serve {
             config.add("storage", "session")
             if appMode == .cookie && sessions == nil { fail("--app-mode cookie needs cookie sessions, which are off") }
             config.add("mode", (appMode ?? (sessions == nil ? .storage : .cookie)).rawValue)
+            config.add("appOrigin", appOrigin)
             let router = buildWebAppRouter(
                 assets: assets,
                 configuration: config.finish(),
-                connectSources: [base, apiURL]
+                connectSources: [base, apiURL],
+                canonicalOrigin: appOrigin
             )
             services.append(limits.application(router, host: host, port: appPort, serverName: "gatehouse-app", allowed: appHosts, logger: logger))
             appLine = appOrigin + "/"
@@ -152,7 +159,7 @@ extension Serve {
         let banner =
             ("""
             Gatehouse local pool \(setup.created ? "created" : "reused") in \(directory.path)
-              app            \(appLine)
+              app            \(appLine)   (open exactly this address: the API allows this origin only)
               demo user      \(setup.demoUsername) / \(setup.demoPassword)
               API            \(apiURL)/userinfo
               user pool      \(setup.pool.id)
@@ -171,7 +178,8 @@ extension Serve {
                 directory: poolDirectory,
                 keys: poolDirectory,
                 acceptsClient: { await poolDirectory.hasClient($0) },
-                authority: poolDirectory
+                authority: poolDirectory,
+                signOut: poolDirectory
             ),
             sessions: sessions
         )

@@ -90,6 +90,8 @@ struct SessionsCommand: AsyncParsableCommand {
                     : try signOutAtLocalPool()
                 let store = try self.store(environment: environment, transport: transport)
                 let ended = try await store.deleteAll(subject: subject)
+                // A running serve keeps SQLite records in memory: tell it to forget them now.
+                if let sqlite = store as? SQLiteSessionStore { try sqlite.markChanged() }
                 try await client.shutdown()
                 print("signed out \(username) everywhere: \(ended) session(s) ended, every token revoked at the pool")
             } catch {

@@ -25,9 +25,15 @@ struct SigV4VerifierTests {
         secret: String? = nil,
         headers: [(name: String, value: String)]? = nil,
         body: [UInt8]? = nil,
-        now: Double? = nil
+        now: Double? = nil,
+        region: String? = nil
     ) throws(SigV4Verifier.Failure) {
-        let verifier = SigV4Verifier(service: testCase.service, secrets: [testCase.access_key_id: secret ?? testCase.secret_access_key])
+        let verifier = SigV4Verifier(
+            service: testCase.service,
+            region: region ?? testCase.region,
+            secrets: [testCase.access_key_id: secret ?? testCase.secret_access_key],
+            requiredSignedHeaders: SigV4Verifier.jsonProtocolHeaders
+        )
         try verifier.verify(
             method: testCase.method,
             path: testCase.path,
@@ -73,6 +79,45 @@ struct SigV4VerifierTests {
         }
         #expect(throws: SigV4Verifier.Failure.expired(signedAt: testCase.expected.x_amz_date)) {
             try Self.verify(testCase, now: testCase.epoch_seconds - 901)
+        }
+    }
+
+    @Test(arguments: cognitoCases)
+    func refusesASignatureScopedToAnotherRegion(_ testCase: Case) {
+        #expect(throws: SigV4Verifier.Failure.badSignature) { try Self.verify(testCase, region: "xx-nowhere-1") }
+    }
+
+    /// A request signed without `X-Amz-Target` (or `Content-Type`) among its signed headers could
+    /// be replayed with another target: a signed AdminGetUser sent on as AdminDisableUser.
+    @Test(arguments: [["content-type"], ["x-amz-target"], ["content-type", "x-amz-target"]])
+    func refusesASignatureThatLeavesTheOperationUnsigned(unsigned: [String]) throws {
+        let now = 1_800_000_000.0
+        let body = Array(#"{"UserPoolId":"us-east-1_AbCdEf123","Username":"victim"}"#.utf8)
+        let all = [
+            (name: "Content-Type", value: "application/x-amz-json-1.1"),
+            (name: "X-Amz-Target", value: "AWSCognitoIdentityProviderService.AdminGetUser"),
+        ]
+        let signed = all.filter { !unsigned.contains($0.name.lowercased()) }
+        let signature = SigV4Signer(service: "cognito-idp", region: "us-east-1").sign(
+            SigV4Signer.Request(method: "POST", host: "127.0.0.1:9229", path: "/", headers: signed, body: body),
+            credentials: AWSCredentials(accessKeyID: "AKIDADMIN", secretAccessKey: "admin-secret"),
+            date: now
+        )
+        let swapped = all.map { $0.name == "X-Amz-Target" ? (name: $0.name, value: "AWSCognitoIdentityProviderService.AdminDisableUser") : $0 }
+        let arrived = swapped + [(name: "Host", value: "127.0.0.1:9229")] + signature.headers
+        let verifier = SigV4Verifier(
+            service: "cognito-idp",
+            region: "us-east-1",
+            secrets: ["AKIDADMIN": "admin-secret"],
+            requiredSignedHeaders: SigV4Verifier.jsonProtocolHeaders
+        )
+        #expect(throws: SigV4Verifier.Failure.badSignature) {
+            try verifier.verify(method: "POST", path: "/", query: [], headers: arrived, body: body, now: now)
+        }
+        // Without the requirement the swap would pass when the target is unsigned: the test can fail.
+        if unsigned.contains("x-amz-target") {
+            let lax = SigV4Verifier(service: "cognito-idp", region: "us-east-1", secrets: ["AKIDADMIN": "admin-secret"])
+            #expect(throws: Never.self) { try lax.verify(method: "POST", path: "/", query: [], headers: arrived, body: body, now: now) }
         }
     }
 

@@ -29,16 +29,21 @@ final class FakeIdP: Sendable {
     static let secret = "the-client-secret"
     static let redirect = "https://app.example.com/"
     static let origin = "https://app.example.com"
+    /// Another origin the API's CORS policy allows (a second app of the same site).
+    static let otherAllowedOrigin = "https://admin.example.com"
     static let key = try! _RSA.Signing.PrivateKey(keySize: .bits2048)
 
     struct State {
         var codes: [String: (nonce: String, challenge: String)] = [:]
         var refreshGrants = 0
+        var codeGrants = 0
         var revoked: [String] = []
         var refuseRefresh = false
         var unavailable = false
         var accessLifetime: Double = 300
         var refreshSerial = 0
+        /// The `scope` claim of the access tokens granted.
+        var accessScope = "openid email profile"
     }
 
     let state = Mutex(State())
@@ -51,6 +56,7 @@ final class FakeIdP: Sendable {
     }
 
     var refreshGrants: Int { state.withLock { $0.refreshGrants } }
+    var codeGrants: Int { state.withLock { $0.codeGrants } }
     var revoked: [String] { state.withLock { $0.revoked } }
 
     /// The login a user finishing the hosted login would produce: a code bound to the
@@ -78,6 +84,7 @@ final class FakeIdP: Sendable {
         let form = Dictionary(URLEncoding.query(Substring(String(decoding: request.body, as: UTF8.self)))!, uniquingKeysWith: { a, _ in a })
         switch (request.url, form["grant_type"]) {
         case (Self.domain + "/oauth2/token", "authorization_code"):
+            state.withLock { $0.codeGrants += 1 }
             guard let code = form["code"], let login = state.withLock({ $0.codes.removeValue(forKey: code) }),
                 Base64URL.encode(SHA256.hash(data: Array(form["code_verifier"]!.utf8))) == login.challenge,
                 form["redirect_uri"] == Self.redirect
@@ -101,9 +108,9 @@ final class FakeIdP: Sendable {
 
     private func tokens(nonce: String?, refresh: String?) -> AWSHTTPResponse {
         let now = clock.now
-        let (lifetime, serial) = state.withLock { state -> (Double, Int) in
+        let (lifetime, serial, scope) = state.withLock { state -> (Double, Int, String) in
             state.refreshSerial += 1
-            return (state.accessLifetime, state.refreshSerial)
+            return (state.accessLifetime, state.refreshSerial, state.accessScope)
         }
         let exp = Int(now + lifetime)
         let nonceClaim = nonce.map { #","nonce":"\#($0)""# } ?? ""
@@ -111,7 +118,7 @@ final class FakeIdP: Sendable {
             #"{"sub":"sub-1","iss":"\#(Self.issuer)","aud":"\#(Self.clientID)","token_use":"id","exp":\#(exp),"iat":\#(Int(now)),"cognito:username":"alice"\#(nonceClaim)}"#
         )
         let access = Self.sign(
-            #"{"sub":"sub-1","iss":"\#(Self.issuer)","client_id":"\#(Self.clientID)","token_use":"access","exp":\#(exp),"iat":\#(Int(now)),"username":"alice","jti":"a\#(serial)"}"#
+            #"{"sub":"sub-1","iss":"\#(Self.issuer)","client_id":"\#(Self.clientID)","token_use":"access","exp":\#(exp),"iat":\#(Int(now)),"username":"alice","jti":"a\#(serial)","scope":"\#(scope)"}"#
         )
         var body = #"{"id_token":"\#(id)","access_token":"\#(access)","expires_in":\#(Int(lifetime)),"token_type":"Bearer""#
         if let refresh { body += #","refresh_token":"\#(refresh)""# }
@@ -144,11 +151,15 @@ final class FakeIdP: Sendable {
 
 /// The IdP's view of access tokens, behind our own seam: tokens signed out are refused, and it
 /// can be made unreachable; it counts the questions.
-final class FakeAuthority: AccessTokenAuthority {
+final class FakeAuthority: AccessTokenAuthority, UserSignOut {
     struct State {
         var signedOut: Set<String> = []
         var unavailable = false
         var asked = 0
+        /// How each sign-out everywhere came: `token` (GlobalSignOut) or `admin:NAME`.
+        var signOuts: [String] = []
+        /// The admin call is refused (no IAM permission).
+        var adminRefused = false
     }
 
     let state = Mutex(State())
@@ -167,6 +178,17 @@ final class FakeAuthority: AccessTokenAuthority {
         try state.withLock { state throws(DirectoryError) in
             if state.unavailable { throw DirectoryError(.unavailable, retryAfter: 2) }
             state.signedOut.insert(Self.subject(of: accessToken))
+            state.signOuts.append("token")
+        }
+    }
+
+    /// AdminUserGlobalSignOut: the fake IdP's one user `alice` is `sub-1`.
+    func signOutEverywhere(username: String, logger: Logger) async throws(DirectoryError) {
+        try state.withLock { state throws(DirectoryError) in
+            if state.unavailable { throw DirectoryError(.unavailable, retryAfter: 2) }
+            if state.adminRefused { throw DirectoryError(.misconfigured, detail: "AccessDeniedException") }
+            if username == "alice" { state.signedOut.insert("sub-1") }
+            state.signOuts.append("admin:\(username)")
         }
     }
 
@@ -221,7 +243,8 @@ struct SessionHarness {
         store: any SessionStore = MemorySessionStore(),
         keys: String = SessionKeys.generateKeyText(),
         idleTimeout: Double = 3600,
-        maxAge: Double = 86400
+        maxAge: Double = 86400,
+        scopes: [String] = ["openid", "email", "profile"]
     ) {
         idp = FakeIdP(clock: clock)
         self.store = store
@@ -232,6 +255,7 @@ struct SessionHarness {
             clientSecret: FakeIdP.secret,
             redirectURI: FakeIdP.redirect,
             logoutURI: FakeIdP.origin + "/bye",
+            scopes: scopes,
             idleTimeout: idleTimeout,
             maxAge: maxAge
         )
@@ -242,24 +266,28 @@ struct SessionHarness {
         keys other: SessionKeys? = nil,
         users: [String: Bool] = ["alice": true],
         authority: FakeAuthority? = nil,
+        adminSignOut: Bool = true,
         revocationTTL: Double? = nil
     ) -> some ApplicationProtocol {
         Application(
-            router: router(keys: other, users: users, authority: authority, revocationTTL: revocationTTL),
+            router: router(keys: other, users: users, authority: authority, adminSignOut: adminSignOut, revocationTTL: revocationTTL),
             logger: Logger(label: "test")
         )
     }
 
     /// The API's router on this harness's IdP and clock.
-    /// With `authority`, users can sign out everywhere; with `revocationTTL` too, bearer tokens
-    /// are checked live with it, answers kept that long.
+    /// With `authority`, users can sign out everywhere (with the server's authority unless
+    /// `adminSignOut` is false); with `revocationTTL` too, bearer tokens and sessions are checked
+    /// live with it, answers kept that long.
     func router(
         keys other: SessionKeys? = nil,
         users: [String: Bool] = ["alice": true],
         authority: FakeAuthority? = nil,
+        adminSignOut: Bool = true,
         revocationTTL: Double? = nil
     ) -> Router<GatehouseRequestContext> {
         let jwks = FakeIdP.keys
+        let revocation = revocationTTL.flatMap { ttl in authority.map { RevocationCheck(authority: $0, timeToLive: ttl, clock: clock.wallClock) } }
         let sessions = SessionService(
             settings: settings,
             store: store,
@@ -277,6 +305,8 @@ struct SessionHarness {
                 clock: clock.wallClock
             ),
             authority: authority,
+            signOut: adminSignOut ? authority : nil,
+            revocation: revocation,
             clock: clock.wallClock
         )
         let verifier = TokenVerifier(
@@ -297,12 +327,10 @@ struct SessionHarness {
             userInfo: UserInfoService(
                 verifier: verifier,
                 directory: directory,
-                revocation: revocationTTL.flatMap { ttl in
-                    authority.map { RevocationCheck(authority: $0, timeToLive: ttl, clock: clock.wallClock) }
-                }
+                revocation: revocation
             ),
             keys: jwks,
-            cors: CORSPolicy(allowedOrigins: [FakeIdP.origin]),
+            cors: CORSPolicy(allowedOrigins: [FakeIdP.origin, FakeIdP.otherAllowedOrigin]),
             sessions: sessions
         )
         return buildRouter(dependencies)
@@ -313,6 +341,9 @@ struct SessionHarness {
 struct Browser {
     var cookies: [String: String] = [:]
     var setCookies: [String: String] = [:]
+    /// What the page keeps in `sessionStorage`: the login id of its last `/auth/login/start`,
+    /// sent with `/auth/login/end` (as `gatehouse-cookie.js` does) unless the body has its own.
+    var loginID: String?
 
     mutating func send(
         _ client: some TestClientProtocol,
@@ -327,7 +358,12 @@ struct Browser {
         if let origin { headers[.origin] = origin }
         if !cookies.isEmpty { headers[.cookie] = cookies.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: "; ") }
         if body != nil { headers[.contentType] = "application/json" }
+        var body = body
+        if path == "/auth/login/end", let loginID, let sent = body, sent.hasSuffix("}"), !sent.contains(#""loginId""#) {
+            body = String(sent.dropLast()) + #","loginId":"\#(loginID)"}"#
+        }
         let response = try await client.execute(uri: path, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
+        if path == "/auth/login/start", let id = Self.json(response)["loginId"] as? String { loginID = id }
         for line in response.headers[values: .setCookie] {
             let pair = line.prefix { $0 != ";" }
             let name = String(pair.prefix { $0 != "=" })

@@ -2,6 +2,8 @@ import AsyncHTTPClient
 import Foundation
 import GatehouseAWS
 import Logging
+import NIOCore
+import NIOHTTP1
 
 /// moto's server standing in for DynamoDB: started from the project's `.venv` (the README's test
 /// command makes it) on a free loopback port, stopped by its PID when the test ends.
@@ -59,15 +61,37 @@ final class MotoServer: Sendable {
         var pid: pid_t = 0
         guard posix_spawn(&pid, python, &actions, nil, &argv, environ) == 0 else { throw Missing(path: "a moto server that starts") }
         let server = MotoServer(endpoint: "http://127.0.0.1:\(port)", pid: pid)
-        // Ready when it answers (moto takes a second or two to import).
+        // Ready when it answers (moto takes a second or two to import), and once its DynamoDB
+        // has answered a first request: moto loads each service's backend on its first call,
+        // which on a loaded machine outlasts a client's deadline. That first call gets all the
+        // time it needs here, so the tests' own calls keep their short deadlines.
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
             guard server.isRunning else { throw Missing(path: Self.exitedEarly) }
-            if accepts(port: port) { return server }
+            if accepts(port: port) {
+                if await server.dynamoDBAnswers(within: deadline.timeIntervalSinceNow) { return server }
+                continue
+            }
             try await Task.sleep(for: .milliseconds(100))
         }
         server.stop()
         throw Missing(path: "a moto server answering within 60 s")
+    }
+
+    /// Whether moto's DynamoDB answers a `ListTables` within `seconds` (any answer will do).
+    private func dynamoDBAnswers(within seconds: Double) async -> Bool {
+        var request = HTTPClientRequest(url: endpoint + "/")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/x-amz-json-1.0")
+        request.headers.add(name: "X-Amz-Target", value: "DynamoDB_20120810.ListTables")
+        request.body = .bytes(Array("{}".utf8))
+        do {
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(Int64(max(1, seconds))))
+            _ = try await response.body.collect(upTo: 1 << 20)
+            return true
+        } catch {
+            return false
+        }
     }
 
     private var isRunning: Bool {

@@ -38,6 +38,8 @@ struct SignOutEverywhereTests {
             #expect((Browser.json(out)["logoutUrl"] as? String)?.hasPrefix(FakeIdP.domain + "/logout?client_id=") == true)
             #expect(laptop.cookies["__Host-gatehouse"] == nil)
             #expect(authority.state.withLock { $0.signedOut } == ["sub-1"])
+            // With the server's own authority (AdminUserGlobalSignOut), not the session's token.
+            #expect(authority.state.withLock { $0.signOuts } == ["admin:alice"])
             let ended = try await phone.send(client, .get, "/userinfo")
             #expect(ended.status == .unauthorized && Browser.json(ended)["error"] as? String == "session_expired")
             // Without a session there is nobody to sign out.
@@ -60,6 +62,93 @@ struct SignOutEverywhereTests {
             // A plain logout, and {"everywhere": false}, end only this session and ask nothing.
             let plain = try await browser.send(client, .post, "/auth/logout", body: #"{"everywhere": false}"#)
             #expect(plain.status == .ok && Browser.json(plain)["sessionsEnded"] == nil)
+        }
+    }
+
+    /// Without the server's authority, the session's own token signs out everywhere, but only
+    /// when the scopes asked for include the admin scope.
+    @Test func theTokenPathNeedsTheAdminScope() async throws {
+        let withScope = SessionHarness(scopes: ["openid", "email", "profile", "aws.cognito.signin.user.admin"])
+        let authority = FakeAuthority()
+        try await withScope.application(authority: authority, adminSignOut: false).test(.router) { client in
+            var browser = Browser()
+            _ = try await browser.login(client, idp: withScope.idp)
+            #expect(try await browser.send(client, .post, "/auth/logout", body: #"{"everywhere": true}"#).status == .ok)
+            #expect(authority.state.withLock { $0.signOuts } == ["token"])
+        }
+        let plain = SessionHarness()
+        let unused = FakeAuthority()
+        try await plain.application(authority: unused, adminSignOut: false).test(.router) { client in
+            var laptop = Browser()
+            var phone = Browser()
+            _ = try await laptop.login(client, idp: plain.idp)
+            _ = try await phone.login(client, idp: plain.idp)
+            let out = try await laptop.send(client, .post, "/auth/logout", body: #"{"everywhere": true}"#)
+            // No way to sign out at the IdP: every session still ends here, and this one's
+            // refresh token is revoked.
+            #expect(out.status == .ok && Browser.json(out)["sessionsEnded"] as? Int == 2)
+            #expect(unused.state.withLock { $0.signOuts }.isEmpty)
+            #expect(plain.idp.revoked.count == 1)
+            #expect(try await phone.send(client, .get, "/userinfo").status == .unauthorized)
+        }
+    }
+
+    @Test func aRefusedAdminCallFallsBackToTheTokenWhenItsScopeAllows() async throws {
+        let harness = SessionHarness(scopes: ["openid", "aws.cognito.signin.user.admin"])
+        let authority = FakeAuthority()
+        authority.state.withLock { $0.adminRefused = true }
+        try await harness.application(authority: authority).test(.router) { client in
+            var browser = Browser()
+            _ = try await browser.login(client, idp: harness.idp)
+            #expect(try await browser.send(client, .post, "/auth/logout", body: #"{"everywhere": true}"#).status == .ok)
+            #expect(authority.state.withLock { $0.signOuts } == ["token"])
+        }
+    }
+
+    /// Issue 22, item 11: with the revocation check on, a cookie session signed out at the IdP
+    /// ends, as a bearer token does. A token with the admin scope is asked about (GetUser).
+    @Test func theRevocationCheckEndsASessionSignedOutAtTheIdPByItsToken() async throws {
+        let harness = SessionHarness(scopes: ["openid", "aws.cognito.signin.user.admin"])
+        harness.idp.state.withLock { $0.accessScope = "openid aws.cognito.signin.user.admin" }
+        let authority = FakeAuthority()
+        try await harness.application(authority: authority, revocationTTL: 10).test(.router) { client in
+            var browser = Browser()
+            _ = try await browser.login(client, idp: harness.idp)
+            #expect(try await browser.send(client, .get, "/userinfo").status == .ok)
+            #expect(authority.asked == 1)
+            authority.state.withLock { $0.signedOut.insert("sub-1") }
+            #expect(try await browser.send(client, .get, "/userinfo").status == .ok)
+            harness.clock.advance(10)
+            let cookie = try #require(browser.cookies["__Host-gatehouse"])
+            let ended = try await browser.send(client, .get, "/userinfo")
+            #expect(ended.status == .unauthorized && Browser.json(ended)["error"] as? String == "session_expired")
+            #expect(browser.cookies["__Host-gatehouse"] == nil)
+            #expect(authority.asked == 2)
+            #expect(try await harness.store.read(id: SessionRecord.id(forCookie: cookie), now: harness.clock.now) == nil)
+        }
+    }
+
+    /// A token without the admin scope cannot be asked about: the session's refresh token is, at
+    /// most a time to live apart. A sign-out at the IdP revoked it, so the session ends.
+    @Test func theRevocationCheckEndsASessionSignedOutAtTheIdPByItsRefresh() async throws {
+        let harness = SessionHarness()
+        let authority = FakeAuthority()
+        try await harness.application(authority: authority, revocationTTL: 10).test(.router) { client in
+            var browser = Browser()
+            _ = try await browser.login(client, idp: harness.idp)
+            #expect(try await browser.send(client, .get, "/userinfo").status == .ok)
+            harness.clock.advance(10)
+            #expect(try await browser.send(client, .get, "/userinfo").status == .ok)
+            #expect(harness.idp.refreshGrants == 1)
+            #expect(try await browser.send(client, .get, "/userinfo").status == .ok)
+            #expect(harness.idp.refreshGrants == 1)
+            // Signed out at the IdP: its refresh tokens are refused from now on.
+            harness.idp.state.withLock { $0.refuseRefresh = true }
+            #expect(try await browser.send(client, .get, "/userinfo").status == .ok)
+            harness.clock.advance(10)
+            let ended = try await browser.send(client, .get, "/userinfo")
+            #expect(ended.status == .unauthorized && Browser.json(ended)["error"] as? String == "session_expired")
+            #expect(authority.asked == 0)
         }
     }
 

@@ -56,6 +56,29 @@ def gatehouse_binary() -> pathlib.Path:
     return pathlib.Path(out.stdout.strip()) / "gatehouse"
 
 
+QUICK_START_PORTS = (3000, 8080, 9229)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def quick_start_is_running():
+    """The README's first command (`swift run gatehouse serve`) listens on 3000, 8080 and 9229;
+    the tests must pass while it runs. These listeners stand in for it during every test (a
+    port already taken, by the real thing or anything else, is left as it is), so a test that
+    reaches for a default port fails here rather than on a newcomer's machine."""
+    held = []
+    for port in QUICK_START_PORTS:
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            listener.bind(("127.0.0.1", port))
+            listener.listen()
+            held.append(listener)
+        except OSError:
+            listener.close()
+    yield
+    for listener in held:
+        listener.close()
+
+
 @pytest.fixture(scope="session")
 def moto_endpoint():
     port = free_port()

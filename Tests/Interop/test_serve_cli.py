@@ -2,7 +2,7 @@
 
 import subprocess
 
-from conftest import gatehouse_binary
+from conftest import free_port, gatehouse_binary
 
 BASE_ENV = {"PATH": "/usr/bin:/bin", "HOME": "/tmp"}
 
@@ -21,11 +21,45 @@ def test_local_pool_with_an_unusable_data_dir_fails_clearly(tmp_path):
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("a file where the data directory should be")
     result = subprocess.run(
-        [str(gatehouse_binary()), "serve", "--port", "0", "--pool-port", "0", "--data-dir", str(blocker)],
+        [str(gatehouse_binary()), "serve", "--port", str(free_port()), "--pool-port", str(free_port()),
+         "--app-port", str(free_port()), "--data-dir", str(blocker)],
         env=BASE_ENV, capture_output=True, text=True, timeout=60,
     )
     assert result.returncode == 2
     assert "local pool" in result.stderr and str(blocker) in result.stderr
+    # In words an operator can act on: the path, what is wrong, the flag; no framework internals.
+    assert f"{blocker} is not a directory" in result.stderr and "--data-dir" in result.stderr
+    assert "NSCocoaErrorDomain" not in result.stderr and "UserInfo" not in result.stderr
+    nested = subprocess.run(
+        [str(gatehouse_binary()), "serve", "--port", str(free_port()), "--pool-port", str(free_port()),
+         "--app-port", str(free_port()), "--data-dir", str(blocker / "state")],
+        env=BASE_ENV, capture_output=True, text=True, timeout=60,
+    )
+    assert nested.returncode == 2
+    assert f"{blocker / 'state'} cannot be created: {blocker} is not a directory" in nested.stderr, nested.stderr
+    assert "NSCocoaErrorDomain" not in nested.stderr
+
+
+def test_every_taken_port_is_named_at_once(tmp_path):
+    import socket
+    held = []
+    try:
+        for _ in range(2):
+            listener = socket.socket()
+            listener.bind(("127.0.0.1", 0))
+            listener.listen()
+            held.append(listener)
+        api, pool = (listener.getsockname()[1] for listener in held)
+        result = subprocess.run(
+            [str(gatehouse_binary()), "serve", "--port", str(api), "--pool-port", str(pool), "--app-port", str(free_port()),
+             "--data-dir", str(tmp_path / "state")],
+            env=BASE_ENV, capture_output=True, text=True, timeout=60,
+        )
+    finally:
+        for listener in held:
+            listener.close()
+    assert result.returncode == 2
+    assert f"127.0.0.1:{api} (--port)" in result.stderr and f"127.0.0.1:{pool} (--pool-port)" in result.stderr, result.stderr
 
 
 def test_malformed_pool_id_is_named():

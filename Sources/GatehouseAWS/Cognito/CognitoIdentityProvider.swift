@@ -157,3 +157,25 @@ public struct CognitoAccessTokenAuthority: AccessTokenAuthority {
         }
     }
 }
+
+/// Cognito as the ``UserSignOut``: `AdminUserGlobalSignOut`, signed with the server's IAM
+/// credentials (the role needs `cognito-idp:AdminUserGlobalSignOut` on the pool).
+public struct CognitoAdminSignOut: UserSignOut {
+    /// The pool.
+    public let userPoolID: String
+    private let cognito: CognitoIdentityProvider
+
+    /// Signs users of `userPoolID` out through `cognito` (a client with credentials).
+    public init(userPoolID: String, cognito: CognitoIdentityProvider) {
+        self.userPoolID = userPoolID
+        self.cognito = cognito
+    }
+
+    public func signOutEverywhere(username: String, logger: Logger) async throws(DirectoryError) {
+        do {
+            try await cognito.adminUserGlobalSignOut(userPoolID: userPoolID, username: username, logger: logger)
+        } catch {
+            throw CognitoUserDirectory.directoryError(error)
+        }
+    }
+}

@@ -1,21 +1,40 @@
 import Crypto
 import GatehouseCore
 
-/// Checks a request's SigV4 `Authorization` header as AWS does: the canonical request rebuilt
+/// Checks a request's SigV4 `Authorization` header as AWS does: the credential scope's service
+/// and region, the headers that must be signed among those signed, the canonical request rebuilt
 /// from what arrived (the headers the signature names, the body's SHA-256), the key derived from
 /// the secret of the access key it names, the signature compared in constant time, and the
 /// timestamp within 15 minutes of now.
 public struct SigV4Verifier: Sendable {
     /// The service name signatures must be scoped to (`cognito-idp`).
     public let service: String
+    /// The region signatures must be scoped to, or nil for any.
+    public let region: String?
+    /// Headers every signature must cover besides `host` (lowercase). For AWS's JSON protocols
+    /// these are `x-amz-target` and `content-type`, which select the operation and how the body
+    /// is read: unsigned, a captured request could be replayed as another operation.
+    public let requiredSignedHeaders: Set<String>
     /// How far `X-Amz-Date` may be from now, in seconds.
     public let maximumSkew: Double
     private let secrets: [String: String]
 
-    /// A verifier accepting the access keys in `secrets` (access key id → secret).
-    public init(service: String, secrets: [String: String], maximumSkew: Double = 900) {
+    /// The headers that select an operation of an AWS JSON protocol.
+    public static let jsonProtocolHeaders: Set<String> = ["content-type", "x-amz-target"]
+
+    /// A verifier accepting the access keys in `secrets` (access key id → secret), for
+    /// signatures scoped to `service` and `region`.
+    public init(
+        service: String,
+        region: String?,
+        secrets: [String: String],
+        requiredSignedHeaders: Set<String> = [],
+        maximumSkew: Double = 900
+    ) {
         self.service = service
+        self.region = region
         self.secrets = secrets
+        self.requiredSignedHeaders = requiredSignedHeaders
         self.maximumSkew = maximumSkew
     }
 
@@ -62,6 +81,8 @@ public struct SigV4Verifier: Sendable {
         guard let secret = secrets[parsed.accessKey] else { throw .unrecognizedClient }
         let scopeParts = parsed.scope.split(separator: "/", omittingEmptySubsequences: false)
         guard scopeParts.count == 4, scopeParts[2] == service, scopeParts[3] == "aws4_request" else { throw .badSignature }
+        if let region, scopeParts[1] != region { throw .badSignature }
+        guard requiredSignedHeaders.isSubset(of: parsed.signedHeaders) else { throw .badSignature }
         guard let amzDate = values("x-amz-date").first, let signedAt = UTCDate.secondsSince1970(basicDateTime: amzDate) else {
             throw .badSignature
         }

@@ -4,13 +4,23 @@ import Synchronization
 
 /// The IdP's own view of access tokens, which offline verification cannot have: whether it
 /// still honours one (Cognito's `GetUser` refuses revoked and globally signed-out tokens), and
-/// signing its user out everywhere (`GlobalSignOut`). Both are authorised by the token itself.
+/// signing its user out everywhere (`GlobalSignOut`). Both are authorised by the token itself,
+/// which must carry the scope `aws.cognito.signin.user.admin`.
 public protocol AccessTokenAuthority: Sendable {
     /// Whether the IdP still honours `accessToken`: false when it refuses it (revoked, signed
     /// out, user deleted or disabled). Throws when the IdP cannot say (unreachable, throttling).
     func isLive(accessToken: String, logger: Logger) async throws(DirectoryError) -> Bool
     /// Ends every token of the token's user: refresh tokens revoked, access tokens refused.
     func globalSignOut(accessToken: String, logger: Logger) async throws(DirectoryError)
+}
+
+/// Signing a user out everywhere on the server's own authority, no user token needed: Cognito's
+/// `AdminUserGlobalSignOut` with the server's IAM credentials, or the local pool in-process. So a
+/// session's access token need not carry the admin scope (which would let whoever holds it
+/// change the user's attributes, password or account) for sign-out everywhere to work.
+public protocol UserSignOut: Sendable {
+    /// Ends every token of `username`: refresh tokens revoked, access tokens refused.
+    func signOutEverywhere(username: String, logger: Logger) async throws(DirectoryError)
 }
 
 /// The revocation check of bearer tokens (`GATEHOUSE_REVOCATION_CHECK=on`): the IdP is asked
@@ -53,13 +63,20 @@ public final class RevocationCheck: Sendable {
                 logDetail: "revocation check: token_use \(token.tokenUse.rawValue) without scope \(Self.requiredScope) cannot be checked"
             )
         }
+        guard try await isLive(raw, expiresAt: token.expiresAt, logger: logger) else {
+            throw GatehouseError(.tokenRevoked, logDetail: "the IdP refused this token")
+        }
+    }
+
+    /// Whether the IdP still honours the access token `raw` (expiring at `expiresAt`): its
+    /// answer, kept `timeToLive` seconds. Throws 503 when the IdP cannot be asked.
+    public func isLive(_ raw: String, expiresAt: Double, logger: Logger) async throws(GatehouseError) -> Bool {
         // Keyed by the token's signature part: unique per token, and not the token itself.
         let key = String(raw[raw.index(after: raw.lastIndex(of: ".") ?? raw.startIndex)...])
         let now = clock.now()
         if let entry = answers.withLock({ $0[key] }), entry.until > now {
             GatehouseMetrics.revocationChecks.counter(["cached"]).increment()
-            guard entry.live else { throw GatehouseError(.tokenRevoked, logDetail: "the IdP refused this token (cached)") }
-            return
+            return entry.live
         }
         let live: Bool
         do {
@@ -71,12 +88,17 @@ public final class RevocationCheck: Sendable {
         GatehouseMetrics.revocationChecks.counter([live ? "live" : "revoked"]).increment()
         if timeToLive > 0 {
             // Never past the token's own expiry: after that the verifier refuses it anyway.
-            let until = min(now + timeToLive, token.expiresAt)
+            let until = min(now + timeToLive, expiresAt)
             answers.withLock { answers in
                 if answers.count >= capacity, answers[key] == nil { answers.removeAll(keepingCapacity: true) }
                 answers[key] = Entry(live: live, until: until)
             }
         }
-        guard live else { throw GatehouseError(.tokenRevoked, logDetail: "the IdP refused this token") }
+        return live
+    }
+
+    /// Whether `scope` (a token's space-separated `scope` claim) lets the IdP be asked about it.
+    public static func canCheck(scope: String?) -> Bool {
+        (scope ?? "").split(separator: " ").contains(Substring(requiredScope))
     }
 }

@@ -1,3 +1,4 @@
+import GatehouseCore
 public import GatehouseEdge
 import HTTPTypes
 public import Hummingbird
@@ -37,13 +38,20 @@ public struct WebAsset: Sendable {
 /// Every response forbids framing, sniffing and referrers (the address holds the sign-in code for
 /// a moment), and the Content-Security-Policy lets scripts and styles come from this origin only
 /// and connections go to this origin and `connectSources` (the pool and the API).
+///
+/// With `canonicalOrigin`, a request that reached the app by another loopback name
+/// (`localhost` for `127.0.0.1`, say) is sent there: the API's CORS allows that origin only, and
+/// the page would otherwise just say the API cannot be reached.
 public func buildWebAppRouter(
     assets: [String: WebAsset],
     configuration: [UInt8],
-    connectSources: [String]
+    connectSources: [String],
+    canonicalOrigin: String? = nil
 ) -> Router<EdgeContext> {
     let router = Router(context: EdgeContext.self)
-    router.add(middleware: Edge(server: "app"))
+    var answer: Edge<EdgeContext>.Answer?
+    if let canonicalOrigin { answer = { request, _ in loopbackRedirect(request, to: canonicalOrigin) } }
+    router.add(middleware: Edge(server: "app", answer: answer))
     let policy =
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
         + "connect-src 'self' \(connectSources.joined(separator: " ")); "
@@ -65,6 +73,25 @@ public func buildWebAppRouter(
     router.get(":name") { _, context in serve(context.parameters.get("name") ?? "") }
     router.head(":name") { _, context in serve(context.parameters.get("name") ?? "") }
     return router
+}
+
+/// A 308 to `origin` (same path and query) for a request addressed to another loopback name
+/// of the app, or nil. Only loopback names are moved: they are the ones a newcomer mixes up.
+func loopbackRedirect(_ request: Request, to origin: String) -> Response? {
+    guard let authority = request.head.authority, let canonical = URLReference(origin).authority,
+        authority.lowercased() != canonical.lowercased(), isLoopbackName(host(of: authority)), isLoopbackName(host(of: canonical))
+    else { return nil }
+    let target = origin + request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
+    return Response(status: .permanentRedirect, headers: [.location: target, .cacheControl: "no-store"])
+}
+
+private func host(of authority: String) -> String {
+    if authority.hasPrefix("["), let end = authority.firstIndex(of: "]") { return String(authority[...end]).lowercased() }
+    return String(authority.prefix { $0 != ":" }).lowercased()
+}
+
+private func isLoopbackName(_ host: String) -> Bool {
+    host == "localhost" || host == "localhost." || host == "[::1]" || host.hasPrefix("127.")
 }
 
 private func headers(contentType: String, policy: String) -> HTTPFields {

@@ -27,13 +27,18 @@ public struct SessionService: Sendable {
     let oauth: OAuthClient
     let idTokens: TokenVerifier
     let authority: (any AccessTokenAuthority)?
+    let signOut: (any UserSignOut)?
+    let revocation: RevocationCheck?
     let clock: WallClock
     let flights = RefreshFlights()
     private let usedStates = UsedLoginStates()
     private let opened = OpenedTokens()
 
-    /// The service; `idTokens` verifies ID tokens (issuer, this client as `aud`, `token_use` id);
-    /// `authority` signs users out everywhere at the IdP.
+    /// The service; `idTokens` verifies ID tokens (issuer, this client as `aud`, `token_use` id).
+    /// Sign-out everywhere goes through `signOut` (the server's own authority), or through
+    /// `authority` with the session's token when the scopes asked for include the admin scope.
+    /// With `revocation` (`GATEHOUSE_REVOCATION_CHECK=on`) a session signed out at the IdP ends
+    /// at its next request once the check's answer has aged past its time to live.
     public init(
         settings: SessionSettings,
         store: any SessionStore,
@@ -41,6 +46,8 @@ public struct SessionService: Sendable {
         oauth: OAuthClient,
         idTokens: TokenVerifier,
         authority: (any AccessTokenAuthority)? = nil,
+        signOut: (any UserSignOut)? = nil,
+        revocation: RevocationCheck? = nil,
         clock: WallClock = .system
     ) {
         self.settings = settings
@@ -49,14 +56,27 @@ public struct SessionService: Sendable {
         self.oauth = oauth
         self.idTokens = idTokens
         self.authority = authority
+        self.signOut = signOut
+        self.revocation = revocation
         self.clock = clock
     }
 
     // MARK: login
 
-    /// A new login: the hosted login URL to send the browser to, and the sealed login cookie value.
-    public func startLogin() -> (authorizationURL: String, loginCookie: String) {
-        let login = LoginTransaction.begin(now: clock.now())
+    /// What `/auth/login/start` hands out: where to send the browser, the sealed login cookie,
+    /// and the login id the starting page keeps (in `sessionStorage`) for `/auth/login/end`.
+    public struct LoginStart: Sendable {
+        /// The hosted login URL.
+        public let authorizationURL: String
+        /// The login cookie's value.
+        public let loginCookie: String
+        /// The id the page must send back to end the login.
+        public let loginID: String
+    }
+
+    /// A new login started by a request from `origin` (its `Origin` header, when it sent one).
+    public func startLogin(origin: String?) -> LoginStart {
+        let login = LoginTransaction.begin(now: clock.now(), origin: origin)
         let query = URLEncoding.form([
             ("response_type", "code"),
             ("client_id", settings.clientID),
@@ -67,24 +87,29 @@ public struct SessionService: Sendable {
             ("code_challenge", login.challenge),
             ("code_challenge_method", "S256"),
         ])
-        return (settings.endpoints.authorize + "?" + query, login.sealed(with: keys))
+        return LoginStart(authorizationURL: settings.endpoints.authorize + "?" + query, loginCookie: login.sealed(with: keys), loginID: login.loginID)
     }
 
-    /// Ends a login: `pageURL` is where the hosted login sent the browser, `loginCookie` the
-    /// login cookie it came back with. Returns the new session and its cookie value.
+    /// Ends a login: `pageURL` is where the hosted login sent the browser, `loginID` what the
+    /// starting page kept, `origin` the request's `Origin`, `loginCookie` the login cookie it came
+    /// back with. Returns the new session and its cookie value.
     public func endLogin(
         pageURL: String,
+        loginID: String?,
+        origin: String?,
         loginCookie: String?,
         logger: Logger
     ) async throws(GatehouseError) -> (cookie: String, session: ActiveSession) {
         let now = clock.now()
-        guard pageURL.utf8.count <= 8192, let queryStart = pageURL.firstIndex(of: "?"),
-            Self.samePage(String(pageURL[..<queryStart]), settings.redirectURI)
+        // Parsed, never sliced by hand: the query ends at the first `#`, and a `?` after it is
+        // the fragment's (`/#?code=…` has no query at all).
+        let page = URLReference(pageURL)
+        guard pageURL.utf8.count <= 8192, page.isSamePage(as: URLReference(settings.redirectURI)), let rawQuery = page.query,
+            !rawQuery.isEmpty
         else {
             throw GatehouseError(.invalidRequest, message: "pageUrl must be the redirect URI with the hosted login's answer.")
         }
-        let queryEnd = pageURL.firstIndex(of: "#") ?? pageURL.endIndex
-        guard let pairs = URLEncoding.query(pageURL[pageURL.index(after: queryStart)..<queryEnd]) else {
+        guard let pairs = URLEncoding.query(Substring(rawQuery)) else {
             throw GatehouseError(.invalidRequest, message: "pageUrl has a malformed query.")
         }
         let query = Dictionary(pairs, uniquingKeysWith: { first, _ in first })
@@ -94,6 +119,12 @@ public struct SessionService: Sendable {
         }
         guard let loginCookie, let login = LoginTransaction.opened(loginCookie, with: keys), login.expiresAt > now else {
             throw GatehouseError(.invalidState, logDetail: "no login cookie, or it does not open, or it expired")
+        }
+        guard let loginID, ConstantTime.equals(loginID, login.loginID) else {
+            throw GatehouseError(.invalidState, logDetail: "loginId missing or not the one of the login cookie (started by another page?)")
+        }
+        if let started = login.origin, let origin, origin != started {
+            throw GatehouseError(.invalidState, logDetail: "the login ends from another origin than it started from")
         }
         guard let state = query["state"], ConstantTime.equals(state, login.state) else {
             throw GatehouseError(.invalidState, logDetail: "state does not match the login cookie")
@@ -179,7 +210,29 @@ public struct SessionService: Sendable {
                 logger.warning("gatehouse.session.refresh_deferred", metadata: ["gatehouse.error": "\(error)"])
             }
         }
+        if let revocation { session = try await checkedLive(session, revocation: revocation, now: now, logger: logger) }
         return await touched(session, now: now, logger: logger)
+    }
+
+    /// The revocation check of a session: a sign-out done at the IdP (by another app, an admin,
+    /// the user's own GlobalSignOut) ends it. A token with the admin scope is asked about
+    /// (`GetUser`, answers kept as for bearer tokens); any other is checked by its refresh: once
+    /// the tokens are older than the check's time to live they are refreshed, and a refresh token
+    /// the IdP refuses ends the session. An IdP that cannot answer is 503: the check fails closed.
+    func checkedLive(_ session: ActiveSession, revocation: RevocationCheck, now: Double, logger: Logger) async throws(GatehouseError) -> ActiveSession
+    {
+        let token = session.tokens.accessToken
+        let scope = (try? CompactJWS(token)).flatMap { try? JSONParser.parse($0.payload).objectValue?["scope"]?.stringValue }
+        if RevocationCheck.canCheck(scope: scope) {
+            guard try await revocation.isLive(token, expiresAt: session.tokens.accessExpiresAt, logger: logger) else {
+                try? await store.delete(id: session.record.id)
+                GatehouseMetrics.sessionsEnded.counter(["revoked"]).increment()
+                throw GatehouseError(.sessionExpired, logDetail: "the IdP refused the session's access token (signed out there)")
+            }
+            return session
+        }
+        guard now - session.tokens.accessIssuedAt >= revocation.timeToLive else { return session }
+        return try await refreshed(session.record.id, force: true, logger: logger)
     }
 
     /// Refreshes the session of `cookie` now (one grant however many ask at once).
@@ -225,12 +278,6 @@ public struct SessionService: Sendable {
     /// A cookie value we could have made: 43 base64url characters.
     static func isWellFormed(_ cookie: String) -> Bool {
         cookie.utf8.count == 43 && Base64URL.decode(cookie)?.count == 32
-    }
-
-    /// Same scheme, host, port and path (the query and fragment aside).
-    static func samePage(_ a: String, _ b: String) -> Bool {
-        func page(_ url: String) -> Substring { url[..<(url.firstIndex { $0 == "?" || $0 == "#" } ?? url.endIndex)] }
-        return page(a) == page(b)
     }
 
     static func error(_ error: OAuthClientError, context: String) -> GatehouseError {
