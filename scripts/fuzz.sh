@@ -38,5 +38,8 @@ mkdir -p "$corpus" "$artifacts"
 # ASan's leak check (one known leak of a dependency suppressed: Fuzz/lsan.supp), a 10 s limit per input, 4 KiB inputs (64 KiB for events).
 max_len=4096
 [ "$target" = "gateway-event" ] && max_len=65536
+# A target's dictionary of tokens, when it has one (Fuzz/dict/TARGET.dict).
+dictionary=()
+[ -f "Fuzz/dict/$target.dict" ] && dictionary=("-dict=Fuzz/dict/$target.dict")
 ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=1" LSAN_OPTIONS="suppressions=$PWD/Fuzz/lsan.supp" "$binary" "$target" "$corpus" "Fuzz/corpus/$target" \
-  -max_total_time="$seconds" -timeout=10 -max_len="$max_len" -artifact_prefix="$artifacts" -print_final_stats=1 "$@"
+  -max_total_time="$seconds" -timeout=10 -max_len="$max_len" -artifact_prefix="$artifacts" -print_final_stats=1 "${dictionary[@]}" "$@"

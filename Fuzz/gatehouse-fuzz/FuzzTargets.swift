@@ -46,37 +46,58 @@ enum FuzzTargets {
     }
 
     /// What the token handler reads from a browser or an operator, split at NUL bytes: the page
-    /// URL of `/auth/login/end`, ended through ``SessionService/endLogin`` on a login just started
-    /// (its `state` stands in for `$STATE`, so inputs reach past the state check to the code
-    /// exchange, which fails at once), a cookie value (unsealed with a fixed key, then read as
-    /// session tokens), and a value of every session variable.
+    /// URL of `/auth/login/end`, checked by ``SessionService/loginAnswer`` (what `endLogin` runs
+    /// before the code exchange) on a login just started (its `state` stands in for `$STATE`, so
+    /// inputs reach past the state check), a cookie value (unsealed with a fixed key, then read
+    /// as session tokens), and a value of every session variable.
     static let sessionKeys = try! SessionKeys(parsing: String(repeating: "A", count: 43))
-    static let sessions = SessionService(
-        settings: SessionSettings(
-            endpoints: OAuthEndpoints(domain: "https://login.example.com"),
-            clientID: "client1",
-            clientSecret: "secret",
-            redirectURI: "https://app.example.com/"
-        ),
-        store: MemorySessionStore(),
-        keys: sessionKeys,
-        oauth: OAuthClient(
-            endpoints: OAuthEndpoints(domain: "https://login.example.com"),
-            clientID: "client1",
-            clientSecret: "secret",
-            transport: ClosureAWSTransport { _ in throw CancellationError() },
-            retryPolicy: RetryPolicy(maximumAttempts: 1)
-        ),
-        idTokens: verifier
-    )
+    /// A token handler of its own for each input (what one input leaves behind, a used state,
+    /// goes with it, so libFuzzer sees no growth to scan for leaks), on a fixed clock.
+    static func sessions() -> SessionService {
+        SessionService(
+            settings: SessionSettings(
+                endpoints: OAuthEndpoints(domain: "https://login.example.com"),
+                clientID: "client1",
+                clientSecret: "secret",
+                redirectURI: "https://app.example.com/"
+            ),
+            store: MemorySessionStore(),
+            keys: sessionKeys,
+            oauth: OAuthClient(
+                endpoints: OAuthEndpoints(domain: "https://login.example.com"),
+                clientID: "client1",
+                clientSecret: "secret",
+                transport: ClosureAWSTransport { _ in throw CancellationError() },
+                retryPolicy: RetryPolicy(maximumAttempts: 1)
+            ),
+            idTokens: verifier,
+            clock: WallClock { 1_800_000_000 }
+        )
+    }
+    /// A page URL the hosted login could have sent the browser to: what a mutation is spliced into.
+    static let answeredPage = "https://app.example.com/?code=abc&state=$STATE"
+
+    /// The page URL of an input's first part: taken whole when it starts with `https://`, else
+    /// spliced into ``answeredPage`` at the offset its first byte picks (so one `#` in the right
+    /// place is a two-byte input away).
+    static func pageURL(_ part: ArraySlice<UInt8>) -> String {
+        let text = String(decoding: part, as: UTF8.self)
+        guard !text.hasPrefix("https://"), let first = part.first else { return text }
+        var template = Array(answeredPage.utf8)
+        template.insert(contentsOf: part.dropFirst(), at: Int(first) % (template.count + 1))
+        return String(decoding: template, as: UTF8.self)
+    }
+
     static let session: FuzzTarget = { bytes in
-        let parts = bytes.split(separator: 0, maxSplits: 2, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+        let raw = Array(bytes).split(separator: 0, maxSplits: 2, omittingEmptySubsequences: false)
+        let parts = raw.map { String(decoding: $0, as: UTF8.self) }
+        let sessions = sessions()
         let login = sessions.startLogin(origin: nil)
         let state = URLReference(login.authorizationURL).query.flatMap { URLEncoding.query(Substring($0)) }?.first { $0.0 == "state" }?.1 ?? ""
-        let page = parts[0].replacingOccurrences(of: "$STATE", with: state)
-        _ = blocking {
-            try? await sessions.endLogin(pageURL: page, loginID: login.loginID, origin: nil, loginCookie: login.loginCookie, logger: quiet)
-        }
+        let page = pageURL(raw[0]).replacingOccurrences(of: "$STATE", with: state)
+        // endLogin's checks of what the browser sent, up to the code exchange (synchronous, so
+        // no task per input: libFuzzer would take the task's late free for a leak and scan).
+        _ = try? sessions.loginAnswer(pageURL: page, loginID: login.loginID, origin: nil, loginCookie: login.loginCookie, now: 1_800_000_000)
         if parts.count > 1 {
             let cookie = parts[1]
             _ = SessionRecord.id(forCookie: cookie)

@@ -10,7 +10,7 @@ import Synchronization
 /// started it: `loginID`, which `/auth/login/start` hands to the page (it keeps it in
 /// `sessionStorage`, which is per origin, ports included) and `/auth/login/end` must be sent back;
 /// and the `Origin` the start came from, which the end must come from too.
-struct LoginTransaction: Sendable, Equatable {
+package struct LoginTransaction: Sendable, Equatable {
     /// Seconds a login may take.
     static let lifetime: Double = 600
     static let purpose = "gatehouse-login-v2"
@@ -79,16 +79,42 @@ func randomToken() -> String {
 }
 
 /// States of logins already ended in this process, until their transactions expire: a
-/// replayed `/auth/login/end` is refused here before the IdP refuses the used code.
+/// replayed `/auth/login/end` is refused here before the IdP refuses the used code. Logins all
+/// live ``LoginTransaction/lifetime``, so they expire in the order they ended: the oldest are
+/// dropped from the front of a queue, and each login costs O(1), however many end at once.
+/// Past `capacity` the oldest go early (a replay of one of those still meets the IdP's refusal
+/// of the used code).
 final class UsedLoginStates: Sendable {
-    private let states = Mutex<[String: Double]>([:])
+    private struct State {
+        var until: [String: Double] = [:]
+        var order: [(state: String, expiresAt: Double)] = []
+        var head = 0
+    }
+
+    private let capacity: Int
+    private let states = Mutex(State())
+
+    init(capacity: Int = 100_000) {
+        self.capacity = capacity
+    }
 
     /// Marks `state` used until `expiresAt`; false when it already was.
     func consume(_ state: String, expiresAt: Double, now: Double) -> Bool {
         states.withLock { states in
-            if states.count > 10_000 { states = states.filter { $0.value > now } }
-            if let until = states[state], until > now { return false }
-            states[state] = expiresAt
+            while states.head < states.order.count,
+                states.order[states.head].expiresAt <= now || states.until.count >= capacity
+            {
+                let oldest = states.order[states.head]
+                if states.until[oldest.state] == oldest.expiresAt { states.until[oldest.state] = nil }
+                states.head += 1
+            }
+            if states.head > 1024, states.head * 2 > states.order.count {
+                states.order.removeFirst(states.head)
+                states.head = 0
+            }
+            if let until = states.until[state], until > now { return false }
+            states.until[state] = expiresAt
+            states.order.append((state, expiresAt))
             return true
         }
     }
