@@ -59,6 +59,20 @@ async function loadProfile() {
   }
 }
 
+/** The second panel: the app's own API, called through Gatehouse. */
+async function callOwnAPI(path) {
+  $("api-answer").textContent = "…";
+  try {
+    const response = await auth.fetchAPI(path);
+    const body = await response.json().catch(() => ({}));
+    $("api-answer").textContent = response.ok ? body.message : `${response.status} ${body.error ?? ""}`;
+    $("api-answer").dataset.status = String(response.status);
+  } catch (error) {
+    $("api-answer").textContent = error.message;
+    $("api-answer").dataset.status = "error";
+  }
+}
+
 async function start() {
   const config = await fetch("config.json", { cache: "no-store" }).then((response) => {
     if (!response.ok) throw new GatehouseError("invalid_configuration", "The app's configuration could not be loaded.");
@@ -86,6 +100,10 @@ async function start() {
   $("sign-out").addEventListener("click", () => auth.signOut());
   $("reload-profile").addEventListener("click", loadProfile);
   $("retry").addEventListener("click", () => (auth.session() ? loadProfile() : show("signed-out")));
+  if (config.demoApi) {
+    $("own-api").hidden = false;
+    $("call-api").addEventListener("click", () => callOwnAPI(config.demoApi));
+  }
 
   await auth.handleRedirect();
   if (auth.session()) {

@@ -225,6 +225,21 @@ export class GatehouseClient {
   }
 
   /** `GET {apiUrl}/userinfo` with the access token; API errors become GatehouseErrors. */
+  /**
+   * Calls the app's own API (`path` under an `--upstream` prefix, behind Gatehouse or any API
+   * that verifies Cognito tokens) with the access token, refreshed first when due. Returns the
+   * fetch Response as it came.
+   */
+  async fetchAPI(path, init = {}) {
+    const token = await this.accessToken();
+    const headers = { ...(init.headers ?? {}), Authorization: `Bearer ${token}` };
+    try {
+      return await fetch(this.apiUrl + path, { ...init, headers, cache: "no-store" });
+    } catch (cause) {
+      throw new GatehouseError("network_error", "The API could not be reached.", { cause });
+    }
+  }
+
   async fetchUserInfo() {
     const call = async () => {
       const token = await this.accessToken();

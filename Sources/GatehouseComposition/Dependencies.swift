@@ -45,7 +45,8 @@ public func buildDependencies(
     configuration: GatehouseConfiguration,
     pool: UserPoolSource,
     httpClient: HTTPClient,
-    sessions: SessionSetup? = nil
+    sessions: SessionSetup? = nil,
+    proxy: ProxySettings = .off
 ) -> GatehouseDependencies {
     let transport = HTTPClientTransport(client: httpClient)
     let keySource: any JWKSFetching
@@ -139,6 +140,8 @@ public func buildDependencies(
         userInfo: UserInfoService(verifier: verifier, directory: directory, attributeNames: configuration.attributes, revocation: revocation),
         keys: keys,
         cors: CORSPolicy(allowedOrigins: configuration.allowedOrigins),
-        sessions: sessionService
+        sessions: sessionService,
+        proxy: proxy,
+        proxyClient: proxy.upstreams.isEmpty ? nil : ReverseProxy.makeClient(eventLoopGroup: httpClient.eventLoopGroup)
     )
 }

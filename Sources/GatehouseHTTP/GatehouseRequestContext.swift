@@ -1,6 +1,7 @@
 public import GatehouseEdge
 public import Hummingbird
 public import Logging
+public import NIOCore
 
 /// The request context of every Gatehouse route: Hummingbird's core plus our request id and,
 /// behind API Gateway, what the gateway said about the request.
@@ -14,12 +15,19 @@ public struct GatehouseRequestContext: EdgeRequestContext {
     /// Who the request is from, once ``IdentityMiddleware`` found out (routes that need it run
     /// on ``AuthenticatedRequestContext``).
     public var identity: Identity?
+    /// The connection the request came on (nil behind API Gateway): its peer's address is read
+    /// only when needed (the proxy's `X-Forwarded-For`).
+    let channel: (any Channel)?
 
     /// The server's context, made by Hummingbird for each request on a connection.
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.requestID = ""
+        self.channel = source.channel
     }
+
+    /// The address of the client the request came from, when it came on a connection.
+    public var clientAddress: String? { channel?.remoteAddress?.ipAddress }
 
     /// A context for a request that did not arrive on a connection (the Lambda front door):
     /// `requestID` is kept as the id of the request.
@@ -27,6 +35,7 @@ public struct GatehouseRequestContext: EdgeRequestContext {
         self.coreContext = .init(source: LoggerSource(logger: logger))
         self.requestID = requestID
         self.gateway = gateway
+        self.channel = nil
     }
 
     private struct LoggerSource: RequestContextSource {

@@ -40,6 +40,7 @@ extension Serve {
         adminCredentials: (key: String, secret: String)?,
         environment: [String: String],
         httpClient: HTTPClient,
+        demoAPI: Bool,
         logger: Logger
     ) async throws -> LocalPoolWiring {
         let directory = URL(fileURLWithPath: dataDir, isDirectory: true)
@@ -147,6 +148,7 @@ extension Serve {
             if appMode == .cookie && sessions == nil { fail("--app-mode cookie needs cookie sessions, which are off") }
             config.add("mode", (appMode ?? (sessions == nil ? .storage : .cookie)).rawValue)
             config.add("appOrigin", appOrigin)
+            if demoAPI { config.add("demoApi", "/demo-api/hello") }
             let router = buildWebAppRouter(
                 assets: assets,
                 configuration: config.finish(),

@@ -111,6 +111,9 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Serve the local pool's admin API unsigned on a non-loopback address (anyone who reaches it can manage users).")
     var insecureOpenAdminAPI = false
 
+    @OptionGroup(title: "The app's own APIs behind the sign-in")
+    var proxyOptions: ProxyOptions
+
     func run() async throws {
         // Run Swift concurrency on NIO's event loops: handlers then continue on the thread that
         // read the request instead of hopping to the cooperative pool and back.
@@ -138,6 +141,18 @@ struct Serve: AsyncParsableCommand {
         if let maxConnections { limits.maximumConnections = maxConnections }
         if let metricsPort { services.append(metricsServer(port: metricsPort, limits: limits, logger: logger)) }
         applySessionFlags(to: &environment)
+        var demoAPI: String?
+        if proxyOptions.demoUpstream {
+            let demo = try await DemoUpstream.start(logger: logger)
+            services.append(demo.service)
+            demoAPI = demo.url
+        }
+        let proxy: ProxySettings
+        do {
+            proxy = try proxyOptions.settings(environment: environment, demo: demoAPI)
+        } catch {
+            fail("configuration error: \(error)")
+        }
 
         let httpClient = HTTPClient(
             eventLoopGroup: HTTPClient.defaultEventLoopGroup,
@@ -155,6 +170,7 @@ struct Serve: AsyncParsableCommand {
                 adminCredentials: adminCredentials,
                 environment: environment,
                 httpClient: httpClient,
+                demoAPI: demoAPI != nil,
                 logger: logger
             )
             services.append(contentsOf: local.services)
@@ -173,12 +189,13 @@ struct Serve: AsyncParsableCommand {
                 fail("configuration error: \(error)")
             }
         }
-        let dependencies = buildDependencies(configuration: configuration, pool: pool, httpClient: httpClient, sessions: sessions)
+        let dependencies = buildDependencies(configuration: configuration, pool: pool, httpClient: httpClient, sessions: sessions, proxy: proxy)
         var metadata: Logger.Metadata = [
             "gatehouse.pool": "\(configuration.userPoolID)",
             "gatehouse.issuer": "\(configuration.issuer)",
             "gatehouse.token_use": "\(configuration.tokenUse.rawValue)",
             "gatehouse.sessions": "\(sessions.map { "on (client \($0.settings.clientID))" } ?? "off")",
+            "gatehouse.upstreams": "\(proxy.upstreams.map { "\($0.prefix) → \($0.origin)\($0.basePath)" }.joined(separator: ", "))",
         ]
         if !localPool {
             metadata["gatehouse.jwks_url"] = "\(configuration.jwksURL)"

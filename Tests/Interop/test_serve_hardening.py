@@ -51,7 +51,10 @@ def test_foreign_host_names_are_refused(serve, which):
         assert response.status_code == 421, host
         assert "attacker" not in response.text
     for host in [f"127.0.0.1:{port}", f"localhost:{port}", f"LOCALHOST:{port}"]:
-        assert requests.get(base, headers={"Host": host}, timeout=10).status_code == 200, host
+        answer = requests.get(base, headers={"Host": host}, allow_redirects=False, timeout=10)
+        # The app sends another loopback name to its configured origin (issue 22, item 18).
+        expected = 308 if which == "app" and not host.startswith("127.0.0.1") else 200
+        assert answer.status_code == expected, host
 
 
 def test_a_rebinding_page_cannot_use_the_pools_admin_api(serve):

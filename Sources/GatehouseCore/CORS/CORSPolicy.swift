@@ -11,6 +11,9 @@ public struct CORSPolicy: Sendable {
     public let exposedHeaders: [String]
     /// Seconds a browser may cache a preflight.
     public let maxAge: Int
+    /// Whether a preflight may ask for any request header (an app's own API chooses its
+    /// headers); the answer then names exactly those asked for.
+    public let allowsAnyRequestHeader: Bool
 
     /// A policy allowing `allowedOrigins`.
     public init(
@@ -18,13 +21,28 @@ public struct CORSPolicy: Sendable {
         allowedMethods: [String] = ["GET", "POST", "OPTIONS"],
         allowedHeaders: [String] = ["authorization", "content-type", "x-csrf", "x-request-id"],
         exposedHeaders: [String] = ["WWW-Authenticate", "Retry-After", "X-Request-Id"],
-        maxAge: Int = 600
+        maxAge: Int = 600,
+        allowsAnyRequestHeader: Bool = false
     ) {
         self.allowedOrigins = Set(allowedOrigins.map(Self.normalized))
         self.allowedMethods = allowedMethods
         self.allowedHeaders = allowedHeaders
         self.exposedHeaders = exposedHeaders
         self.maxAge = maxAge
+        self.allowsAnyRequestHeader = allowsAnyRequestHeader
+    }
+
+    /// The policy for the app's own APIs behind the proxy: the same origins, every usual
+    /// method, any request header, and the response headers apps read most.
+    public var forUpstreams: CORSPolicy {
+        CORSPolicy(
+            allowedOrigins: allowedOrigins,
+            allowedMethods: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+            allowedHeaders: allowedHeaders,
+            exposedHeaders: exposedHeaders + ["ETag", "Location", "Content-Disposition", "Last-Modified", "Link"],
+            maxAge: maxAge,
+            allowsAnyRequestHeader: true
+        )
     }
 
     /// Whether `origin` is allowed: exactly one of the allowed origins. Another case, a trailing
@@ -61,12 +79,17 @@ public struct CORSPolicy: Sendable {
         let asked = (requestHeaders ?? "").split(separator: ",")
             .map { $0.trimmingASCIIWhitespace().lowercased() }
             .filter { !$0.isEmpty }
-        guard asked.allSatisfy({ allowedHeaders.contains($0) }) else { return .refused }
+        let tokenCharacters = Set("abcdefghijklmnopqrstuvwxyz0123456789!#$%&'*+-.^_`|~")
+        guard asked.allSatisfy({ allowedHeaders.contains($0) || (allowsAnyRequestHeader && $0.allSatisfy(tokenCharacters.contains)) }) else {
+            return .refused
+        }
         return .allowed([
             "Access-Control-Allow-Origin": origin,
             "Access-Control-Allow-Credentials": "true",
             "Access-Control-Allow-Methods": allowedMethods.joined(separator: ", "),
-            "Access-Control-Allow-Headers": allowedHeaders.joined(separator: ", "),
+            "Access-Control-Allow-Headers": (allowsAnyRequestHeader ? Array(Set(allowedHeaders + asked)).sorted() : allowedHeaders).joined(
+                separator: ", "
+            ),
             "Access-Control-Max-Age": String(maxAge),
             "Vary": "Origin",
         ])

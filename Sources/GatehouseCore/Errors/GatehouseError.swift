@@ -15,6 +15,7 @@ public struct GatehouseError: Error, Sendable, CustomStringConvertible {
         case notLoggedIn = "not_logged_in"
         case sessionExpired = "session_expired"
         case csrfCheckFailed = "csrf_check_failed"
+        case forbidden = "forbidden"
         case invalidRequest = "invalid_request"
         case loginFailed = "login_failed"
         case invalidState = "invalid_state"
@@ -22,6 +23,8 @@ public struct GatehouseError: Error, Sendable, CustomStringConvertible {
         case notFound = "not_found"
         case methodNotAllowed = "method_not_allowed"
         case serviceUnavailable = "service_unavailable"
+        case upstreamUnavailable = "upstream_unavailable"
+        case upstreamTimeout = "upstream_timeout"
         case internalError = "internal_error"
     }
 
@@ -55,12 +58,14 @@ public struct GatehouseError: Error, Sendable, CustomStringConvertible {
     public var statusCode: Int {
         switch code {
         case .missingToken, .invalidToken, .expiredToken, .tokenRevoked, .userDisabled, .userNotFound: 401
-        case .originNotAllowed, .csrfCheckFailed: 403
+        case .originNotAllowed, .csrfCheckFailed, .forbidden: 403
         case .notLoggedIn, .sessionExpired, .invalidState: 401
         case .invalidRequest, .loginFailed: 400
         case .notFound, .sessionsDisabled: 404
         case .methodNotAllowed: 405
         case .serviceUnavailable: 503
+        case .upstreamUnavailable: 502
+        case .upstreamTimeout: 504
         case .internalError: 500
         }
     }
@@ -91,6 +96,7 @@ public struct GatehouseError: Error, Sendable, CustomStringConvertible {
         case .notLoggedIn: "Not signed in."
         case .sessionExpired: "The session has ended. Sign in again."
         case .csrfCheckFailed: "Cookie requests need the header X-CSRF: 1 and an allowed Origin."
+        case .forbidden: "You are not allowed to use this."
         case .invalidRequest: "The request is malformed."
         case .loginFailed: "The sign-in did not complete."
         case .invalidState: "This sign-in was not started here, has expired, or was already used. Start again."
@@ -98,6 +104,8 @@ public struct GatehouseError: Error, Sendable, CustomStringConvertible {
         case .notFound: "No such resource."
         case .methodNotAllowed: "Method not allowed."
         case .serviceUnavailable: "The user pool is unavailable. Try again shortly."
+        case .upstreamUnavailable: "The service behind this path could not be reached."
+        case .upstreamTimeout: "The service behind this path did not answer in time."
         case .internalError: "Something went wrong on our side."
         }
     }

@@ -89,3 +89,10 @@ extension GatehouseMetrics {
     /// Revocation checks of bearer tokens, by answer (`live`, `revoked`, `cached`, `unavailable`).
     public static let revocationChecks = Family(label: "gatehouse_revocation_checks_total", dimensionNames: ["answer"])
 }
+
+extension GatehouseMetrics {
+    /// Requests the reverse proxy answered: `upstream` (the prefix, never the path), `status`.
+    public static let proxyRequests = Family(label: "gatehouse_proxy_requests_total", dimensionNames: ["upstream", "status"])
+    /// How long the proxy took to the response head: `upstream`.
+    public static let proxyDuration = Family(label: "gatehouse_proxy_request_duration_seconds", dimensionNames: ["upstream"])
+}

@@ -10,10 +10,14 @@ import ServiceLifecycle
 public func buildRouter(_ dependencies: GatehouseDependencies) -> Router<GatehouseRequestContext> {
     let routes = RouteTable.api
     let router = Router(context: GatehouseRequestContext.self)
-    router.add(middleware: Edge.api(policy: dependencies.cors, routes: routes))
+    router.add(middleware: Edge.api(policy: dependencies.cors, routes: routes, proxy: dependencies.proxy))
+    if !dependencies.proxy.upstreams.isEmpty, let client = dependencies.proxyClient {
+        router.add(middleware: ReverseProxy(settings: dependencies.proxy, authenticator: dependencies.authenticator, client: client))
+    }
     UserInfoRoutes(service: dependencies.userInfo, keys: dependencies.keys, sessions: dependencies.sessions, cors: dependencies.cors)
         .register(on: router)
     SessionRoutes(sessions: dependencies.sessions, cors: dependencies.cors).register(on: router)
+    ForwardAuthRoutes(authenticator: dependencies.authenticator).register(on: router)
     return router
 }
 
@@ -32,9 +36,15 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     var services: [any Service] = []
     if let httpClient { services.append(HTTPClientService(client: httpClient)) }
+    if let proxyClient = dependencies.proxyClient { services.append(HTTPClientService(client: proxyClient)) }
+    // With upstreams, WebSocket handshakes under their prefixes may be upgraded and relayed.
+    let server =
+        dependencies.proxy.upstreams.isEmpty
+        ? limits.server
+        : limits.webSocketServer(ProxyWebSocket(settings: dependencies.proxy, authenticator: dependencies.authenticator))
     var app = Application(
         router: HostChecked(buildRouter(dependencies), allowed: allowedHosts ?? .listening(host: host, port: port)),
-        server: limits.server,
+        server: server,
         configuration: limits.configuration(address: .hostname(host, port: port), serverName: "gatehouse", logger: logger),
         services: services,
         logger: logger

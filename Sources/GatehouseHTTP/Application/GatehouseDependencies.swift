@@ -1,3 +1,4 @@
+public import AsyncHTTPClient
 public import GatehouseCore
 public import GatehouseSessions
 
@@ -11,12 +12,30 @@ public struct GatehouseDependencies: Sendable {
     public let cors: CORSPolicy
     /// The token handler, when cookie sessions are on.
     public let sessions: SessionService?
+    /// The app's own APIs behind the reverse proxy (none: the proxy is off).
+    public let proxy: ProxySettings
+    /// The proxy's HTTP client (see ``ReverseProxy/makeClient(eventLoopGroup:)``), when there are upstreams.
+    public let proxyClient: HTTPClient?
 
     /// Dependencies from their parts.
-    public init(userInfo: UserInfoService, keys: JWKSCache, cors: CORSPolicy, sessions: SessionService? = nil) {
+    public init(
+        userInfo: UserInfoService,
+        keys: JWKSCache,
+        cors: CORSPolicy,
+        sessions: SessionService? = nil,
+        proxy: ProxySettings = .off,
+        proxyClient: HTTPClient? = nil
+    ) {
         self.userInfo = userInfo
         self.keys = keys
         self.cors = cors
         self.sessions = sessions
+        self.proxy = proxy
+        self.proxyClient = proxyClient
+    }
+
+    /// Who a request is from, for every route and the proxy.
+    public var authenticator: RequestAuthenticator {
+        RequestAuthenticator(userInfo: userInfo, sessions: sessions, policy: cors)
     }
 }

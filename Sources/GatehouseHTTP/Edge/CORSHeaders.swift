@@ -7,11 +7,12 @@ import Logging
 /// Applies a ``CORSPolicy`` to HTTP: answers preflights, decorates every other response.
 struct CORSHeaders: Sendable {
     private let policy: CORSPolicy
-    private let routes: RouteTable
+    /// The paths preflights are answered for; nil: every path this edge is asked about.
+    private let routes: RouteTable?
     /// The policy's header names, parsed once rather than per response.
     private let fieldNames: [String: HTTPField.Name]
 
-    init(policy: CORSPolicy, routes: RouteTable) {
+    init(policy: CORSPolicy, routes: RouteTable?) {
         self.policy = policy
         self.routes = routes
         let sample = policy.allowedOrigins.first
@@ -25,7 +26,7 @@ struct CORSHeaders: Sendable {
     func preflight(_ request: Request, context: GatehouseRequestContext) -> Response? {
         guard request.method == .options, let origin = request.headers[.origin],
             let method = request.headers[.accessControlRequestMethod],
-            routes.allowedMethods(for: request.uri.path) != nil
+            routes.map({ $0.allowedMethods(for: request.uri.path) != nil }) ?? true
         else { return nil }
         switch policy.preflight(origin: origin, method: method, requestHeaders: request.headers[.accessControlRequestHeaders]) {
         case .allowed(let headers):

@@ -10,13 +10,19 @@ import Logging
 public final class Identity: Sendable {
     /// The verified token (the user's `sub`, `username`, client, expiry, claims).
     public let token: VerifiedToken
+    /// The token as sent (a bearer's), or the session's current access token.
+    public let rawToken: String
     /// The session, when the request authenticated with the session cookie.
     public let session: ActiveSession?
 
-    init(token: VerifiedToken, session: ActiveSession?) {
+    init(token: VerifiedToken, rawToken: String, session: ActiveSession?) {
         self.token = token
+        self.rawToken = rawToken
         self.session = session
     }
+
+    /// The user's groups (`cognito:groups`), in the token's order.
+    public var groups: [String] { token.claims["cognito:groups"]?.arrayValue?.compactMap(\.stringValue) ?? [] }
 }
 
 /// The context of routes that need a user: made from the API's context once ``IdentityMiddleware``
@@ -38,38 +44,16 @@ public struct AuthenticatedRequestContext: ChildRequestContext {
     }
 }
 
-/// Finds who a request is from: the bearer token of `Authorization` (which wins when both are
-/// present), else the session cookie (CSRF-checked; the session's access token, refreshed when
-/// due). The token is verified here; a request with neither passes on without an identity.
+/// Finds who a request is from (``RequestAuthenticator``, with the CSRF rule of every cookie
+/// request); a request with no credential passes on without an identity.
 struct IdentityMiddleware: RouterMiddleware {
     typealias Context = GatehouseRequestContext
-    let userInfo: UserInfoService
-    let sessions: SessionService?
-    let csrf: CSRFCheck
+    let authenticator: RequestAuthenticator
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let identity = try await identify(request, logger: context.logger)
+        let identity = try await authenticator.identify(request.headers, cookieRule: .csrfHeader, logger: context.logger)
         var context = context
         context.identity = identity
         return try await next(request, context)
-    }
-
-    private func identify(_ request: Request, logger: Logger) async throws -> Identity? {
-        let authorization = request.headers[.authorization]
-        guard authorization == nil, let sessions, let cookie = SessionCookies.value(SessionService.sessionCookie, in: request) else {
-            guard let token = UserInfoService.token(fromAuthorization: authorization) else { return nil }
-            return Identity(token: try await userInfo.verifyBearer(token, logger: logger), session: nil)
-        }
-        try csrf.verify(request)
-        let session = try await activeSession(sessions, cookie: cookie, logger: logger)
-        return Identity(token: try await userInfo.verify(session.tokens.accessToken, logger: logger), session: session)
-    }
-
-    private func activeSession(_ sessions: SessionService, cookie: String, logger: Logger) async throws -> ActiveSession {
-        do {
-            return try await sessions.active(cookie: cookie, logger: logger)
-        } catch  where error.code == .sessionExpired {
-            throw SessionFailure(error: error, clearing: [SessionService.sessionCookie])
-        }
     }
 }

@@ -22,5 +22,6 @@ public struct RouteTable: Sendable {
         "/auth/session": ["GET", "OPTIONS"],
         "/auth/refresh": ["POST", "OPTIONS"],
         "/auth/logout": ["POST", "OPTIONS"],
+        "/auth/check": ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
     ])
 }

@@ -9,22 +9,20 @@ import NIOCore
 public struct UserInfoRoutes: Sendable {
     private let service: UserInfoService
     private let keys: JWKSCache
-    private let sessions: SessionService?
-    private let csrf: CSRFCheck
+    private let authenticator: RequestAuthenticator
 
     /// Routes serving `service`; `keys` feeds the health check; with `sessions`, a request
     /// without `Authorization` may authenticate with the session cookie (CSRF-checked against `cors`).
     public init(service: UserInfoService, keys: JWKSCache, sessions: SessionService? = nil, cors: CORSPolicy = CORSPolicy(allowedOrigins: [])) {
         self.service = service
         self.keys = keys
-        self.sessions = sessions
-        self.csrf = CSRFCheck(policy: cors)
+        self.authenticator = RequestAuthenticator(userInfo: service, sessions: sessions, policy: cors)
     }
 
     /// Adds the routes to `router`.
     public func register(on router: Router<GatehouseRequestContext>) {
         let authenticated = router.group()
-            .add(middleware: IdentityMiddleware(userInfo: service, sessions: sessions, csrf: csrf))
+            .add(middleware: IdentityMiddleware(authenticator: authenticator))
             .group(context: AuthenticatedRequestContext.self)
         authenticated.get("/userinfo") { _, context in
             try await userInfo(context)

@@ -1,5 +1,6 @@
 public import Hummingbird
 public import HummingbirdCore
+import HummingbirdWebSocket
 public import Logging
 import NIOCore
 
@@ -47,6 +48,18 @@ public struct ServerLimits: Sendable {
     /// turn (``FlushAtEndOfTick``).
     public var server: HTTPServerBuilder {
         .http1(configuration: .init(additionalChannelHandlers: [FlushAtEndOfTick()], idleTimeout: TimeAmount(idleTimeout)))
+    }
+
+    /// ``server`` with WebSocket handshakes handed to `relay` (upgraded when it says so).
+    public func webSocketServer(_ relay: ProxyWebSocket) -> HTTPServerBuilder {
+        .http1WebSocketUpgrade(
+            configuration: .init(
+                http1: .init(additionalChannelHandlers: [FlushAtEndOfTick()], idleTimeout: TimeAmount(idleTimeout)),
+                ws: .init(maxFrameSize: ProxyWebSocket.maximumMessage)
+            )
+        ) { head, channel, logger in
+            try await relay.shouldUpgrade(head, channel: channel, logger: logger)
+        }
     }
 
     /// The application configuration for `address`, with the connection cap.

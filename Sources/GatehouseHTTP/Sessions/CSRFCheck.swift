@@ -11,10 +11,15 @@ struct CSRFCheck: Sendable {
 
     /// Throws 403 `csrf_check_failed` unless `request` passes.
     func verify(_ request: Request) throws(GatehouseError) {
-        guard request.headers[Self.header] == "1" else {
+        try verify(request.headers)
+    }
+
+    /// Throws 403 `csrf_check_failed` unless a request with `headers` passes.
+    func verify(_ headers: HTTPFields) throws(GatehouseError) {
+        guard headers[Self.header] == "1" else {
             throw GatehouseError(.csrfCheckFailed, logDetail: "no X-CSRF: 1 header")
         }
-        if let origin = request.headers[.origin], !policy.allows(origin: origin) {
+        if let origin = headers[.origin], !policy.allows(origin: origin) {
             throw GatehouseError(.csrfCheckFailed, logDetail: "origin not on the allowlist")
         }
     }

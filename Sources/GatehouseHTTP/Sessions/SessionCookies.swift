@@ -7,7 +7,12 @@ import Hummingbird
 enum SessionCookies {
     /// The value of cookie `name` in `request`'s `Cookie` headers (the first one), or nil.
     static func value(_ name: String, in request: Request) -> String? {
-        for header in request.headers[values: .cookie] {
+        value(name, in: request.headers)
+    }
+
+    /// The value of cookie `name` in `headers`' `Cookie` headers (the first one), or nil.
+    static func value(_ name: String, in headers: HTTPFields) -> String? {
+        for header in headers[values: .cookie] {
             for part in header.split(separator: ";") {
                 let pair = part.drop { $0 == " " || $0 == "\t" }
                 guard let equals = pair.firstIndex(of: "="), pair[..<equals] == name else { continue }

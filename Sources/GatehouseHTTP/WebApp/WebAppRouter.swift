@@ -76,10 +76,12 @@ public func buildWebAppRouter(
 }
 
 /// A 308 to `origin` (same path and query) for a request addressed to another loopback name
-/// of the app, or nil. Only loopback names are moved: they are the ones a newcomer mixes up.
+/// of the app on the origin's own port, or nil. Only loopback names are moved (they are the ones
+/// a newcomer mixes up); another port means something sits in front on purpose.
 func loopbackRedirect(_ request: Request, to origin: String) -> Response? {
     guard let authority = request.head.authority, let canonical = URLReference(origin).authority,
-        authority.lowercased() != canonical.lowercased(), isLoopbackName(host(of: authority)), isLoopbackName(host(of: canonical))
+        authority.lowercased() != canonical.lowercased(), port(of: authority) == port(of: canonical),
+        isLoopbackName(host(of: authority)), isLoopbackName(host(of: canonical))
     else { return nil }
     let target = origin + request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
     return Response(status: .permanentRedirect, headers: [.location: target, .cacheControl: "no-store"])
@@ -88,6 +90,11 @@ func loopbackRedirect(_ request: Request, to origin: String) -> Response? {
 private func host(of authority: String) -> String {
     if authority.hasPrefix("["), let end = authority.firstIndex(of: "]") { return String(authority[...end]).lowercased() }
     return String(authority.prefix { $0 != ":" }).lowercased()
+}
+
+private func port(of authority: String) -> Substring {
+    let afterHost = authority.hasPrefix("[") ? authority.drop { $0 != "]" } : Substring(authority)
+    return afterHost.firstIndex(of: ":").map { afterHost[afterHost.index(after: $0)...] } ?? ""
 }
 
 private func isLoopbackName(_ host: String) -> Bool {
