@@ -218,9 +218,11 @@ let package = Package(
             dependencies: [
                 "GatehouseAWS",
                 "GatehouseCore",
+                "GatehouseHTTP",
                 "GatehouseLambda",
                 "GatehouseSessions",
                 "LocalPool",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],

@@ -2,7 +2,8 @@
 # Installs what the tests need, and nothing into the system's Python:
 # - Debian packages that are missing (SQLite headers for the local pool; zlib for the Lambda;
 #   binutils and zip to package it; Chromium and its driver for the browser tests; node for the
-#   browser client's unit tests), with `apt-get update` first; as root, or through sudo;
+#   browser client's unit tests; nginx and Caddy for the forward-auth tests), with `apt-get
+#   update` first; as root, or through sudo;
 # - the Python peers (Tests/Interop/requirements.txt) into the project's own virtual environment,
 #   .venv/, rebuilt only when the requirements change.
 # Prints the virtual environment's python on its last line.
@@ -10,7 +11,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # locales-all: warrant-lite formats its SRP timestamps under en_US.UTF-8, and fails without it.
-packages=(libsqlite3-dev zlib1g-dev binutils zip chromium chromium-driver python3-venv locales-all)
+# nginx-light and caddy: the reverse proxies of the forward-auth tests (started by the tests).
+packages=(libsqlite3-dev zlib1g-dev binutils zip chromium chromium-driver python3-venv locales-all nginx-light caddy)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -25,7 +25,8 @@ import Glibc
 ///   3072-bit modular power with a 256-bit exponent and with a 3072-bit one, and the verifier a
 ///   password change computes; medians in µs.
 /// - `gatehouse-bench bare-server <port> [eventloop|nio]`: a bare Hummingbird route (`GET /` →
-///   `ok`) for comparing against `/userinfo` under wrk (see scripts/bench-userinfo.sh); with
+///   `ok`) for comparing against `/userinfo` under wrk (see scripts/bench-userinfo.sh), with
+///   `GET /bytes/N` (N bytes, streamed) and `PUT /sink` (a body counted) for transfer rates; with
 ///   `eventloop` or `nio`, Swift concurrency runs on NIO's loops (as in `gatehouse serve`, or
 ///   through NIO's own hook) instead of the runtime's pool.
 @main
@@ -216,6 +217,28 @@ struct Bench {
         // The same path as the API, so one wrk script (the same requests, tokens included) can
         // load both and the load generator costs the shared cores the same on each side.
         router.get("/userinfo") { _, _ in "ok" }
+        // For transfer rates (scripts/bench-proxy.sh): N bytes out, streamed; a body in, counted.
+        router.get("/bytes/:count") { _, context -> Response in
+            let count = context.parameters.get("count", as: Int.self) ?? 0
+            let block = ByteBuffer(repeating: 0x61, count: 1 << 16)
+            return Response(
+                status: .ok,
+                headers: [.contentType: "application/octet-stream"],
+                body: ResponseBody(contentLength: count) { writer in
+                    var left = count
+                    while left > 0 {
+                        try await writer.write(block.getSlice(at: 0, length: min(left, block.readableBytes))!)
+                        left -= min(left, block.readableBytes)
+                    }
+                    try await writer.finish(nil)
+                }
+            )
+        }
+        router.put("/sink") { request, _ -> String in
+            var count = 0
+            for try await chunk in request.body { count += chunk.readableBytes }
+            return String(count)
+        }
         var logger = Logger(label: "bare")
         logger.logLevel = .warning
         let app = Application(

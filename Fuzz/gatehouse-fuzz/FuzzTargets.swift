@@ -1,6 +1,8 @@
 import Foundation
 import GatehouseAWS
+import HTTPTypes
 import GatehouseCore
+import GatehouseHTTP
 import GatehouseLambda
 import GatehouseSessions
 import LocalPool
@@ -22,6 +24,7 @@ enum FuzzTargets {
         "cognito-api": cognitoAPI,
         "sigv4": sigv4,
         "session": session,
+        "proxy": proxy,
     ]
 
     /// Logs cost time and say nothing a crash would not.
@@ -203,5 +206,30 @@ enum FuzzTargets {
             requiredSignedHeaders: SigV4Verifier.jsonProtocolHeaders
         )
         try? verifier.verify(method: "POST", path: path, query: query, headers: headers, body: Array(bytes), now: 1_800_000_000)
+    }
+
+    /// The proxy's outside input, as lines: the request path's rest after the prefix (joined to
+    /// the base, or refused), then the client's header lines `Name: value` (filtered for the
+    /// upstream), and the same lines as an upstream's answer (filtered for the browser); the
+    /// first line also goes in as an `--upstream` pair.
+    static let proxy: FuzzTarget = { bytes in
+        let lines = text(bytes).split(separator: "\n", omittingEmptySubsequences: false)
+        let rest = lines.first ?? ""
+        if let joined = ProxyPath.join(base: "/v1/", rest: rest) {
+            // Whatever is let through stays under the base.
+            precondition(joined.hasPrefix("/v1/"))
+        }
+        var headers = HTTPFields()
+        for line in lines.dropFirst() {
+            guard let colon = line.firstIndex(of: ":"), let name = HTTPField.Name(String(line[..<colon])) else { continue }
+            headers.append(HTTPField(name: name, value: String(line[line.index(after: colon)...].trimmingASCIIWhitespace())))
+        }
+        let forwarding = ProxyHeaders.Forwarding(accessToken: "t", sub: "s", username: "u", groups: ["g"], clientAddress: "127.0.0.1", host: "h")
+        let upstream = ProxyHeaders.upstream(headers, forwarding: forwarding)
+        precondition(upstream[values: HTTPField.Name("X-Gatehouse-Sub")!] == ["s"])
+        // None of our cookies goes upstream, whatever the spacing.
+        precondition(upstream[values: .cookie].allSatisfy { $0.split(separator: ";").allSatisfy { !ProxyHeaders.isOurs(cookie: $0) } })
+        _ = ProxyHeaders.downstream(headers)
+        _ = try? ProxySettings.parse(upstreams: [String(rest)])
     }
 }

@@ -128,3 +128,20 @@ def test_another_origin_cannot_read_userinfo_or_log_out_with_the_cookie(stack, b
     browser.get(stack.app + "/")
     wait_for_state(browser, "profile")
     assert browser.find_element(By.ID, "field-nickname").text == "Demo"
+
+
+def test_the_demo_calls_its_own_api_through_gatehouse_in_cookie_mode(tmp_path, browser):
+    web = LocalServe(tmp_path, "--demo-upstream")
+    try:
+        sign_in(browser, web, web.demo["username"], web.demo["password"])
+        panel = element(browser, By.ID, "own-api")
+        assert panel.is_displayed()
+        element(browser, By.ID, "call-api").click()
+        wait(browser).until(lambda d: d.execute_script("return document.getElementById('api-answer').dataset.status") == "200")
+        answer = browser.execute_script("return document.getElementById('api-answer').textContent")
+        assert f"Hello, {web.demo['username']}!" in answer and "through Gatehouse" in answer
+        # The page still holds no token: the API added it on the way.
+        assert_no_token_visible(browser)
+        screenshot(browser, "12-cookie-own-api.png")
+    finally:
+        web.close()

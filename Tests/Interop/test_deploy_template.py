@@ -28,10 +28,12 @@ def test_the_function_may_do_exactly_what_it_needs_and_nothing_on_star():
             assert "*" not in action
             granted[action] = resource
     assert set(granted) == {
-        "cognito-idp:AdminGetUser", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
+        "cognito-idp:AdminGetUser", "cognito-idp:AdminUserGlobalSignOut", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
         "dynamodb:DeleteItem", "dynamodb:Query", "secretsmanager:GetSecretValue", "logs:CreateLogStream",
         "logs:PutLogEvents"}
     assert granted["dynamodb:GetItem"] == {"Fn::GetAtt": ["SessionTable", "Arn"]}
+    # Sign-out everywhere with the role, on the pool only: sessions need no admin scope.
+    assert granted["cognito-idp:AdminUserGlobalSignOut"] == {"Fn::GetAtt": ["UserPool", "Arn"]}
     # Query on the subject index only, not on the table.
     assert granted["dynamodb:Query"] == {"Fn::Sub": "${SessionTable.Arn}/index/bySubject"}
     assert granted["secretsmanager:GetSecretValue"] == [{"Ref": "SessionClientSecret"}, {"Ref": "SessionKeysSecret"}]
@@ -70,6 +72,9 @@ def test_the_app_and_the_api_are_one_site():
     client = resources["SessionClient"]["Properties"]
     assert client["GenerateSecret"] is True
     assert client["CallbackURLs"] == [{"Fn::Sub": "https://${AppDomainName}/"}]
-    assert "aws.cognito.signin.user.admin" in client["AllowedOAuthScopes"]
+    # No admin scope: its access token goes to the app's APIs (issue 22, item 9).
+    assert client["AllowedOAuthScopes"] == ["openid", "email", "profile"]
+    variables = resources["UserInfoFunction"]["Properties"]["Environment"]["Variables"]
+    assert variables["GATEHOUSE_OAUTH_SCOPES"] == "openid email profile"
     bucket = resources["AppBucket"]["Properties"]["PublicAccessBlockConfiguration"]
     assert all(bucket.values())

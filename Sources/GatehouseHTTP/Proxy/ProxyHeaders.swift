@@ -107,7 +107,7 @@ public enum ProxyHeaders {
     }
 
     /// Whether a `Cookie` pair or a `Set-Cookie` value is one of Gatehouse's own cookies.
-    static func isOurs(cookie: Substring) -> Bool {
+    package static func isOurs(cookie: Substring) -> Bool {
         let name = cookie.prefix { $0 != "=" }.trimmingASCIIWhitespace()
         return name == SessionService.sessionCookie || name == SessionService.loginCookie
     }

@@ -4,9 +4,9 @@ import GatehouseCore
 /// path after the prefix, percent-encoding passed as sent. A rest whose dot-segments, raw or
 /// percent-encoded (`..`, `%2e%2e`, `..%2f`, backslashes too), would climb above the base is
 /// refused, and so is a malformed escape: no request ever reaches outside the base.
-enum ProxyPath {
+package enum ProxyPath {
     /// `base` + `rest`, or nil when `rest` would leave `base` (or cannot be read). `base` ends with `/`.
-    static func join(base: String, rest: Substring) -> String? {
+    package static func join(base: String, rest: Substring) -> String? {
         var depth = 0
         for raw in rest.split(separator: "/", omittingEmptySubsequences: false) {
             // What an upstream that decodes before it resolves dot-segments would see.

@@ -10,8 +10,9 @@ import NIOWebSocket
 /// WebSockets under an upstream's prefix: the handshake is authenticated (a bearer token, or the
 /// session cookie with an allowed `Origin`, which the handshake must carry since it cannot carry
 /// `X-CSRF`) before anything reaches the upstream; then messages are relayed both ways until
-/// either side closes. A handshake that does not pass is not upgraded: it goes on as a plain
-/// request, and the proxy answers it with the error (401 or 403).
+/// either side closes. A handshake that does not pass is refused with 400 and nothing reaches the
+/// upstream (Hummingbird answers every refused upgrade so; a browser reports any refusal the
+/// same way, as a failed connection).
 public struct ProxyWebSocket: Sendable {
     let settings: ProxySettings
     let authenticator: RequestAuthenticator
@@ -54,8 +55,9 @@ public struct ProxyWebSocket: Sendable {
             host: head.authority
         )
         var headers = ProxyHeaders.upstream(head.headerFields, forwarding: forwarding)
-        // The client library makes its own handshake: none of the client's may go through.
-        for name in ["sec-websocket-key", "sec-websocket-version", "sec-websocket-extensions", "sec-websocket-accept"] {
+        // The client library makes its own handshake (its own Origin too: the browser's was
+        // checked here): none of the client's may go through, or they would come twice.
+        for name in ["sec-websocket-key", "sec-websocket-version", "sec-websocket-extensions", "sec-websocket-accept", "origin"] {
             headers[HTTPField.Name(name)!] = nil
         }
         let scheme = upstream.target.scheme == "https" ? "wss" : "ws"
