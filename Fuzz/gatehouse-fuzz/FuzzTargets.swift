@@ -1,10 +1,10 @@
 import Foundation
 import GatehouseAWS
-import HTTPTypes
 import GatehouseCore
 import GatehouseHTTP
 import GatehouseLambda
 import GatehouseSessions
+import HTTPTypes
 import LocalPool
 import Logging
 import NIOCore
