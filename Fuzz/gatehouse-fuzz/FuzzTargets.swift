@@ -232,5 +232,14 @@ enum FuzzTargets {
         precondition(upstream[values: .cookie].allSatisfy { $0.split(separator: ";").allSatisfy { !ProxyHeaders.isOurs(cookie: $0) } })
         _ = ProxyHeaders.downstream(headers)
         _ = try? ProxySettings.parse(upstreams: [String(rest)])
+        // On the wire: one line per field and one blank line at the end, whatever the values held.
+        let target = "/v1/" + rest
+        guard UpstreamRequest.isValidTarget(target) else { return }
+        let request = UpstreamRequest(method: .get, target: target, host: "h", fields: upstream, framing: .none)
+        let head = Array(request.head(allocator: ByteBufferAllocator()).readableBytesView)
+        let wire = head.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        precondition(wire.count == upstream.count + 4, "a field split into lines or merged")
+        precondition(wire.dropLast().allSatisfy { $0.last == UInt8(ascii: "\r") && !$0.dropLast().contains(UInt8(ascii: "\r")) })
+        precondition(wire[wire.count - 2].elementsEqual([UInt8(ascii: "\r")]) && wire.last!.isEmpty)
     }
 }

@@ -142,6 +142,6 @@ public func buildDependencies(
         cors: CORSPolicy(allowedOrigins: configuration.allowedOrigins),
         sessions: sessionService,
         proxy: proxy,
-        proxyClient: proxy.upstreams.isEmpty ? nil : ReverseProxy.makeClient(eventLoopGroup: httpClient.eventLoopGroup)
+        proxyClient: proxy.upstreams.isEmpty ? nil : UpstreamClient(eventLoopGroup: httpClient.eventLoopGroup, trustRoots: proxy.trustRoots)
     )
 }

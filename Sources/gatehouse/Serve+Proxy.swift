@@ -28,6 +28,15 @@ struct ProxyOptions: ParsableArguments {
     @Option(help: "Seconds to wait for an upstream's response head (then 504).")
     var upstreamTimeout: Double?
 
+    @Option(
+        name: .customLong("upstream-ca"),
+        help: ArgumentHelp(
+            "A PEM file of certificate authorities trusted for https upstreams besides the system's (GATEHOUSE_UPSTREAM_CA).",
+            valueName: "file"
+        )
+    )
+    var upstreamCA: String?
+
     @Flag(help: "Also run a small demo API on loopback behind /demo-api/ (the demo app's second panel calls it).")
     var demoUpstream = false
 
@@ -39,7 +48,13 @@ struct ProxyOptions: ParsableArguments {
         if upstreams.isEmpty, demo != nil, let listed = environment[ProxySettings.Variable.upstreams] {
             flags += listed.split(separator: ",").map { String($0.trimmingASCIIWhitespace()) }
         }
-        return try ProxySettings.parse(upstreams: flags, requirements: requirements, timeout: upstreamTimeout, environment: environment)
+        return try ProxySettings.parse(
+            upstreams: flags,
+            requirements: requirements,
+            timeout: upstreamTimeout,
+            trustRootsFile: upstreamCA,
+            environment: environment
+        )
     }
 }
 

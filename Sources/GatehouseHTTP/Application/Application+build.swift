@@ -36,7 +36,7 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     var services: [any Service] = []
     if let httpClient { services.append(HTTPClientService(client: httpClient)) }
-    if let proxyClient = dependencies.proxyClient { services.append(HTTPClientService(client: proxyClient)) }
+    if let proxyClient = dependencies.proxyClient { services.append(UpstreamClientService(client: proxyClient)) }
     // With upstreams, WebSocket handshakes under their prefixes may be upgraded and relayed.
     let server =
         dependencies.proxy.upstreams.isEmpty
@@ -63,5 +63,15 @@ struct HTTPClientService: Service {
     func run() async throws {
         try? await gracefulShutdown()
         try await client.shutdown()
+    }
+}
+
+/// Closes the proxy's idle upstream connections after the server drains.
+struct UpstreamClientService: Service {
+    let client: UpstreamClient
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await client.shutdown()
     }
 }

@@ -1,4 +1,3 @@
-public import AsyncHTTPClient
 public import GatehouseCore
 public import GatehouseSessions
 
@@ -14,8 +13,8 @@ public struct GatehouseDependencies: Sendable {
     public let sessions: SessionService?
     /// The app's own APIs behind the reverse proxy (none: the proxy is off).
     public let proxy: ProxySettings
-    /// The proxy's HTTP client (see ``ReverseProxy/makeClient(eventLoopGroup:)``), when there are upstreams.
-    public let proxyClient: HTTPClient?
+    /// The proxy's HTTP client, when there are upstreams.
+    public let proxyClient: UpstreamClient?
 
     /// Dependencies from their parts.
     public init(
@@ -24,7 +23,7 @@ public struct GatehouseDependencies: Sendable {
         cors: CORSPolicy,
         sessions: SessionService? = nil,
         proxy: ProxySettings = .off,
-        proxyClient: HTTPClient? = nil
+        proxyClient: UpstreamClient? = nil
     ) {
         self.userInfo = userInfo
         self.keys = keys

@@ -57,30 +57,40 @@ public enum ProxyHeaders {
     public static func upstream(_ headers: HTTPFields, forwarding: Forwarding) -> HTTPFields {
         let dropped = droppedNames(headers)
         var out = HTTPFields()
+        out.reserveCapacity(headers.count + 8)
         var cookies: [Substring] = []
+        var chain: [String] = []
         for field in headers {
             let name = field.name.canonicalName
             if dropped.contains(name) || name.hasPrefix("x-gatehouse-") || name == "authorization" { continue }
-            if name == "cookie" {
-                cookies += field.value.split(separator: ";").map { $0.drop { $0 == " " || $0 == "\t" } }.filter { !isOurs(cookie: $0) }
+            switch name {
+            case "cookie":
+                for pair in field.value.split(separator: ";") {
+                    let pair = pair.drop { $0 == " " || $0 == "\t" }
+                    if !isOurs(cookie: pair) { cookies.append(pair) }
+                }
+            case "x-forwarded-for":
+                // The chain the client brought; Gatehouse adds the address it saw.
+                chain.append(field.value)
+            case "x-forwarded-proto", "x-forwarded-host":
+                // Set below from what Gatehouse knows, never passed on as the client wrote them.
                 continue
+            default:
+                out.append(field)
             }
-            // Set below from what Gatehouse knows, never passed on as the client wrote them.
-            if name == "x-forwarded-for" || name == "x-forwarded-proto" || name == "x-forwarded-host" { continue }
-            out.append(field)
         }
+        // The names below were all left out above, so appending cannot duplicate them.
         if !cookies.isEmpty { out.append(HTTPField(name: .cookie, value: cookies.joined(separator: "; "))) }
-        out[.authorization] = "Bearer " + forwarding.accessToken
-        out[sub] = forwarding.sub
-        out[username] = forwarding.username
-        out[groups] = forwarding.groups.joined(separator: ",")
+        out.append(HTTPField(name: .authorization, value: "Bearer " + forwarding.accessToken))
+        out.append(HTTPField(name: sub, value: forwarding.sub))
+        out.append(HTTPField(name: username, value: forwarding.username))
+        out.append(HTTPField(name: groups, value: forwarding.groups.joined(separator: ",")))
         if let address = forwarding.clientAddress {
-            // The chain the client brought, then the address Gatehouse saw: only the last is ours.
-            let chain = headers[values: forwardedFor].joined(separator: ", ")
-            out[forwardedFor] = chain.isEmpty ? address : chain + ", " + address
+            chain.append(address)
+            out.append(HTTPField(name: forwardedFor, value: chain.joined(separator: ", ")))
         }
-        out[forwardedProto] = "http"
-        if let host = forwarding.host { out[forwardedHost] = host }
+        out.append(HTTPField(name: forwardedProto, value: "http"))
+        if let host = forwarding.host { out.append(HTTPField(name: forwardedHost, value: host)) }
         return out
     }
 
@@ -99,6 +109,7 @@ public enum ProxyHeaders {
 
     /// Hop-by-hop names, with those the message's `Connection` headers name.
     static func droppedNames(_ headers: HTTPFields) -> Set<String> {
+        guard headers.contains(.connection) else { return hopByHop }
         var names = hopByHop
         for value in headers[values: .connection] {
             for token in value.split(separator: ",") { names.insert(token.trimmingASCIIWhitespace().lowercased()) }

@@ -1,4 +1,6 @@
 public import GatehouseCore
+import NIOCore
+public import NIOSSL
 
 /// One of the app's APIs behind Gatehouse: requests under ``prefix`` go to ``target``.
 public struct Upstream: Sendable, Equatable {
@@ -8,6 +10,9 @@ public struct Upstream: Sendable, Equatable {
     public let target: URLReference
     /// Groups any of which admits a user (`--upstream-require`); empty: every signed-in user.
     public var requiredGroups: [String]
+
+    /// Where connections go; nil only for a target that is not `http(s)://host[:port]`.
+    public let endpoint: UpstreamOrigin?
 
     /// `scheme://authority`, the origin requests are sent to.
     public var origin: String { "\(target.scheme ?? "http")://\(target.authority ?? "")" }
@@ -19,6 +24,7 @@ public struct Upstream: Sendable, Equatable {
         self.prefix = prefix
         self.target = target
         self.requiredGroups = requiredGroups
+        endpoint = UpstreamOrigin(scheme: target.scheme ?? "", authority: target.authority ?? "")
     }
 }
 
@@ -29,11 +35,17 @@ public struct ProxySettings: Sendable, Equatable {
     public let upstreams: [Upstream]
     /// Seconds to wait for an upstream's response head.
     public let timeout: Double
+    /// Certificate authorities trusted for https upstreams besides the system's (`--upstream-ca`).
+    public let trustRoots: [NIOSSLCertificate]
 
     /// Names of the environment variables read.
     public enum Variable {
         public static let upstreams = "GATEHOUSE_UPSTREAMS"
+        public static let trustRoots = "GATEHOUSE_UPSTREAM_CA"
     }
+
+    /// ``timeout`` for NIO's timers.
+    var timeoutAmount: TimeAmount { .milliseconds(Int64(timeout * 1000)) }
 
     /// The default time to the response head, in seconds.
     public static let defaultTimeout: Double = 30
@@ -42,9 +54,10 @@ public struct ProxySettings: Sendable, Equatable {
     public static let reservedPaths = ["/auth/", "/userinfo", "/healthz", "/metrics", "/.well-known/"]
 
     /// Settings from their parts.
-    public init(upstreams: [Upstream], timeout: Double = Self.defaultTimeout) {
+    public init(upstreams: [Upstream], timeout: Double = Self.defaultTimeout, trustRoots: [NIOSSLCertificate] = []) {
         self.upstreams = upstreams.sorted { $0.prefix.count > $1.prefix.count }
         self.timeout = timeout
+        self.trustRoots = trustRoots
     }
 
     /// No upstreams: the proxy is off.
@@ -56,12 +69,14 @@ public struct ProxySettings: Sendable, Equatable {
     }
 
     /// Reads `upstreams` (each `PREFIX=URL`; with none, `GATEHOUSE_UPSTREAMS`, comma-separated),
-    /// `requirements` (each `PREFIX=group:NAME`) and `timeout` (seconds, default 30). Any
-    /// problem stops start-up with a message naming the flag or variable.
+    /// `requirements` (each `PREFIX=group:NAME`), `timeout` (seconds, default 30) and
+    /// `trustRootsFile` (a PEM file of certificate authorities; with none, `GATEHOUSE_UPSTREAM_CA`).
+    /// Any problem stops start-up with a message naming the flag or variable.
     public static func parse(
         upstreams flags: [String],
         requirements: [String] = [],
         timeout: Double? = nil,
+        trustRootsFile: String? = nil,
         environment: [String: String] = [:]
     ) throws(ConfigurationError) -> ProxySettings {
         let (source, pairs): (String, [String]) =
@@ -94,7 +109,17 @@ public struct ProxySettings: Sendable, Equatable {
         guard seconds > 0, seconds <= 3600 else {
             throw ConfigurationError(variable: "--upstream-timeout", problem: "must be 1 to 3600 seconds")
         }
-        return ProxySettings(upstreams: upstreams, timeout: seconds)
+        var trustRoots: [NIOSSLCertificate] = []
+        if let file = trustRootsFile ?? environment[Variable.trustRoots], !file.isEmpty {
+            let source = trustRootsFile == nil ? Variable.trustRoots : "--upstream-ca"
+            do {
+                trustRoots = try NIOSSLCertificate.fromPEMFile(file)
+            } catch {
+                throw ConfigurationError(variable: source, problem: "\(file) is not a readable PEM file of certificates")
+            }
+            guard !trustRoots.isEmpty else { throw ConfigurationError(variable: source, problem: "\(file) holds no certificate") }
+        }
+        return ProxySettings(upstreams: upstreams, timeout: seconds, trustRoots: trustRoots)
     }
 
     static func parseUpstream(_ pair: String, source: String) throws(ConfigurationError) -> Upstream {
@@ -114,7 +139,8 @@ public struct ProxySettings: Sendable, Equatable {
         }
         let target = URLReference(url)
         guard let scheme = target.scheme, scheme == "http" || scheme == "https", let authority = target.authority, !authority.isEmpty,
-            !authority.contains("@"), target.query == nil, target.fragment == nil, target.path.hasPrefix("/") || target.path.isEmpty
+            !authority.contains("@"), target.query == nil, target.fragment == nil, target.path.hasPrefix("/") || target.path.isEmpty,
+            UpstreamOrigin(scheme: scheme, authority: authority) != nil, UpstreamRequest.isValidTarget(target.path.isEmpty ? "/" : target.path)
         else {
             throw ConfigurationError(variable: source, problem: "\"\(url)\" is not an http(s)://host[:port]/base/ URL")
         }

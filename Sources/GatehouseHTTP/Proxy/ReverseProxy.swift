@@ -1,4 +1,3 @@
-public import AsyncHTTPClient
 import CoreMetrics
 public import GatehouseCore
 import GatehouseEdge
@@ -21,30 +20,13 @@ public struct ReverseProxy: RouterMiddleware {
 
     let settings: ProxySettings
     let authenticator: RequestAuthenticator
-    let client: HTTPClient
+    let client: UpstreamClient
 
-    /// The proxy of `settings`, authenticating with `authenticator`, sending with `client` (one
-    /// without a read timeout and without redirects or decompression: see ``ReverseProxy/makeClient(eventLoopGroup:)``).
-    public init(settings: ProxySettings, authenticator: RequestAuthenticator, client: HTTPClient) {
+    /// The proxy of `settings`, authenticating with `authenticator`, sending with `client`.
+    public init(settings: ProxySettings, authenticator: RequestAuthenticator, client: UpstreamClient) {
         self.settings = settings
         self.authenticator = authenticator
         self.client = client
-    }
-
-    /// The HTTP client the proxy needs: bytes passed as they are (no decompression), redirects
-    /// passed to the browser, no read timeout (a server-sent event stream may pause for minutes),
-    /// a connect timeout of a few seconds, and no retrying of refused connections.
-    public static func makeClient(eventLoopGroup: any EventLoopGroup) -> HTTPClient {
-        var configuration = HTTPClient.Configuration(
-            redirectConfiguration: .disallow,
-            timeout: .init(connect: .seconds(5), read: nil),
-            connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 256),
-            decompression: .disabled
-        )
-        configuration.httpVersion = .http1Only
-        // A refused connection is 502 at once, as from any reverse proxy, not a retry until the timeout.
-        configuration.connectionPool.retryConnectionEstablishment = false
-        return HTTPClient(eventLoopGroup: eventLoopGroup, configuration: configuration)
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -78,8 +60,6 @@ public struct ReverseProxy: RouterMiddleware {
         guard let path = ProxyPath.join(base: upstream.basePath, rest: rest) else {
             throw GatehouseError(.invalidRequest, message: "The path leaves the service's base.", logDetail: "dot-segments above the base")
         }
-        var outbound = HTTPClientRequest(url: upstream.origin + path + (request.uri.query.map { "?" + $0 } ?? ""))
-        outbound.method = HTTPMethod(rawValue: request.method.rawValue)
         let forwarding = ProxyHeaders.Forwarding(
             accessToken: identity.rawToken,
             sub: identity.token.subject,
@@ -88,59 +68,53 @@ public struct ReverseProxy: RouterMiddleware {
             clientAddress: context.clientAddress,
             host: request.head.authority
         )
-        outbound.headers = HTTPHeaders(ProxyHeaders.upstream(request.headers, forwarding: forwarding))
-        let sent = BodySent()
+        let target = path + (request.uri.query.map { "?" + $0 } ?? "")
+        guard UpstreamRequest.isValidTarget(target), let endpoint = upstream.endpoint else {
+            throw GatehouseError(.invalidRequest, message: "The path cannot be sent on.", logDetail: "a target with spaces or controls")
+        }
         // Transfer-Encoding wins over Content-Length (RFC 9112 §6.3), which is then not passed on:
         // the body goes on chunked, framed by what was actually read.
+        let framing: UpstreamRequest.Framing
         if request.headers[.transferEncoding] != nil {
-            outbound.body = .stream(sent.watching(request.body), length: .unknown)
+            framing = .chunked
         } else if let length = request.headers[.contentLength].flatMap(Int64.init) {
-            outbound.body = .stream(sent.watching(request.body), length: .known(length))
+            framing = .length(length)
         } else {
-            sent.finish()
+            framing = Self.bodilessMethods.contains(request.method) ? .none : .length(0)
         }
-        let answer = try await responseHead(outbound, bodySent: sent, upstream: upstream, logger: context.logger)
-        var headers = HTTPFields()
-        for (name, value) in answer.headers {
-            guard let fieldName = HTTPField.Name(name) else { continue }
-            headers.append(HTTPField(name: fieldName, value: value))
-        }
-        return Response(
-            status: HTTPResponse.Status(code: Int(answer.status.code), reasonPhrase: answer.status.reasonPhrase),
-            headers: ProxyHeaders.downstream(headers),
-            body: ResponseBody(asyncSequence: answer.body)
+        let outbound = UpstreamRequest(
+            method: request.method,
+            target: target,
+            host: upstream.target.authority ?? "",
+            fields: ProxyHeaders.upstream(request.headers, forwarding: forwarding),
+            framing: framing
         )
-    }
-
-    /// The upstream's response head. The timeout counts from when the request's body has been
-    /// sent (an upload of any length may take its time), to the head's arrival.
-    private func responseHead(
-        _ outbound: HTTPClientRequest,
-        bodySent: BodySent,
-        upstream: Upstream,
-        logger: Logger
-    ) async throws(GatehouseError) -> HTTPClientResponse {
-        let timeout = settings.timeout
+        let answer: UpstreamResponse
         do {
-            return try await withThrowingTaskGroup(of: HTTPClientResponse?.self) { group in
-                group.addTask { try await client.execute(outbound, deadline: .distantFuture, logger: logger) }
-                group.addTask {
-                    await bodySent.wait()
-                    try await Task.sleep(for: .milliseconds(Int64(timeout * 1000)))
-                    return nil
-                }
-                defer {
-                    // The timer must not wait on for a body that will never end (the client left).
-                    bodySent.finish()
-                    group.cancelAll()
-                }
-                guard let head = try await group.next() ?? nil else { throw HTTPClientError.deadlineExceeded }
-                return head
-            }
+            answer = try await client.execute(outbound, to: endpoint, body: request.body, timeout: settings.timeoutAmount)
         } catch {
             throw Self.failure(error, upstream: upstream)
         }
+        var fields = HTTPFields()
+        fields.reserveCapacity(answer.head.headers.count)
+        for (name, value) in answer.head.headers {
+            guard let fieldName = HTTPField.Name(name) else { continue }
+            fields.append(HTTPField(name: fieldName, value: value))
+        }
+        let responseBody: ResponseBody
+        switch answer.body {
+        case .complete(let bytes): responseBody = ResponseBody(byteBuffer: bytes)
+        case .streamed(let chunks): responseBody = ResponseBody(asyncSequence: chunks)
+        }
+        return Response(
+            status: HTTPResponse.Status(code: Int(answer.head.status.code), reasonPhrase: answer.head.status.reasonPhrase),
+            headers: ProxyHeaders.downstream(fields),
+            body: responseBody
+        )
     }
+
+    /// Methods sent on without a `Content-Length` when the client sent no body.
+    static let bodilessMethods: Set<HTTPRequest.Method> = [.get, .head, .delete, .options, .trace, .connect]
 
     /// Throws 403 `forbidden` unless the upstream admits any user, or the user is in one of its groups.
     static func checkGroups(_ identity: Identity, upstream: Upstream) throws(GatehouseError) {
@@ -151,18 +125,9 @@ public struct ReverseProxy: RouterMiddleware {
     }
 
     /// The client-facing error for a failed upstream call: 504 when no head came in time, 502 otherwise.
-    static func failure(_ error: any Error, upstream: Upstream) -> GatehouseError {
+    static func failure(_ error: UpstreamError, upstream: Upstream) -> GatehouseError {
         let detail = "\(upstream.prefix) → \(upstream.origin): \(error)"
-        if let client = error as? HTTPClientError, client == .deadlineExceeded || client == .readTimeout {
-            return GatehouseError(.upstreamTimeout, logDetail: detail)
-        }
+        if error == .timeout { return GatehouseError(.upstreamTimeout, logDetail: detail) }
         return GatehouseError(.upstreamUnavailable, retryAfter: 1, logDetail: detail)
-    }
-}
-
-extension HTTPHeaders {
-    init(_ fields: HTTPFields) {
-        self.init()
-        for field in fields { add(name: field.name.rawName, value: field.value) }
     }
 }
