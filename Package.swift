@@ -105,10 +105,8 @@ let package = Package(
             dependencies: [
                 "GatehouseCore",
                 "GatehouseEdge",
-                "GatehouseAWS",
                 "GatehouseSessions",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -133,25 +131,27 @@ let package = Package(
                 "GatehouseAWS",
                 "GatehouseHTTP",
                 "GatehouseSessions",
+                "GatehouseSessionsSQLite",
+                "LocalPool",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
+        // The Lambda adapter: API Gateway events in and out, the Runtime API loop. It knows the
+        // router it is given (GatehouseHTTP) and nothing of what is behind it.
         .target(
             name: "GatehouseLambda",
             dependencies: [
-                "GatehouseCore",
-                "GatehouseAWS",
-                "GatehouseComposition",
                 "GatehouseHTTP",
-                "GatehouseSessions",
+                "GatehouseCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -163,12 +163,23 @@ let package = Package(
             name: "gatehouse-lambda",
             dependencies: [
                 "CGatehouseCompat",
+                "GatehouseAWS",
+                "GatehouseComposition",
+                "GatehouseCore",
                 "GatehouseHTTP",
                 "GatehouseLambda",
+                "GatehouseSessions",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings,
+            // Release builds only (the bootstrap that ships): the test bundle links this target too,
+            // and must keep the library's own hypot.
             linkerSettings: [
-                .unsafeFlags(["-Xlinker", "--wrap=hypot", "-Xlinker", "--wrap=hypotf"], .when(platforms: [.linux]))
+                .unsafeFlags(["-Xlinker", "--wrap=hypot", "-Xlinker", "--wrap=hypotf"], .when(platforms: [.linux], configuration: .release))
             ]
         ),
         .target(
@@ -238,6 +249,7 @@ let package = Package(
                 "GatehouseHTTP",
                 "LocalPool",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -285,11 +297,26 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The Lambda bootstrap's own start-up (the executable's code).
+        .testTarget(
+            name: "GatehouseLambdaMainTests",
+            dependencies: [
+                "gatehouse-lambda",
+                "GatehouseComposition",
+                "GatehouseLambda",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "GatehouseLambdaTests",
             dependencies: [
                 "CGatehouseCompat",
+                "GatehouseComposition",
                 "GatehouseLambda",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 "GatehouseHTTP",
                 "GatehouseCore",
                 .product(name: "Crypto", package: "swift-crypto"),

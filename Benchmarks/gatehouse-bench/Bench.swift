@@ -3,6 +3,7 @@ import GatehouseCore
 import GatehouseHTTP
 import Hummingbird
 import HummingbirdBcrypt
+import HummingbirdCore
 import LocalPool
 import Logging
 import NIOCore
@@ -11,6 +12,10 @@ import _CryptoExtras
 
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// Benchmarks for the figures in the issue tracker's performance targets.
@@ -207,11 +212,9 @@ struct Bench {
     }
 
     static func bareServer(port: Int, executor: String?) async throws {
-        switch executor {
-        case "eventloop": precondition(EventLoopExecutor.installAsGlobal())
-        case "nio": precondition(NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor())
-        default: break
-        }
+        // `eventloop`: each connection on its own loop, as `gatehouse serve` runs them; `nio`:
+        // everything on NIO's loops through NIO's own hook.
+        if executor == "nio" { precondition(NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()) }
         let router = Router()
         router.get("/") { _, _ in "ok" }
         // The same path as the API, so one wrk script (the same requests, tokens included) can
@@ -241,8 +244,13 @@ struct Bench {
         }
         var logger = Logger(label: "bare")
         logger.logLevel = .warning
+        let server: HTTPServerBuilder =
+            executor == "eventloop"
+            ? HTTPServerBuilder { responder in LoopPreferringChannel(HTTP1Channel(responder: responder, configuration: .init())) }
+            : .http1()
         let app = Application(
             router: router,
+            server: server,
             configuration: .init(address: .hostname("127.0.0.1", port: port)),
             logger: logger
         )

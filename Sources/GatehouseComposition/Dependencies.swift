@@ -3,6 +3,7 @@ public import GatehouseAWS
 public import GatehouseCore
 public import GatehouseHTTP
 public import GatehouseSessions
+public import ServiceLifecycle
 
 /// What cookie sessions are made of, when they are on.
 public struct SessionSetup: Sendable {
@@ -144,4 +145,20 @@ public func buildDependencies(
         proxy: proxy,
         proxyClient: proxy.upstreams.isEmpty ? nil : UpstreamClient(eventLoopGroup: httpClient.eventLoopGroup, trustRoots: proxy.trustRoots)
     )
+}
+
+/// Keeps the shared HTTP client alive while the application runs and shuts it down after.
+public struct HTTPClientService: Service {
+    /// The client.
+    public let client: HTTPClient
+
+    /// A service for `client`.
+    public init(client: HTTPClient) {
+        self.client = client
+    }
+
+    public func run() async throws {
+        try? await gracefulShutdown()
+        try await client.shutdown()
+    }
 }

@@ -128,7 +128,8 @@ extension Serve {
             sessions = try sessionSetup(
                 try SessionSettings.from(environment, defaults: defaults),
                 environment: environment,
-                httpClient: httpClient,
+                home: .dataDirectory(directory),
+                transport: HTTPClientTransport(client: httpClient),
                 logger: logger
             )
         } catch {

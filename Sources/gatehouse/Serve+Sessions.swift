@@ -21,54 +21,6 @@ extension Serve {
         ]
         for case let (value?, name) in flags { environment[name] = value }
     }
-
-    /// The store and keys for `settings` (nil: sessions off). Without `GATEHOUSE_SESSION_STORE`
-    /// the store is SQLite in the data directory; without `GATEHOUSE_SESSION_KEYS` the key is
-    /// the data directory's `session-key` (made on first use, mode 0600).
-    func sessionSetup(
-        _ settings: SessionSettings?,
-        environment: [String: String],
-        httpClient: HTTPClient,
-        logger: Logger
-    ) throws -> SessionSetup? {
-        guard var settings else { return nil }
-        let folder = URL(fileURLWithPath: dataDir, isDirectory: true)
-        if environment.nonEmpty(SessionSettings.Variable.store) == nil, settings.store == .memory {
-            settings.store = .sqlite(path: folder.appendingPathComponent("sessions.sqlite3").path)
-        }
-        let store: any SessionStore
-        switch settings.store {
-        case .memory: store = MemorySessionStore()
-        case .sqlite(let path): store = try SQLiteSessionStore(path: path)
-        case .dynamodb(let table):
-            let client = try DynamoDB(environment: environment, transport: HTTPClientTransport(client: httpClient))
-            store = DynamoDBSessionStore(dynamoDB: client, table: table)
-        }
-        let keys: SessionKeys
-        if let text = settings.keys {
-            keys = try SessionKeys(parsing: text)
-        } else {
-            keys = try SessionKeys(parsing: try Self.sessionKeyFile(in: folder, logger: logger))
-        }
-        return SessionSetup(settings: settings, keys: keys, store: store)
-    }
-
-    /// The key in `folder/session-key`, made on first use. The folder is made private with
-    /// ``PrivateDirectory`` (0700, its files 0600, narrowing said in the log) before the key is
-    /// read or written, and the file is created 0600 before anything is written to it.
-    static func sessionKeyFile(in folder: URL, logger: Logger) throws -> String {
-        for path in try PrivateDirectory.secure(folder) {
-            logger.warning("gatehouse.pool.permissions_narrowed", metadata: ["gatehouse.path": "\(path)"])
-        }
-        let file = folder.appendingPathComponent("session-key")
-        try PrivateDirectory.createPrivateFile(file)
-        var text = String(decoding: try Data(contentsOf: file), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        if text.isEmpty {
-            text = SessionKeys.generateKeyText()
-            try Data((text + "\n").utf8).write(to: file)
-        }
-        return text
-    }
 }
 
 /// Deletes expired sessions every few minutes (reads never return them; this frees the space).

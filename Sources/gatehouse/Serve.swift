@@ -115,15 +115,8 @@ struct Serve: AsyncParsableCommand {
     var proxyOptions: ProxyOptions
 
     func run() async throws {
-        // Run Swift concurrency on NIO's event loops: handlers then continue on the thread that
-        // read the request instead of hopping to the cooperative pool and back.
-        EventLoopExecutor.installAsGlobal()
         var environment = ProcessInfo.processInfo.environment
-        let level = (logLevel ?? environment["LOG_LEVEL"]).flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
-        let format: GatehouseLogHandler.Format = environment["GATEHOUSE_LOG_FORMAT"]?.lowercased() == "json" ? .json : .plain
-        LoggingSystem.bootstrap { label in
-            GatehouseLogHandler(label: label, format: format, logLevel: level)
-        }
+        LoggingSystem.bootstrap(LogSetup.serve(environment: environment, levelFlag: logLevel).handler)
         let logger = Logger(label: "gatehouse")
         guard [port, poolPort, appPort, metricsPort ?? 0].allSatisfy({ (0...65535).contains($0) }) else {
             fail("--port, --pool-port, --app-port and --metrics-port must be 0 to 65535")
@@ -182,7 +175,8 @@ struct Serve: AsyncParsableCommand {
                 sessions = try sessionSetup(
                     try SessionSettings.from(environment),
                     environment: environment,
-                    httpClient: httpClient,
+                    home: .dataDirectory(URL(fileURLWithPath: dataDir, isDirectory: true)),
+                    transport: HTTPClientTransport(client: httpClient),
                     logger: logger
                 )
             } catch {
@@ -206,7 +200,7 @@ struct Serve: AsyncParsableCommand {
         services.append(
             buildApplication(
                 dependencies: dependencies,
-                httpClient: httpClient,
+                services: [HTTPClientService(client: httpClient)],
                 host: host,
                 port: port,
                 allowedHosts: .listening(host: host, port: port, extra: allowedHosts),

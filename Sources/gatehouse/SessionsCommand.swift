@@ -107,7 +107,11 @@ struct SessionsCommand: AsyncParsableCommand {
             case .memory: throw CommandFailure("a memory session store lives inside its serve process: nothing to revoke from here")
             case .sqlite(let path): return try SQLiteSessionStore(path: path)
             case .dynamodb(let table):
-                return DynamoDBSessionStore(dynamoDB: try DynamoDB(environment: environment, transport: transport), table: table)
+                return DynamoDBSessionStore(
+                    dynamoDB: try DynamoDB(environment: environment, transport: transport),
+                    table: table,
+                    logger: Logger(label: "gatehouse")
+                )
             }
         }
 

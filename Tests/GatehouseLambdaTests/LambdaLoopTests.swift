@@ -139,59 +139,6 @@ struct LambdaLoopTests {
         #expect(object["errorMessage"] as? String == "said \"no\"")
         #expect((object["stackTrace"] as? [Any])?.isEmpty == true)
     }
-
-    @Test func configurationErrorsGoToTheInitErrorEndpoint() async throws {
-        let runtime = FakeRuntime([])
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        let status = await LambdaMain.serve(
-            runtime: runtime,
-            httpClient: client,
-            environment: ["AWS_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret"],
-            logger: LambdaTestSupport.logger
-        )
-        try await client.shutdown()
-        #expect(status == 1)
-        guard case .initError(let report) = runtime.posted.first else {
-            Issue.record("expected an init error, got \(runtime.posted)")
-            return
-        }
-        #expect(report.type == "Runtime.ConfigurationError")
-        #expect(report.message.contains("GATEHOUSE_USER_POOL_ID"))
-        #expect(!report.message.contains("secret"))
-    }
-
-    @Test(arguments: [
-        ("", "GATEHOUSE_SESSION_STORE"), ("memory", "GATEHOUSE_SESSION_STORE"), ("sqlite:/tmp/s.db", "GATEHOUSE_SESSION_STORE"),
-        // DynamoDB is shared, but with no data directory the keys must be given.
-        ("dynamodb:sessions", "GATEHOUSE_SESSION_KEYS"),
-    ])
-    func sessionsWithoutASharedStoreOrKeysRefuseToStart(store: String, variable: String) async throws {
-        let runtime = FakeRuntime([])
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        var environment = [
-            "AWS_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret",
-            "GATEHOUSE_USER_POOL_ID": "us-east-1_AbCdEf123", "GATEHOUSE_CLIENT_IDS": "abc",
-            "GATEHOUSE_OAUTH_CLIENT_ID": "abc", "GATEHOUSE_OAUTH_CLIENT_SECRET": "client-secret-value",
-            "GATEHOUSE_OAUTH_DOMAIN": "https://x.auth.us-east-1.amazoncognito.com",
-            "GATEHOUSE_OAUTH_REDIRECT_URI": "https://app.example.com/",
-        ]
-        if !store.isEmpty { environment["GATEHOUSE_SESSION_STORE"] = store }
-        let status = await LambdaMain.serve(runtime: runtime, httpClient: client, environment: environment, logger: LambdaTestSupport.logger)
-        try await client.shutdown()
-        #expect(status == 1)
-        guard case .initError(let report) = runtime.posted.first else {
-            Issue.record("expected an init error, got \(runtime.posted)")
-            return
-        }
-        #expect(report.type == "Runtime.ConfigurationError")
-        #expect(report.message.contains(variable))
-        #expect(!report.message.contains("client-secret-value"))
-    }
-
-    @Test(arguments: [("WARN", Logger.Level.warning), ("FATAL", .critical), ("debug", .debug), ("INFO", .info)])
-    func lambdaLogLevelNames(name: String, level: Logger.Level) {
-        #expect(LambdaMain.logLevel(name) == level)
-    }
 }
 
 /// The bootstrap's hypot goes through glibc's oldest symbol version; the answers must not change.

@@ -25,7 +25,7 @@ struct SessionStoreContractTests {
     static func withStore(_ kind: Kind, _ body: (any SessionStore) async throws -> Void) async throws {
         guard kind == .dynamodb else { return try await body(try store(kind).0) }
         try await MotoServer.with { moto in
-            try await body(DynamoDBSessionStore(dynamoDB: moto.dynamoDB(), table: try await moto.sessionTable()))
+            try await body(DynamoDBSessionStore(dynamoDB: moto.dynamoDB(), table: try await moto.sessionTable(), logger: Logger(label: "test")))
         }
     }
 
@@ -135,7 +135,7 @@ struct SessionStoreContractTests {
     @Test func dynamoDBItemsCarryTheTTLInEpochSecondsAndRefuseADuplicateID() async throws {
         try await MotoServer.with { moto in
             let table = try await moto.sessionTable()
-            let store = DynamoDBSessionStore(dynamoDB: moto.dynamoDB(), table: table)
+            let store = DynamoDBSessionStore(dynamoDB: moto.dynamoDB(), table: table, logger: Logger(label: "test"))
             try await store.create(Self.record("k", idle: 2000.25, absolute: 5000))
             let item = try await moto.dynamoDB().getItem(table: table, key: ["id": .string("k")], logger: .init(label: "test"))
             #expect(item?["expiresAt"] == .number("2001"))
@@ -151,7 +151,11 @@ struct SessionStoreContractTests {
 
     @Test func aMissingTableIsAStoreError() async throws {
         try await MotoServer.with { moto in
-            let store = DynamoDBSessionStore(dynamoDB: moto.dynamoDB(retryPolicy: RetryPolicy(maximumAttempts: 1)), table: "no-such-table")
+            let store = DynamoDBSessionStore(
+                dynamoDB: moto.dynamoDB(retryPolicy: RetryPolicy(maximumAttempts: 1)),
+                table: "no-such-table",
+                logger: Logger(label: "test")
+            )
             await #expect(throws: SessionStoreError.self) { try await store.read(id: "a", now: 0) }
         }
     }

@@ -1,9 +1,8 @@
-public import AsyncHTTPClient
 import GatehouseCore
 import GatehouseEdge
 public import Hummingbird
 public import Logging
-import ServiceLifecycle
+public import ServiceLifecycle
 
 /// The router of the userinfo API: the edge middleware (request id, CORS, errors, security
 /// headers, access log) and the routes. Used by the server, the Lambda and the tests.
@@ -22,20 +21,19 @@ public func buildRouter(_ dependencies: GatehouseDependencies) -> Router<Gatehou
 }
 
 /// The HTTP server application: the router on `host:port`, answering for `allowedHosts` only
-/// (default: the listening address and, on loopback, its loopback names), within `limits`; the
-/// shared HTTP client as a service (shut down after the server drains), and the JWKS fetched
-/// before the first request.
+/// (default: the listening address and, on loopback, its loopback names), within `limits`;
+/// `services` run beside it (the composition's HTTP client, shut down after the server drains),
+/// and the JWKS is fetched before the first request.
 public func buildApplication(
     dependencies: GatehouseDependencies,
-    httpClient: HTTPClient?,
+    services extra: [any Service] = [],
     host: String,
     port: Int,
     allowedHosts: AllowedHosts? = nil,
     limits: ServerLimits = .forProcess(servers: 1),
     logger: Logger
 ) -> some ApplicationProtocol {
-    var services: [any Service] = []
-    if let httpClient { services.append(HTTPClientService(client: httpClient)) }
+    var services = extra
     if let proxyClient = dependencies.proxyClient { services.append(UpstreamClientService(client: proxyClient)) }
     // With upstreams, WebSocket handshakes under their prefixes may be upgraded and relayed.
     let server =
@@ -54,16 +52,6 @@ public func buildApplication(
         logger.info("gatehouse.jwks.ready", metadata: ["gatehouse.jwks.keys": "\(dependencies.keys.keyCount)"])
     }
     return app
-}
-
-/// Keeps the shared HTTP client alive while the application runs and shuts it down after.
-struct HTTPClientService: Service {
-    let client: HTTPClient
-
-    func run() async throws {
-        try? await gracefulShutdown()
-        try await client.shutdown()
-    }
 }
 
 /// Closes the proxy's idle upstream connections after the server drains.

@@ -81,7 +81,7 @@ public struct GatehouseLogHandler: LogHandler {
             line.withUTF8 { buffer in
                 var offset = 0
                 while offset < buffer.count {
-                    let written = Glibc.write(2, buffer.baseAddress! + offset, buffer.count - offset)
+                    let written = systemWrite(2, buffer.baseAddress! + offset, buffer.count - offset)
                     if written <= 0 { return }
                     offset += written
                 }
@@ -96,4 +96,15 @@ public struct GatehouseLogHandler: LogHandler {
         let fraction = String(millis)
         return UTCDate(secondsSince1970: now).extendedDateTime + "." + String(repeating: "0", count: 3 - fraction.count) + fraction + "Z"
     }
+}
+
+/// `write(2)` from the platform's C library (unqualified, it would be the log handler's own).
+private func systemWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+    #if canImport(Glibc)
+    Glibc.write(descriptor, buffer, count)
+    #elseif canImport(Musl)
+    Musl.write(descriptor, buffer, count)
+    #elseif canImport(Darwin)
+    Darwin.write(descriptor, buffer, count)
+    #endif
 }

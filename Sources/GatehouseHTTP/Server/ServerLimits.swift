@@ -45,21 +45,29 @@ public struct ServerLimits: Sendable {
     }
 
     /// The HTTP/1.1 server with the idle timeout; responses are flushed at the end of the loop's
-    /// turn (``FlushAtEndOfTick``).
+    /// turn (``FlushAtEndOfTick``), and each connection is handled on its own event loop
+    /// (``LoopPreferringChannel``).
     public var server: HTTPServerBuilder {
-        .http1(configuration: .init(additionalChannelHandlers: [FlushAtEndOfTick()], idleTimeout: TimeAmount(idleTimeout)))
+        let configuration = http1
+        return HTTPServerBuilder { responder in
+            LoopPreferringChannel(HTTP1Channel(responder: responder, configuration: configuration))
+        }
     }
 
     /// ``server`` with WebSocket handshakes handed to `relay` (upgraded when it says so).
     public func webSocketServer(_ relay: ProxyWebSocket) -> HTTPServerBuilder {
-        .http1WebSocketUpgrade(
-            configuration: .init(
-                http1: .init(additionalChannelHandlers: [FlushAtEndOfTick()], idleTimeout: TimeAmount(idleTimeout)),
-                ws: .init(maxFrameSize: ProxyWebSocket.maximumMessage)
+        let configuration = HTTP1WebSocketUpgradeChannel.Configuration(http1: http1, ws: .init(maxFrameSize: ProxyWebSocket.maximumMessage))
+        return HTTPServerBuilder { responder in
+            LoopPreferringChannel(
+                HTTP1WebSocketUpgradeChannel(responder: responder, configuration: configuration) { head, channel, logger in
+                    try await relay.shouldUpgrade(head, channel: channel, logger: logger)
+                }
             )
-        ) { head, channel, logger in
-            try await relay.shouldUpgrade(head, channel: channel, logger: logger)
         }
+    }
+
+    private var http1: HTTP1Channel.Configuration {
+        .init(additionalChannelHandlers: [FlushAtEndOfTick()], idleTimeout: TimeAmount(idleTimeout))
     }
 
     /// The application configuration for `address`, with the connection cap.

@@ -22,7 +22,7 @@ public struct GatewayHandler<Responder: HTTPResponder>: LambdaHandler where Resp
         let request = try GatewayRequest.decode(invocation.event)
         var logger = logger
         if let gatewayID = request.gateway.requestID { logger[metadataKey: "gatehouse.gateway_request_id"] = "\(gatewayID)" }
-        let context = GatehouseRequestContext(logger: logger, requestID: invocation.requestID, gateway: request.gateway)
+        let context = GatehouseRequestContext(logger: logger, requestID: invocation.requestID, clientAddress: request.gateway.sourceIP)
         let response = try await responder.respond(to: Request(head: request.head, body: .init(buffer: request.body)), context: context)
         let collector = CollectingWriter(limit: Self.maximumResponseBytes)
         let body = try await collector.collect(response.body)

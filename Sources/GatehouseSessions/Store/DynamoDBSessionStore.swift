@@ -23,7 +23,7 @@ public struct DynamoDBSessionStore: SessionStore {
     private let logger: Logger
 
     /// A store in `table` through `dynamoDB`.
-    public init(dynamoDB: DynamoDB, table: String, logger: Logger = Logger(label: "gatehouse.sessions.dynamodb")) {
+    public init(dynamoDB: DynamoDB, table: String, logger: Logger) {
         self.dynamoDB = dynamoDB
         self.table = table
         self.logger = logger

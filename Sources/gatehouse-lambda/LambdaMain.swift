@@ -3,29 +3,19 @@ import GatehouseAWS
 import GatehouseComposition
 import GatehouseCore
 import GatehouseHTTP
+import GatehouseLambda
 import GatehouseSessions
 import Hummingbird
 import Logging
 import NIOCore
-import NIOPosix
-
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 
 /// The `bootstrap` of the Lambda function: read the configuration once, build the router and
-/// its clients and caches once, fetch the signing keys, then serve events until Lambda stops us.
-public enum LambdaMain {
-    /// Runs the function with the process's environment; returns the process exit status.
-    public static func run() async -> Int32 {
-        await run(environment: ProcessInfo.processInfo.environment)
-    }
-
-    /// Runs the function with `environment`; returns the process exit status.
-    public static func run(environment: [String: String]) async -> Int32 {
-        let logger = bootstrapLogging(environment)
+/// its clients and caches once (by the composition `serve` uses too), fetch the signing keys,
+/// then serve events until Lambda stops us.
+enum LambdaMain {
+    /// Runs the function with `environment`, its HTTP client on `eventLoop`; returns the process
+    /// exit status.
+    static func run(environment: [String: String], eventLoop: any EventLoop, logger: Logger) async -> Int32 {
         guard let runtimeHost = environment["AWS_LAMBDA_RUNTIME_API"], !runtimeHost.isEmpty else {
             logger.critical(
                 "gatehouse.lambda.no_runtime_api",
@@ -35,7 +25,7 @@ public enum LambdaMain {
         }
         // No client-wide read timeout: `next` is a long poll. Calls to AWS carry their own deadline.
         let httpClient = HTTPClient(
-            eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
+            eventLoopGroup: eventLoop,
             configuration: HTTPClient.Configuration(
                 timeout: .init(connect: .seconds(2)),
                 connectionPool: .init(idleTimeout: .seconds(300))
@@ -66,7 +56,13 @@ public enum LambdaMain {
                 transport: HTTPClientTransport(client: httpClient),
                 logger: logger
             )
-            sessions = try sessionSetup(resolved, transport: HTTPClientTransport(client: httpClient))
+            sessions = try sessionSetup(
+                try SessionSettings.from(resolved),
+                environment: resolved,
+                home: .sharedOnly,
+                transport: HTTPClientTransport(client: httpClient),
+                logger: logger
+            )
         } catch {
             // Reported once to the init-error endpoint, naming the variable; Lambda shows it as
             // the reason the function could not start instead of restarting it in a loop.
@@ -98,50 +94,5 @@ public enum LambdaMain {
             logger.critical("gatehouse.lambda.runtime_api_failed", metadata: ["gatehouse.error": "\(error)"])
         }
         return 1
-    }
-
-    /// Cookie sessions, when configured: on Lambda the store must be one every instance shares
-    /// (DynamoDB; memory and SQLite would sign users out at random) and the keys come from
-    /// `GATEHOUSE_SESSION_KEYS` (there is no data directory to keep one in).
-    static func sessionSetup(_ environment: [String: String], transport: any AWSTransport) throws(ConfigurationError) -> SessionSetup? {
-        guard let settings = try SessionSettings.from(environment) else { return nil }
-        guard case .dynamodb(let table) = settings.store else {
-            throw ConfigurationError(
-                variable: SessionSettings.Variable.store,
-                problem: "cookie sessions on Lambda need a store all instances share (dynamodb:TABLE); memory and sqlite are per instance"
-            )
-        }
-        guard let keyText = settings.keys else {
-            throw ConfigurationError(variable: SessionSettings.Variable.keys, problem: "not set (cookie sessions on Lambda need their sealing keys)")
-        }
-        let keys: SessionKeys
-        do {
-            keys = try SessionKeys(parsing: keyText)
-        } catch {
-            throw ConfigurationError(variable: SessionSettings.Variable.keys, problem: "\(error)")
-        }
-        let store = DynamoDBSessionStore(dynamoDB: try DynamoDB(environment: environment, transport: transport), table: table)
-        return SessionSetup(settings: settings, keys: keys, store: store)
-    }
-
-    /// JSON lines when `AWS_LAMBDA_LOG_FORMAT=JSON` (or `GATEHOUSE_LOG_FORMAT=json`), plain
-    /// otherwise; the level from `AWS_LAMBDA_LOG_LEVEL` or `LOG_LEVEL`.
-    static func bootstrapLogging(_ environment: [String: String]) -> Logger {
-        let format: GatehouseLogHandler.Format =
-            environment["AWS_LAMBDA_LOG_FORMAT"]?.uppercased() == "JSON" || environment["GATEHOUSE_LOG_FORMAT"]?.lowercased() == "json"
-            ? .json : .plain
-        let level = logLevel(environment["AWS_LAMBDA_LOG_LEVEL"] ?? environment["LOG_LEVEL"]) ?? .info
-        LoggingSystem.bootstrap { label in GatehouseLogHandler(label: label, format: format, logLevel: level) }
-        return Logger(label: "gatehouse")
-    }
-
-    /// Lambda's level names (`TRACE` … `FATAL`, `WARN`) and swift-log's.
-    static func logLevel(_ name: String?) -> Logger.Level? {
-        guard let name = name?.lowercased() else { return nil }
-        switch name {
-        case "warn": return .warning
-        case "fatal": return .critical
-        default: return Logger.Level(rawValue: name)
-        }
     }
 }

@@ -1,0 +1,82 @@
+public import Foundation
+public import GatehouseAWS
+public import GatehouseCore
+public import GatehouseSessions
+import GatehouseSessionsSQLite
+import LocalPool
+public import Logging
+
+/// Where a process keeps what cookie sessions need: a data directory (`gatehouse serve`), or
+/// nothing of its own (a Lambda instance, which shares everything with its siblings).
+public enum SessionHome: Sendable {
+    /// `serve`: the store defaults to SQLite in the folder, the key to its `session-key` file.
+    case dataDirectory(URL)
+    /// Lambda: the store must be DynamoDB and the keys must be given (`GATEHOUSE_SESSION_KEYS`).
+    case sharedOnly
+}
+
+/// The store and keys of cookie sessions for `settings` (nil: sessions off), the one set-up of
+/// `serve` and the Lambda. At `.dataDirectory` without `GATEHOUSE_SESSION_STORE` the store is
+/// SQLite there, and without `GATEHOUSE_SESSION_KEYS` the key is the folder's `session-key` (made
+/// on first use, mode 0600). At `.sharedOnly` memory and SQLite stores would sign users out at
+/// random (each instance its own), so they stop start-up, and so do missing keys.
+public func sessionSetup(
+    _ settings: SessionSettings?,
+    environment: [String: String],
+    home: SessionHome,
+    transport: any AWSTransport,
+    logger: Logger
+) throws -> SessionSetup? {
+    guard var settings else { return nil }
+    if case .dataDirectory(let folder) = home, environment.nonEmpty(SessionSettings.Variable.store) == nil, settings.store == .memory {
+        settings.store = .sqlite(path: folder.appendingPathComponent("sessions.sqlite3").path)
+    }
+    if case .sharedOnly = home {
+        guard case .dynamodb = settings.store else {
+            throw ConfigurationError(
+                variable: SessionSettings.Variable.store,
+                problem: "cookie sessions on Lambda need a store all instances share (dynamodb:TABLE); memory and sqlite are per instance"
+            )
+        }
+        guard settings.keys != nil else {
+            throw ConfigurationError(variable: SessionSettings.Variable.keys, problem: "not set (cookie sessions on Lambda need their sealing keys)")
+        }
+    }
+    let store: any SessionStore
+    switch settings.store {
+    case .memory: store = MemorySessionStore()
+    case .sqlite(let path): store = try SQLiteSessionStore(path: path)
+    case .dynamodb(let table):
+        store = DynamoDBSessionStore(dynamoDB: try DynamoDB(environment: environment, transport: transport), table: table, logger: logger)
+    }
+    let keys: SessionKeys
+    do {
+        switch (settings.keys, home) {
+        case (let text?, _): keys = try SessionKeys(parsing: text)
+        case (nil, .dataDirectory(let folder)): keys = try SessionKeys(parsing: try sessionKeyFile(in: folder, logger: logger))
+        case (nil, .sharedOnly): throw ConfigurationError(variable: SessionSettings.Variable.keys, problem: "not set")
+        }
+    } catch let error as ConfigurationError {
+        throw error
+    } catch {
+        throw ConfigurationError(variable: SessionSettings.Variable.keys, problem: "\(error)")
+    }
+    return SessionSetup(settings: settings, keys: keys, store: store)
+}
+
+/// The key in `folder/session-key`, made on first use. The folder is made private with
+/// ``PrivateDirectory`` (0700, its files 0600, narrowing said in the log) before the key is
+/// read or written, and the file is created 0600 before anything is written to it.
+func sessionKeyFile(in folder: URL, logger: Logger) throws -> String {
+    for path in try PrivateDirectory.secure(folder) {
+        logger.warning("gatehouse.pool.permissions_narrowed", metadata: ["gatehouse.path": "\(path)"])
+    }
+    let file = folder.appendingPathComponent("session-key")
+    try PrivateDirectory.createPrivateFile(file)
+    var text = String(decoding: try Data(contentsOf: file), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    if text.isEmpty {
+        text = SessionKeys.generateKeyText()
+        try Data((text + "\n").utf8).write(to: file)
+    }
+    return text
+}
