@@ -146,8 +146,8 @@ enum FuzzTargets {
         var settings = ClientSettings.defaults
         settings.explicitAuthFlows = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
         let (poolID, clientID) = blocking { [settings] in
-            let pool = try! await service.createPool(name: "fuzz")
-            let client = try! await service.createClient(poolID: pool.id, name: "fuzz", generateSecret: false, settings: settings)
+            let pool = try! await service.pools.createPool(name: "fuzz")
+            let client = try! await service.pools.createClient(poolID: pool.id, name: "fuzz", generateSecret: false, settings: settings)
             return (pool.id, client.id)
         }
         return (CognitoAPI(service: service), poolID, clientID)
@@ -181,7 +181,7 @@ enum FuzzTargets {
         let body = text(UnsafeRawBufferPointer(rebasing: bytes.dropFirst()))
             .replacingOccurrences(of: "$POOL", with: poolID)
             .replacingOccurrences(of: "$CLIENT", with: clientID)
-        _ = blocking { await api.handle(target: CognitoAPI.targetPrefix + operation, body: Array(body.utf8), logger: quiet).status }
+        _ = blocking { (try? await api.handle(target: CognitoAPI.targetPrefix + operation, body: Array(body.utf8), logger: quiet))?.count }
     }
 
     static let sigv4: FuzzTarget = { bytes in

@@ -1,3 +1,4 @@
+import GatehouseCore
 public import HTTPTypes
 public import Hummingbird
 public import Logging
@@ -36,13 +37,12 @@ public enum RequestID {
         bytes.reserveCapacity(32)
         for word in [processPrefix, number] {
             for shift in stride(from: 60, through: 0, by: -4) {
-                bytes.append(hexDigits[Int(word >> UInt64(shift) & 0xF)])
+                bytes.append(Hex.digits[Int(word >> UInt64(shift) & 0xF)])
             }
         }
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    private static let hexDigits = Array("0123456789abcdef".utf8)
     private static let processPrefix = UInt64.random(in: .min ... .max)
     private static let counter = Atomic<UInt64>(0)
 }

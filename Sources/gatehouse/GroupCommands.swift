@@ -18,7 +18,7 @@ struct GroupsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await options.run { (service, pool) throws(LocalPoolError) in
-                _ = try await service.createGroup(poolID: pool.id, name: name, description: description, roleArn: nil, precedence: precedence)
+                _ = try await service.groups.createGroup(poolID: pool.id, name: name, description: description, roleArn: nil, precedence: precedence)
             }
             print("created group \(name)")
         }
@@ -32,7 +32,7 @@ struct GroupsCommand: AsyncParsableCommand {
             var after: String?
             repeat {
                 let page = try await options.run { (service, pool) throws(LocalPoolError) in
-                    try await service.groups(poolID: pool.id, limit: 60, after: after)
+                    try await service.groups.groups(poolID: pool.id, limit: 60, after: after)
                 }
                 for group in page.groups {
                     print("\(group.name)\t\(group.precedence.map(String.init) ?? "-")\t\(group.groupDescription ?? "-")")
@@ -48,7 +48,7 @@ struct GroupsCommand: AsyncParsableCommand {
         @Argument(help: "The group's name.") var name: String
 
         func run() async throws {
-            try await options.run { (service, pool) throws(LocalPoolError) in try await service.deleteGroup(poolID: pool.id, name: name) }
+            try await options.run { (service, pool) throws(LocalPoolError) in try await service.groups.deleteGroup(poolID: pool.id, name: name) }
             print("deleted group \(name)")
         }
     }
@@ -62,7 +62,7 @@ struct GroupsCommand: AsyncParsableCommand {
             var after: String?
             repeat {
                 let page = try await options.run { (service, pool) throws(LocalPoolError) in
-                    try await service.users(inGroup: name, poolID: pool.id, limit: 60, after: after)
+                    try await service.groups.users(inGroup: name, poolID: pool.id, limit: 60, after: after)
                 }
                 for user in page.users { print(user.username) }
                 after = page.next
@@ -80,7 +80,7 @@ extension UsersCommand {
 
         func run() async throws {
             try await options.run { (service, pool) throws(LocalPoolError) in
-                try await service.addUserToGroup(poolID: pool.id, username: username, groupName: group)
+                try await service.groups.addUserToGroup(poolID: pool.id, username: username, groupName: group)
             }
             print("added \(username) to \(group)")
         }
@@ -94,7 +94,7 @@ extension UsersCommand {
 
         func run() async throws {
             try await options.run { (service, pool) throws(LocalPoolError) in
-                try await service.removeUserFromGroup(poolID: pool.id, username: username, groupName: group)
+                try await service.groups.removeUserFromGroup(poolID: pool.id, username: username, groupName: group)
             }
             print("removed \(username) from \(group)")
         }
@@ -107,7 +107,7 @@ extension UsersCommand {
 
         func run() async throws {
             let page = try await options.run { (service, pool) throws(LocalPoolError) in
-                try await service.groups(ofUser: username, poolID: pool.id, limit: 10_000, after: nil)
+                try await service.groups.groups(ofUser: username, poolID: pool.id, limit: 10_000, after: nil)
             }
             for group in page.groups { print(group.name) }
         }

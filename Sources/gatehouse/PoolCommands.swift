@@ -34,7 +34,7 @@ struct PoolOptions: ParsableArguments {
             logger.warning("gatehouse.pool.permissions_narrowed", metadata: ["gatehouse.path": "\(path)"])
         }
         let service = LocalPoolService(database: database, baseURL: "http://127.0.0.1:\(poolPort)", logger: logger)
-        guard let pool = try await service.pools().first else { throw CommandFailure("the data directory holds no pool") }
+        guard let pool = try await service.pools.pools().first else { throw CommandFailure("the data directory holds no pool") }
         return (service, pool)
     }
 
@@ -60,8 +60,8 @@ struct PoolCommand: AsyncParsableCommand {
         func run() async throws {
             let (service, pool) = try await options.open()
             print("user pool   \(pool.id)  (\(pool.name))")
-            print("issuer      \(service.issuerURL(poolID: pool.id))")
-            for client in try await service.clients(poolID: pool.id) {
+            print("issuer      \(service.pools.issuerURL(poolID: pool.id))")
+            for client in try await service.pools.clients(poolID: pool.id) {
                 print("client      \(client.id)  \(client.name)  flows: \(client.settings.allowedOAuthFlows.joined(separator: ","))")
                 print("  callback  \(client.settings.callbackURLs.joined(separator: " "))")
                 if let secret = client.secret { print("  secret    \(secret)") }
@@ -98,8 +98,8 @@ struct UsersCommand: AsyncParsableCommand {
                 return UserRecord.Attribute(name: String(text[..<equals]), value: String(text[text.index(after: equals)...]))
             }
             try await options.run { (service, pool) throws(LocalPoolError) in
-                _ = try await service.createUser(poolID: pool.id, username: username, attributes: parsed, temporaryPassword: password)
-                try await service.setPassword(poolID: pool.id, username: username, password: password, permanent: true)
+                _ = try await service.users.createUser(poolID: pool.id, username: username, attributes: parsed, temporaryPassword: password)
+                try await service.users.setPassword(poolID: pool.id, username: username, password: password, permanent: true)
             }
             print("created \(username)")
         }
@@ -114,7 +114,7 @@ struct UsersCommand: AsyncParsableCommand {
             var after: String?
             repeat {
                 let page = try await options.run { (service, pool) throws(LocalPoolError) in
-                    try await service.listUsers(poolID: pool.id, filter: filter, limit: 60, after: after)
+                    try await service.users.listUsers(poolID: pool.id, filter: filter, limit: 60, after: after)
                 }
                 for user in page.users {
                     let email = user.attribute("email") ?? "-"
@@ -134,7 +134,7 @@ struct UsersCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await options.run { (service, pool) throws(LocalPoolError) in
-                try await service.setPassword(poolID: pool.id, username: username, password: password, permanent: !temporary)
+                try await service.users.setPassword(poolID: pool.id, username: username, password: password, permanent: !temporary)
             }
             print("password set for \(username)")
         }
@@ -147,7 +147,7 @@ struct UsersCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await options.run { (service, pool) throws(LocalPoolError) in
-                try await service.setEnabled(poolID: pool.id, username: username, enabled: false)
+                try await service.users.setEnabled(poolID: pool.id, username: username, enabled: false)
             }
             print("disabled \(username)")
         }
@@ -160,7 +160,7 @@ struct UsersCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await options.run { (service, pool) throws(LocalPoolError) in
-                try await service.setEnabled(poolID: pool.id, username: username, enabled: true)
+                try await service.users.setEnabled(poolID: pool.id, username: username, enabled: true)
             }
             print("enabled \(username)")
         }
@@ -173,7 +173,7 @@ struct UsersCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await options.run { (service, pool) throws(LocalPoolError) in
-                try await service.deleteUser(poolID: pool.id, username: username)
+                try await service.users.deleteUser(poolID: pool.id, username: username)
             }
             print("deleted \(username)")
         }

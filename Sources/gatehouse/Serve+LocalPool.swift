@@ -62,12 +62,14 @@ extension Serve {
             service = LocalPoolService(database: database, baseURL: base, logger: logger)
             setup = try await LocalPoolBootstrap.ensure(service: service, appOrigin: appOrigin, dataDirectory: directory)
             // The app may have moved (another --app-port): its origin must be a registered callback.
-            let chosen = try await service.client(appClientID ?? setup.spaClient.id, poolID: setup.pool.id)
-            appClient = try await service.registerAppOrigin(appOrigin, clientID: chosen.id)
+            let chosen = try await service.pools.client(appClientID ?? setup.spaClient.id, poolID: setup.pool.id)
+            appClient = try await service.pools.registerAppOrigin(appOrigin, clientID: chosen.id)
             let sessionClientID = environment.nonEmpty(SessionSettings.Variable.clientID) ?? setup.confidentialClient.id
-            sessionClient = try await service.client(sessionClientID, poolID: setup.pool.id)
-            if sessionClient.id == setup.confidentialClient.id { _ = try await service.registerAppOrigin(appOrigin, clientID: sessionClient.id) }
-            clientIDs = try await service.clients(poolID: setup.pool.id).map(\.id)
+            sessionClient = try await service.pools.client(sessionClientID, poolID: setup.pool.id)
+            if sessionClient.id == setup.confidentialClient.id {
+                _ = try await service.pools.registerAppOrigin(appOrigin, clientID: sessionClient.id)
+            }
+            clientIDs = try await service.pools.clients(poolID: setup.pool.id).map(\.id)
         } catch let error as DataDirectoryError {
             fail("the local pool cannot use its data directory (--data-dir): \(error)")
         } catch {
@@ -99,7 +101,7 @@ extension Serve {
             allowed: poolHosts,
             logger: logger
         )
-        let issuer = service.issuerURL(poolID: setup.pool.id)
+        let issuer = service.pools.issuerURL(poolID: setup.pool.id)
         let apiURL = "http://\(publicHost):\(port)"
         let poolDirectory = LocalPoolDirectory(service: service, poolID: setup.pool.id)
         let configuration: GatehouseConfiguration

@@ -118,8 +118,8 @@ struct SessionsCommand: AsyncParsableCommand {
         private func signOutAtLocalPool() async throws -> (subject: String, username: String) {
             let (service, pool) = try await PoolOptions.parse(["--data-dir", dataDir]).open()
             do {
-                let record = try await service.user(poolID: pool.id, username: user)
-                try await service.globalSignOut(poolID: pool.id, username: record.username)
+                let record = try await service.users.user(poolID: pool.id, username: user)
+                try await service.users.globalSignOut(poolID: pool.id, username: record.username)
                 return (record.sub, record.username)
             } catch {
                 throw CommandFailure(error.message)

@@ -13,7 +13,7 @@ extension UsersCommand {
 
         func run() async throws {
             let codes = try await options.run { (service, pool) throws(LocalPoolError) in
-                try await service.liveCodes(poolID: pool.id, username: username)
+                try await service.accounts.liveCodes(poolID: pool.id, username: username)
             }
             for code in codes { print("\(code.purpose.rawValue) \(code.code)") }
         }

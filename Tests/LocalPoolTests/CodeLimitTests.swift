@@ -8,7 +8,7 @@ import Testing
 struct CodeLimitTests {
     func setUp() async throws -> (PoolFixture, PoolRecord, ClientRecord) {
         let fixture = try PoolFixture()
-        let pool = try await fixture.service.createPool(name: "p")
+        let pool = try await fixture.service.pools.createPool(name: "p")
         return await (fixture, pool, try fixture.client(pool))
     }
 
@@ -52,7 +52,7 @@ struct CodeLimitTests {
     @Test func resendAndGuessLoopsAreRefusedLongBeforeAThousandGuesses() async throws {
         let (fixture, pool, client) = try await setUp()
         let service = fixture.service
-        _ = try await service.signUp(
+        _ = try await service.accounts.signUp(
             client: client,
             username: "victim",
             password: "Victim-passw0rd!",
@@ -61,22 +61,22 @@ struct CodeLimitTests {
         )
         let guesses = await guessUntilRefused(
             fixture,
-            resend: { _ = try await service.resendConfirmationCode(client: client, username: "victim", secretHash: nil) },
-            guess: { try await service.confirmSignUp(client: client, username: "victim", code: $0, secretHash: nil) }
+            resend: { _ = try await service.accounts.resendConfirmationCode(client: client, username: "victim", secretHash: nil) },
+            guess: { try await service.accounts.confirmSignUp(client: client, username: "victim", code: $0, secretHash: nil) }
         )
         #expect(guesses > 0 && guesses <= CodeLimits.maximumFailures)
         // Blocked: no code is live, no new one is sent, and every code is refused unchecked.
-        #expect(try await service.liveCodes(poolID: pool.id, username: "victim").isEmpty)
+        #expect(try await service.accounts.liveCodes(poolID: pool.id, username: "victim").isEmpty)
         let blocked = await #expect(throws: LocalPoolError.self) {
-            try await service.confirmSignUp(client: client, username: "victim", code: "123456", secretHash: nil)
+            try await service.accounts.confirmSignUp(client: client, username: "victim", code: "123456", secretHash: nil)
         }
         #expect(blocked?.type == "LimitExceededException" && blocked?.message == "Attempt limit exceeded, please try after some time.")
-        #expect(try await service.user(poolID: pool.id, username: "victim").status == .unconfirmed)
+        #expect(try await service.users.user(poolID: pool.id, username: "victim").status == .unconfirmed)
         // After the back-off window, a new code works.
         fixture.advance(CodeLimits.window)
-        _ = try await service.resendConfirmationCode(client: client, username: "victim", secretHash: nil)
-        let fresh = try #require(try await service.liveCodes(poolID: pool.id, username: "victim").first)
-        try await service.confirmSignUp(client: client, username: "victim", code: fresh.code, secretHash: nil)
+        _ = try await service.accounts.resendConfirmationCode(client: client, username: "victim", secretHash: nil)
+        let fresh = try #require(try await service.accounts.liveCodes(poolID: pool.id, username: "victim").first)
+        try await service.accounts.confirmSignUp(client: client, username: "victim", code: fresh.code, secretHash: nil)
     }
 
     @Test func aForgottenPasswordCannotBeResetByGuessing() async throws {
@@ -85,9 +85,15 @@ struct CodeLimitTests {
         try await fixture.confirmedUser(pool, "victim")
         let guesses = await guessUntilRefused(
             fixture,
-            resend: { _ = try await service.forgotPassword(client: client, username: "victim", secretHash: nil) },
+            resend: { _ = try await service.accounts.forgotPassword(client: client, username: "victim", secretHash: nil) },
             guess: {
-                try await service.confirmForgotPassword(client: client, username: "victim", code: $0, password: "Taken-passw0rd!", secretHash: nil)
+                try await service.accounts.confirmForgotPassword(
+                    client: client,
+                    username: "victim",
+                    code: $0,
+                    password: "Taken-passw0rd!",
+                    secretHash: nil
+                )
             }
         )
         #expect(guesses > 0 && guesses <= CodeLimits.maximumFailures)
@@ -99,21 +105,21 @@ struct CodeLimitTests {
         let (fixture, pool, client) = try await setUp()
         let service = fixture.service
         try await fixture.confirmedUser(pool, "alice")
-        for _ in 0..<CodeLimits.maximumIssued { _ = try await service.forgotPassword(client: client, username: "alice", secretHash: nil) }
+        for _ in 0..<CodeLimits.maximumIssued { _ = try await service.accounts.forgotPassword(client: client, username: "alice", secretHash: nil) }
         let refused = await #expect(throws: LocalPoolError.self) {
-            _ = try await service.forgotPassword(client: client, username: "alice", secretHash: nil)
+            _ = try await service.accounts.forgotPassword(client: client, username: "alice", secretHash: nil)
         }
         #expect(refused?.type == "LimitExceededException")
         // Another purpose (a changed email's code) has its own count; another user is untouched.
         try await fixture.confirmedUser(pool, "bob")
-        _ = try await service.forgotPassword(client: client, username: "bob", secretHash: nil)
+        _ = try await service.accounts.forgotPassword(client: client, username: "bob", secretHash: nil)
         // A name that does not exist is counted alike, so the limit tells nothing.
         for _ in 0..<CodeLimits.maximumIssued {
-            let delivery = try await service.forgotPassword(client: client, username: "nobody", secretHash: nil)
+            let delivery = try await service.accounts.forgotPassword(client: client, username: "nobody", secretHash: nil)
             #expect(delivery?.medium == "EMAIL")
         }
         let unknown = await #expect(throws: LocalPoolError.self) {
-            _ = try await service.forgotPassword(client: client, username: "nobody", secretHash: nil)
+            _ = try await service.accounts.forgotPassword(client: client, username: "nobody", secretHash: nil)
         }
         #expect(unknown?.type == "LimitExceededException")
     }
@@ -124,7 +130,7 @@ struct CodeLimitTests {
         var answers: [String] = []
         for attempt in 0..<(CodeLimits.maximumFailures + 1) {
             do {
-                try await service.confirmForgotPassword(
+                try await service.accounts.confirmForgotPassword(
                     client: client,
                     username: "nobody",
                     code: String(format: "%06d", attempt),

@@ -27,7 +27,7 @@ struct CognitoAPIRouteTests {
 
     @Test func errorsHaveCognitosWireShape() async throws {
         let fixture = try PoolFixture()
-        let pool = try await fixture.service.createPool(name: "p")
+        let pool = try await fixture.service.pools.createPool(name: "p")
         let app = Application(router: buildLocalPoolRouter(api: CognitoAPI(service: fixture.service)), logger: Logger(label: "test"))
         try await app.test(.router) { client in
             let response = try await Self.call(client, "AdminGetUser", #"{"UserPoolId":"\#(pool.id)","Username":"ghost"}"#)
@@ -50,7 +50,7 @@ struct CognitoAPIRouteTests {
 
     @Test func adminGetUserShape() async throws {
         let fixture = try PoolFixture()
-        let pool = try await fixture.service.createPool(name: "p")
+        let pool = try await fixture.service.pools.createPool(name: "p")
         try await fixture.confirmedUser(pool)
         let app = Application(router: buildLocalPoolRouter(api: CognitoAPI(service: fixture.service)), logger: Logger(label: "test"))
         try await app.test(.router) { client in
@@ -69,7 +69,7 @@ struct CognitoAPIRouteTests {
 
     @Test func discoveryAndJWKS() async throws {
         let fixture = try PoolFixture()
-        let pool = try await fixture.service.createPool(name: "p")
+        let pool = try await fixture.service.pools.createPool(name: "p")
         let app = Application(router: buildLocalPoolRouter(api: CognitoAPI(service: fixture.service)), logger: Logger(label: "test"))
         try await app.test(.router) { client in
             let discovery = try await client.execute(uri: "/\(pool.id)/.well-known/openid-configuration", method: .get)
@@ -87,7 +87,7 @@ struct CognitoAPIRouteTests {
 struct AdminAuthenticatorRouteTests {
     @Test func adminCallsGoThroughTheAuthenticatorAndPublicOnesDoNot() async throws {
         let fixture = try PoolFixture()
-        let pool = try await fixture.service.createPool(name: "p")
+        let pool = try await fixture.service.pools.createPool(name: "p")
         let client = try await fixture.client(pool)
         try await fixture.confirmedUser(pool)
         let seen = Mutex<[String]>([])

@@ -18,7 +18,7 @@ struct DataDirectoryTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let database = try PoolDatabase(directory: directory)
         let service = LocalPoolService(database: database, baseURL: "http://127.0.0.1:9229", logger: .init(label: "test"))
-        _ = try await service.createPool(name: "p")  // writes keys, so the WAL files exist
+        _ = try await service.pools.createPool(name: "p")  // writes keys, so the WAL files exist
         #expect(try Self.mode(directory.path) == 0o700)
         let files = try FileManager.default.contentsOfDirectory(atPath: directory.path)
         #expect(files.contains("pool.sqlite3") && files.contains("pool.sqlite3-wal") && files.contains("pool.sqlite3-shm"))
@@ -34,7 +34,7 @@ struct DataDirectoryTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
         let first = try PoolDatabase(directory: directory)
         let service = LocalPoolService(database: first, baseURL: "http://127.0.0.1:9229", logger: .init(label: "test"))
-        _ = try await service.createPool(name: "p")
+        _ = try await service.pools.createPool(name: "p")
         let manager = FileManager.default
         for file in ["pool.sqlite3", "pool.sqlite3-wal", "pool.sqlite3-shm"] {
             try manager.setAttributes([.posixPermissions: 0o644], ofItemAtPath: directory.appendingPathComponent(file).path)

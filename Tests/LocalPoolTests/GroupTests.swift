@@ -12,26 +12,26 @@ struct GroupTests {
 
     @Test func tokensCarryTheGroupsByPrecedenceThenNameAndRefreshesFollowChanges() async throws {
         let fixture = try PoolFixture()
-        let pool = try await fixture.service.createPool(name: "p")
+        let pool = try await fixture.service.pools.createPool(name: "p")
         let client = try await fixture.client(pool)
         try await fixture.confirmedUser(pool)
         let service = fixture.service
-        _ = try await service.createGroup(poolID: pool.id, name: "zeta", description: nil, roleArn: nil, precedence: nil)
-        _ = try await service.createGroup(poolID: pool.id, name: "beta", description: nil, roleArn: nil, precedence: 7)
-        _ = try await service.createGroup(poolID: pool.id, name: "alpha", description: nil, roleArn: nil, precedence: 7)
-        _ = try await service.createGroup(
+        _ = try await service.groups.createGroup(poolID: pool.id, name: "zeta", description: nil, roleArn: nil, precedence: nil)
+        _ = try await service.groups.createGroup(poolID: pool.id, name: "beta", description: nil, roleArn: nil, precedence: 7)
+        _ = try await service.groups.createGroup(poolID: pool.id, name: "alpha", description: nil, roleArn: nil, precedence: 7)
+        _ = try await service.groups.createGroup(
             poolID: pool.id,
             name: "admins",
             description: "all powers",
             roleArn: "arn:aws:iam::000000000000:role/admin",
             precedence: 1
         )
-        _ = try await service.createGroup(poolID: pool.id, name: "apha", description: nil, roleArn: nil, precedence: nil)
+        _ = try await service.groups.createGroup(poolID: pool.id, name: "apha", description: nil, roleArn: nil, precedence: nil)
         for group in ["zeta", "beta", "alpha", "admins", "apha"] {
-            try await service.addUserToGroup(poolID: pool.id, username: "alice", groupName: group)
+            try await service.groups.addUserToGroup(poolID: pool.id, username: "alice", groupName: group)
         }
         // Adding twice changes nothing.
-        try await service.addUserToGroup(poolID: pool.id, username: "alice", groupName: "beta")
+        try await service.groups.addUserToGroup(poolID: pool.id, username: "alice", groupName: "beta")
         let tokens = try await fixture.signIn(client)
         let verifier = try await fixture.verifier(pool, clients: [client.id])
         let expected: [JSONValue] = ["admins", "alpha", "beta", "apha", "zeta"].map { .string($0) }
@@ -42,9 +42,9 @@ struct GroupTests {
         #expect(id.claims["cognito:preferred_role"] == .string("arn:aws:iam::000000000000:role/admin"))
         #expect(access.claims["cognito:preferred_role"] == nil)
 
-        try await service.removeUserFromGroup(poolID: pool.id, username: "alice", groupName: "admins")
-        try await service.deleteGroup(poolID: pool.id, name: "zeta")
-        let refreshed = try await service.refreshAuth(client: client, refreshToken: tokens.refresh, secretHash: nil)
+        try await service.groups.removeUserFromGroup(poolID: pool.id, username: "alice", groupName: "admins")
+        try await service.groups.deleteGroup(poolID: pool.id, name: "zeta")
+        let refreshed = try await service.tokens.refresh(client: client, refreshToken: tokens.refresh, caller: .initiateAuth(secretHash: nil))
         guard case .tokens(let newAccess, let newID?, _, _) = refreshed else {
             Issue.record("expected tokens")
             return
@@ -58,14 +58,14 @@ struct GroupTests {
         let bob = try await verifier.verify(try await fixture.signIn(client, "bob").access, logger: logger)
         #expect(bob.claims["cognito:groups"] == nil)
         // Deleting a user ends their memberships.
-        try await service.deleteUser(poolID: pool.id, username: "alice")
-        await #expect(try service.users(inGroup: "alpha", poolID: pool.id, limit: 60, after: nil).users.isEmpty)
+        try await service.users.deleteUser(poolID: pool.id, username: "alice")
+        await #expect(try service.groups.users(inGroup: "alpha", poolID: pool.id, limit: 60, after: nil).users.isEmpty)
     }
 
     /// The typed operations' decoding errors, as Cognito words them.
     @Test func typedOperationsRefuseBadShapesWithCognitosErrors() async throws {
         let fixture = try PoolFixture()
-        let pool = try await fixture.service.createPool(name: "p")
+        let pool = try await fixture.service.pools.createPool(name: "p")
         let app = Application(router: buildLocalPoolRouter(api: CognitoAPI(service: fixture.service)), logger: logger)
         try await app.test(.router) { client in
             func error(_ operation: String, _ body: String) async throws -> (String?, String?) {
@@ -110,15 +110,15 @@ struct GroupTests {
 
     @Test func groupsPage() async throws {
         let fixture = try PoolFixture()
-        let pool = try await fixture.service.createPool(name: "p")
+        let pool = try await fixture.service.pools.createPool(name: "p")
         for index in 0..<7 {
-            _ = try await fixture.service.createGroup(poolID: pool.id, name: "g\(index)", description: nil, roleArn: nil, precedence: nil)
+            _ = try await fixture.service.groups.createGroup(poolID: pool.id, name: "g\(index)", description: nil, roleArn: nil, precedence: nil)
         }
         var names: [String] = []
         var after: String?
         var pages = 0
         repeat {
-            let page = try await fixture.service.groups(poolID: pool.id, limit: 3, after: after)
+            let page = try await fixture.service.groups.groups(poolID: pool.id, limit: 3, after: after)
             names += page.groups.map(\.name)
             after = page.next
             pages += 1

@@ -57,7 +57,7 @@ struct HostedPagesRouteTests {
 
     func setUp(_ configure: (PoolFixture, PoolRecord) async throws -> Void = { _, _ in }) async throws -> (PoolFixture, PoolRecord, Pages) {
         let fixture = try PoolFixture()
-        let pool = try await fixture.service.createPool(name: "p")
+        let pool = try await fixture.service.pools.createPool(name: "p")
         let client = try await fixture.codeClient(pool)
         try await fixture.confirmedUser(pool)
         try await configure(fixture, pool)
@@ -75,15 +75,15 @@ struct HostedPagesRouteTests {
 
     @Test func anMFAUserGetsTheCodePageNotACodeAndTheRightCodeFinishes() async throws {
         let (fixture, pool, pages) = try await setUp { fixture, pool in
-            _ = try await fixture.service.setMFAConfiguration(poolID: pool.id, configuration: .optional, softwareToken: true)
+            _ = try await fixture.service.pools.setMFAConfiguration(poolID: pool.id, configuration: .optional, softwareToken: true)
             let client = try await fixture.client(pool)
             let (access, _, _) = try await fixture.signIn(client)
-            _ = try await fixture.service.associateSoftwareToken(.accessToken(access))
-            let key = try await #require(try fixture.service.user(poolID: pool.id, username: "alice").totpPendingSecret)
-            try await fixture.service.verifySoftwareToken(.accessToken(access), code: SoftwareToken.code(key: key, step: Int(now(fixture)) / 30))
-            try await fixture.service.setSoftwareTokenPreference(poolID: pool.id, username: "alice", enabled: true)
+            _ = try await fixture.service.mfa.associateSoftwareToken(.accessToken(access))
+            let key = try await #require(try fixture.service.users.user(poolID: pool.id, username: "alice").totpPendingSecret)
+            try await fixture.service.mfa.verifySoftwareToken(.accessToken(access), code: SoftwareToken.code(key: key, step: Int(now(fixture)) / 30))
+            try await fixture.service.mfa.setSoftwareTokenPreference(poolID: pool.id, username: "alice", enabled: true)
         }
-        let key = try await #require(try fixture.service.user(poolID: pool.id, username: "alice").totpSecret)
+        let key = try await #require(try fixture.service.users.user(poolID: pool.id, username: "alice").totpSecret)
         try await app(fixture).test(.router) { http in
             _ = try await pages.get(http, "/login")
             let mfa = try await pages.post(http, "/login", [("username", "alice"), ("password", "Passw0rd!")])
@@ -107,7 +107,7 @@ struct HostedPagesRouteTests {
 
     @Test func aPoolWithMFAOnSetsUpTheAuthenticatorInThePage() async throws {
         let (fixture, pool, pages) = try await setUp { fixture, pool in
-            _ = try await fixture.service.setMFAConfiguration(poolID: pool.id, configuration: .on, softwareToken: true)
+            _ = try await fixture.service.pools.setMFAConfiguration(poolID: pool.id, configuration: .on, softwareToken: true)
         }
         try await app(fixture).test(.router) { http in
             _ = try await pages.get(http, "/login")
@@ -116,7 +116,7 @@ struct HostedPagesRouteTests {
             #expect(html.contains("otpauth://totp/Gatehouse%3Aalice?secret="))
             let session = try #require(Self.field("session", in: setup))
             let key = try await #require(
-                try fixture.service.pendingChallenge(.mfaSetup, session: session, client: nil, username: nil).0.pendingSecret
+                try fixture.service.signIn.pendingChallenge(.mfaSetup, session: session, client: nil, username: nil).0.pendingSecret
             )
             #expect(html.contains(SoftwareToken.base32(Array(key.utf8))))
             let wrong = try await pages.post(http, "/login/mfa-setup", [("session", session), ("code", "000000")])
@@ -125,13 +125,13 @@ struct HostedPagesRouteTests {
             let code = SoftwareToken.code(key: key, step: Int(now(fixture)) / 30)
             let done = try await pages.post(http, "/login/mfa-setup", [("session", session), ("code", code)])
             #expect(done.status == .found)
-            await #expect(try fixture.service.user(poolID: pool.id, username: "alice").totpEnabled)
+            await #expect(try fixture.service.users.user(poolID: pool.id, username: "alice").totpEnabled)
         }
     }
 
     @Test func aTemporaryPasswordIsReplacedInThePage() async throws {
         let (fixture, _, pages) = try await setUp { fixture, pool in
-            _ = try await fixture.service.createUser(poolID: pool.id, username: "newbie", attributes: [], temporaryPassword: "Temp-passw0rd!")
+            _ = try await fixture.service.users.createUser(poolID: pool.id, username: "newbie", attributes: [], temporaryPassword: "Temp-passw0rd!")
         }
         try await app(fixture).test(.router) { http in
             _ = try await pages.get(http, "/login")
@@ -171,7 +171,7 @@ struct HostedPagesRouteTests {
             #expect(refused.status == .badRequest)
             #expect(!html.contains("<script>alert"))
             #expect(html.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"))
-            _ = try await fixture.service.updatePool(pool.id, allowAdminCreateUserOnly: true)
+            _ = try await fixture.service.pools.updatePool(pool.id, allowAdminCreateUserOnly: true)
             #expect(try await pages.get(http, "/login/signup").status == .badRequest)
             #expect(!String(buffer: try await pages.get(http, "/login").body).contains(#"id="sign-up-link""#))
         }

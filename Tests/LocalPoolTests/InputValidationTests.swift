@@ -12,7 +12,7 @@ import Testing
 struct InputValidationTests {
     func withAPI(_ body: @escaping @Sendable (PoolFixture, PoolRecord, any TestClientProtocol) async throws -> Void) async throws {
         let fixture = try PoolFixture()
-        let pool = try await fixture.service.createPool(name: "p")
+        let pool = try await fixture.service.pools.createPool(name: "p")
         let app = Application(router: buildLocalPoolRouter(api: CognitoAPI(service: fixture.service)), logger: Logger(label: "test"))
         try await app.test(.router) { http in try await body(fixture, pool, http) }
     }
@@ -46,7 +46,7 @@ struct InputValidationTests {
             )
             #expect(response.status == .badRequest)
             #expect(Self.type(response) == "InvalidParameterException")
-            await #expect(try fixture.service.clients(poolID: pool.id).isEmpty)
+            await #expect(try fixture.service.pools.clients(poolID: pool.id).isEmpty)
             // The server still answers.
             let list = try await CognitoAPIRouteTests.call(http, "ListUserPoolClients", #"{"UserPoolId":"\#(pool.id)"}"#)
             #expect(list.status == .ok)
@@ -72,13 +72,13 @@ struct InputValidationTests {
     @Test func aClientStoredWithAnAbsurdValidityStillSignsIn() async throws {
         // Clients saved before the API checked its numbers: issuing must clamp, never trap.
         let fixture = try PoolFixture()
-        let pool = try await fixture.service.createPool(name: "p")
+        let pool = try await fixture.service.pools.createPool(name: "p")
         var settings = ClientSettings.defaults
         settings.explicitAuthFlows = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
         settings.accessTokenValidity = 9.223372036854776e18
         settings.idTokenValidity = 1e300
         settings.refreshTokenValidity = -5
-        let client = try await fixture.service.createClient(poolID: pool.id, name: "old", generateSecret: false, settings: settings)
+        let client = try await fixture.service.pools.createClient(poolID: pool.id, name: "old", generateSecret: false, settings: settings)
         try await fixture.confirmedUser(pool)
         let (access, id, refresh) = try await fixture.signIn(client)
         let claims = try #require(JSONParser.parse(Base64URL.decode(access.split(separator: ".")[1])!).objectValue)
@@ -86,9 +86,11 @@ struct InputValidationTests {
         let idClaims = try #require(JSONParser.parse(Base64URL.decode(id.split(separator: ".")[1])!).objectValue)
         #expect(idClaims["exp"]?.numberValue == 1_800_086_400.0)
         // The refresh token lives the minimum (1 s): it works now and not 2 s later.
-        _ = try await fixture.service.refreshAuth(client: client, refreshToken: refresh, secretHash: nil)
+        _ = try await fixture.service.tokens.refresh(client: client, refreshToken: refresh, caller: .initiateAuth(secretHash: nil))
         fixture.advance(2)
-        await #expect(throws: LocalPoolError.self) { try await fixture.service.refreshAuth(client: client, refreshToken: refresh, secretHash: nil) }
+        await #expect(throws: LocalPoolError.self) {
+            try await fixture.service.tokens.refresh(client: client, refreshToken: refresh, caller: .initiateAuth(secretHash: nil))
+        }
     }
 
     @Test(arguments: [
@@ -106,19 +108,19 @@ struct InputValidationTests {
     @Test(arguments: ["nuluser\u{0000}tail", "evil\u{202E}txt.exe", "tab\tname", "new\nline", "", String(repeating: "a", count: 129)])
     func usernamesFollowCognitosPattern(_ username: String) async throws {
         let fixture = try PoolFixture()
-        let pool = try await fixture.service.createPool(name: "p")
+        let pool = try await fixture.service.pools.createPool(name: "p")
         let error = await #expect(throws: LocalPoolError.self) {
-            _ = try await fixture.service.createUser(poolID: pool.id, username: username, attributes: [], temporaryPassword: nil)
+            _ = try await fixture.service.users.createUser(poolID: pool.id, username: username, attributes: [], temporaryPassword: nil)
         }
         #expect(error?.type == "InvalidParameterException")
-        await #expect(try fixture.service.listUsers(poolID: pool.id, filter: nil, limit: 60, after: nil).users.isEmpty)
+        await #expect(try fixture.service.users.listUsers(poolID: pool.id, filter: nil, limit: 60, after: nil).users.isEmpty)
     }
 
     @Test func unicodeUsernamesThatCognitoAllowsAreAccepted() async throws {
         let fixture = try PoolFixture()
-        let pool = try await fixture.service.createPool(name: "p")
+        let pool = try await fixture.service.pools.createPool(name: "p")
         for name in ["jöran", "名前", "a.b-c_d+e@example.com"] {
-            let user = try await fixture.service.createUser(poolID: pool.id, username: name, attributes: [], temporaryPassword: nil)
+            let user = try await fixture.service.users.createUser(poolID: pool.id, username: name, attributes: [], temporaryPassword: nil)
             #expect(user.username == name)
         }
     }
@@ -145,17 +147,17 @@ struct InputValidationTests {
                 #"{"UserPoolId":"\#(pool.id)","Username":"nuluser\u0000tail"}"#
             )
             #expect(Self.type(created) == "InvalidParameterException")
-            await #expect(throws: LocalPoolError.self) { try await fixture.service.user(poolID: pool.id, username: "nuluser") }
+            await #expect(throws: LocalPoolError.self) { try await fixture.service.users.user(poolID: pool.id, username: "nuluser") }
         }
     }
 
     @Test func passwordsWithNULOrControlCharactersAreRefused() async throws {
         let fixture = try PoolFixture()
-        let pool = try await fixture.service.createPool(name: "p")
+        let pool = try await fixture.service.pools.createPool(name: "p")
         try await fixture.confirmedUser(pool)
         for password in ["Ab1!\u{0000}xyzzzz", "Ab1!xyzzzz\u{0000}", "Ab1!\u{0007}xyzzzz"] {
             let error = await #expect(throws: LocalPoolError.self) {
-                try await fixture.service.setPassword(poolID: pool.id, username: "alice", password: password, permanent: true)
+                try await fixture.service.users.setPassword(poolID: pool.id, username: "alice", password: password, permanent: true)
             }
             #expect(error?.type == "InvalidPasswordException")
         }
@@ -164,7 +166,7 @@ struct InputValidationTests {
     @Test func everyCharacterOfALongPasswordCounts() async throws {
         // bcrypt alone reads 72 bytes: a 94-character password with another tail must not match.
         let fixture = try PoolFixture()
-        let pool = try await fixture.service.createPool(name: "p")
+        let pool = try await fixture.service.pools.createPool(name: "p")
         let client = try await fixture.client(pool)
         let long = "Aa1!" + String(repeating: "x", count: 80) + "0123456789"
         try await fixture.confirmedUser(pool, password: long)
@@ -172,7 +174,7 @@ struct InputValidationTests {
         let otherTail = "Aa1!" + String(repeating: "x", count: 80) + "9876543210"
         await #expect(throws: LocalPoolError.self) { _ = try await fixture.signIn(client, password: otherTail) }
         let maximum = "Aa1!" + String(repeating: "é", count: 252)  // 256 characters, 508 bytes
-        try await fixture.service.setPassword(poolID: pool.id, username: "alice", password: maximum, permanent: true)
+        try await fixture.service.users.setPassword(poolID: pool.id, username: "alice", password: maximum, permanent: true)
         _ = try await fixture.signIn(client, password: maximum)
         await #expect(throws: LocalPoolError.self) { _ = try await fixture.signIn(client, password: String(maximum.dropLast()) + "e") }
     }

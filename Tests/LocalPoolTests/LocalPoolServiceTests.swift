@@ -12,15 +12,22 @@ final class TestClock: Sendable {
 }
 
 final class PoolFixture: Sendable {
+    /// Where the pool keeps its state: in memory (most tests), or in a SQLite file in
+    /// ``directory`` (tests of restarts and of the file).
+    enum Backing {
+        case memory, file
+    }
+
     let directory: URL
     let service: LocalPoolService
     let clock = TestClock()
 
-    /// A pool in a new directory, or in `directory` again (a restart).
-    init(directory: URL? = nil, hasher: PasswordHasher = PasswordHasher(cost: 4)) throws {
+    /// A pool in memory, or in a file in a new directory, or in `directory` again (a restart).
+    init(directory: URL? = nil, backing: Backing = .memory, hasher: PasswordHasher = PasswordHasher(cost: 4)) throws {
         self.directory = directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-pool-\(UUID().uuidString)")
+        let storage: PoolStorage = directory == nil && backing == .memory ? .memory() : .database(try PoolDatabase(directory: self.directory))
         service = LocalPoolService(
-            database: try PoolDatabase(directory: self.directory),
+            storage: storage,
             baseURL: "http://127.0.0.1:9229",
             hasher: hasher,
             clock: clock.wallClock,
@@ -35,7 +42,7 @@ final class PoolFixture: Sendable {
     func client(_ pool: PoolRecord, secret: Bool = false, flows: [String]? = nil) async throws -> ClientRecord {
         var settings = ClientSettings.defaults
         settings.explicitAuthFlows = flows ?? ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
-        return try await service.createClient(poolID: pool.id, name: "app", generateSecret: secret, settings: settings)
+        return try await service.pools.createClient(poolID: pool.id, name: "app", generateSecret: secret, settings: settings)
     }
 
     /// A public client of the code flow (PKCE) with `callback` registered.
@@ -44,11 +51,11 @@ final class PoolFixture: Sendable {
         settings.allowedOAuthFlows = ["code"]
         settings.allowedOAuthScopes = scopes
         settings.callbackURLs = [callback]
-        return try await service.createClient(poolID: pool.id, name: "spa", generateSecret: false, settings: settings)
+        return try await service.pools.createClient(poolID: pool.id, name: "spa", generateSecret: false, settings: settings)
     }
 
     func confirmedUser(_ pool: PoolRecord, _ name: String = "alice", password: String = "Passw0rd!") async throws {
-        _ = try await service.createUser(
+        _ = try await service.users.createUser(
             poolID: pool.id,
             username: name,
             attributes: [
@@ -57,7 +64,7 @@ final class PoolFixture: Sendable {
             ],
             temporaryPassword: nil
         )
-        try await service.setPassword(poolID: pool.id, username: name, password: password, permanent: true)
+        try await service.users.setPassword(poolID: pool.id, username: name, password: password, permanent: true)
     }
 
     func signIn(
@@ -68,7 +75,7 @@ final class PoolFixture: Sendable {
     )
         async throws -> (access: String, id: String, refresh: String)
     {
-        let outcome = try await service.passwordAuth(client: client, username: name, password: password, secretHash: secretHash, admin: false)
+        let outcome = try await service.signIn.passwordAuth(client: client, username: name, password: password, secretHash: secretHash, flow: .user)
         guard case .tokens(let access, let id?, let refresh?, _) = outcome else {
             Issue.record("expected tokens, got \(outcome)")
             throw LocalPoolError("Test", "no tokens")
@@ -78,10 +85,10 @@ final class PoolFixture: Sendable {
 
     /// A verifier for `pool`'s tokens using the pool's published JWKS, as any relying party would.
     func verifier(_ pool: PoolRecord, clients: Set<String>) async throws -> TokenVerifier {
-        let jwks = try await service.jwks(poolID: pool.id)
+        let jwks = try await service.pools.jwks(poolID: pool.id)
         let clock = self.clock.wallClock
         return TokenVerifier(
-            configuration: TokenVerifierConfiguration(issuer: service.issuerURL(poolID: pool.id), clientIDs: clients),
+            configuration: TokenVerifierConfiguration(issuer: service.pools.issuerURL(poolID: pool.id), clientIDs: clients),
             keys: JWKSCache(fetcher: ClosureJWKSFetcher { _ in try JSONWebKeySet(json: jwks) }, clock: clock),
             clock: clock
         )
@@ -100,9 +107,9 @@ struct LocalPoolServiceTests {
 
     @Test func poolIDsAndKeysLookLikeCognitos() async throws {
         let fixture = try PoolFixture()
-        let pool = try await fixture.service.createPool(name: "p")
+        let pool = try await fixture.service.pools.createPool(name: "p")
         #expect(pool.id.wholeMatch(of: /us-east-1_[A-Za-z0-9]{9}/) != nil)
-        let jwks = try await JSONWebKeySet(json: try fixture.service.jwks(poolID: pool.id))
+        let jwks = try await JSONWebKeySet(json: try fixture.service.pools.jwks(poolID: pool.id))
         #expect(jwks.keys.count == 2)
         let client = try await fixture.client(pool)
         #expect(client.id.wholeMatch(of: /[a-z0-9]{26}/) != nil)
@@ -110,7 +117,7 @@ struct LocalPoolServiceTests {
 
     @Test func issuedTokensVerifyAndCarryCognitoClaims() async throws {
         let fixture = try PoolFixture()
-        let pool = try await fixture.service.createPool(name: "p")
+        let pool = try await fixture.service.pools.createPool(name: "p")
         let client = try await fixture.client(pool)
         try await fixture.confirmedUser(pool)
         let tokens = try await fixture.signIn(client)
@@ -137,7 +144,7 @@ struct LocalPoolServiceTests {
 
     @Test func wrongPasswordAndUnknownUserLookTheSame() async throws {
         let fixture = try PoolFixture()
-        let pool = try await fixture.service.createPool(name: "p")
+        let pool = try await fixture.service.pools.createPool(name: "p")
         let client = try await fixture.client(pool)
         try await fixture.confirmedUser(pool)
         await expectError("NotAuthorizedException", message: "Incorrect username or password.") {
@@ -150,7 +157,7 @@ struct LocalPoolServiceTests {
 
     @Test func repeatedFailuresLockTheUserOutForAWhile() async throws {
         let fixture = try PoolFixture()
-        let pool = try await fixture.service.createPool(name: "p")
+        let pool = try await fixture.service.pools.createPool(name: "p")
         let client = try await fixture.client(pool)
         try await fixture.confirmedUser(pool)
         for _ in 0..<5 {
@@ -166,16 +173,16 @@ struct LocalPoolServiceTests {
 
     @Test func disabledUserCannotSignIn() async throws {
         let fixture = try PoolFixture()
-        let pool = try await fixture.service.createPool(name: "p")
+        let pool = try await fixture.service.pools.createPool(name: "p")
         let client = try await fixture.client(pool)
         try await fixture.confirmedUser(pool)
-        try await fixture.service.setEnabled(poolID: pool.id, username: "alice", enabled: false)
+        try await fixture.service.users.setEnabled(poolID: pool.id, username: "alice", enabled: false)
         await expectError("NotAuthorizedException", message: "User is disabled.") { _ = try await fixture.signIn(client) }
     }
 
     @Test func flowsMustBeEnabledOnTheClient() async throws {
         let fixture = try PoolFixture()
-        let pool = try await fixture.service.createPool(name: "p")
+        let pool = try await fixture.service.pools.createPool(name: "p")
         let client = try await fixture.client(pool, flows: ["ALLOW_REFRESH_TOKEN_AUTH"])
         try await fixture.confirmedUser(pool)
         await expectError("InvalidParameterException") { _ = try await fixture.signIn(client) }
@@ -183,16 +190,22 @@ struct LocalPoolServiceTests {
 
     @Test func newUsersMustChangeTheirPassword() async throws {
         let fixture = try PoolFixture()
-        let pool = try await fixture.service.createPool(name: "p")
+        let pool = try await fixture.service.pools.createPool(name: "p")
         let client = try await fixture.client(pool)
-        _ = try await fixture.service.createUser(poolID: pool.id, username: "bob", attributes: [], temporaryPassword: "Temp0rary!")
-        let outcome = try await fixture.service.passwordAuth(client: client, username: "bob", password: "Temp0rary!", secretHash: nil, admin: false)
+        _ = try await fixture.service.users.createUser(poolID: pool.id, username: "bob", attributes: [], temporaryPassword: "Temp0rary!")
+        let outcome = try await fixture.service.signIn.passwordAuth(
+            client: client,
+            username: "bob",
+            password: "Temp0rary!",
+            secretHash: nil,
+            flow: .user
+        )
         guard case .newPasswordRequired(let session, _, _) = outcome else {
             Issue.record("expected NEW_PASSWORD_REQUIRED")
             return
         }
         await expectError("InvalidPasswordException") {
-            _ = try await fixture.service.respondToNewPassword(
+            _ = try await fixture.service.signIn.respondToNewPassword(
                 client: client,
                 session: session,
                 username: "bob",
@@ -201,7 +214,7 @@ struct LocalPoolServiceTests {
                 secretHash: nil
             )
         }
-        let done = try await fixture.service.respondToNewPassword(
+        let done = try await fixture.service.signIn.respondToNewPassword(
             client: client,
             session: session,
             username: "bob",
@@ -213,11 +226,11 @@ struct LocalPoolServiceTests {
             Issue.record("expected tokens")
             return
         }
-        await #expect(try fixture.service.user(poolID: pool.id, username: "bob").status == .confirmed)
-        await #expect(try fixture.service.user(poolID: pool.id, username: "bob").attribute("nickname") == "B")
+        await #expect(try fixture.service.users.user(poolID: pool.id, username: "bob").status == .confirmed)
+        await #expect(try fixture.service.users.user(poolID: pool.id, username: "bob").attribute("nickname") == "B")
         // The session is single-use.
         await expectError("NotAuthorizedException") {
-            _ = try await fixture.service.respondToNewPassword(
+            _ = try await fixture.service.signIn.respondToNewPassword(
                 client: client,
                 session: session,
                 username: "bob",
@@ -230,72 +243,72 @@ struct LocalPoolServiceTests {
 
     @Test func refreshTokensAreBoundToTheirClientAndRevocable() async throws {
         let fixture = try PoolFixture()
-        let pool = try await fixture.service.createPool(name: "p")
+        let pool = try await fixture.service.pools.createPool(name: "p")
         let client = try await fixture.client(pool)
         let other = try await fixture.client(pool)
         try await fixture.confirmedUser(pool)
         let tokens = try await fixture.signIn(client)
         fixture.advance(60)
         guard
-            case .tokens(let access, _, let refresh, _) = try await fixture.service.refreshAuth(
+            case .tokens(let access, _, let refresh, _) = try await fixture.service.tokens.refresh(
                 client: client,
                 refreshToken: tokens.refresh,
-                secretHash: nil
+                caller: .initiateAuth(secretHash: nil)
             )
         else { return }
         #expect(refresh == nil)
         let verified = try await fixture.verifier(pool, clients: [client.id]).verify(access, logger: logger)
         #expect(verified.claims["iat"]?.numberValue == 1_800_000_060)
         await expectError("NotAuthorizedException") {
-            _ = try await fixture.service.refreshAuth(client: other, refreshToken: tokens.refresh, secretHash: nil)
+            _ = try await fixture.service.tokens.refresh(client: other, refreshToken: tokens.refresh, caller: .initiateAuth(secretHash: nil))
         }
-        await expectError("UnauthorizedException") { try await fixture.service.revokeRefreshToken(tokens.refresh, client: other) }
-        try await fixture.service.revokeRefreshToken(tokens.refresh, client: client)
+        await expectError("UnauthorizedException") { try await fixture.service.tokens.revokeRefreshToken(tokens.refresh, client: other) }
+        try await fixture.service.tokens.revokeRefreshToken(tokens.refresh, client: client)
         await expectError("NotAuthorizedException", message: "Refresh Token has been revoked") {
-            _ = try await fixture.service.refreshAuth(client: client, refreshToken: tokens.refresh, secretHash: nil)
+            _ = try await fixture.service.tokens.refresh(client: client, refreshToken: tokens.refresh, caller: .initiateAuth(secretHash: nil))
         }
         // Tokens issued from the revoked refresh token are refused by the pool too.
         await expectError("NotAuthorizedException", message: "Access Token has been revoked") {
-            _ = try await fixture.service.validateAccessToken(access)
+            _ = try await fixture.service.tokens.validateAccessToken(access)
         }
         // Unknown tokens are ignored, as RFC 7009 says.
-        try await fixture.service.revokeRefreshToken("not-a-token", client: client)
+        try await fixture.service.tokens.revokeRefreshToken("not-a-token", client: client)
     }
 
     @Test func globalSignOutRevokesEverything() async throws {
         let fixture = try PoolFixture()
-        let pool = try await fixture.service.createPool(name: "p")
+        let pool = try await fixture.service.pools.createPool(name: "p")
         let client = try await fixture.client(pool)
         try await fixture.confirmedUser(pool)
         let tokens = try await fixture.signIn(client)
-        _ = try await fixture.service.validateAccessToken(tokens.access)
-        try await fixture.service.globalSignOut(poolID: pool.id, username: "alice")
+        _ = try await fixture.service.tokens.validateAccessToken(tokens.access)
+        try await fixture.service.users.globalSignOut(poolID: pool.id, username: "alice")
         await expectError("NotAuthorizedException", message: "Access Token has been revoked") {
-            _ = try await fixture.service.validateAccessToken(tokens.access)
+            _ = try await fixture.service.tokens.validateAccessToken(tokens.access)
         }
         await expectError("NotAuthorizedException", message: "Refresh Token has been revoked") {
-            _ = try await fixture.service.refreshAuth(client: client, refreshToken: tokens.refresh, secretHash: nil)
+            _ = try await fixture.service.tokens.refresh(client: client, refreshToken: tokens.refresh, caller: .initiateAuth(secretHash: nil))
         }
         fixture.advance(2)
         let fresh = try await fixture.signIn(client)
-        _ = try await fixture.service.validateAccessToken(fresh.access)
+        _ = try await fixture.service.tokens.validateAccessToken(fresh.access)
     }
 
     @Test func expiredAccessTokensAreRefused() async throws {
         let fixture = try PoolFixture()
-        let pool = try await fixture.service.createPool(name: "p")
+        let pool = try await fixture.service.pools.createPool(name: "p")
         let client = try await fixture.client(pool)
         try await fixture.confirmedUser(pool)
         let tokens = try await fixture.signIn(client)
         fixture.advance(3600)
         await expectError("NotAuthorizedException", message: "Access Token has expired") {
-            _ = try await fixture.service.validateAccessToken(tokens.access)
+            _ = try await fixture.service.tokens.validateAccessToken(tokens.access)
         }
     }
 
     @Test func secretHashIsRequiredForConfidentialClients() async throws {
         let fixture = try PoolFixture()
-        let pool = try await fixture.service.createPool(name: "p")
+        let pool = try await fixture.service.pools.createPool(name: "p")
         let client = try await fixture.client(pool, secret: true)
         try await fixture.confirmedUser(pool)
         await expectError("NotAuthorizedException") { _ = try await fixture.signIn(client) }
@@ -310,13 +323,13 @@ struct LocalPoolServiceTests {
 
     @Test func usersAreValidatedAndUnique() async throws {
         let fixture = try PoolFixture()
-        let pool = try await fixture.service.createPool(name: "p")
+        let pool = try await fixture.service.pools.createPool(name: "p")
         try await fixture.confirmedUser(pool)
         await expectError("UsernameExistsException") {
-            _ = try await fixture.service.createUser(poolID: pool.id, username: "alice", attributes: [], temporaryPassword: nil)
+            _ = try await fixture.service.users.createUser(poolID: pool.id, username: "alice", attributes: [], temporaryPassword: nil)
         }
         await expectError("InvalidParameterException") {
-            _ = try await fixture.service.createUser(
+            _ = try await fixture.service.users.createUser(
                 poolID: pool.id,
                 username: "carol",
                 attributes: [.init(name: "favourite_colour", value: "red")],
@@ -324,21 +337,21 @@ struct LocalPoolServiceTests {
             )
         }
         await expectError("InvalidPasswordException") {
-            _ = try await fixture.service.createUser(poolID: pool.id, username: "carol", attributes: [], temporaryPassword: "password")
+            _ = try await fixture.service.users.createUser(poolID: pool.id, username: "carol", attributes: [], temporaryPassword: "password")
         }
-        await expectError("UserNotFoundException") { _ = try await fixture.service.user(poolID: pool.id, username: "nobody") }
-        await expectError("ResourceNotFoundException") { _ = try await fixture.service.user(poolID: "us-east-1_Missing00", username: "alice") }
+        await expectError("UserNotFoundException") { _ = try await fixture.service.users.user(poolID: pool.id, username: "nobody") }
+        await expectError("ResourceNotFoundException") { _ = try await fixture.service.users.user(poolID: "us-east-1_Missing00", username: "alice") }
         // A failed create leaves nothing behind.
-        await #expect(try fixture.service.listUsers(poolID: pool.id, filter: nil, limit: 60, after: nil).users.map(\.username) == ["alice"])
+        await #expect(try fixture.service.users.listUsers(poolID: pool.id, filter: nil, limit: 60, after: nil).users.map(\.username) == ["alice"])
     }
 
     @Test func listUsersFilters() async throws {
         let fixture = try PoolFixture()
-        let pool = try await fixture.service.createPool(name: "p")
+        let pool = try await fixture.service.pools.createPool(name: "p")
         for name in ["alice", "albert", "bob"] { try await fixture.confirmedUser(pool, name) }
-        try await fixture.service.setEnabled(poolID: pool.id, username: "bob", enabled: false)
+        try await fixture.service.users.setEnabled(poolID: pool.id, username: "bob", enabled: false)
         func names(_ filter: String?) async throws -> [String] {
-            try await fixture.service.listUsers(poolID: pool.id, filter: filter, limit: 60, after: nil).users.map(\.username)
+            try await fixture.service.users.listUsers(poolID: pool.id, filter: filter, limit: 60, after: nil).users.map(\.username)
         }
         await #expect(try names(#"email = "bob@example.com""#) == ["bob"])
         await #expect(try names(#"username ^= "al""#) == ["albert", "alice"])
@@ -346,14 +359,14 @@ struct LocalPoolServiceTests {
         await #expect(try names(#"cognito:user_status = "confirmed""#).count == 3)
         await expectError("InvalidParameterException") { _ = try await names("email = bob") }
         await expectError("InvalidParameterException") { _ = try await names(#"custom:x = "1""#) }
-        let page = try await fixture.service.listUsers(poolID: pool.id, filter: nil, limit: 2, after: nil)
+        let page = try await fixture.service.users.listUsers(poolID: pool.id, filter: nil, limit: 2, after: nil)
         #expect(page.users.map(\.username) == ["albert", "alice"])
-        await #expect(try fixture.service.listUsers(poolID: pool.id, filter: nil, limit: 2, after: page.next).users.map(\.username) == ["bob"])
+        await #expect(try fixture.service.users.listUsers(poolID: pool.id, filter: nil, limit: 2, after: page.next).users.map(\.username) == ["bob"])
     }
 
     @Test func stateSurvivesReopening() async throws {
-        let fixture = try PoolFixture()
-        let pool = try await fixture.service.createPool(name: "p")
+        let fixture = try PoolFixture(backing: .file)
+        let pool = try await fixture.service.pools.createPool(name: "p")
         try await fixture.confirmedUser(pool)
         let reopened = LocalPoolService(
             database: try PoolDatabase(directory: fixture.directory),
@@ -361,7 +374,7 @@ struct LocalPoolServiceTests {
             hasher: PasswordHasher(cost: 4),
             logger: logger
         )
-        await #expect(try reopened.user(poolID: pool.id, username: "alice").attribute("nickname") == "Al")
-        await #expect(try reopened.jwks(poolID: pool.id) == fixture.service.jwks(poolID: pool.id))
+        await #expect(try reopened.users.user(poolID: pool.id, username: "alice").attribute("nickname") == "Al")
+        await #expect(try reopened.pools.jwks(poolID: pool.id) == fixture.service.pools.jwks(poolID: pool.id))
     }
 }

@@ -28,7 +28,7 @@ struct LockoutTests {
 
     @Test func concurrentWrongPasswordsLockTheUserOut() async throws {
         let fixture = try PoolFixture()
-        let pool = try await fixture.service.createPool(name: "p")
+        let pool = try await fixture.service.pools.createPool(name: "p")
         let client = try await fixture.client(pool)
         try await fixture.confirmedUser(pool)
         var passwords = [String](repeating: "Wrong-pass1!", count: 40)
@@ -42,17 +42,17 @@ struct LockoutTests {
         #expect(incorrect + exceeded + results.filter { $0 == "signed in" }.count == 40)
         // And the user stays locked out afterwards, even with the right password.
         await #expect(throws: LocalPoolError.self) { _ = try await fixture.signIn(client) }
-        await #expect(try fixture.service.user(poolID: pool.id, username: "alice").failedAttempts >= 5)
+        await #expect(try fixture.service.users.user(poolID: pool.id, username: "alice").failedAttempts >= 5)
     }
 
     @Test func aCorrectPasswordClearsTheCount() async throws {
         let fixture = try PoolFixture()
-        let pool = try await fixture.service.createPool(name: "p")
+        let pool = try await fixture.service.pools.createPool(name: "p")
         let client = try await fixture.client(pool)
         try await fixture.confirmedUser(pool)
         for _ in 0..<4 { _ = await Self.attempts(fixture, client, ["Wrong-pass1!"]) }
         #expect(await Self.attempts(fixture, client, ["Passw0rd!"]) == ["signed in"])
-        await #expect(try fixture.service.user(poolID: pool.id, username: "alice").failedAttempts == 0)
+        await #expect(try fixture.service.users.user(poolID: pool.id, username: "alice").failedAttempts == 0)
         // Four more failures do not lock: the count started again.
         for _ in 0..<4 { _ = await Self.attempts(fixture, client, ["Wrong-pass1!"]) }
         #expect(await Self.attempts(fixture, client, ["Passw0rd!"]) == ["signed in"])
@@ -60,7 +60,7 @@ struct LockoutTests {
 
     @Test func unknownNamesAreLockedOutLikeRealOnes() async throws {
         let fixture = try PoolFixture()
-        let pool = try await fixture.service.createPool(name: "p")
+        let pool = try await fixture.service.pools.createPool(name: "p")
         let client = try await fixture.client(pool)  // PreventUserExistenceErrors is on by default
         try await fixture.confirmedUser(pool)
         var real: [String] = []
@@ -76,9 +76,9 @@ struct LockoutTests {
         fixture.advance(3)
         #expect(await Self.attempts(fixture, client, ["Wrong-pass1!"], username: "nobody") == ["Incorrect username or password."])
         // The hosted login's path hides existence too.
-        for _ in 0..<6 { _ = try? await fixture.service.authenticate(poolID: pool.id, username: "ghost", password: "Wrong-pass1!") }
+        for _ in 0..<6 { _ = try? await fixture.service.signIn.authenticate(poolID: pool.id, username: "ghost", password: "Wrong-pass1!") }
         let error = await #expect(throws: LocalPoolError.self) {
-            _ = try await fixture.service.authenticate(poolID: pool.id, username: "ghost", password: "Wrong-pass1!")
+            _ = try await fixture.service.signIn.authenticate(poolID: pool.id, username: "ghost", password: "Wrong-pass1!")
         }
         #expect(error?.message == "Password attempts exceeded")
     }

@@ -16,7 +16,7 @@ struct LoginFormCSRFTests {
 
     func setUp() async throws -> (PoolFixture, String) {
         let fixture = try PoolFixture()
-        let pool = try await fixture.service.createPool(name: "p")
+        let pool = try await fixture.service.pools.createPool(name: "p")
         let client = try await fixture.codeClient(pool)
         try await fixture.confirmedUser(pool)
         return (fixture, Self.query.replacingOccurrences(of: "CLIENT", with: client.id))

@@ -9,12 +9,12 @@ import Testing
 struct LoginPageRouteTests {
     @Test func loginFormMayRedirectToTheRegisteredAppOnly() async throws {
         let fixture = try PoolFixture()
-        let pool = try await fixture.service.createPool(name: "p")
+        let pool = try await fixture.service.pools.createPool(name: "p")
         var settings = ClientSettings.defaults
         settings.allowedOAuthFlows = ["code"]
         settings.allowedOAuthScopes = ["openid"]
         settings.callbackURLs = ["http://127.0.0.1:3000/callback?x=1"]
-        let client = try await fixture.service.createClient(poolID: pool.id, name: "spa", generateSecret: false, settings: settings)
+        let client = try await fixture.service.pools.createClient(poolID: pool.id, name: "spa", generateSecret: false, settings: settings)
         let app = Application(router: buildLocalPoolRouter(api: CognitoAPI(service: fixture.service)), logger: Logger(label: "test"))
         try await app.test(.router) { http in
             let query =
@@ -31,17 +31,17 @@ struct LoginPageRouteTests {
 
     @Test func aMovedAppOriginIsRegisteredOnce() async throws {
         let fixture = try PoolFixture()
-        let pool = try await fixture.service.createPool(name: "p")
+        let pool = try await fixture.service.pools.createPool(name: "p")
         var settings = ClientSettings.defaults
         settings.callbackURLs = ["http://127.0.0.1:3000/"]
         settings.logoutURLs = ["http://127.0.0.1:3000/"]
-        let client = try await fixture.service.createClient(poolID: pool.id, name: "spa", generateSecret: false, settings: settings)
-        _ = try await fixture.service.client(client.id)  // cached
-        let moved = try await fixture.service.registerAppOrigin("http://127.0.0.1:4000", clientID: client.id)
+        let client = try await fixture.service.pools.createClient(poolID: pool.id, name: "spa", generateSecret: false, settings: settings)
+        _ = try await fixture.service.pools.client(client.id)  // cached
+        let moved = try await fixture.service.pools.registerAppOrigin("http://127.0.0.1:4000", clientID: client.id)
         #expect(moved.settings.callbackURLs == ["http://127.0.0.1:3000/", "http://127.0.0.1:4000/"])
         #expect(moved.settings.logoutURLs == ["http://127.0.0.1:3000/", "http://127.0.0.1:4000/"])
-        await #expect(try fixture.service.client(client.id).settings.callbackURLs.contains("http://127.0.0.1:4000/"))
-        let again = try await fixture.service.registerAppOrigin("http://127.0.0.1:4000", clientID: client.id)
+        await #expect(try fixture.service.pools.client(client.id).settings.callbackURLs.contains("http://127.0.0.1:4000/"))
+        let again = try await fixture.service.pools.registerAppOrigin("http://127.0.0.1:4000", clientID: client.id)
         #expect(again.settings.callbackURLs.count == 2)
     }
 }

@@ -41,7 +41,7 @@ struct MFATests {
         #expect(SoftwareToken.acceptedStep("12345", key: key, now: now, after: 0) == nil)
     }
 
-    func challenge(_ outcome: LocalPoolService.AuthOutcome, _ name: ChallengeName) throws -> String {
+    func challenge(_ outcome: AuthOutcome, _ name: ChallengeName) throws -> String {
         guard case .challenge(name, let session?, _) = outcome else {
             Issue.record("expected \(name), got \(outcome)")
             throw LocalPoolError("Test", "no challenge")
@@ -51,66 +51,73 @@ struct MFATests {
 
     @Test func setUpAtFirstSignInThenACodeEachTimeEachCodeOnce() async throws {
         let fixture = try PoolFixture()
-        let pool = try await fixture.service.createPool(name: "p")
+        let pool = try await fixture.service.pools.createPool(name: "p")
         let client = try await fixture.client(pool)
         try await fixture.confirmedUser(pool)
         let service = fixture.service
-        _ = try await service.setMFAConfiguration(poolID: pool.id, configuration: .on, softwareToken: true)
-        func signIn() async throws -> LocalPoolService.AuthOutcome {
-            try await service.passwordAuth(client: client, username: "alice", password: "Passw0rd!", secretHash: nil, admin: false)
+        _ = try await service.pools.setMFAConfiguration(poolID: pool.id, configuration: .on, softwareToken: true)
+        func signIn() async throws -> AuthOutcome {
+            try await service.signIn.passwordAuth(client: client, username: "alice", password: "Passw0rd!", secretHash: nil, flow: .user)
         }
         let setup = try challenge(try await signIn(), .mfaSetup)
         await #expect(throws: LocalPoolError.self) {
-            _ = try await service.respondToMFASetup(client: client, session: setup, username: "alice", secretHash: nil)
+            _ = try await service.mfa.respondToMFASetup(client: client, session: setup, username: "alice", secretHash: nil)
         }
-        _ = try await service.associateSoftwareToken(.session(setup))
+        _ = try await service.mfa.associateSoftwareToken(.session(setup))
         // The secret is the session's own, not the user's until a code from it is verified.
-        #expect(try await service.user(poolID: pool.id, username: "alice").totpPendingSecret == nil)
-        let key = try await #require(try service.pendingChallenge(.mfaSetup, session: setup, client: nil, username: nil).0.pendingSecret)
+        #expect(try await service.users.user(poolID: pool.id, username: "alice").totpPendingSecret == nil)
+        let key = try await #require(try service.signIn.pendingChallenge(.mfaSetup, session: setup, client: nil, username: nil).0.pendingSecret)
         let now = fixture.clock.seconds.withLock { $0 }
         let code = SoftwareToken.code(key: key, step: Int(now) / 30)
-        try await service.verifySoftwareToken(.session(setup), code: code)
-        guard case .tokens = try await service.respondToMFASetup(client: client, session: setup, username: "alice", secretHash: nil) else {
+        try await service.mfa.verifySoftwareToken(.session(setup), code: code)
+        guard case .tokens = try await service.mfa.respondToMFASetup(client: client, session: setup, username: "alice", secretHash: nil) else {
             Issue.record("expected tokens")
             return
         }
         // Next sign-in: a code. The one verification used is spent; the next step's works.
         let mfa = try challenge(try await signIn(), .softwareTokenMFA)
         let used = await #expect(throws: LocalPoolError.self) {
-            _ = try await service.respondToSoftwareTokenMFA(client: client, session: mfa, username: "alice", code: code, secretHash: nil)
+            _ = try await service.mfa.respondToSoftwareTokenMFA(client: client, session: mfa, username: "alice", code: code, secretHash: nil)
         }
         #expect(used?.type == "CodeMismatchException")
         fixture.advance(30)
         let next = SoftwareToken.code(key: key, step: Int(now) / 30 + 1)
-        guard case .tokens = try await service.respondToSoftwareTokenMFA(client: client, session: mfa, username: "alice", code: next, secretHash: nil)
+        guard
+            case .tokens = try await service.mfa.respondToSoftwareTokenMFA(
+                client: client,
+                session: mfa,
+                username: "alice",
+                code: next,
+                secretHash: nil
+            )
         else {
             Issue.record("expected tokens")
             return
         }
         // The session answered once.
         await #expect(throws: LocalPoolError.self) {
-            _ = try await service.respondToSoftwareTokenMFA(client: client, session: mfa, username: "alice", code: next, secretHash: nil)
+            _ = try await service.mfa.respondToSoftwareTokenMFA(client: client, session: mfa, username: "alice", code: next, secretHash: nil)
         }
     }
 
     @Test func fiveWrongCodesEndTheSessionAndSessionsExpire() async throws {
         let fixture = try PoolFixture()
-        let pool = try await fixture.service.createPool(name: "p")
+        let pool = try await fixture.service.pools.createPool(name: "p")
         let client = try await fixture.client(pool)
         try await fixture.confirmedUser(pool)
         let service = fixture.service
-        _ = try await service.setMFAConfiguration(poolID: pool.id, configuration: .optional, softwareToken: true)
+        _ = try await service.pools.setMFAConfiguration(poolID: pool.id, configuration: .optional, softwareToken: true)
         let (access, _, _) = try await fixture.signIn(client)
-        _ = try await service.associateSoftwareToken(.accessToken(access))
-        let key = try await #require(try service.user(poolID: pool.id, username: "alice").totpPendingSecret)
+        _ = try await service.mfa.associateSoftwareToken(.accessToken(access))
+        let key = try await #require(try service.users.user(poolID: pool.id, username: "alice").totpPendingSecret)
         let step = Int(fixture.clock.seconds.withLock { $0 }) / 30
-        try await service.verifySoftwareToken(.accessToken(access), code: SoftwareToken.code(key: key, step: step))
+        try await service.mfa.verifySoftwareToken(.accessToken(access), code: SoftwareToken.code(key: key, step: step))
         // Verified but not on until the preference says so (OPTIONAL pool).
         _ = try await fixture.signIn(client)
-        try await service.setSoftwareTokenPreference(poolID: pool.id, username: "alice", enabled: true)
+        try await service.mfa.setSoftwareTokenPreference(poolID: pool.id, username: "alice", enabled: true)
         func mfaSession() async throws -> String {
             try challenge(
-                try await service.passwordAuth(client: client, username: "alice", password: "Passw0rd!", secretHash: nil, admin: false),
+                try await service.signIn.passwordAuth(client: client, username: "alice", password: "Passw0rd!", secretHash: nil, flow: .user),
                 .softwareTokenMFA
             )
         }
@@ -118,13 +125,13 @@ struct MFATests {
         let wrong = SoftwareToken.code(key: key, step: step + 5)
         for _ in 0..<5 {
             let error = await #expect(throws: LocalPoolError.self) {
-                _ = try await service.respondToSoftwareTokenMFA(client: client, session: session, username: "alice", code: wrong, secretHash: nil)
+                _ = try await service.mfa.respondToSoftwareTokenMFA(client: client, session: session, username: "alice", code: wrong, secretHash: nil)
             }
             #expect(error?.type == "CodeMismatchException")
         }
         let right = SoftwareToken.code(key: key, step: step + 1)
         let ended = await #expect(throws: LocalPoolError.self) {
-            _ = try await service.respondToSoftwareTokenMFA(client: client, session: session, username: "alice", code: right, secretHash: nil)
+            _ = try await service.mfa.respondToSoftwareTokenMFA(client: client, session: session, username: "alice", code: right, secretHash: nil)
         }
         #expect(ended?.type == "NotAuthorizedException")
         // The five wrong codes count towards the user's lockout, as five wrong passwords do.
@@ -132,16 +139,18 @@ struct MFATests {
         #expect(locked?.message == "Password attempts exceeded")
         fixture.advance(1)
         let late = try await mfaSession()
-        fixture.advance(LocalPoolService.mfaSessionLifetime)
+        fixture.advance(SignIn.mfaSessionLifetime)
         let expired = await #expect(throws: LocalPoolError.self) {
-            _ = try await service.respondToSoftwareTokenMFA(client: client, session: late, username: "alice", code: right, secretHash: nil)
+            _ = try await service.mfa.respondToSoftwareTokenMFA(client: client, session: late, username: "alice", code: right, secretHash: nil)
         }
         #expect(expired?.message == "Invalid session for the user, session is expired.")
         // Turning MFA on needs a verified token.
         try await fixture.confirmedUser(pool, "bob")
-        await #expect(throws: LocalPoolError.self) { try await service.setSoftwareTokenPreference(poolID: pool.id, username: "bob", enabled: true) }
         await #expect(throws: LocalPoolError.self) {
-            _ = try await service.setMFAConfiguration(poolID: pool.id, configuration: .on, softwareToken: false)
+            try await service.mfa.setSoftwareTokenPreference(poolID: pool.id, username: "bob", enabled: true)
+        }
+        await #expect(throws: LocalPoolError.self) {
+            _ = try await service.pools.setMFAConfiguration(poolID: pool.id, configuration: .on, softwareToken: false)
         }
     }
 }

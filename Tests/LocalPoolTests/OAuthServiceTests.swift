@@ -11,13 +11,13 @@ struct OAuthServiceTests {
 
     func setUp(secret: Bool = false) async throws -> (PoolFixture, ClientRecord) {
         let fixture = try PoolFixture()
-        let pool = try await fixture.service.createPool(name: "p")
+        let pool = try await fixture.service.pools.createPool(name: "p")
         var settings = ClientSettings.defaults
         settings.allowedOAuthFlows = ["code"]
         settings.allowedOAuthScopes = ["openid", "email", "profile"]
         settings.callbackURLs = [Self.callback]
         settings.logoutURLs = [Self.callback]
-        let client = try await fixture.service.createClient(poolID: pool.id, name: "spa", generateSecret: secret, settings: settings)
+        let client = try await fixture.service.pools.createClient(poolID: pool.id, name: "spa", generateSecret: secret, settings: settings)
         try await fixture.confirmedUser(pool)
         return (fixture, client)
     }
@@ -30,17 +30,17 @@ struct OAuthServiceTests {
     }
 
     func code(_ fixture: PoolFixture, _ client: ClientRecord) async throws -> String {
-        let request = try await fixture.service.authorizeRequest(query(client))
-        return try await fixture.service.issueCode(
+        let request = try await fixture.service.hostedLogin.authorizeRequest(query(client))
+        return try await fixture.service.hostedLogin.issueCode(
             for: request,
-            user: try fixture.service.user(poolID: client.poolId, username: "alice"),
+            user: try fixture.service.users.user(poolID: client.poolId, username: "alice"),
             authTime: 1_800_000_000
         )
     }
 
     func refusal(_ fixture: PoolFixture, _ query: [String: String]) async -> AuthorizeRefusal? {
         do {
-            _ = try await fixture.service.authorizeRequest(query)
+            _ = try await fixture.service.hostedLogin.authorizeRequest(query)
             return nil
         } catch {
             return error
@@ -79,14 +79,21 @@ struct OAuthServiceTests {
         }
         // email/profile without openid are dropped; openid keeps them.
         await #expect(
-            try fixture.service.authorizeRequest(query(client, ["scope": "openid email profile"])).scopes == ["openid", "email", "profile"]
+            try fixture.service.hostedLogin.authorizeRequest(query(client, ["scope": "openid email profile"])).scopes == [
+                "openid", "email", "profile",
+            ]
         )
     }
 
     @Test func codeExchangeRules() async throws {
         let (fixture, client) = try await setUp()
         let good = try await code(fixture, client)
-        let outcome = try await fixture.service.exchangeCode(client: client, code: good, redirectURI: Self.callback, verifier: Self.verifier)
+        let outcome = try await fixture.service.hostedLogin.exchangeCode(
+            client: client,
+            code: good,
+            redirectURI: Self.callback,
+            verifier: Self.verifier
+        )
         guard case .tokens(_, let id?, _, _) = outcome else {
             Issue.record("expected an ID token")
             return
@@ -98,55 +105,62 @@ struct OAuthServiceTests {
 
         func rejects(_ code: String, client: ClientRecord, redirect: String? = Self.callback, verifier: String? = Self.verifier) async {
             await #expect(throws: OAuthError.self) {
-                try await fixture.service.exchangeCode(client: client, code: code, redirectURI: redirect, verifier: verifier)
+                try await fixture.service.hostedLogin.exchangeCode(client: client, code: code, redirectURI: redirect, verifier: verifier)
             }
         }
         await rejects(good, client: client)  // reuse
         await rejects(try code(fixture, client), client: client, verifier: String(repeating: "w", count: 50))
         await rejects(try code(fixture, client), client: client, verifier: nil)
         await rejects(try code(fixture, client), client: client, redirect: "http://127.0.0.1:3000/other")
-        let other = try await fixture.service.createClient(poolID: client.poolId, name: "other", generateSecret: false, settings: client.settings)
+        let other = try await fixture.service.pools.createClient(
+            poolID: client.poolId,
+            name: "other",
+            generateSecret: false,
+            settings: client.settings
+        )
         await rejects(try code(fixture, client), client: other)
         let expiring = try await code(fixture, client)
         fixture.advance(301)
         await rejects(expiring, client: client)
         let forDisabled = try await code(fixture, client)
-        try await fixture.service.setEnabled(poolID: client.poolId, username: "alice", enabled: false)
+        try await fixture.service.users.setEnabled(poolID: client.poolId, username: "alice", enabled: false)
         await rejects(forDisabled, client: client)
     }
 
     @Test func confidentialClientsMustAuthenticate() async throws {
         let (fixture, client) = try await setUp(secret: true)
         let secret = try #require(client.secret)
-        await #expect(throws: OAuthError.self) { try await fixture.service.authenticateClient(basic: nil, bodyID: client.id, bodySecret: nil) }
         await #expect(throws: OAuthError.self) {
-            try await fixture.service.authenticateClient(basic: (client.id, "wrong"), bodyID: nil, bodySecret: nil)
+            try await fixture.service.hostedLogin.authenticateClient(basic: nil, bodyID: client.id, bodySecret: nil)
         }
-        await #expect(try fixture.service.authenticateClient(basic: (client.id, secret), bodyID: nil, bodySecret: nil).id == client.id)
-        await #expect(try fixture.service.authenticateClient(basic: nil, bodyID: client.id, bodySecret: secret).id == client.id)
+        await #expect(throws: OAuthError.self) {
+            try await fixture.service.hostedLogin.authenticateClient(basic: (client.id, "wrong"), bodyID: nil, bodySecret: nil)
+        }
+        await #expect(try fixture.service.hostedLogin.authenticateClient(basic: (client.id, secret), bodyID: nil, bodySecret: nil).id == client.id)
+        await #expect(try fixture.service.hostedLogin.authenticateClient(basic: nil, bodyID: client.id, bodySecret: secret).id == client.id)
     }
 
     @Test func lockedOutUsersCannotUseTheForm() async throws {
         let (fixture, client) = try await setUp()
         for _ in 0..<5 {
-            _ = try? await fixture.service.authenticate(poolID: client.poolId, username: "alice", password: "Wrong-pass1!")
+            _ = try? await fixture.service.signIn.authenticate(poolID: client.poolId, username: "alice", password: "Wrong-pass1!")
         }
         let error = await #expect(throws: LocalPoolError.self) {
-            try await fixture.service.authenticate(poolID: client.poolId, username: "alice", password: "Passw0rd!")
+            try await fixture.service.signIn.authenticate(poolID: client.poolId, username: "alice", password: "Passw0rd!")
         }
         #expect(error?.message == "Password attempts exceeded")
     }
 
     @Test func ssoSessionsExpireAndEnd() async throws {
         let (fixture, client) = try await setUp()
-        let user = try await fixture.service.user(poolID: client.poolId, username: "alice")
-        let cookie = try await fixture.service.startSSOSession(user: user)
-        await #expect(fixture.service.ssoUser(poolID: client.poolId, cookie: cookie)?.user.username == "alice")
-        await #expect(fixture.service.ssoUser(poolID: client.poolId, cookie: "forged") == nil)
-        await fixture.service.endSSOSession(cookie: cookie)
-        await #expect(fixture.service.ssoUser(poolID: client.poolId, cookie: cookie) == nil)
-        let second = try await fixture.service.startSSOSession(user: user)
+        let user = try await fixture.service.users.user(poolID: client.poolId, username: "alice")
+        let cookie = try await fixture.service.hostedLogin.startSSOSession(user: user)
+        await #expect(fixture.service.hostedLogin.ssoUser(poolID: client.poolId, cookie: cookie)?.user.username == "alice")
+        await #expect(fixture.service.hostedLogin.ssoUser(poolID: client.poolId, cookie: "forged") == nil)
+        await fixture.service.hostedLogin.endSSOSession(cookie: cookie)
+        await #expect(fixture.service.hostedLogin.ssoUser(poolID: client.poolId, cookie: cookie) == nil)
+        let second = try await fixture.service.hostedLogin.startSSOSession(user: user)
         fixture.advance(3601)
-        await #expect(fixture.service.ssoUser(poolID: client.poolId, cookie: second) == nil)
+        await #expect(fixture.service.hostedLogin.ssoUser(poolID: client.poolId, cookie: second) == nil)
     }
 }

@@ -11,7 +11,7 @@ import Testing
 struct PoolEdgeTests {
     @Test func everyAnswerHasARequestIDAndTheSecurityHeaders() async throws {
         let fixture = try PoolFixture()
-        let pool = try await fixture.service.createPool(name: "p")
+        let pool = try await fixture.service.pools.createPool(name: "p")
         let app = Application(router: buildLocalPoolRouter(api: CognitoAPI(service: fixture.service)), logger: Logger(label: "test"))
         try await app.test(.router) { client in
             let api = try await CognitoAPIRouteTests.call(client, "AdminGetUser", #"{"UserPoolId":"\#(pool.id)","Username":"ghost"}"#)
@@ -44,7 +44,7 @@ struct PoolEdgeTests {
     /// RFC 6749 §3.1: a parameter given twice, or a body that does not decode, is refused whole.
     @Test func aRepeatedOrMalformedParameterIsAnInvalidRequest() async throws {
         let fixture = try PoolFixture()
-        let pool = try await fixture.service.createPool(name: "p")
+        let pool = try await fixture.service.pools.createPool(name: "p")
         let client = try await fixture.codeClient(pool)
         let app = Application(router: buildLocalPoolRouter(api: CognitoAPI(service: fixture.service)), logger: Logger(label: "test"))
         try await app.test(.router) { http in

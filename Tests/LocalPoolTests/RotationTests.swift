@@ -6,23 +6,22 @@ import Testing
 struct RotationTests {
     func setUp(grace: Int?) async throws -> (PoolFixture, ClientRecord, String) {
         let fixture = try PoolFixture()
-        let pool = try await fixture.service.createPool(name: "p")
+        let pool = try await fixture.service.pools.createPool(name: "p")
         var settings = ClientSettings.defaults
         settings.explicitAuthFlows = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
         settings.refreshTokenValidity = 3_600
         settings.refreshTokenRotation = grace.map { .init(enabled: true, retryGracePeriodSeconds: $0) }
-        let client = try await fixture.service.createClient(poolID: pool.id, name: "rotating", generateSecret: false, settings: settings)
+        let client = try await fixture.service.pools.createClient(poolID: pool.id, name: "rotating", generateSecret: false, settings: settings)
         try await fixture.confirmedUser(pool)
         return (fixture, client, try await fixture.signIn(client).refresh)
     }
 
     func refresh(_ fixture: PoolFixture, _ client: ClientRecord, _ token: String) async throws -> String? {
         guard
-            case .tokens(_, _, let next, _) = try await fixture.service.refreshAuth(
+            case .tokens(_, _, let next, _) = try await fixture.service.tokens.refresh(
                 client: client,
                 refreshToken: token,
-                secretHash: nil,
-                rotating: true
+                caller: .authenticatedClient
             )
         else { throw LocalPoolError("Test", "no tokens") }
         return next
@@ -58,7 +57,7 @@ struct RotationTests {
     @Test func rotationKeepsTheSignInsExpiryAndRefusesREFRESH_TOKEN_AUTH() async throws {
         let (fixture, client, first) = try await setUp(grace: 60)
         let error = await #expect(throws: LocalPoolError.self) {
-            _ = try await fixture.service.refreshAuth(client: client, refreshToken: first, secretHash: nil)
+            _ = try await fixture.service.tokens.refresh(client: client, refreshToken: first, caller: .initiateAuth(secretHash: nil))
         }
         #expect(error?.type == "InvalidParameterException")
         fixture.advance(3_000)

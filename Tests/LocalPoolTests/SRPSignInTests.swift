@@ -56,7 +56,7 @@ struct SRPSignInTests {
 
     func setUp(secret: Bool = false) async throws -> (PoolFixture, PoolRecord, ClientRecord) {
         let fixture = try PoolFixture()
-        let pool = try await fixture.service.createPool(name: "p")
+        let pool = try await fixture.service.pools.createPool(name: "p")
         let client = try await fixture.client(pool, secret: secret, flows: Self.srpFlows)
         try await fixture.confirmedUser(pool)
         return (fixture, pool, client)
@@ -69,7 +69,7 @@ struct SRPSignInTests {
         _ srp: SRPTestClient,
         username: String = "alice"
     ) async throws -> (session: String?, parameters: [String: String]) {
-        let outcome = try await fixture.service.srpAuth(client: client, username: username, clientPublic: srp.clientPublic, secretHash: nil)
+        let outcome = try await fixture.service.srp.srpAuth(client: client, username: username, clientPublic: srp.clientPublic, secretHash: nil)
         guard case .challenge(.passwordVerifier, let session, let parameters) = outcome else {
             Issue.record("expected PASSWORD_VERIFIER, got \(outcome)")
             throw LocalPoolError("Test", "no challenge")
@@ -89,7 +89,7 @@ struct SRPSignInTests {
             let (session, parameters) = try await challenge(fixture, client, srp)
             #expect(parameters["USER_ID_FOR_SRP"] == "alice")
             #expect(parameters["SALT"].map { !$0.hasPrefix("00") } == true)
-            let outcome = try await fixture.service.respondToPasswordVerifier(
+            let outcome = try await fixture.service.srp.respondToPasswordVerifier(
                 client: client,
                 responses: srp.answer(parameters),
                 session: sendSession ? session : nil
@@ -108,18 +108,18 @@ struct SRPSignInTests {
         let srp = SRPTestClient(poolID: pool.id, password: "Passw0rd!")
         let (_, parameters) = try await challenge(fixture, client, srp)
         let answer = srp.answer(parameters)
-        _ = try await fixture.service.respondToPasswordVerifier(client: client, responses: answer, session: nil)
+        _ = try await fixture.service.srp.respondToPasswordVerifier(client: client, responses: answer, session: nil)
         await expectRefusal("Invalid session for the user, session is expired.") {
-            _ = try await fixture.service.respondToPasswordVerifier(client: client, responses: answer, session: nil)
+            _ = try await fixture.service.srp.respondToPasswordVerifier(client: client, responses: answer, session: nil)
         }
         // A challenge answered after its five minutes is refused; one answered just before is not.
         let (_, late) = try await challenge(fixture, client, srp)
         let (_, inTime) = try await challenge(fixture, client, srp)
         fixture.advance(SRPChallenges.lifetime - 1)
-        _ = try await fixture.service.respondToPasswordVerifier(client: client, responses: srp.answer(inTime), session: nil)
+        _ = try await fixture.service.srp.respondToPasswordVerifier(client: client, responses: srp.answer(inTime), session: nil)
         fixture.advance(1)
         await expectRefusal("Invalid session for the user, session is expired.") {
-            _ = try await fixture.service.respondToPasswordVerifier(client: client, responses: srp.answer(late), session: nil)
+            _ = try await fixture.service.srp.respondToPasswordVerifier(client: client, responses: srp.answer(late), session: nil)
         }
     }
 
@@ -129,23 +129,23 @@ struct SRPSignInTests {
         let srp = SRPTestClient(poolID: pool.id, password: "Passw0rd!")
         var (_, parameters) = try await challenge(fixture, client, srp)
         await expectRefusal("Invalid session for the user.") {
-            _ = try await fixture.service.respondToPasswordVerifier(client: client, responses: srp.answer(parameters), session: "not-the-session")
+            _ = try await fixture.service.srp.respondToPasswordVerifier(client: client, responses: srp.answer(parameters), session: "not-the-session")
         }
         // Another user's name; the user's own sub is fine (Cognito takes either).
         try await fixture.confirmedUser(pool, "bob")
         (_, parameters) = try await challenge(fixture, client, srp)
         var answer = srp.answer(parameters)
-        answer["USERNAME"] = try await fixture.service.user(poolID: pool.id, username: "alice").sub
-        _ = try await fixture.service.respondToPasswordVerifier(client: client, responses: answer, session: nil)
+        answer["USERNAME"] = try await fixture.service.users.user(poolID: pool.id, username: "alice").sub
+        _ = try await fixture.service.srp.respondToPasswordVerifier(client: client, responses: answer, session: nil)
         (_, parameters) = try await challenge(fixture, client, srp)
         answer = srp.answer(parameters)
         answer["USERNAME"] = "bob"
         await expectRefusal("Invalid session for the user.") {
-            _ = try await fixture.service.respondToPasswordVerifier(client: client, responses: answer, session: nil)
+            _ = try await fixture.service.srp.respondToPasswordVerifier(client: client, responses: answer, session: nil)
         }
         (_, parameters) = try await challenge(fixture, client, srp)
         await expectRefusal("Invalid session for the user, session is expired.") {
-            _ = try await fixture.service.respondToPasswordVerifier(client: other, responses: srp.answer(parameters), session: nil)
+            _ = try await fixture.service.srp.respondToPasswordVerifier(client: other, responses: srp.answer(parameters), session: nil)
         }
     }
 
@@ -155,19 +155,19 @@ struct SRPSignInTests {
         for _ in 0..<5 {
             let (_, parameters) = try await challenge(fixture, client, srp)
             await expectRefusal("Incorrect username or password.") {
-                _ = try await fixture.service.respondToPasswordVerifier(
+                _ = try await fixture.service.srp.respondToPasswordVerifier(
                     client: client,
                     responses: srp.answer(parameters, password: "Wrong-pass1!"),
                     session: nil
                 )
             }
         }
-        await #expect(try fixture.service.user(poolID: pool.id, username: "alice").failedAttempts == 5)
+        await #expect(try fixture.service.users.user(poolID: pool.id, username: "alice").failedAttempts == 5)
         // Locked: the right password is refused too, by either flow.
         await expectRefusal("Password attempts exceeded") { _ = try await fixture.signIn(client) }
         let (_, parameters) = try await challenge(fixture, client, srp)
         await expectRefusal("Password attempts exceeded") {
-            _ = try await fixture.service.respondToPasswordVerifier(client: client, responses: srp.answer(parameters), session: nil)
+            _ = try await fixture.service.srp.respondToPasswordVerifier(client: client, responses: srp.answer(parameters), session: nil)
         }
     }
 
@@ -176,7 +176,7 @@ struct SRPSignInTests {
         let srp = SRPTestClient(poolID: pool.id, password: "Passw0rd!")
         var (_, parameters) = try await challenge(fixture, client, srp)
         let error = await #expect(throws: LocalPoolError.self) {
-            _ = try await fixture.service.respondToPasswordVerifier(
+            _ = try await fixture.service.srp.respondToPasswordVerifier(
                 client: client,
                 responses: srp.answer(parameters, timestamp: "Mon Nov 30 10:05:01 2026"),
                 session: nil
@@ -187,7 +187,7 @@ struct SRPSignInTests {
         var answer = srp.answer(parameters)
         answer["TIMESTAMP"] = "Mon Nov 30 10:05:02 UTC 2026"
         await expectRefusal("Incorrect username or password.") {
-            _ = try await fixture.service.respondToPasswordVerifier(client: client, responses: answer, session: nil)
+            _ = try await fixture.service.srp.respondToPasswordVerifier(client: client, responses: answer, session: nil)
         }
     }
 
@@ -199,30 +199,32 @@ struct SRPSignInTests {
         #expect(first["SALT"] == second["SALT"])
         #expect(first["SRP_B"] != second["SRP_B"])
         await expectRefusal("Incorrect username or password.") {
-            _ = try await fixture.service.respondToPasswordVerifier(client: client, responses: srp.answer(first), session: nil)
+            _ = try await fixture.service.srp.respondToPasswordVerifier(client: client, responses: srp.answer(first), session: nil)
         }
         // Without PreventUserExistenceErrors, Cognito says so at once.
         var settings = client.settings
         settings.preventUserExistenceErrors = false
-        let legacy = try await fixture.service.createClient(poolID: pool.id, name: "legacy", generateSecret: false, settings: settings)
+        let legacy = try await fixture.service.pools.createClient(poolID: pool.id, name: "legacy", generateSecret: false, settings: settings)
         let error = await #expect(throws: LocalPoolError.self) { _ = try await challenge(fixture, legacy, srp, username: "nobody") }
         #expect(error?.type == "UserNotFoundException")
     }
 
     @Test func aPasswordFromBeforeSRPGetsItsVerifierAtTheNextPasswordSignIn() async throws {
         let (fixture, pool, client) = try await setUp()
-        try await fixture.service.database.writer.write { db in
-            try db.execute(sql: "UPDATE user SET srpSalt = NULL, srpVerifier = NULL")
+        // A password set before the pool spoke SRP: no salt, no verifier.
+        _ = try await fixture.service.storage.users.update(poolID: pool.id, username: "alice", now: 0) { user in
+            user.srpSalt = nil
+            user.srpVerifier = nil
         }
         let srp = SRPTestClient(poolID: pool.id, password: "Passw0rd!")
         var (_, parameters) = try await challenge(fixture, client, srp)
         await expectRefusal("Incorrect username or password.") {
-            _ = try await fixture.service.respondToPasswordVerifier(client: client, responses: srp.answer(parameters), session: nil)
+            _ = try await fixture.service.srp.respondToPasswordVerifier(client: client, responses: srp.answer(parameters), session: nil)
         }
         _ = try await fixture.signIn(client)
-        await #expect(try fixture.service.user(poolID: pool.id, username: "alice").srpVerifier != nil)
+        await #expect(try fixture.service.users.user(poolID: pool.id, username: "alice").srpVerifier != nil)
         (_, parameters) = try await challenge(fixture, client, srp)
-        let outcome = try await fixture.service.respondToPasswordVerifier(client: client, responses: srp.answer(parameters), session: nil)
+        let outcome = try await fixture.service.srp.respondToPasswordVerifier(client: client, responses: srp.answer(parameters), session: nil)
         guard case .tokens = outcome else {
             Issue.record("expected tokens, got \(outcome)")
             return
@@ -231,10 +233,10 @@ struct SRPSignInTests {
 
     @Test func aTemporaryPasswordLeadsToTheNewPasswordChallenge() async throws {
         let (fixture, pool, client) = try await setUp()
-        _ = try await fixture.service.createUser(poolID: pool.id, username: "newbie", attributes: [], temporaryPassword: "Temp-pass1!")
+        _ = try await fixture.service.users.createUser(poolID: pool.id, username: "newbie", attributes: [], temporaryPassword: "Temp-pass1!")
         let srp = SRPTestClient(poolID: pool.id, password: "Temp-pass1!")
         let (_, parameters) = try await challenge(fixture, client, srp, username: "newbie")
-        let outcome = try await fixture.service.respondToPasswordVerifier(client: client, responses: srp.answer(parameters), session: nil)
+        let outcome = try await fixture.service.srp.respondToPasswordVerifier(client: client, responses: srp.answer(parameters), session: nil)
         guard case .newPasswordRequired(_, "newbie", _) = outcome else {
             Issue.record("expected NEW_PASSWORD_REQUIRED, got \(outcome)")
             return
@@ -252,7 +254,7 @@ struct SRPSignInTests {
         #expect(error?.message == "Client \(confidential.id) is configured with secret but SECRET_HASH was not received")
         for bad in ["", "xyz", "0", CognitoSRP.hex(CognitoSRP.primeBytes)] {
             let error = await #expect(throws: LocalPoolError.self) {
-                _ = try await fixture.service.srpAuth(
+                _ = try await fixture.service.srp.srpAuth(
                     client: try fixture.client(pool, flows: Self.srpFlows),
                     username: "alice",
                     clientPublic: bad,

@@ -13,25 +13,27 @@ struct SecretComparisonTests {
     @Test(arguments: [1, 255, 256, 512])
     func tokenEndpointRefusesWrongSecretsOfAnyLength(_ extra: Int) async throws {
         let fixture = try PoolFixture()
-        let pool = try await fixture.service.createPool(name: "p")
+        let pool = try await fixture.service.pools.createPool(name: "p")
         let client = try await fixture.client(pool, secret: true)
         let secret = try #require(client.secret)
         let junk = String(repeating: "Z", count: secret.count + extra)
         await #expect(throws: OAuthError.self) {
-            try await fixture.service.authenticateClient(basic: (client.id, junk), bodyID: nil, bodySecret: nil)
+            try await fixture.service.hostedLogin.authenticateClient(basic: (client.id, junk), bodyID: nil, bodySecret: nil)
         }
-        await #expect(throws: OAuthError.self) { try await fixture.service.authenticateClient(basic: nil, bodyID: client.id, bodySecret: junk) }
+        await #expect(throws: OAuthError.self) {
+            try await fixture.service.hostedLogin.authenticateClient(basic: nil, bodyID: client.id, bodySecret: junk)
+        }
         // The real secret with a tail is not the secret either.
         let tailed = secret + String(repeating: "Z", count: extra)
         await #expect(throws: OAuthError.self) {
-            try await fixture.service.authenticateClient(basic: (client.id, tailed), bodyID: nil, bodySecret: nil)
+            try await fixture.service.hostedLogin.authenticateClient(basic: (client.id, tailed), bodyID: nil, bodySecret: nil)
         }
     }
 
     @Test(arguments: [256, 512])
     func adminInitiateAuthRefusesALongSecretHash(_ extra: Int) async throws {
         let fixture = try PoolFixture()
-        let pool = try await fixture.service.createPool(name: "p")
+        let pool = try await fixture.service.pools.createPool(name: "p")
         let client = try await fixture.client(pool, secret: true)
         try await fixture.confirmedUser(pool)
         let app = Application(router: buildLocalPoolRouter(api: CognitoAPI(service: fixture.service)), logger: Logger(label: "test"))
@@ -51,7 +53,7 @@ struct SecretComparisonTests {
 
     @Test func revokeTokenRefusesALongClientSecret() async throws {
         let fixture = try PoolFixture()
-        let pool = try await fixture.service.createPool(name: "p")
+        let pool = try await fixture.service.pools.createPool(name: "p")
         let client = try await fixture.client(pool, secret: true)
         let secret = try #require(client.secret)
         let app = Application(router: buildLocalPoolRouter(api: CognitoAPI(service: fixture.service)), logger: Logger(label: "test"))
@@ -69,19 +71,19 @@ struct SecretComparisonTests {
 
     @Test func pkceRefusesAWrongVerifier() async throws {
         let fixture = try PoolFixture()
-        let pool = try await fixture.service.createPool(name: "p")
+        let pool = try await fixture.service.pools.createPool(name: "p")
         let client = try await fixture.codeClient(pool)
         try await fixture.confirmedUser(pool)
         let verifier = String(repeating: "v", count: 43)
-        let request = try await fixture.service.authorizeRequest([
+        let request = try await fixture.service.hostedLogin.authorizeRequest([
             "response_type": "code", "client_id": client.id, "redirect_uri": "http://127.0.0.1:3000/", "scope": "openid",
             "code_challenge": Base64URL.encode(SHA256.hash(data: Array(verifier.utf8))), "code_challenge_method": "S256",
         ])
-        let user = try await fixture.service.user(poolID: pool.id, username: "alice")
+        let user = try await fixture.service.users.user(poolID: pool.id, username: "alice")
         for wrong in [String(repeating: "w", count: 43), String(repeating: "v", count: 44), String(repeating: "v", count: 128)] {
-            let code = try await fixture.service.issueCode(for: request, user: user, authTime: 0)
+            let code = try await fixture.service.hostedLogin.issueCode(for: request, user: user, authTime: 0)
             await #expect(throws: OAuthError.self) {
-                try await fixture.service.exchangeCode(client: client, code: code, redirectURI: "http://127.0.0.1:3000/", verifier: wrong)
+                try await fixture.service.hostedLogin.exchangeCode(client: client, code: code, redirectURI: "http://127.0.0.1:3000/", verifier: wrong)
             }
         }
     }

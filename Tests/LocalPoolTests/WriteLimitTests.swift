@@ -18,12 +18,12 @@ struct WriteLimitTests {
 
     @Test func usersCannotMarkTheirOwnEmailOrPhoneVerified() async throws {
         let fixture = try PoolFixture()
-        let pool = try await fixture.service.createPool(name: "p")
+        let pool = try await fixture.service.pools.createPool(name: "p")
         let client = try await fixture.client(pool)
         let service = fixture.service
         for flag in ["email_verified", "phone_number_verified"] {
             await expectError("NotAuthorizedException") {
-                _ = try await service.signUp(
+                _ = try await service.accounts.signUp(
                     client: client,
                     username: "self-\(flag)",
                     password: "Passw0rd!",
@@ -31,53 +31,53 @@ struct WriteLimitTests {
                     secretHash: nil
                 )
             }
-            await expectError("UserNotFoundException") { _ = try await service.user(poolID: pool.id, username: "self-\(flag)") }
+            await expectError("UserNotFoundException") { _ = try await service.users.user(poolID: pool.id, username: "self-\(flag)") }
         }
         try await fixture.confirmedUser(pool)
         let (access, _, _) = try await fixture.signIn(client)
         for flag in ["email_verified", "phone_number_verified"] {
             await expectError("NotAuthorizedException") {
-                _ = try await service.updateOwnAttributes(accessToken: access, attributes: [.init(name: flag, value: "true")])
+                _ = try await service.accounts.updateOwnAttributes(accessToken: access, attributes: [.init(name: flag, value: "true")])
             }
         }
         // A new phone number or email is unverified until its code comes back.
-        try await service.updateAttributes(
+        try await service.users.updateAttributes(
             poolID: pool.id,
             username: "alice",
             attributes: [.init(name: "phone_number", value: "+15550100"), .init(name: "phone_number_verified", value: "true")]
         )
-        _ = try await service.updateOwnAttributes(accessToken: access, attributes: [.init(name: "phone_number", value: "+15550199")])
-        let user = try await service.user(poolID: pool.id, username: "alice")
+        _ = try await service.accounts.updateOwnAttributes(accessToken: access, attributes: [.init(name: "phone_number", value: "+15550199")])
+        let user = try await service.users.user(poolID: pool.id, username: "alice")
         #expect(user.attribute("phone_number_verified") == "false" && user.attribute("email_verified") == "true")
-        _ = try await service.updateOwnAttributes(accessToken: access, attributes: [.init(name: "email", value: "other@example.com")])
-        #expect(try await service.user(poolID: pool.id, username: "alice").attribute("email_verified") == "false")
+        _ = try await service.accounts.updateOwnAttributes(accessToken: access, attributes: [.init(name: "email", value: "other@example.com")])
+        #expect(try await service.users.user(poolID: pool.id, username: "alice").attribute("email_verified") == "false")
     }
 
     @Test func theNewPasswordChallengeCannotVerifyAnEmail() async throws {
         let fixture = try PoolFixture()
-        let pool = try await fixture.service.createPool(name: "p")
+        let pool = try await fixture.service.pools.createPool(name: "p")
         let client = try await fixture.client(pool)
         let service = fixture.service
-        _ = try await service.createUser(
+        _ = try await service.users.createUser(
             poolID: pool.id,
             username: "new",
             attributes: [.init(name: "email", value: "new@example.com")],
             temporaryPassword: "Temp-passw0rd1"
         )
         guard
-            case .newPasswordRequired(let session, _, _) = try await service.passwordAuth(
+            case .newPasswordRequired(let session, _, _) = try await service.signIn.passwordAuth(
                 client: client,
                 username: "new",
                 password: "Temp-passw0rd1",
                 secretHash: nil,
-                admin: false
+                flow: .user
             )
         else {
             Issue.record("expected NEW_PASSWORD_REQUIRED")
             return
         }
         await expectError("NotAuthorizedException") {
-            _ = try await service.respondToNewPassword(
+            _ = try await service.signIn.respondToNewPassword(
                 client: client,
                 session: session,
                 username: "new",
@@ -87,10 +87,10 @@ struct WriteLimitTests {
             )
         }
         // Nothing changed: still the temporary password, still unverified.
-        let user = try await service.user(poolID: pool.id, username: "new")
+        let user = try await service.users.user(poolID: pool.id, username: "new")
         #expect(user.status == .forceChangePassword && user.attribute("email_verified") == nil)
         // An email given here is new, so unverified.
-        _ = try await service.respondToNewPassword(
+        _ = try await service.signIn.respondToNewPassword(
             client: client,
             session: session,
             username: "new",
@@ -98,7 +98,7 @@ struct WriteLimitTests {
             attributes: [.init(name: "email", value: "else@example.com")],
             secretHash: nil
         )
-        #expect(try await service.user(poolID: pool.id, username: "new").attribute("email_verified") == "false")
+        #expect(try await service.users.user(poolID: pool.id, username: "new").attribute("email_verified") == "false")
     }
 
     /// The probe stored about 1 MB per unauthenticated SignUp.
@@ -113,18 +113,28 @@ struct WriteLimitTests {
     ])
     func oversizedAttributesAreRefusedAndNothingIsStored(_ attributes: [UserRecord.Attribute]) async throws {
         let fixture = try PoolFixture()
-        let pool = try await fixture.service.createPool(name: "p")
+        let pool = try await fixture.service.pools.createPool(name: "p")
         let client = try await fixture.client(pool)
         await expectError("InvalidParameterException") {
-            _ = try await fixture.service.signUp(client: client, username: "big", password: "Passw0rd!", attributes: attributes, secretHash: nil)
+            _ = try await fixture.service.accounts.signUp(
+                client: client,
+                username: "big",
+                password: "Passw0rd!",
+                attributes: attributes,
+                secretHash: nil
+            )
         }
-        await expectError("UserNotFoundException") { _ = try await fixture.service.user(poolID: pool.id, username: "big") }
+        await expectError("UserNotFoundException") { _ = try await fixture.service.users.user(poolID: pool.id, username: "big") }
         // At the edges: 50 custom attributes of 20-character names and 2048-character values pass.
         let edge = (0..<50).map { UserRecord.Attribute(name: "custom:" + String(format: "%020d", $0), value: String(repeating: "v", count: 2048)) }
-        _ = try await fixture.service.signUp(client: client, username: "edge", password: "Passw0rd!", attributes: edge, secretHash: nil)
+        _ = try await fixture.service.accounts.signUp(client: client, username: "edge", password: "Passw0rd!", attributes: edge, secretHash: nil)
         // A 51st, added later, is refused too.
         await expectError("InvalidParameterException") {
-            try await fixture.service.updateAttributes(poolID: pool.id, username: "edge", attributes: [.init(name: "custom:one-more", value: "v")])
+            try await fixture.service.users.updateAttributes(
+                poolID: pool.id,
+                username: "edge",
+                attributes: [.init(name: "custom:one-more", value: "v")]
+            )
         }
     }
 
@@ -142,7 +152,7 @@ struct WriteLimitTests {
     ])
     func numbersOutOfCognitosRangesAreRefused(operation: String, members: String) async throws {
         let fixture = try PoolFixture()
-        let pool = try await fixture.service.createPool(name: "p")
+        let pool = try await fixture.service.pools.createPool(name: "p")
         let app = Application(router: buildLocalPoolRouter(api: CognitoAPI(service: fixture.service)), logger: Logger(label: "test"))
         try await app.test(.router) { http in
             let response = try await CognitoAPIRouteTests.call(http, operation, #"{"UserPoolId":"\#(pool.id)",\#(members)}"#)
@@ -151,8 +161,8 @@ struct WriteLimitTests {
             if operation == "UpdateUserPool" {
                 let created = try await CognitoAPIRouteTests.call(http, "CreateUserPool", #"{"PoolName":"other",\#(members)}"#)
                 #expect(created.status == .badRequest)
-                #expect(try await fixture.service.pools().count == 1)
-                #expect(try await fixture.service.pool(pool.id).passwordPolicy == nil)
+                #expect(try await fixture.service.pools.pools().count == 1)
+                #expect(try await fixture.service.pools.pool(pool.id).passwordPolicy == nil)
             }
         }
     }
@@ -172,9 +182,9 @@ struct WriteLimitTests {
             #expect(policy["RequireUppercase"] as? Bool == true && policy["TemporaryPasswordValidityDays"] as? Int == 0)
             let id = try #require(pool["Id"] as? String)
             await expectError("InvalidPasswordException") {
-                _ = try await fixture.service.createUser(poolID: id, username: "short", attributes: [], temporaryPassword: "Passw0rd!")
+                _ = try await fixture.service.users.createUser(poolID: id, username: "short", attributes: [], temporaryPassword: "Passw0rd!")
             }
-            _ = try await fixture.service.createUser(poolID: id, username: "long", attributes: [], temporaryPassword: "Passw0rdLonger1")
+            _ = try await fixture.service.users.createUser(poolID: id, username: "long", attributes: [], temporaryPassword: "Passw0rdLonger1")
         }
     }
 

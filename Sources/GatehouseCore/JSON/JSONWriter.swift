@@ -56,8 +56,6 @@ public struct JSONWriter: Sendable {
         bytes.append(UInt8(ascii: ":"))
     }
 
-    private static let hexDigits = Array("0123456789abcdef".utf8)
-
     /// Appends `string` as a JSON string literal, escaping what RFC 8259 requires and `<`, `>`, `&`.
     /// Runs that need no escape are copied whole.
     static func appendString(_ string: String, to bytes: inout [UInt8]) {
@@ -89,8 +87,8 @@ public struct JSONWriter: Sendable {
         case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
         default:
             bytes.append(contentsOf: "\\u00".utf8)
-            bytes.append(hexDigits[Int(byte >> 4)])
-            bytes.append(hexDigits[Int(byte & 0x0F)])
+            bytes.append(Hex.digits[Int(byte >> 4)])
+            bytes.append(Hex.digits[Int(byte & 0x0F)])
         }
     }
 }

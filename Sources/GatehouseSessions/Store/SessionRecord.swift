@@ -60,15 +60,7 @@ public struct SessionRecord: Sendable, Equatable {
 
     /// The store key for a cookie value.
     public static func id(forCookie value: String) -> String {
-        let digest = SHA256.hash(data: Array(value.utf8))
-        let hex: [UInt8] = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        text.reserveCapacity(64)
-        for byte in digest {
-            text.append(hex[Int(byte >> 4)])
-            text.append(hex[Int(byte & 0x0f)])
-        }
-        return String(decoding: text, as: UTF8.self)
+        Hex.encode(SHA256.hash(data: Array(value.utf8)))
     }
 }
 

@@ -1,4 +1,3 @@
-import Foundation
 public import Logging
 
 /// The cognito-idp JSON 1.1 API subset apps and SDKs use: `POST /` with
@@ -44,43 +43,29 @@ public struct CognitoAPI: Sendable {
         self.region = region
     }
 
-    /// A response: status, and the JSON body.
-    public struct Reply: Sendable {
-        public let status: Int
-        public let body: [UInt8]
-        /// Set on errors: the exception name (for `x-amzn-ErrorType`) and message.
-        public let error: LocalPoolError?
-    }
-
-    /// Runs the operation named by `target` with JSON `body`.
-    public func handle(target: String?, body: [UInt8], logger: Logger) async -> Reply {
+    /// Runs the operation named by `target` with JSON `body`: its JSON answer, or the Cognito
+    /// error it refused the call with (which renders itself: ``LocalPoolError``).
+    public func handle(target: String?, body: [UInt8], logger: Logger) async throws(LocalPoolError) -> [UInt8] {
         guard let target, target.hasPrefix(Self.targetPrefix) else {
-            return reply(LocalPoolError(.unknownOperation, "Missing or unknown X-Amz-Target"))
+            throw LocalPoolError(.unknownOperation, "Missing or unknown X-Amz-Target")
         }
         let operation = String(target.dropFirst(Self.targetPrefix.count))
         do throws(LocalPoolError) {
-            // Checked untyped first in any case: a JSON object, with no NUL in it.
+            // Checked on the bytes first in any case: a JSON object, with no NUL in it (the
+            // operation then parses it, once).
             try RequestBody.check(body)
             guard let handler = Self.handlers[operation] else {
                 throw LocalPoolError(.unknownOperation, "\(operation) is not supported by the local pool")
             }
-            return Reply(status: 200, body: try await handler.run(self, body), error: nil)
+            return try await handler.run(self, body)
         } catch {
-            if error.status >= 500 {
-                logger.error("gatehouse.pool.api_error", metadata: ["aws.operation": "\(operation)", "gatehouse.error": "\(error)"])
-            } else {
-                logger.info("gatehouse.pool.api_rejected", metadata: ["aws.operation": "\(operation)", "aws.error": "\(error.type)"])
-            }
-            return reply(error)
+            logger.log(
+                level: error.statusCode >= 500 ? .error : .info,
+                error.statusCode >= 500 ? "gatehouse.pool.api_error" : "gatehouse.pool.api_rejected",
+                metadata: ["aws.operation": "\(operation)", "aws.error": "\(error.type)"]
+            )
+            throw error
         }
-    }
-
-    /// The error reply for `error` (5xx messages are replaced, others capped).
-    func reply(_ error: LocalPoolError) -> Reply {
-        // Messages may quote input: cap what goes back (in the body and in x-amzn-ErrorMessage).
-        let message = error.status >= 500 ? "Internal server error" : Self.capped(error.message)
-        let body = (try? JSONSerialization.data(withJSONObject: ["__type": error.type, "message": message])) ?? Data()
-        return Reply(status: error.status, body: Array(body), error: LocalPoolError(error.type, message, status: error.status))
     }
 
     /// At most 512 characters of `message`.

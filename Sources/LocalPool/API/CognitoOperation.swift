@@ -1,4 +1,5 @@
 import Foundation
+import GatehouseCore
 
 /// One operation of the cognito-idp API: its request and response shapes (Cognito's member names,
 /// PascalCase on the wire, camelCase here) and what it does.
@@ -47,6 +48,11 @@ enum OperationCoding {
         }
         do {
             return try decoder.decode(type, from: Data(body.isEmpty ? Array("{}".utf8) : body))
+        } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty && (try? JSONParser.parse(body)) == nil {
+            // Not JSON at all (the first byte said an object was coming). Foundation's decoder
+            // words a number that fits no member the same way, so only a failure is parsed again,
+            // to tell the two apart.
+            throw LocalPoolError(.serialization, "The request body is not a JSON object.")
         } catch DecodingError.keyNotFound(let key, _) {
             throw missing(key)
         } catch DecodingError.valueNotFound(_, let context) where context.codingPath.count == 1 {

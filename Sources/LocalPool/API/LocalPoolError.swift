@@ -28,14 +28,14 @@ public struct LocalPoolError: Error, Sendable, Equatable, CustomStringConvertibl
     public let type: String
     /// The message.
     public let message: String
-    /// The HTTP status (400 for client errors, 500 for `InternalErrorException`).
-    public let status: Int
+    /// The HTTP status code (400 for client errors, 500 for `InternalErrorException`).
+    public let statusCode: Int
 
     /// An error.
     public init(_ type: String, _ message: String, status: Int = 400) {
         self.type = type
         self.message = message
-        self.status = status
+        self.statusCode = status
     }
 
     /// An error named by Cognito's exception `name`.

@@ -1,6 +1,5 @@
 import Crypto
 import Foundation
-import GRDB
 import GatehouseCore
 import Synchronization
 import _CryptoExtras
@@ -13,35 +12,32 @@ final class KeyRing: Sendable {
         let access: (kid: String, key: _RSA.Signing.PrivateKey)
     }
 
-    private let database: PoolDatabase
+    private let storage: PoolStorage
     private let loaded = Mutex<[String: PoolKeys]>([:])
 
-    init(database: PoolDatabase) {
-        self.database = database
+    init(storage: PoolStorage) {
+        self.storage = storage
     }
 
-    /// Creates both keys of a new pool inside `db`'s transaction.
-    static func createKeys(poolID: String, now: Double, in db: Database) throws {
-        for use in ["id", "access"] {
+    /// Both keys of a new pool, to be stored with it.
+    static func newKeys(poolID: String, now: Double) throws -> [SigningKeyRecord] {
+        try ["id", "access"].map { use in
             let key = try _RSA.Signing.PrivateKey(keySize: .bits2048)
             let digest = SHA256.hash(data: key.publicKey.derRepresentation)
-            let record = SigningKeyRecord(
+            return SigningKeyRecord(
                 kid: Data(digest).base64EncodedString(),
                 poolId: poolID,
                 tokenUse: use,
                 privateKeyPEM: key.pemRepresentation,
                 createdAt: now
             )
-            try record.insert(db)
         }
     }
 
     /// The keys of `poolID`.
     func keys(poolID: String) async throws -> PoolKeys {
         if let keys = loaded.withLock({ $0[poolID] }) { return keys }
-        let records = try await database.writer.read { db in
-            try SigningKeyRecord.filter(Column("poolId") == poolID).fetchAll(db)
-        }
+        let records = try await storage.pools.signingKeys(poolID: poolID)
         func pick(_ use: String) throws -> (kid: String, key: _RSA.Signing.PrivateKey) {
             guard let record = records.last(where: { $0.tokenUse == use }) else {
                 throw LocalPoolError.internalError("pool \(poolID) has no \(use) signing key")

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import GatehouseCore
 
 /// Cognito's SRP-6a, the server's half: the 3072-bit group of RFC 5054 (RFC 3526's prime) with
 /// g = 2, SHA-256, and Cognito's own choices: numbers hashed in their shortest big-endian form with a
@@ -137,16 +138,7 @@ public enum CognitoSRP {
     }
 
     /// Lowercase hex of `bytes`.
-    static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        text.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: text, as: UTF8.self)
-    }
+    static func hex(_ bytes: [UInt8]) -> String { Hex.encode(bytes) }
 
     private static func nibble(_ digit: UInt8) -> UInt8? {
         switch digit {

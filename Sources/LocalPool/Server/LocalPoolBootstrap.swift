@@ -24,8 +24,8 @@ public enum LocalPoolBootstrap {
 
     /// Ensures the pool exists in `service`'s database; `appOrigin` is where the SPA lives.
     public static func ensure(service: LocalPoolService, appOrigin: String, dataDirectory: URL) async throws -> LocalPoolSetup {
-        if let pool = try await service.pools().first {
-            let clients = try await service.clients(poolID: pool.id)
+        if let pool = try await service.pools.pools().first {
+            let clients = try await service.pools.clients(poolID: pool.id)
             if let spa = clients.first(where: { $0.name == spaName }),
                 let confidential = clients.first(where: { $0.name == confidentialName }),
                 let saved = try? JSONDecoder().decode(
@@ -44,17 +44,17 @@ public enum LocalPoolBootstrap {
                 )
             }
         }
-        let pool = try await service.createPool(name: "gatehouse-local")
+        let pool = try await service.pools.createPool(name: "gatehouse-local")
         var spaSettings = ClientSettings.defaults
         spaSettings.explicitAuthFlows = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH"]
         spaSettings.allowedOAuthFlows = ["code"]
         spaSettings.allowedOAuthScopes = ["openid", "email", "profile", "aws.cognito.signin.user.admin"]
         spaSettings.callbackURLs = ["\(appOrigin)/"]
         spaSettings.logoutURLs = ["\(appOrigin)/"]
-        let spa = try await service.createClient(poolID: pool.id, name: spaName, generateSecret: false, settings: spaSettings)
+        let spa = try await service.pools.createClient(poolID: pool.id, name: spaName, generateSecret: false, settings: spaSettings)
         var confidentialSettings = spaSettings
         confidentialSettings.explicitAuthFlows = ["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
-        let confidential = try await service.createClient(
+        let confidential = try await service.pools.createClient(
             poolID: pool.id,
             name: confidentialName,
             generateSecret: true,
@@ -62,7 +62,7 @@ public enum LocalPoolBootstrap {
         )
         let username = "demo"
         let password = "Demo-\(Identifiers.clientID().prefix(8))-9a!"
-        _ = try await service.createUser(
+        _ = try await service.users.createUser(
             poolID: pool.id,
             username: username,
             attributes: [
@@ -73,7 +73,7 @@ public enum LocalPoolBootstrap {
             ],
             temporaryPassword: nil
         )
-        try await service.setPassword(poolID: pool.id, username: username, password: password, permanent: true)
+        try await service.users.setPassword(poolID: pool.id, username: username, password: password, permanent: true)
         let file = dataDirectory.appendingPathComponent(credentialsFile)
         try JSONEncoder().encode(["username": username, "password": password]).write(to: file)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)

@@ -21,37 +21,25 @@ public func buildLocalPoolRouter(
     let router = Router(context: EdgeContext.self)
     router.add(middleware: Edge(server: "pool"))
     let service = api.service
-    let errorType = HTTPField.Name("x-amzn-ErrorType")!
-    let errorMessage = HTTPField.Name("x-amzn-ErrorMessage")!
-    let requestID = HTTPField.Name("x-amzn-RequestId")!
-
     router.post("/") { request, context -> Response in
         let body = Array(buffer: try await request.body.collect(upTo: 1 << 20))
         let target = request.headers[HTTPField.Name("X-Amz-Target")!]
-        let reply: CognitoAPI.Reply
         if let adminAuthenticator, CognitoAPI.isAdminCall(target: target), let refusal = adminAuthenticator(request, body) {
             context.logger.notice("gatehouse.pool.admin_call_refused", metadata: ["aws.error": "\(refusal.type)"])
-            reply = api.reply(refusal)
-        } else {
-            reply = await api.handle(target: target, body: body, logger: context.logger)
+            throw refusal
         }
-        var headers: HTTPFields = [.contentType: "application/x-amz-json-1.1", requestID: context.requestID]
-        if let error = reply.error {
-            // Real Cognito sends the type with a trailing colon; SDKs strip it.
-            headers[errorType] = "\(error.type):"
-            headers[errorMessage] = error.message
-        }
+        let answer = try await api.handle(target: target, body: body, logger: context.logger)
         return Response(
-            status: HTTPResponse.Status(code: reply.status),
-            headers: headers,
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: reply.body))
+            status: .ok,
+            headers: [.contentType: "application/x-amz-json-1.1", LocalPoolError.requestID: context.requestID],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer))
         )
     }
 
     router.get("/:pool/.well-known/jwks.json") { _, context -> Response in
         let pool = try context.parameters.require("pool")
         do {
-            return await json(try service.jwks(poolID: pool), cacheSeconds: 300)
+            return await json(try service.pools.jwks(poolID: pool), cacheSeconds: 300)
         } catch {
             return noSuchPool()
         }
@@ -59,10 +47,10 @@ public func buildLocalPoolRouter(
 
     router.get("/:pool/.well-known/openid-configuration") { _, context -> Response in
         let pool = try context.parameters.require("pool")
-        guard (try? await service.pool(pool)) != nil else {
+        guard (try? await service.pools.pool(pool)) != nil else {
             return noSuchPool()
         }
-        let issuer = service.issuerURL(poolID: pool)
+        let issuer = service.pools.issuerURL(poolID: pool)
         var writer = JSONWriter()
         let domain = issuer.dropLast(pool.count + 1)
         writer.add("issuer", issuer)
@@ -88,15 +76,15 @@ public func buildLocalPoolRouter(
         writer.add("service", "Gatehouse local pool: a Cognito-compatible identity provider")
         writer.add("cognitoIdpAPI", "POST / with X-Amz-Target: AWSCognitoIdentityProviderService.<Operation>")
         writer.add("hostedLogin", "GET /oauth2/authorize, then /login")
-        await writer.add("userPools", ((try? service.pools()) ?? []).map { service.issuerURL(poolID: $0.id) })
+        await writer.add("userPools", ((try? service.pools.pools()) ?? []).map { service.pools.issuerURL(poolID: $0.id) })
         return json(writer.finish())
     }
     router.get("/:pool") { _, context -> Response in
         let pool = try context.parameters.require("pool")
-        guard (try? await service.pool(pool)) != nil else {
+        guard (try? await service.pools.pool(pool)) != nil else {
             return noSuchPool()
         }
-        let issuer = service.issuerURL(poolID: pool)
+        let issuer = service.pools.issuerURL(poolID: pool)
         var writer = JSONWriter()
         writer.add("issuer", issuer)
         writer.add("description", "The issuer of this user pool's tokens")

@@ -8,7 +8,7 @@ extension OAuthRoutes {
     func signUpPage(_ request: Request) async throws -> Response {
         try await answering {
             let parameters = try await authorizeParameters(request)
-            guard await service.allowsSignUp(poolID: parameters.client.poolId) else {
+            guard await service.pools.allowsSignUp(poolID: parameters.client.poolId) else {
                 return errorPage("Sign-up is not permitted for this user pool.")
             }
             return await show("sign-up", parameters)
@@ -21,12 +21,12 @@ extension OAuthRoutes {
             let client = form.parameters.client
             let (username, email) = (form["username"], form["email"])
             do {
-                let result = try await service.signUp(
+                let result = try await service.accounts.signUp(
                     client: client,
                     username: username,
                     password: form["password"],
                     attributes: email.isEmpty ? [] : [UserRecord.Attribute(name: "email", value: email)],
-                    secretHash: service.secretHash(client: client, username: username)
+                    secretHash: SecretHash.forClient(client, username: username)
                 )
                 let notice = result.delivery.map { "We sent a code to \($0.destination)." } ?? "Your code is ready."
                 return await show("confirm", form.parameters, ["username": username, "notice": notice])
@@ -42,11 +42,11 @@ extension OAuthRoutes {
             let client = form.parameters.client
             let username = form["username"]
             do {
-                try await service.confirmSignUp(
+                try await service.accounts.confirmSignUp(
                     client: client,
                     username: username,
                     code: form["code"],
-                    secretHash: service.secretHash(client: client, username: username)
+                    secretHash: SecretHash.forClient(client, username: username)
                 )
             } catch let error as LocalPoolError {
                 return await show("confirm", form.parameters, ["username": username, "error": error.message], status: .badRequest)
@@ -61,10 +61,10 @@ extension OAuthRoutes {
             let client = form.parameters.client
             let username = form["username"]
             do {
-                _ = try await service.resendConfirmationCode(
+                _ = try await service.accounts.resendConfirmationCode(
                     client: client,
                     username: username,
-                    secretHash: service.secretHash(client: client, username: username)
+                    secretHash: SecretHash.forClient(client, username: username)
                 )
             } catch let error as LocalPoolError {
                 return await show("confirm", form.parameters, ["username": username, "error": error.message], status: .badRequest)
@@ -83,10 +83,10 @@ extension OAuthRoutes {
             let client = form.parameters.client
             let username = form["username"]
             do {
-                let delivery = try await service.forgotPassword(
+                let delivery = try await service.accounts.forgotPassword(
                     client: client,
                     username: username,
-                    secretHash: service.secretHash(client: client, username: username)
+                    secretHash: SecretHash.forClient(client, username: username)
                 )
                 let notice = delivery.map { "If the account exists, we sent a code to \($0.destination)." } ?? "Your code is ready."
                 return await show("reset", form.parameters, ["username": username, "notice": notice])
@@ -102,12 +102,12 @@ extension OAuthRoutes {
             let client = form.parameters.client
             let username = form["username"]
             do {
-                try await service.confirmForgotPassword(
+                try await service.accounts.confirmForgotPassword(
                     client: client,
                     username: username,
                     code: form["code"],
                     password: form["password"],
-                    secretHash: service.secretHash(client: client, username: username)
+                    secretHash: SecretHash.forClient(client, username: username)
                 )
             } catch let error as LocalPoolError {
                 return await show("reset", form.parameters, ["username": username, "error": error.message], status: .badRequest)

@@ -32,7 +32,7 @@ extension OAuthRoutes {
     /// The authorize parameters of a hosted page's query, or the refusal page as a `PageAnswer`.
     func authorizeParameters(_ request: Request) async throws(PageAnswer) -> AuthorizeRequest {
         do {
-            return try await service.authorizeRequest(query(request))
+            return try await service.hostedLogin.authorizeRequest(query(request))
         } catch {
             throw PageAnswer(response: refusal(error))
         }
@@ -48,7 +48,7 @@ extension OAuthRoutes {
     func isFromThePoolsOwnPage(_ request: Request) -> Bool {
         let origin = request.headers[.origin]
         if let origin, origin != "null" {
-            let own = [URLReference(service.issuer.baseURL)].compactMap { reference in
+            let own = [URLReference(service.baseURL)].compactMap { reference in
                 reference.scheme.flatMap { scheme in reference.authority.map { "\(scheme)://\($0)" } }
             }
             let addressed = request.head.authority.map { ["http://\($0)", "https://\($0)"] } ?? []
@@ -105,7 +105,7 @@ extension OAuthRoutes {
         all["csrf"] = csrfToken(forCookie: csrf)
         all["query"] = FormData.encode(parameters.queryItems)
         all["client"] = parameters.client.name
-        if template == "login" { all["signUp"] = await service.allowsSignUp(poolID: parameters.client.poolId) }
+        if template == "login" { all["signUp"] = await service.pools.allowsSignUp(poolID: parameters.client.poolId) }
         // A form's answer may redirect to the app; browsers check that redirect against form-action.
         var response = page(
             HostedPages.render(template, all),
@@ -120,11 +120,14 @@ extension OAuthRoutes {
     func authorize(_ request: Request) async throws -> Response {
         let parameters: AuthorizeRequest
         do {
-            parameters = try await service.authorizeRequest(query(request))
+            parameters = try await service.hostedLogin.authorizeRequest(query(request))
         } catch {
             return refusal(error)
         }
-        if let (user, authTime) = await service.ssoUser(poolID: parameters.client.poolId, cookie: request.cookies[Self.sessionCookie]?.value) {
+        if let (user, authTime) = await service.hostedLogin.ssoUser(
+            poolID: parameters.client.poolId,
+            cookie: request.cookies[Self.sessionCookie]?.value
+        ) {
             return try await redirectWithCode(parameters, user: user, authTime: authTime, setCookie: nil)
         }
         return redirect(to: "/login?" + FormData.encode(parameters.queryItems))
@@ -140,7 +143,7 @@ extension OAuthRoutes {
             let username = form["username"]
             let user: UserRecord
             do {
-                user = try await service.authenticate(poolID: form.parameters.client.poolId, username: username, password: form["password"])
+                user = try await service.signIn.authenticate(poolID: form.parameters.client.poolId, username: username, password: form["password"])
             } catch let error as LocalPoolError {
                 switch error.name {
                 case .userNotConfirmed:
@@ -161,13 +164,13 @@ extension OAuthRoutes {
 
     /// What follows a proven password: the next step's page, or the redirect to the app.
     func proceed(_ parameters: AuthorizeRequest, after user: UserRecord) async throws -> Response {
-        switch try await service.nextStep(after: user, client: parameters.client) {
+        switch try await service.signIn.nextStep(after: user, client: parameters.client) {
         case .newPassword(let session):
             return await show("new-password", parameters, ["session": session])
         case .softwareTokenMFA(let session):
             return await show("mfa", parameters, ["session": session])
         case .mfaSetup(let session):
-            let secret = try await service.associateSoftwareToken(.session(session))
+            let secret = try await service.mfa.associateSoftwareToken(.session(session))
             return await show("mfa-setup", parameters, setupValues(session: session, secret: secret, username: user.username))
         case .done(let user):
             return try await finishSignIn(parameters, user: user)
@@ -181,11 +184,11 @@ extension OAuthRoutes {
 
     /// The hosted sign-in is complete: the pool's session cookie, and the code for the app.
     func finishSignIn(_ parameters: AuthorizeRequest, user: UserRecord) async throws -> Response {
-        let session = try await service.startSSOSession(user: user)
+        let session = try await service.hostedLogin.startSSOSession(user: user)
         let cookie = Cookie(
             name: Self.sessionCookie,
             value: session,
-            maxAge: Int(LocalPoolService.ssoLifetime),
+            maxAge: Int(HostedLogin.sessionLifetime),
             path: "/",
             httpOnly: true,
             sameSite: .lax
@@ -194,7 +197,7 @@ extension OAuthRoutes {
     }
 
     func redirectWithCode(_ parameters: AuthorizeRequest, user: UserRecord, authTime: Double, setCookie: Cookie?) async throws -> Response {
-        let code = try await service.issueCode(for: parameters, user: user, authTime: authTime)
+        let code = try await service.hostedLogin.issueCode(for: parameters, user: user, authTime: authTime)
         var items = [("code", code)]
         if let state = parameters.state { items.append(("state", state)) }
         var response = redirect(to: Self.appending(items, to: parameters.redirectURI))

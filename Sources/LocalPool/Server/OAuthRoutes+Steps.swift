@@ -15,7 +15,7 @@ extension OAuthRoutes {
             let session = form["session"]
             let user: UserRecord
             do {
-                user = try await service.completeNewPassword(
+                user = try await service.signIn.completeNewPassword(
                     client: form.parameters.client,
                     session: session,
                     username: nil,
@@ -35,7 +35,7 @@ extension OAuthRoutes {
             let form = try await hostedForm(request)
             let session = form["session"]
             do {
-                let user = try await service.answerSoftwareTokenMFA(
+                let user = try await service.mfa.answerSoftwareTokenMFA(
                     client: form.parameters.client,
                     session: session,
                     username: nil,
@@ -45,7 +45,7 @@ extension OAuthRoutes {
             } catch let error as LocalPoolError where error.name == .codeMismatch {
                 // Five wrong codes end the session; the page says which it is.
                 guard
-                    (try? await service.pendingChallenge(.softwareTokenMFA, session: session, client: form.parameters.client, username: nil))
+                    (try? await service.signIn.pendingChallenge(.softwareTokenMFA, session: session, client: form.parameters.client, username: nil))
                         != nil
                 else {
                     return await sessionEnded(form.parameters, "Too many wrong codes. Please sign in again.")
@@ -67,12 +67,14 @@ extension OAuthRoutes {
             let form = try await hostedForm(request)
             let session = form["session"]
             do {
-                try await service.verifySoftwareToken(.session(session), code: form["code"])
-                let user = try await service.completeMFASetup(client: form.parameters.client, session: session, username: nil)
+                try await service.mfa.verifySoftwareToken(.session(session), code: form["code"])
+                let user = try await service.mfa.completeMFASetup(client: form.parameters.client, session: session, username: nil)
                 return try await finishSignIn(form.parameters, user: user)
             } catch let error as LocalPoolError where error.name == .enableSoftwareTokenMFA {
-                guard let secret = try? await service.pendingSoftwareTokenSecret(session: session) else { return await sessionEnded(form.parameters) }
-                let username = (try? await service.pendingChallenge(.mfaSetup, session: session, client: nil, username: nil).1.username) ?? ""
+                guard let secret = try? await service.mfa.pendingSoftwareTokenSecret(session: session) else {
+                    return await sessionEnded(form.parameters)
+                }
+                let username = (try? await service.signIn.pendingChallenge(.mfaSetup, session: session, client: nil, username: nil).1.username) ?? ""
                 var values = setupValues(session: session, secret: secret, username: username)
                 values["error"] = "That code is not right. Enter the one your app shows now."
                 return await show("mfa-setup", form.parameters, values, status: .unauthorized)

@@ -20,7 +20,11 @@ extension OAuthRoutes {
         let client: Result<ClientRecord, OAuthError>
         do {
             client = .success(
-                try await service.authenticateClient(basic: basicCredentials(request), bodyID: form["client_id"], bodySecret: form["client_secret"])
+                try await service.hostedLogin.authenticateClient(
+                    basic: basicCredentials(request),
+                    bodyID: form["client_id"],
+                    bodySecret: form["client_secret"]
+                )
             )
         } catch {
             client = .failure(error)
@@ -37,14 +41,19 @@ extension OAuthRoutes {
             case "authorization_code":
                 guard let code = form["code"] else { throw OAuthError("invalid_request", "code is required") }
                 return try await tokenResponse(
-                    try service.exchangeCode(client: client, code: code, redirectURI: form["redirect_uri"], verifier: form["code_verifier"]),
+                    try service.hostedLogin.exchangeCode(
+                        client: client,
+                        code: code,
+                        redirectURI: form["redirect_uri"],
+                        verifier: form["code_verifier"]
+                    ),
                     origin: origin
                 )
             case "refresh_token":
                 guard let refresh = form["refresh_token"] else { throw OAuthError("invalid_request", "refresh_token is required") }
-                return try await tokenResponse(try service.refreshGrant(client: client, refreshToken: refresh), origin: origin)
+                return try await tokenResponse(try service.hostedLogin.refreshGrant(client: client, refreshToken: refresh), origin: origin)
             case "client_credentials":
-                let (token, expiresIn) = try await service.clientCredentialsGrant(client: client, scope: form["scope"])
+                let (token, expiresIn) = try await service.hostedLogin.clientCredentialsGrant(client: client, scope: form["scope"])
                 var writer = JSONWriter()
                 writer.add("access_token", token)
                 writer.add("expires_in", expiresIn)
@@ -60,7 +69,7 @@ extension OAuthRoutes {
         }
     }
 
-    func tokenResponse(_ outcome: LocalPoolService.AuthOutcome, origin: String?) async throws(OAuthError) -> Response {
+    func tokenResponse(_ outcome: AuthOutcome, origin: String?) async throws(OAuthError) -> Response {
         guard case .tokens(let access, let id, let refresh, let expiresIn) = outcome else {
             throw OAuthError("server_error", "unexpected challenge", status: 500)
         }
@@ -80,7 +89,7 @@ extension OAuthRoutes {
             let client = try authenticated.get()
             guard let token = form["token"] else { throw OAuthError("invalid_request", "token is required") }
             do {
-                try await service.revokeRefreshToken(token, client: client)
+                try await service.tokens.revokeRefreshToken(token, client: client)
             } catch {
                 switch error.name {
                 case .unsupportedOperation: throw OAuthError("invalid_request", "revocation is not enabled for this client")
@@ -102,9 +111,9 @@ extension OAuthRoutes {
         guard let token = UserInfoService.token(fromAuthorization: request.headers[.authorization]) else {
             return await bearerError(400, "invalid_request", "Bad OAuth2 request at UserInfo Endpoint", origin: origin)
         }
-        let grant: LocalPoolService.AccessGrant
+        let grant: AccessGrant
         do {
-            grant = try await service.validateAccessToken(token)
+            grant = try await service.tokens.validateAccessToken(token)
         } catch {
             return await bearerError(
                 401,
@@ -116,7 +125,7 @@ extension OAuthRoutes {
         guard grant.scopes.contains("openid") else {
             return await bearerError(403, "insufficient_scope", "The access token lacks the openid scope.", origin: origin)
         }
-        let claims = service.userInfoClaims(grant)
+        let claims = service.hostedLogin.userInfoClaims(grant)
         var writer = JSONWriter()
         for key in claims.keys.sorted() { writer.add(key, claims[key]) }
         return await json(writer.finish(), origin: origin)
@@ -126,11 +135,11 @@ extension OAuthRoutes {
 
     func logout(_ request: Request) async -> Response {
         let query = query(request)
-        await service.endSSOSession(cookie: request.cookies[Self.sessionCookie]?.value)
+        await service.hostedLogin.endSSOSession(cookie: request.cookies[Self.sessionCookie]?.value)
         let target: String
-        if let logoutTarget = await service.logoutTarget(clientID: query["client_id"], logoutURI: query["logout_uri"]) {
+        if let logoutTarget = await service.pools.logoutTarget(clientID: query["client_id"], logoutURI: query["logout_uri"]) {
             target = logoutTarget
-        } else if query["redirect_uri"] != nil, query["response_type"] != nil, (try? await service.authorizeRequest(query)) != nil {
+        } else if query["redirect_uri"] != nil, query["response_type"] != nil, (try? await service.hostedLogin.authorizeRequest(query)) != nil {
             target = "/login?" + (request.uri.query ?? "")
         } else {
             return errorPage("The logout_uri is not registered for this client.")

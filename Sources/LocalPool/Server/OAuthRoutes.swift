@@ -112,7 +112,7 @@ public struct OAuthRoutes: Sendable {
 
     /// `error` as the endpoint's answer (it renders itself at the edge).
     func failure(_ error: OAuthError, request: Request) async -> OAuthFailure {
-        let browserOrigins = await service.browserOrigins()
+        let browserOrigins = await service.pools.browserOrigins()
         let origin = request.headers[.origin].flatMap { browserOrigins.contains($0) ? $0 : nil }
         return OAuthFailure(error: error, allowedOrigin: origin, basic: request.headers[.authorization] != nil)
     }
@@ -129,13 +129,13 @@ public struct OAuthRoutes: Sendable {
     /// CORS for the browser apps registered as clients (their callback and logout URLs' origins).
     func addCORS(_ response: inout Response, origin: String?) async {
         response.headers.append(HTTPField(name: .vary, value: "Origin"))
-        guard let origin, await service.browserOrigins().contains(origin) else { return }
+        guard let origin, await service.pools.browserOrigins().contains(origin) else { return }
         response.headers[.accessControlAllowOrigin] = origin
         response.headers[.accessControlExposeHeaders] = "WWW-Authenticate"
     }
 
     func preflight(_ request: Request) async -> Response {
-        guard let origin = request.headers[.origin], await service.browserOrigins().contains(origin) else {
+        guard let origin = request.headers[.origin], await service.pools.browserOrigins().contains(origin) else {
             return Response(status: .forbidden, headers: [.vary: "Origin"])
         }
         return Response(

@@ -17,7 +17,7 @@ public struct LocalPoolDirectory: UserDirectory, JWKSFetching, AccessTokenAuthor
 
     public func user(named username: String, logger: Logger) async throws(DirectoryError) -> DirectoryUser {
         do {
-            let user = try await service.user(poolID: poolID, username: username)
+            let user = try await service.users.user(poolID: poolID, username: username)
             return DirectoryUser(
                 username: user.username,
                 attributes: user.allAttributes.map { (name: $0.name, value: $0.value) },
@@ -32,19 +32,19 @@ public struct LocalPoolDirectory: UserDirectory, JWKSFetching, AccessTokenAuthor
     }
 
     public func fetchKeySet(logger: Logger) async throws -> JSONWebKeySet {
-        try await JSONWebKeySet(json: try service.jwks(poolID: poolID))
+        try await JSONWebKeySet(json: try service.pools.jwks(poolID: poolID))
     }
 
     /// Whether `clientID` is a client of the pool now.
     public func hasClient(_ clientID: String) async -> Bool {
-        (try? await service.client(clientID, poolID: poolID)) != nil
+        (try? await service.pools.client(clientID, poolID: poolID)) != nil
     }
 
     /// What `GetUser` would answer: live unless the pool refuses the token (revoked, signed
     /// out, user gone or disabled, or a token without the API scope).
     public func isLive(accessToken: String, logger: Logger) async throws(DirectoryError) -> Bool {
         do {
-            let grant = try await service.validateAccessToken(accessToken)
+            let grant = try await service.tokens.validateAccessToken(accessToken)
             return grant.scopes.contains(LocalPoolService.apiScope)
         } catch  where error.name == .notAuthorized {
             return false
@@ -56,11 +56,11 @@ public struct LocalPoolDirectory: UserDirectory, JWKSFetching, AccessTokenAuthor
     /// What `GlobalSignOut` does: every refresh token of the user revoked, earlier access tokens refused.
     public func globalSignOut(accessToken: String, logger: Logger) async throws(DirectoryError) {
         do throws(LocalPoolError) {
-            let grant = try await service.validateAccessToken(accessToken)
+            let grant = try await service.tokens.validateAccessToken(accessToken)
             guard grant.scopes.contains(LocalPoolService.apiScope) else {
                 throw LocalPoolError.notAuthorized("Access Token does not have required scopes")
             }
-            try await service.globalSignOut(poolID: grant.user.poolId, username: grant.user.username)
+            try await service.users.globalSignOut(poolID: grant.user.poolId, username: grant.user.username)
         } catch  where error.name == .notAuthorized {
             throw DirectoryError(.userNotFound, detail: error.description)
         } catch {
@@ -71,7 +71,7 @@ public struct LocalPoolDirectory: UserDirectory, JWKSFetching, AccessTokenAuthor
     /// What `AdminUserGlobalSignOut` does, in-process.
     public func signOutEverywhere(username: String, logger: Logger) async throws(DirectoryError) {
         do {
-            try await service.globalSignOut(poolID: poolID, username: username)
+            try await service.users.globalSignOut(poolID: poolID, username: username)
         } catch  where error.name == .userNotFound {
             throw DirectoryError(.userNotFound, detail: error.description)
         } catch {

@@ -1,21 +1,69 @@
-import Crypto
-import GRDB
 public import GatehouseCore
 public import Logging
-import Synchronization
 
-/// The local pool's behaviour over its database: pools, clients, users, sign-in, tokens.
-/// The HTTP layers (the cognito-idp JSON API, later the OAuth2 endpoints) translate to it.
+/// The local pool's behaviour over its storage, in parts along the domain: pools and clients,
+/// users and attributes, groups, signing in (password, SRP, MFA), self-service accounts and
+/// codes, tokens, and the hosted login. The HTTP layers (the cognito-idp JSON API, the OAuth2
+/// endpoints and hosted pages) translate to them.
 public struct LocalPoolService: Sendable {
-    let database: PoolDatabase
-    let keyRing: KeyRing
-    let issuer: TokenIssuer
-    let hasher: PasswordHasher
-    let clock: WallClock
-    let logger: Logger
-    let caches = PoolCaches()
+    /// Pools and their app clients.
+    public let pools: PoolAdministration
+    /// Users and their attributes.
+    public let users: UserAccounts
+    /// Groups and their members.
+    public let groups: GroupDirectory
+    /// Signing in with a password, and the sign-in's challenges.
+    public let signIn: SignIn
+    /// Signing in with SRP.
+    public let srp: SRPSignIn
+    /// TOTP MFA.
+    public let mfa: MFA
+    /// Sign-up, forgotten and changed passwords, a user's own account.
+    public let accounts: SelfService
+    /// Refresh, revocation and access-token checks.
+    public let tokens: TokenService
+    /// The hosted login's authorize requests, codes, sessions and grants.
+    public let hostedLogin: HostedLogin
+    /// Where the state is kept.
+    public let storage: PoolStorage
+    /// The clock.
+    public let clock: WallClock
+    /// The base of the issuer URLs (`{baseURL}/{poolId}`).
+    public let baseURL: String
 
-    /// A service over `database`, issuing tokens as `{baseURL}/{poolId}`.
+    /// A service over `storage`, issuing tokens as `{baseURL}/{poolId}`.
+    public init(
+        storage: PoolStorage,
+        baseURL: String,
+        hasher: PasswordHasher = PasswordHasher(),
+        clock: WallClock = .system,
+        logger: Logger
+    ) {
+        let keyRing = KeyRing(storage: storage)
+        let context = PoolContext(
+            storage: storage,
+            clock: clock,
+            logger: logger,
+            caches: PoolCaches(),
+            hasher: hasher,
+            keyRing: keyRing,
+            issuer: TokenIssuer(baseURL: baseURL, keyRing: keyRing)
+        )
+        self.storage = storage
+        self.clock = clock
+        self.baseURL = baseURL
+        pools = PoolAdministration(context: context)
+        users = UserAccounts(context: context, pools: pools)
+        groups = GroupDirectory(context: context, pools: pools, users: users)
+        tokens = TokenService(context: context, pools: pools)
+        signIn = SignIn(context: context, pools: pools, users: users, tokens: tokens)
+        srp = SRPSignIn(context: context, users: users, signIn: signIn)
+        mfa = MFA(context: context, users: users, tokens: tokens, signIn: signIn)
+        accounts = SelfService(context: context, pools: pools, users: users, tokens: tokens, signIn: signIn, codes: Codes(context: context))
+        hostedLogin = HostedLogin(context: context, pools: pools, users: users, tokens: tokens)
+    }
+
+    /// A service over the pool's SQLite file.
     public init(
         database: PoolDatabase,
         baseURL: String,
@@ -23,60 +71,9 @@ public struct LocalPoolService: Sendable {
         clock: WallClock = .system,
         logger: Logger
     ) {
-        self.database = database
-        self.keyRing = KeyRing(database: database)
-        self.issuer = TokenIssuer(baseURL: baseURL, keyRing: keyRing)
-        self.hasher = hasher
-        self.clock = clock
-        self.logger = logger
+        self.init(storage: .database(database), baseURL: baseURL, hasher: hasher, clock: clock, logger: logger)
     }
 
-    /// The issuer URL of `poolID`.
-    public func issuerURL(poolID: String) -> String { issuer.issuer(poolID: poolID) }
-
-    /// The JWKS document of `poolID`.
-    public func jwks(poolID: String) async throws(LocalPoolError) -> [UInt8] {
-        _ = try await pool(poolID)
-        do {
-            return try await keyRing.jwks(poolID: poolID)
-        } catch {
-            throw .internalError("keys unavailable")
-        }
-    }
-
-    /// Runs `body` in a read transaction, mapping storage failures to `InternalErrorException`.
-    /// GRDB's async API: the caller suspends while SQLite works on GRDB's own threads, so no
-    /// database call blocks the event loop or cooperative thread it was made from.
-    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(LocalPoolError) -> T {
-        do {
-            return try await database.writer.read(body)
-        } catch let error as LocalPoolError {
-            throw error
-        } catch {
-            logger.error("gatehouse.pool.storage_error", metadata: ["gatehouse.error": "\(error)"])
-            throw .internalError("storage")
-        }
-    }
-
-    /// Runs `body` in a write transaction (all or nothing), with GRDB's async API as ``read(_:)``.
-    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(LocalPoolError) -> T {
-        do {
-            return try await database.writer.write(body)
-        } catch let error as LocalPoolError {
-            throw error
-        } catch {
-            logger.error("gatehouse.pool.storage_error", metadata: ["gatehouse.error": "\(error)"])
-            throw .internalError("storage")
-        }
-    }
-
-    static func hash(_ secret: String) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var bytes = [UInt8]()
-        for byte in SHA256.hash(data: Array(secret.utf8)) {
-            bytes.append(digits[Int(byte >> 4)])
-            bytes.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
+    /// The scope of the cognito-idp API's access tokens.
+    public static let apiScope = TokenRequest.apiScope
 }

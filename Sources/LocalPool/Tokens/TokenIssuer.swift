@@ -22,13 +22,9 @@ struct TokenIssuer: Sendable {
         let poolID: String
         let client: ClientRecord
         let user: UserRecord
-        let scope: [String]
+        let request: TokenRequest
         let authTime: Int
         let originJti: String
-        let nonce: String?
-        /// `version: 2` is set on tokens from the OAuth endpoints only, as Cognito does.
-        let fromOAuth: Bool
-        let includeIDToken: Bool
         /// The user's groups, in `cognito:groups` order.
         let groups: [GroupRecord]
     }
@@ -43,12 +39,12 @@ struct TokenIssuer: Sendable {
         access.add("sub", grant.user.sub)
         if !grant.groups.isEmpty { access.add("cognito:groups", grant.groups.map(\.name)) }
         access.add("iss", issuer(poolID: grant.poolID))
-        if grant.fromOAuth { access.add("version", 2) }
+        if grant.request.isOAuth { access.add("version", 2) }
         access.add("client_id", grant.client.id)
         access.add("origin_jti", grant.originJti)
         access.add("event_id", eventID)
         access.add("token_use", "access")
-        access.add("scope", grant.scope.joined(separator: " "))
+        access.add("scope", grant.request.scope)
         access.add("auth_time", grant.authTime)
         access.add("exp", iat + settings.accessTokenSeconds)
         access.add("iat", iat)
@@ -57,7 +53,7 @@ struct TokenIssuer: Sendable {
         let accessToken = try sign(access.finish(), kid: keys.access.kid, key: keys.access.key)
 
         var idToken: String?
-        if grant.includeIDToken {
+        if grant.request.includesIDToken {
             var id = JSONWriter()
             id.add("sub", grant.user.sub)
             if !grant.groups.isEmpty {
@@ -78,7 +74,7 @@ struct TokenIssuer: Sendable {
             }
             id.add("iss", issuer(poolID: grant.poolID))
             id.add("cognito:username", grant.user.username)
-            if let nonce = grant.nonce { id.add("nonce", nonce) }
+            if let nonce = grant.request.nonce { id.add("nonce", nonce) }
             id.add("origin_jti", grant.originJti)
             id.add("aud", grant.client.id)
             id.add("event_id", eventID)
@@ -87,7 +83,7 @@ struct TokenIssuer: Sendable {
             id.add("exp", iat + settings.idTokenSeconds)
             id.add("iat", iat)
             id.add("jti", Identifiers.uuid())
-            if grant.fromOAuth {
+            if grant.request.isOAuth {
                 let half = Array(SHA256.hash(data: Array(accessToken.utf8)).prefix(16))
                 id.add("at_hash", Base64URL.encode(half))
             }
@@ -121,5 +117,47 @@ struct TokenIssuer: Sendable {
         let input = Base64URL.encode(header.finish()) + "." + Base64URL.encode(claims)
         let signature = try key.signature(for: SHA256.hash(data: Array(input.utf8)), padding: .insecurePKCS1v1_5)
         return input + "." + Base64URL.encode(signature.rawRepresentation)
+    }
+}
+
+/// What a token pair is for.
+enum TokenRequest: Sendable, Equatable {
+    /// The cognito-idp API's sign-ins and refreshes: the scope `aws.cognito.signin.user.admin`,
+    /// with an ID token.
+    case api
+    /// The OAuth endpoints: the scopes granted (an ID token with `openid`, with `at_hash` and the
+    /// nonce), and `version: 2`, as Cognito sets it on those tokens only.
+    case oauth(scopes: [String], nonce: String?)
+
+    /// The scope of the cognito-idp API's tokens.
+    static let apiScope = "aws.cognito.signin.user.admin"
+
+    /// What a refresh token with `scope` (as stored) refreshes.
+    init(storedScope scope: String) {
+        self = scope == Self.apiScope ? .api : .oauth(scopes: scope.split(separator: " ").map(String.init), nonce: nil)
+    }
+
+    /// The `scope` claim, and the refresh token's as stored.
+    var scope: String {
+        switch self {
+        case .api: Self.apiScope
+        case .oauth(let scopes, _): scopes.joined(separator: " ")
+        }
+    }
+
+    /// Whether the tokens come from the OAuth endpoints.
+    var isOAuth: Bool { self != .api }
+
+    /// Whether an ID token goes with the access token.
+    var includesIDToken: Bool {
+        switch self {
+        case .api: true
+        case .oauth(let scopes, _): scopes.contains("openid")
+        }
+    }
+
+    /// The nonce the ID token carries.
+    var nonce: String? {
+        if case .oauth(_, let nonce) = self { nonce } else { nil }
     }
 }

@@ -17,7 +17,7 @@ enum AccountOperations {
         var deliveryMedium: String
         var attributeName: String
 
-        init(_ delivery: LocalPoolService.CodeDelivery) {
+        init(_ delivery: CodeDelivery) {
             destination = delivery.destination
             deliveryMedium = delivery.medium
             attributeName = delivery.attributeName
@@ -60,8 +60,8 @@ enum AccountOperations {
         }
         static let name = "SignUp"
         static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> Response {
-            let client = try await api.service.client(request.clientId)
-            let result = try await api.service.signUp(
+            let client = try await api.service.pools.client(request.clientId)
+            let result = try await api.service.accounts.signUp(
                 client: client,
                 username: request.username,
                 password: request.password,
@@ -81,8 +81,8 @@ enum AccountOperations {
         }
         static let name = "ConfirmSignUp"
         static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> EmptyShape {
-            let client = try await api.service.client(request.clientId)
-            try await api.service.confirmSignUp(
+            let client = try await api.service.pools.client(request.clientId)
+            try await api.service.accounts.confirmSignUp(
                 client: client,
                 username: request.username,
                 code: request.confirmationCode,
@@ -95,8 +95,12 @@ enum AccountOperations {
     struct ResendConfirmationCode: CognitoOperation {
         static let name = "ResendConfirmationCode"
         static func run(_ request: ClientUserRequest, api: CognitoAPI) async throws(LocalPoolError) -> DeliveryResponse {
-            let client = try await api.service.client(request.clientId)
-            let delivery = try await api.service.resendConfirmationCode(client: client, username: request.username, secretHash: request.secretHash)
+            let client = try await api.service.pools.client(request.clientId)
+            let delivery = try await api.service.accounts.resendConfirmationCode(
+                client: client,
+                username: request.username,
+                secretHash: request.secretHash
+            )
             return DeliveryResponse(codeDeliveryDetails: delivery.map(CodeDeliveryDetails.init))
         }
     }
@@ -104,7 +108,7 @@ enum AccountOperations {
     struct AdminConfirmSignUp: CognitoOperation {
         static let name = "AdminConfirmSignUp"
         static func run(_ request: UserInPoolRequest, api: CognitoAPI) async throws(LocalPoolError) -> EmptyShape {
-            try await api.service.adminConfirmSignUp(poolID: request.userPoolId, username: request.username)
+            try await api.service.accounts.adminConfirmSignUp(poolID: request.userPoolId, username: request.username)
             return EmptyShape()
         }
     }
@@ -112,8 +116,8 @@ enum AccountOperations {
     struct ForgotPassword: CognitoOperation {
         static let name = "ForgotPassword"
         static func run(_ request: ClientUserRequest, api: CognitoAPI) async throws(LocalPoolError) -> DeliveryResponse {
-            let client = try await api.service.client(request.clientId)
-            let delivery = try await api.service.forgotPassword(client: client, username: request.username, secretHash: request.secretHash)
+            let client = try await api.service.pools.client(request.clientId)
+            let delivery = try await api.service.accounts.forgotPassword(client: client, username: request.username, secretHash: request.secretHash)
             return DeliveryResponse(codeDeliveryDetails: delivery.map(CodeDeliveryDetails.init))
         }
     }
@@ -128,8 +132,8 @@ enum AccountOperations {
         }
         static let name = "ConfirmForgotPassword"
         static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> EmptyShape {
-            let client = try await api.service.client(request.clientId)
-            try await api.service.confirmForgotPassword(
+            let client = try await api.service.pools.client(request.clientId)
+            try await api.service.accounts.confirmForgotPassword(
                 client: client,
                 username: request.username,
                 code: request.confirmationCode,
@@ -143,7 +147,7 @@ enum AccountOperations {
     struct AdminResetUserPassword: CognitoOperation {
         static let name = "AdminResetUserPassword"
         static func run(_ request: UserInPoolRequest, api: CognitoAPI) async throws(LocalPoolError) -> EmptyShape {
-            try await api.service.adminResetUserPassword(poolID: request.userPoolId, username: request.username)
+            try await api.service.accounts.adminResetUserPassword(poolID: request.userPoolId, username: request.username)
             return EmptyShape()
         }
     }
@@ -156,7 +160,7 @@ enum AccountOperations {
         }
         static let name = "ChangePassword"
         static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> EmptyShape {
-            try await api.service.changePassword(
+            try await api.service.accounts.changePassword(
                 accessToken: request.accessToken,
                 previous: request.previousPassword,
                 proposed: request.proposedPassword
@@ -175,7 +179,7 @@ enum AccountOperations {
         }
         static let name = "UpdateUserAttributes"
         static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> Response {
-            let deliveries = try await api.service.updateOwnAttributes(
+            let deliveries = try await api.service.accounts.updateOwnAttributes(
                 accessToken: request.accessToken,
                 attributes: attributes(request.userAttributes)
             )
@@ -191,7 +195,7 @@ enum AccountOperations {
         }
         static let name = "VerifyUserAttribute"
         static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> EmptyShape {
-            try await api.service.verifyOwnAttribute(accessToken: request.accessToken, name: request.attributeName, code: request.code)
+            try await api.service.accounts.verifyOwnAttribute(accessToken: request.accessToken, name: request.attributeName, code: request.code)
             return EmptyShape()
         }
     }
@@ -203,7 +207,7 @@ enum AccountOperations {
         }
         static let name = "GetUserAttributeVerificationCode"
         static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> DeliveryResponse {
-            let delivery = try await api.service.sendVerificationCode(accessToken: request.accessToken, name: request.attributeName)
+            let delivery = try await api.service.accounts.sendVerificationCode(accessToken: request.accessToken, name: request.attributeName)
             return DeliveryResponse(codeDeliveryDetails: CodeDeliveryDetails(delivery))
         }
     }
@@ -211,7 +215,7 @@ enum AccountOperations {
     struct DeleteUser: CognitoOperation {
         static let name = "DeleteUser"
         static func run(_ request: AccessTokenRequest, api: CognitoAPI) async throws(LocalPoolError) -> EmptyShape {
-            try await api.service.deleteOwnAccount(accessToken: request.accessToken)
+            try await api.service.accounts.deleteOwnAccount(accessToken: request.accessToken)
             return EmptyShape()
         }
     }

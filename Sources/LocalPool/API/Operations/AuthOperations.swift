@@ -22,7 +22,7 @@ enum AuthOperations {
         var challengeParameters: [String: String]
         var authenticationResult: Result?
 
-        init(_ outcome: LocalPoolService.AuthOutcome) {
+        init(_ outcome: AuthOutcome) {
             switch outcome {
             case .tokens(let access, let id, let refresh, let expiresIn):
                 challengeParameters = [:]
@@ -59,54 +59,67 @@ enum AuthOperations {
         var challengeResponses: [String: String]?
     }
 
-    static func initiate(_ request: InitiateRequest, admin: Bool, api: CognitoAPI) async throws(LocalPoolError) -> Outcome {
+    /// Who calls: an app (InitiateAuth, RespondToAuthChallenge) or an admin with IAM credentials
+    /// (the `Admin…` twins, which name the pool and allow the admin password flow).
+    enum Caller {
+        case app, admin
+
+        /// The pool the admin names (which the client must be of); nil for an app.
+        func poolID(_ userPoolId: String?) throws(LocalPoolError) -> String? {
+            self == .admin ? try Validate.nonEmpty(userPoolId ?? "", "userPoolId") : nil
+        }
+    }
+
+    static func initiate(_ request: InitiateRequest, caller: Caller, api: CognitoAPI) async throws(LocalPoolError) -> Outcome {
         let service = api.service
-        let poolID = admin ? try Validate.nonEmpty(request.userPoolId ?? "", "userPoolId") : nil
-        let client = try await service.client(request.clientId, poolID: poolID)
+        let client = try await service.pools.client(request.clientId, poolID: try caller.poolID(request.userPoolId))
         let parameters = request.authParameters ?? [:]
-        let operation = admin ? "AdminInitiateAuth" : "InitiateAuth"
-        switch AuthFlow(rawValue: request.authFlow) {
-        case .userPasswordAuth where !admin, .adminUserPasswordAuth where admin, .adminNoSRPAuth where admin:
+        let operation = caller == .admin ? "AdminInitiateAuth" : "InitiateAuth"
+        switch (AuthFlow(rawValue: request.authFlow), caller) {
+        case (.userPasswordAuth, .app), (.adminUserPasswordAuth, .admin), (.adminNoSRPAuth, .admin):
             guard let username = parameters["USERNAME"], let password = parameters["PASSWORD"] else {
                 throw .invalidParameter("Missing required parameter USERNAME or PASSWORD")
             }
             return Outcome(
-                try await service.passwordAuth(
+                try await service.signIn.passwordAuth(
                     client: client,
                     username: username,
                     password: password,
                     secretHash: parameters["SECRET_HASH"],
-                    admin: admin
+                    flow: caller == .admin ? .admin : .user
                 )
             )
-        case .userSRPAuth:
+        case (.userSRPAuth, _):
             guard let username = parameters["USERNAME"], let srpA = parameters["SRP_A"] else {
                 throw .invalidParameter("Missing required parameter USERNAME or SRP_A")
             }
-            return Outcome(try await service.srpAuth(client: client, username: username, clientPublic: srpA, secretHash: parameters["SECRET_HASH"]))
-        case .refreshTokenAuth, .refreshToken:
+            return Outcome(
+                try await service.srp.srpAuth(client: client, username: username, clientPublic: srpA, secretHash: parameters["SECRET_HASH"])
+            )
+        case (.refreshTokenAuth, _), (.refreshToken, _):
             guard let token = parameters["REFRESH_TOKEN"] else { throw .invalidParameter("Missing required parameter REFRESH_TOKEN") }
-            return Outcome(try await service.refreshAuth(client: client, refreshToken: token, secretHash: parameters["SECRET_HASH"]))
+            return Outcome(
+                try await service.tokens.refresh(client: client, refreshToken: token, caller: .initiateAuth(secretHash: parameters["SECRET_HASH"]))
+            )
         default:
             throw .invalidParameter("Unsupported AuthFlow \(request.authFlow) for \(operation)")
         }
     }
 
-    static func respond(_ request: RespondRequest, admin: Bool, api: CognitoAPI) async throws(LocalPoolError) -> Outcome {
+    static func respond(_ request: RespondRequest, caller: Caller, api: CognitoAPI) async throws(LocalPoolError) -> Outcome {
         let service = api.service
-        let poolID = admin ? try Validate.nonEmpty(request.userPoolId ?? "", "userPoolId") : nil
-        let client = try await service.client(request.clientId, poolID: poolID)
+        let client = try await service.pools.client(request.clientId, poolID: try caller.poolID(request.userPoolId))
         let responses = request.challengeResponses ?? [:]
         func session() throws(LocalPoolError) -> String { try Validate.nonEmpty(request.session ?? "", "session") }
         switch ChallengeName(rawValue: request.challengeName) {
         case .passwordVerifier:
-            return Outcome(try await service.respondToPasswordVerifier(client: client, responses: responses, session: request.session))
+            return Outcome(try await service.srp.respondToPasswordVerifier(client: client, responses: responses, session: request.session))
         case .softwareTokenMFA:
             guard let username = responses["USERNAME"], let code = responses["SOFTWARE_TOKEN_MFA_CODE"] else {
                 throw .invalidParameter("Missing required parameter USERNAME or SOFTWARE_TOKEN_MFA_CODE")
             }
             return Outcome(
-                try await service.respondToSoftwareTokenMFA(
+                try await service.mfa.respondToSoftwareTokenMFA(
                     client: client,
                     session: try session(),
                     username: username,
@@ -117,7 +130,12 @@ enum AuthOperations {
         case .mfaSetup:
             guard let username = responses["USERNAME"] else { throw .invalidParameter("Missing required parameter USERNAME") }
             return Outcome(
-                try await service.respondToMFASetup(client: client, session: try session(), username: username, secretHash: responses["SECRET_HASH"])
+                try await service.mfa.respondToMFASetup(
+                    client: client,
+                    session: try session(),
+                    username: username,
+                    secretHash: responses["SECRET_HASH"]
+                )
             )
         case .newPasswordRequired:
             guard let username = responses["USERNAME"], let password = responses["NEW_PASSWORD"] else {
@@ -127,7 +145,7 @@ enum AuthOperations {
                 key.hasPrefix("userAttributes.") ? UserRecord.Attribute(name: String(key.dropFirst(15)), value: value) : nil
             }
             return Outcome(
-                try await service.respondToNewPassword(
+                try await service.signIn.respondToNewPassword(
                     client: client,
                     session: try session(),
                     username: username,
@@ -147,28 +165,28 @@ enum AuthOperations {
     struct InitiateAuth: CognitoOperation {
         static let name = "InitiateAuth"
         static func run(_ request: InitiateRequest, api: CognitoAPI) async throws(LocalPoolError) -> Outcome {
-            try await initiate(request, admin: false, api: api)
+            try await initiate(request, caller: .app, api: api)
         }
     }
 
     struct AdminInitiateAuth: CognitoOperation {
         static let name = "AdminInitiateAuth"
         static func run(_ request: InitiateRequest, api: CognitoAPI) async throws(LocalPoolError) -> Outcome {
-            try await initiate(request, admin: true, api: api)
+            try await initiate(request, caller: .admin, api: api)
         }
     }
 
     struct RespondToAuthChallenge: CognitoOperation {
         static let name = "RespondToAuthChallenge"
         static func run(_ request: RespondRequest, api: CognitoAPI) async throws(LocalPoolError) -> Outcome {
-            try await respond(request, admin: false, api: api)
+            try await respond(request, caller: .app, api: api)
         }
     }
 
     struct AdminRespondToAuthChallenge: CognitoOperation {
         static let name = "AdminRespondToAuthChallenge"
         static func run(_ request: RespondRequest, api: CognitoAPI) async throws(LocalPoolError) -> Outcome {
-            try await respond(request, admin: true, api: api)
+            try await respond(request, caller: .admin, api: api)
         }
     }
 }
@@ -192,15 +210,9 @@ struct GetTokensFromRefreshToken: CognitoOperation {
     }
     static let name = "GetTokensFromRefreshToken"
     static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> Response {
-        let client = try await api.service.client(request.clientId)
-        try api.service.checkClientSecret(request.clientSecret, client: client)
-        let outcome = try await api.service.refreshAuth(
-            client: client,
-            refreshToken: request.refreshToken,
-            secretHash: nil,
-            skipSecretHash: true,
-            rotating: true
-        )
+        let client = try await api.service.pools.client(request.clientId)
+        try SecretHash.checkClientSecret(request.clientSecret, client: client)
+        let outcome = try await api.service.tokens.refresh(client: client, refreshToken: request.refreshToken, caller: .authenticatedClient)
         guard case .tokens(let access, let id, let refresh, let expiresIn) = outcome else { throw .internalError("refresh") }
         return Response(authenticationResult: .init(accessToken: access, expiresIn: expiresIn, refreshToken: refresh, idToken: id))
     }

@@ -60,7 +60,7 @@ enum GroupOperations {
         static let name = "CreateGroup"
         static func run(_ request: GroupRequest, api: CognitoAPI) async throws(LocalPoolError) -> GroupResponse {
             let request = try checked(request)
-            let group = try await api.service.createGroup(
+            let group = try await api.service.groups.createGroup(
                 poolID: request.userPoolId,
                 name: request.groupName,
                 description: request.description,
@@ -74,7 +74,7 @@ enum GroupOperations {
     struct GetGroup: CognitoOperation {
         static let name = "GetGroup"
         static func run(_ request: GroupNameRequest, api: CognitoAPI) async throws(LocalPoolError) -> GroupResponse {
-            await GroupResponse(group: GroupType(try api.service.group(poolID: request.userPoolId, name: request.groupName)))
+            await GroupResponse(group: GroupType(try api.service.groups.group(poolID: request.userPoolId, name: request.groupName)))
         }
     }
 
@@ -82,7 +82,7 @@ enum GroupOperations {
         static let name = "UpdateGroup"
         static func run(_ request: GroupRequest, api: CognitoAPI) async throws(LocalPoolError) -> GroupResponse {
             let request = try checked(request)
-            let group = try await api.service.updateGroup(
+            let group = try await api.service.groups.updateGroup(
                 poolID: request.userPoolId,
                 name: request.groupName,
                 description: request.description,
@@ -96,7 +96,7 @@ enum GroupOperations {
     struct DeleteGroup: CognitoOperation {
         static let name = "DeleteGroup"
         static func run(_ request: GroupNameRequest, api: CognitoAPI) async throws(LocalPoolError) -> EmptyShape {
-            try await api.service.deleteGroup(poolID: request.userPoolId, name: request.groupName)
+            try await api.service.groups.deleteGroup(poolID: request.userPoolId, name: request.groupName)
             return EmptyShape()
         }
     }
@@ -109,7 +109,7 @@ enum GroupOperations {
         }
         static let name = "ListGroups"
         static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> GroupsResponse {
-            let page = try await api.service.groups(
+            let page = try await api.service.groups.groups(
                 poolID: request.userPoolId,
                 limit: try Validate.pageSize(request.limit),
                 after: try PageToken.decode(request.nextToken)
@@ -121,7 +121,7 @@ enum GroupOperations {
     struct AdminAddUserToGroup: CognitoOperation {
         static let name = "AdminAddUserToGroup"
         static func run(_ request: MembershipRequest, api: CognitoAPI) async throws(LocalPoolError) -> EmptyShape {
-            try await api.service.addUserToGroup(poolID: request.userPoolId, username: request.username, groupName: request.groupName)
+            try await api.service.groups.addUserToGroup(poolID: request.userPoolId, username: request.username, groupName: request.groupName)
             return EmptyShape()
         }
     }
@@ -129,7 +129,7 @@ enum GroupOperations {
     struct AdminRemoveUserFromGroup: CognitoOperation {
         static let name = "AdminRemoveUserFromGroup"
         static func run(_ request: MembershipRequest, api: CognitoAPI) async throws(LocalPoolError) -> EmptyShape {
-            try await api.service.removeUserFromGroup(poolID: request.userPoolId, username: request.username, groupName: request.groupName)
+            try await api.service.groups.removeUserFromGroup(poolID: request.userPoolId, username: request.username, groupName: request.groupName)
             return EmptyShape()
         }
     }
@@ -143,7 +143,7 @@ enum GroupOperations {
         }
         static let name = "AdminListGroupsForUser"
         static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> GroupsResponse {
-            let page = try await api.service.groups(
+            let page = try await api.service.groups.groups(
                 ofUser: request.username,
                 poolID: request.userPoolId,
                 limit: try Validate.pageSize(request.limit),
@@ -166,7 +166,7 @@ enum GroupOperations {
         }
         static let name = "ListUsersInGroup"
         static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> Response {
-            let page = try await api.service.users(
+            let page = try await api.service.groups.users(
                 inGroup: request.groupName,
                 poolID: request.userPoolId,
                 limit: try Validate.pageSize(request.limit),

@@ -30,7 +30,7 @@ enum MFAOperations {
     }
 
     /// Either an access token or a session (the `MFA_SETUP` challenge's).
-    static func owner(accessToken: String?, session: String?) throws(LocalPoolError) -> LocalPoolService.TokenOwner {
+    static func owner(accessToken: String?, session: String?) throws(LocalPoolError) -> MFA.TokenOwner {
         if let accessToken, !accessToken.isEmpty { return .accessToken(accessToken) }
         if let session, !session.isEmpty { return .session(session) }
         throw .invalidParameter("Either AccessToken or Session is required.")
@@ -53,8 +53,8 @@ enum MFAOperations {
                 }
                 return value
             }
-            let current = try await api.service.pool(request.userPoolId)
-            let pool = try await api.service.setMFAConfiguration(
+            let current = try await api.service.pools.pool(request.userPoolId)
+            let pool = try await api.service.pools.setMFAConfiguration(
                 poolID: request.userPoolId,
                 configuration: configuration ?? current.mfaConfiguration,
                 softwareToken: request.softwareTokenMfaConfiguration?.enabled ?? current.softwareTokenMFAEnabled
@@ -69,7 +69,7 @@ enum MFAOperations {
         }
         static let name = "GetUserPoolMfaConfig"
         static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> ConfigResponse {
-            await ConfigResponse(try api.service.pool(request.userPoolId))
+            await ConfigResponse(try api.service.pools.pool(request.userPoolId))
         }
     }
 
@@ -85,7 +85,7 @@ enum MFAOperations {
         static let name = "AssociateSoftwareToken"
         static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> Response {
             let owner = try owner(accessToken: request.accessToken, session: request.session)
-            return Response(secretCode: try await api.service.associateSoftwareToken(owner), session: request.session)
+            return Response(secretCode: try await api.service.mfa.associateSoftwareToken(owner), session: request.session)
         }
     }
 
@@ -103,7 +103,7 @@ enum MFAOperations {
         static let name = "VerifySoftwareToken"
         static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> Response {
             let owner = try owner(accessToken: request.accessToken, session: request.session)
-            try await api.service.verifySoftwareToken(owner, code: request.userCode)
+            try await api.service.mfa.verifySoftwareToken(owner, code: request.userCode)
             return Response(status: "SUCCESS", session: request.session)
         }
     }
@@ -115,8 +115,8 @@ enum MFAOperations {
         }
         static let name = "SetUserMFAPreference"
         static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> EmptyShape {
-            let user = try await api.service.userOfAccessToken(request.accessToken)
-            try await api.service.setSoftwareTokenPreference(
+            let user = try await api.service.tokens.userOfAccessToken(request.accessToken)
+            try await api.service.mfa.setSoftwareTokenPreference(
                 poolID: user.poolId,
                 username: user.username,
                 enabled: request.softwareTokenMfaSettings?.enabled
@@ -133,7 +133,7 @@ enum MFAOperations {
         }
         static let name = "AdminSetUserMFAPreference"
         static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> EmptyShape {
-            try await api.service.setSoftwareTokenPreference(
+            try await api.service.mfa.setSoftwareTokenPreference(
                 poolID: request.userPoolId,
                 username: request.username,
                 enabled: request.softwareTokenMfaSettings?.enabled

@@ -57,7 +57,7 @@ enum UserOperations {
         }
         static let name = "AdminCreateUser"
         static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> Response {
-            let user = try await api.service.createUser(
+            let user = try await api.service.users.createUser(
                 poolID: request.userPoolId,
                 username: request.username,
                 attributes: AccountOperations.attributes(request.userAttributes),
@@ -70,7 +70,7 @@ enum UserOperations {
     struct AdminGetUser: CognitoOperation {
         static let name = "AdminGetUser"
         static func run(_ request: UserInPoolRequest, api: CognitoAPI) async throws(LocalPoolError) -> UserDetails {
-            await UserDetails(try api.service.user(poolID: request.userPoolId, username: request.username), admin: true)
+            await UserDetails(try api.service.users.user(poolID: request.userPoolId, username: request.username), admin: true)
         }
     }
 
@@ -83,7 +83,7 @@ enum UserOperations {
         }
         static let name = "AdminSetUserPassword"
         static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> EmptyShape {
-            try await api.service.setPassword(
+            try await api.service.users.setPassword(
                 poolID: request.userPoolId,
                 username: request.username,
                 password: request.password,
@@ -101,7 +101,7 @@ enum UserOperations {
         }
         static let name = "AdminUpdateUserAttributes"
         static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> EmptyShape {
-            try await api.service.updateAttributes(
+            try await api.service.users.updateAttributes(
                 poolID: request.userPoolId,
                 username: request.username,
                 attributes: AccountOperations.attributes(request.userAttributes)
@@ -113,7 +113,7 @@ enum UserOperations {
     struct AdminDeleteUser: CognitoOperation {
         static let name = "AdminDeleteUser"
         static func run(_ request: UserInPoolRequest, api: CognitoAPI) async throws(LocalPoolError) -> EmptyShape {
-            try await api.service.deleteUser(poolID: request.userPoolId, username: request.username)
+            try await api.service.users.deleteUser(poolID: request.userPoolId, username: request.username)
             return EmptyShape()
         }
     }
@@ -121,7 +121,7 @@ enum UserOperations {
     struct AdminDisableUser: CognitoOperation {
         static let name = "AdminDisableUser"
         static func run(_ request: UserInPoolRequest, api: CognitoAPI) async throws(LocalPoolError) -> EmptyShape {
-            try await api.service.setEnabled(poolID: request.userPoolId, username: request.username, enabled: false)
+            try await api.service.users.setEnabled(poolID: request.userPoolId, username: request.username, enabled: false)
             return EmptyShape()
         }
     }
@@ -129,7 +129,7 @@ enum UserOperations {
     struct AdminEnableUser: CognitoOperation {
         static let name = "AdminEnableUser"
         static func run(_ request: UserInPoolRequest, api: CognitoAPI) async throws(LocalPoolError) -> EmptyShape {
-            try await api.service.setEnabled(poolID: request.userPoolId, username: request.username, enabled: true)
+            try await api.service.users.setEnabled(poolID: request.userPoolId, username: request.username, enabled: true)
             return EmptyShape()
         }
     }
@@ -137,7 +137,7 @@ enum UserOperations {
     struct AdminUserGlobalSignOut: CognitoOperation {
         static let name = "AdminUserGlobalSignOut"
         static func run(_ request: UserInPoolRequest, api: CognitoAPI) async throws(LocalPoolError) -> EmptyShape {
-            try await api.service.globalSignOut(poolID: request.userPoolId, username: request.username)
+            try await api.service.users.globalSignOut(poolID: request.userPoolId, username: request.username)
             return EmptyShape()
         }
     }
@@ -155,7 +155,7 @@ enum UserOperations {
         }
         static let name = "ListUsers"
         static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> Response {
-            let page = try await api.service.listUsers(
+            let page = try await api.service.users.listUsers(
                 poolID: request.userPoolId,
                 filter: request.filter,
                 limit: try Validate.pageSize(request.limit),
@@ -168,15 +168,15 @@ enum UserOperations {
     struct GetUser: CognitoOperation {
         static let name = "GetUser"
         static func run(_ request: AccountOperations.AccessTokenRequest, api: CognitoAPI) async throws(LocalPoolError) -> UserDetails {
-            UserDetails(try await api.service.userOfAccessToken(request.accessToken), admin: false)
+            UserDetails(try await api.service.tokens.userOfAccessToken(request.accessToken), admin: false)
         }
     }
 
     struct GlobalSignOut: CognitoOperation {
         static let name = "GlobalSignOut"
         static func run(_ request: AccountOperations.AccessTokenRequest, api: CognitoAPI) async throws(LocalPoolError) -> EmptyShape {
-            let user = try await api.service.userOfAccessToken(request.accessToken)
-            try await api.service.globalSignOut(poolID: user.poolId, username: user.username)
+            let user = try await api.service.tokens.userOfAccessToken(request.accessToken)
+            try await api.service.users.globalSignOut(poolID: user.poolId, username: user.username)
             return EmptyShape()
         }
     }
@@ -189,9 +189,9 @@ enum UserOperations {
         }
         static let name = "RevokeToken"
         static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> EmptyShape {
-            let client = try await api.service.client(request.clientId)
-            try api.service.checkClientSecret(request.clientSecret, client: client)
-            try await api.service.revokeRefreshToken(request.token, client: client)
+            let client = try await api.service.pools.client(request.clientId)
+            try SecretHash.checkClientSecret(request.clientSecret, client: client)
+            try await api.service.tokens.revokeRefreshToken(request.token, client: client)
             return EmptyShape()
         }
     }

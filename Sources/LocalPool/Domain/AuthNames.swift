@@ -1,0 +1,23 @@
+/// The sign-in challenges the pool asks, by Cognito's names.
+public enum ChallengeName: String, Codable, Sendable {
+    /// SRP's second step: the client proves it knows the password.
+    case passwordVerifier = "PASSWORD_VERIFIER"
+    /// A user created with a temporary password chooses their own.
+    case newPasswordRequired = "NEW_PASSWORD_REQUIRED"
+    /// A TOTP code.
+    case softwareTokenMFA = "SOFTWARE_TOKEN_MFA"
+    /// A pool with MFA on, a user without a token: set one up.
+    case mfaSetup = "MFA_SETUP"
+}
+
+/// The `AuthFlow` values of InitiateAuth and AdminInitiateAuth the pool knows.
+enum AuthFlow: String, Sendable {
+    case userSRPAuth = "USER_SRP_AUTH"
+    case userPasswordAuth = "USER_PASSWORD_AUTH"
+    case adminUserPasswordAuth = "ADMIN_USER_PASSWORD_AUTH"
+    /// The old name of ADMIN_USER_PASSWORD_AUTH.
+    case adminNoSRPAuth = "ADMIN_NO_SRP_AUTH"
+    case refreshTokenAuth = "REFRESH_TOKEN_AUTH"
+    /// The old name of REFRESH_TOKEN_AUTH.
+    case refreshToken = "REFRESH_TOKEN"
+}

@@ -1,0 +1,141 @@
+/// A user pool.
+public struct PoolRecord: Codable, Sendable {
+    public var id: String
+    public var name: String
+    /// Cognito's `AdminCreateUserConfig.AllowAdminCreateUserOnly`: when set, `SignUp` is refused.
+    public var allowAdminCreateUserOnly: Bool
+    /// Whether sign-ins ask for a second factor.
+    public var mfaConfiguration: MFAConfiguration = .off
+    /// Whether TOTP (software token) MFA is on for the pool.
+    public var softwareTokenMFAEnabled: Bool = false
+    public var createdAt: Double
+    public var updatedAt: Double
+    /// `Policies.PasswordPolicy`; nil is Cognito's default.
+    public var passwordPolicy: PasswordPolicy?
+
+    /// The policy passwords of this pool must meet.
+    public var effectivePasswordPolicy: PasswordPolicy { passwordPolicy ?? .cognitoDefault }
+}
+
+/// A pool's `PasswordPolicyType`: what a password must have.
+public struct PasswordPolicy: Codable, Sendable, Equatable {
+    /// At least this many characters (6 to 99).
+    public var minimumLength: Int
+    public var requireUppercase: Bool
+    public var requireLowercase: Bool
+    public var requireNumbers: Bool
+    public var requireSymbols: Bool
+    /// Days an admin-set temporary password may be used (0 to 365).
+    public var temporaryPasswordValidityDays: Int
+
+    /// Cognito's default: 8 characters with every kind, temporary passwords a week.
+    public static let cognitoDefault = PasswordPolicy(
+        minimumLength: 8,
+        requireUppercase: true,
+        requireLowercase: true,
+        requireNumbers: true,
+        requireSymbols: true,
+        temporaryPasswordValidityDays: 7
+    )
+
+    /// The ranges Cognito allows.
+    public static let minimumLengthRange = 6...99
+    public static let temporaryPasswordValidityRange = 0...365
+}
+
+/// An app client's settings (stored as JSON).
+public struct ClientSettings: Codable, Sendable, Equatable {
+    public var explicitAuthFlows: [String]
+    public var allowedOAuthFlows: [String]
+    public var allowedOAuthScopes: [String]
+    public var callbackURLs: [String]
+    public var logoutURLs: [String]
+    /// Seconds.
+    public var accessTokenValidity: Double
+    /// Seconds.
+    public var idTokenValidity: Double
+    /// Seconds.
+    public var refreshTokenValidity: Double
+    public var readAttributes: [String]?
+    public var preventUserExistenceErrors: Bool
+    public var enableTokenRevocation: Bool
+    /// Refresh-token rotation (`RefreshTokenRotation`); nil or disabled: refresh tokens are reused.
+    public var refreshTokenRotation: RefreshTokenRotation?
+
+    /// Cognito's `RefreshTokenRotationType`.
+    public struct RefreshTokenRotation: Codable, Sendable, Equatable {
+        /// `ENABLED`: each refresh answers a new refresh token.
+        public var enabled: Bool
+        /// How long (0 to 60 s) a rotated-out refresh token still works, for client retries.
+        public var retryGracePeriodSeconds: Int
+
+        /// A rotation setting.
+        public init(enabled: Bool, retryGracePeriodSeconds: Int) {
+            self.enabled = enabled
+            self.retryGracePeriodSeconds = retryGracePeriodSeconds
+        }
+    }
+
+    /// Whether refreshes rotate the refresh token.
+    public var rotatesRefreshTokens: Bool { refreshTokenRotation?.enabled ?? false }
+
+    /// Cognito's defaults for a new client.
+    public static let defaults = ClientSettings(
+        explicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_CUSTOM_AUTH"],
+        allowedOAuthFlows: [],
+        allowedOAuthScopes: [],
+        callbackURLs: [],
+        logoutURLs: [],
+        accessTokenValidity: 3600,
+        idTokenValidity: 3600,
+        refreshTokenValidity: 30 * 86400,
+        readAttributes: nil,
+        preventUserExistenceErrors: true,
+        enableTokenRevocation: true,
+        refreshTokenRotation: nil
+    )
+
+    /// Lifetimes in seconds: Cognito's maximums (a day for access and ID tokens, ten years for
+    /// refresh tokens). The minimum is one second, below Cognito's (5 minutes, 1 hour), so that
+    /// tests of expiry and refresh need not wait.
+    public static let accessTokenRange = 1...86_400
+    /// ID token lifetimes, in seconds.
+    public static let idTokenRange = 1...86_400
+    /// Refresh token lifetimes, in seconds.
+    public static let refreshTokenRange = 1...315_360_000
+
+    /// The access token's lifetime in whole seconds, within Cognito's limits whatever is stored
+    /// (a client saved before the API checked its numbers may hold anything).
+    public var accessTokenSeconds: Int { Self.wholeSeconds(accessTokenValidity, in: Self.accessTokenRange) }
+    /// The ID token's lifetime in whole seconds, within Cognito's limits.
+    public var idTokenSeconds: Int { Self.wholeSeconds(idTokenValidity, in: Self.idTokenRange) }
+    /// The refresh token's lifetime in whole seconds, within Cognito's limits.
+    public var refreshTokenSeconds: Int { Self.wholeSeconds(refreshTokenValidity, in: Self.refreshTokenRange) }
+
+    /// `value` clamped into `range`, without a trapping conversion (NaN counts as the lower bound).
+    static func wholeSeconds(_ value: Double, in range: ClosedRange<Int>) -> Int {
+        guard !value.isNaN else { return range.lowerBound }
+        if value <= Double(range.lowerBound) { return range.lowerBound }
+        if value >= Double(range.upperBound) { return range.upperBound }
+        return Int(value)
+    }
+}
+
+/// An app client.
+public struct ClientRecord: Codable, Sendable {
+    public var id: String
+    public var poolId: String
+    public var name: String
+    public var secret: String?
+    public var settings: ClientSettings
+    public var createdAt: Double
+}
+
+/// A pool's `MfaConfiguration`.
+public enum MFAConfiguration: String, Codable, Sendable {
+    case off = "OFF"
+    /// Users who turned a factor on are asked for it.
+    case optional = "OPTIONAL"
+    /// Every user is asked for it, and sets one up at the first sign-in without one.
+    case on = "ON"
+}

@@ -1,0 +1,117 @@
+import Foundation
+public import GatehouseCore
+
+/// Pools and their app clients: created, read, changed and deleted, and what the hosted login
+/// derives from the clients (browser origins, logout targets).
+public struct PoolAdministration: Sendable {
+    let context: PoolContext
+
+    /// Creates a pool with its two signing keys.
+    public func createPool(
+        name: String,
+        region: String = "us-east-1",
+        allowAdminCreateUserOnly: Bool = false,
+        passwordPolicy: PasswordPolicy? = nil
+    ) async throws(LocalPoolError) -> PoolRecord {
+        let now = context.clock.now()
+        let pool = PoolRecord(
+            id: Identifiers.poolID(region: region),
+            name: name,
+            allowAdminCreateUserOnly: allowAdminCreateUserOnly,
+            createdAt: now,
+            updatedAt: now,
+            passwordPolicy: passwordPolicy
+        )
+        let keys: [SigningKeyRecord]
+        do {
+            keys = try KeyRing.newKeys(poolID: pool.id, now: now)
+        } catch {
+            throw .internalError("keys")
+        }
+        try await context.store { try await context.storage.pools.create(pool, keys: keys) }
+        return pool
+    }
+
+    /// The pool `id`, or `ResourceNotFoundException`.
+    public func pool(_ id: String) async throws(LocalPoolError) -> PoolRecord {
+        guard InputPatterns.isPoolID(id) else {
+            // Never echo the value: it may be anything, of any size.
+            throw .invalidParameter(
+                "1 validation error detected: Value at 'userPoolId' failed to satisfy constraint: "
+                    + "Member must satisfy regular expression pattern: [\\w-]+_[0-9a-zA-Z]+ and have length less than or equal to 55"
+            )
+        }
+        if let cached = context.caches.pool(id) { return cached }
+        guard let found = try await context.store({ try await context.storage.pools.pool(id: id) }) else {
+            throw .resourceNotFound("User pool \(id) does not exist.")
+        }
+        context.caches.remember(found)
+        return found
+    }
+
+    /// Replaces a pool's settings (UpdateUserPool: what the request leaves out is the default).
+    public func updatePool(
+        _ id: String,
+        allowAdminCreateUserOnly: Bool,
+        passwordPolicy: PasswordPolicy? = nil
+    ) async throws(LocalPoolError) -> PoolRecord {
+        try await change(id) { pool in
+            pool.allowAdminCreateUserOnly = allowAdminCreateUserOnly
+            pool.passwordPolicy = passwordPolicy
+        }
+    }
+
+    /// SetUserPoolMfaConfig.
+    public func setMFAConfiguration(poolID: String, configuration: MFAConfiguration, softwareToken: Bool) async throws(LocalPoolError) -> PoolRecord {
+        guard configuration == .off || softwareToken else {
+            throw .invalidParameter("Invalid MFA configuration given, can't turn on MFA without any enabled MFA factor.")
+        }
+        return try await change(poolID) { pool in
+            pool.mfaConfiguration = configuration
+            pool.softwareTokenMFAEnabled = softwareToken
+        }
+    }
+
+    private func change(_ id: String, _ body: (inout PoolRecord) -> Void) async throws(LocalPoolError) -> PoolRecord {
+        var pool = try await self.pool(id)
+        body(&pool)
+        pool.updatedAt = context.clock.now()
+        let updated = pool
+        try await context.store { try await context.storage.pools.update(updated) }
+        context.caches.remember(updated)
+        return updated
+    }
+
+    /// Every pool, oldest first.
+    public func pools() async throws(LocalPoolError) -> [PoolRecord] {
+        try await context.store { try await context.storage.pools.pools() }
+    }
+
+    /// Deletes pool `id` with its clients, users, keys and tokens.
+    public func deletePool(_ id: String) async throws(LocalPoolError) {
+        _ = try await pool(id)
+        defer {
+            context.caches.forgetPool(id)
+            context.caches.clientsChanged()
+        }
+        try await context.store { try await context.storage.pools.deletePool(id: id) }
+    }
+
+    /// The issuer URL of `poolID`.
+    public func issuerURL(poolID: String) -> String { context.issuer.issuer(poolID: poolID) }
+
+    /// The JWKS document of `poolID`.
+    public func jwks(poolID: String) async throws(LocalPoolError) -> [UInt8] {
+        _ = try await pool(poolID)
+        do {
+            return try await context.keyRing.jwks(poolID: poolID)
+        } catch {
+            throw .internalError("keys unavailable")
+        }
+    }
+
+    /// Whether `SignUp` is open in `poolID` (the hosted pages link to it only then).
+    public func allowsSignUp(poolID: String) async -> Bool {
+        (try? await pool(poolID).allowAdminCreateUserOnly == false) ?? false
+    }
+}

@@ -1,0 +1,210 @@
+import GatehouseCore
+import Logging
+
+/// Signing in with a password: the attempt counted (and refused while locked out) before the
+/// slow bcrypt check, then the counters settled and the next step stored in one transaction.
+/// A sign-in of a known user is two transactions.
+public struct SignIn: Sendable {
+    let context: PoolContext
+    let pools: PoolAdministration
+    let users: UserAccounts
+    let tokens: TokenService
+
+    /// How long an MFA challenge's session may be answered, in seconds (Cognito's three minutes).
+    static let mfaSessionLifetime = 180.0
+    /// How long a new-password challenge's session may be answered.
+    static let newPasswordSessionLifetime = 180.0
+
+    /// `USER_PASSWORD_AUTH` or `ADMIN_USER_PASSWORD_AUTH`, as `flow` says.
+    public func passwordAuth(
+        client: ClientRecord,
+        username: String,
+        password: String,
+        secretHash: String?,
+        flow: PasswordFlow
+    ) async throws(LocalPoolError) -> AuthOutcome {
+        guard flow.isAllowed(for: client) else { throw .invalidParameter("\(flow.name) flow not enabled for this client") }
+        try SecretHash.check(secretHash, client: client, username: username)
+        let proven = try await provePassword(
+            password,
+            poolID: client.poolId,
+            name: username,
+            hidden: client.settings.preventUserExistenceErrors
+        )
+        return try await finish(proven, client: client)
+    }
+
+    /// Finds `username` and checks `password` (the hosted login; unknown users fail exactly like
+    /// wrong passwords, lockout included); the user, counters settled.
+    public func authenticate(poolID: String, username: String, password: String) async throws(LocalPoolError) -> UserRecord {
+        let proven = try await provePassword(password, poolID: poolID, name: username, hidden: true)
+        let stored = try await settle(proven, answered: nil, leftover: nil)
+        guard stored.status != .unconfirmed else { throw LocalPoolError(.userNotConfirmed, "User is not confirmed.") }
+        return stored
+    }
+
+    /// A user's password proven: the user as read before the attempt was counted, whether a
+    /// second step follows (a new password, an MFA code), and SRP material to fill in for a
+    /// password set before the pool spoke SRP.
+    struct ProvenPassword: Sendable {
+        let user: UserRecord
+        let secondStep: Bool
+        let srp: (salt: String, verifier: String)?
+
+        /// The counters after the proof: cleared when the sign-in is complete; when a second
+        /// step follows, only this attempt's own count is taken back, so wrong MFA codes keep
+        /// counting towards the lockout however often the password is proven again.
+        func apply(to stored: inout UserRecord) {
+            if secondStep {
+                stored.failedAttempts = max(0, stored.failedAttempts - 1)
+                stored.lockedUntil = user.lockedUntil
+            } else {
+                stored.failedAttempts = 0
+                stored.lockedUntil = 0
+            }
+            if let srp {
+                stored.srpSalt = srp.salt
+                stored.srpVerifier = srp.verifier
+            }
+        }
+    }
+
+    /// Counts the attempt on `name` (one transaction; refused while locked out or when the
+    /// password must be reset), then checks `password` with bcrypt.
+    func provePassword(_ password: String, poolID: String, name: String, hidden: Bool) async throws(LocalPoolError) -> ProvenPassword {
+        _ = try await pools.pool(poolID)
+        let now = context.clock.now()
+        // No stored username breaks the pattern; SQLite would cut `name\0junk` at the NUL.
+        let count: AttemptCount =
+            InputPatterns.isUsername(name)
+            ? try await context.store { try await context.storage.users.countAttempt(poolID: poolID, name: name, now: now) } : .missing
+        let user: UserRecord
+        switch count {
+        case .missing:
+            try await refuseUnknownUser(poolID: poolID, username: name, password: password, hidden: hidden, error: .userNotFound())
+        case .resetRequired: throw LocalPoolError(.passwordResetRequired, "Password reset required for the user")
+        case .lockedOut: throw .notAuthorized(Lockout.lockedMessage)
+        case .counted(let counted): user = counted
+        }
+        let matches: Bool
+        do {
+            if let hash = user.passwordHash {
+                matches = try await context.hasher.verify(password, hash: hash)
+            } else {
+                matches = try await context.hasher.verifyDecoy(password) && false
+            }
+        } catch {
+            throw .internalError("hashing")
+        }
+        guard matches else {
+            context.logger.info("gatehouse.pool.sign_in_failed", metadata: ["gatehouse.pool.username": "\(user.username)"])
+            throw .notAuthorized("Incorrect username or password.")
+        }
+        guard user.enabled else { throw .notAuthorized("User is disabled.") }
+        // A password set before the pool spoke SRP gets its verifier now, while it is known.
+        let srp = user.srpVerifier == nil ? try? await UserAccounts.srpVerifier(password, poolID: poolID, username: user.username) : nil
+        return try await proven(user, srp: srp)
+    }
+
+    /// `user`'s proof, with whether a second step follows.
+    func proven(_ user: UserRecord, srp: (salt: String, verifier: String)? = nil) async throws(LocalPoolError) -> ProvenPassword {
+        let mfa = try await mfaChallenge(for: user, poolID: user.poolId)
+        return ProvenPassword(user: user, secondStep: user.status == .forceChangePassword || mfa != nil, srp: srp)
+    }
+
+    /// What follows a proven password, in one transaction with the settled counters: the
+    /// new-password challenge, the MFA challenge, or the tokens.
+    func finish(_ proven: ProvenPassword, client: ClientRecord) async throws(LocalPoolError) -> AuthOutcome {
+        let user = proven.user
+        guard user.status != .unconfirmed else {
+            _ = try await settle(proven, answered: nil, leftover: nil)
+            throw LocalPoolError(.userNotConfirmed, "User is not confirmed.")
+        }
+        if user.status == .forceChangePassword {
+            let (session, record) = newChallenge(.newPasswordRequired, user: user, client: client, lifetime: Self.newPasswordSessionLifetime)
+            let stored = try await settle(proven, answered: nil, leftover: .challenge(record))
+            return .newPasswordRequired(session: session, username: stored.username, userAttributes: stored.allAttributes)
+        }
+        return try await next(after: user, client: client) { proven.apply(to: &$0) }
+    }
+
+    /// After a proven password (and a new one, when it was due): `change` applied to the user
+    /// with the MFA step the pool asks for, or with the tokens.
+    func next(
+        after user: UserRecord,
+        client: ClientRecord,
+        change: @escaping @Sendable (inout UserRecord) -> Void
+    ) async throws(LocalPoolError) -> AuthOutcome {
+        if let challenge = try await mfaChallenge(for: user, poolID: client.poolId) {
+            let (session, record) = newChallenge(challenge, user: user, client: client, lifetime: Self.mfaSessionLifetime)
+            _ = try await finishStep(user, change: change, answered: nil, leftover: .challenge(record))
+            let parameters =
+                challenge == .mfaSetup
+                ? ["MFAS_CAN_SETUP": #"["SOFTWARE_TOKEN_MFA"]"#, "USER_ID_FOR_SRP": user.username]
+                : ["USER_ID_FOR_SRP": user.username]
+            return .challenge(name: challenge, session: session, parameters: parameters)
+        }
+        return try await signIn(user, client: client, answered: nil, change: change)
+    }
+
+    /// Issues the tokens of an API sign-in: `change` applied to the user, the challenge
+    /// `answered` deleted and the refresh token stored in one transaction, then the tokens signed.
+    func signIn(
+        _ user: UserRecord,
+        client: ClientRecord,
+        answered: String?,
+        change: @escaping @Sendable (inout UserRecord) -> Void
+    ) async throws(LocalPoolError) -> AuthOutcome {
+        let signedInAt = context.clock.now().rounded(.down)
+        let originJti = Identifiers.uuid()
+        let refresh = tokens.newRefreshToken(user: user, client: client, request: .api, authTime: signedInAt, originJti: originJti)
+        let stored = try await finishStep(user, change: change, answered: answered, leftover: .refreshToken(refresh.record))
+        return try await tokens.sign(
+            user: stored.user,
+            groups: stored.groups,
+            client: client,
+            request: .api,
+            authTime: signedInAt,
+            originJti: originJti,
+            refreshToken: refresh.token
+        )
+    }
+
+    /// The counters settled for a proven password (and its SRP material stored), with what the
+    /// step leaves behind; the user as stored.
+    func settle(_ proven: ProvenPassword, answered: String?, leftover: SignInLeftover?) async throws(LocalPoolError) -> UserRecord {
+        try await finishStep(proven.user, change: { proven.apply(to: &$0) }, answered: answered, leftover: leftover).user
+    }
+
+    /// One sign-in step's end, one transaction.
+    func finishStep(
+        _ user: UserRecord,
+        change: @escaping @Sendable (inout UserRecord) -> Void,
+        answered: String?,
+        leftover: SignInLeftover?
+    ) async throws(LocalPoolError) -> (user: UserRecord, groups: [GroupRecord]) {
+        let now = context.clock.now()
+        let stored = try await context.store {
+            try await context.storage.users.finishSignInStep(
+                poolID: user.poolId,
+                username: user.username,
+                now: now,
+                change: change,
+                answered: answered,
+                leftover: leftover
+            )
+        }
+        guard let stored else { throw .notAuthorized("Incorrect username or password.") }
+        return stored
+    }
+
+    /// The MFA challenge a user with a proven password must answer next, if any.
+    func mfaChallenge(for user: UserRecord, poolID: String) async throws(LocalPoolError) -> ChallengeName? {
+        switch try await pools.pool(poolID).mfaConfiguration {
+        case .off: nil
+        case _ where user.totpEnabled && user.totpSecret != nil: .softwareTokenMFA
+        case .on: .mfaSetup
+        case .optional: nil
+        }
+    }
+}

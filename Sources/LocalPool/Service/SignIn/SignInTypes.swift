@@ -1,0 +1,73 @@
+import Crypto
+import Foundation
+import GatehouseCore
+
+/// The outcome of a sign-in step: tokens, or a challenge to answer.
+public enum AuthOutcome: Sendable {
+    /// Signed in.
+    case tokens(accessToken: String, idToken: String?, refreshToken: String?, expiresIn: Int)
+    /// A user created with a temporary password must choose their own.
+    case newPasswordRequired(session: String, username: String, userAttributes: [UserRecord.Attribute])
+    /// Another challenge (`PASSWORD_VERIFIER`, …) with its parameters.
+    case challenge(name: ChallengeName, session: String?, parameters: [String: String])
+}
+
+/// Which of the password flows a sign-in came by: the app's `USER_PASSWORD_AUTH`, or the
+/// admin's `ADMIN_USER_PASSWORD_AUTH` (each allowed per client).
+public enum PasswordFlow: Sendable {
+    /// `USER_PASSWORD_AUTH` (InitiateAuth).
+    case user
+    /// `ADMIN_USER_PASSWORD_AUTH` (AdminInitiateAuth).
+    case admin
+
+    /// Cognito's name for the flow.
+    var name: String {
+        switch self {
+        case .user: "USER_PASSWORD_AUTH"
+        case .admin: "ADMIN_USER_PASSWORD_AUTH"
+        }
+    }
+
+    /// Whether `client` allows the flow (by its current or legacy name).
+    func isAllowed(for client: ClientRecord) -> Bool {
+        let flows = client.settings.explicitAuthFlows
+        switch self {
+        case .user: return flows.contains("ALLOW_USER_PASSWORD_AUTH") || flows.contains("USER_PASSWORD_AUTH")
+        case .admin: return flows.contains("ALLOW_ADMIN_USER_PASSWORD_AUTH") || flows.contains("ADMIN_NO_SRP_AUTH")
+        }
+    }
+}
+
+/// Cognito's `SECRET_HASH` and client secrets: how a client with a secret proves it.
+public enum SecretHash {
+    /// Base64(HMAC-SHA256(secret, username + clientId)).
+    public static func compute(secret: String, clientID: String, username: String) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Array((username + clientID).utf8), using: SymmetricKey(data: Array(secret.utf8)))
+        return Data(mac).base64EncodedString()
+    }
+
+    /// The `SECRET_HASH` `client` would send for `username` (nil for a public client): the
+    /// hosted pages act for the client, which proved itself with its registered redirect.
+    public static func forClient(_ client: ClientRecord, username: String) -> String? {
+        client.secret.map { compute(secret: $0, clientID: client.id, username: username) }
+    }
+
+    /// Checks `SECRET_HASH` for clients with a secret, in constant time.
+    static func check(_ secretHash: String?, client: ClientRecord, username: String) throws(LocalPoolError) {
+        guard let secret = client.secret else { return }
+        guard let secretHash else {
+            throw .notAuthorized("Client \(client.id) is configured with secret but SECRET_HASH was not received")
+        }
+        guard ConstantTime.equals(compute(secret: secret, clientID: client.id, username: username), secretHash) else {
+            throw .notAuthorized("Unable to verify secret hash for client \(client.id)")
+        }
+    }
+
+    /// Checks a confidential client's secret, in constant time.
+    public static func checkClientSecret(_ secret: String?, client: ClientRecord) throws(LocalPoolError) {
+        guard let expected = client.secret else { return }
+        guard let secret, ConstantTime.equals(secret, expected) else {
+            throw LocalPoolError(.notAuthorized, "Unable to verify client secret for \(client.id)")
+        }
+    }
+}

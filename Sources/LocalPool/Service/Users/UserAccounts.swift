@@ -1,0 +1,140 @@
+import GatehouseCore
+
+/// Users and their attributes: created, read, changed, listed, signed out and deleted, and the
+/// passwords they keep (bcrypt for passwords, a verifier for SRP).
+public struct UserAccounts: Sendable {
+    let context: PoolContext
+    let pools: PoolAdministration
+
+    /// Creates a user who must set a new password at first sign-in (`FORCE_CHANGE_PASSWORD`).
+    public func createUser(
+        poolID: String,
+        username: String,
+        attributes: [UserRecord.Attribute],
+        temporaryPassword: String?
+    ) async throws(LocalPoolError) -> UserRecord {
+        _ = try await pools.pool(poolID)
+        guard InputPatterns.isUsername(username) else {
+            throw .invalidParameter(
+                "1 validation error detected: Value at 'username' failed to satisfy constraint: "
+                    + "Member must satisfy regular expression pattern: [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+ and have length 1 to 128"
+            )
+        }
+        try AttributeRules.check(attributes)
+        let password = try await storedPassword(temporaryPassword ?? Self.generatedPassword(), poolID: poolID, username: username)
+        let now = context.clock.now()
+        var merged: [UserRecord.Attribute] = []
+        for attribute in attributes {
+            merged.removeAll { $0.name == attribute.name }
+            merged.append(attribute)
+        }
+        try AttributeRules.checkCustomCount(merged)
+        var user = UserRecord(
+            poolId: poolID,
+            username: username,
+            sub: Identifiers.uuid(),
+            attributes: merged,
+            enabled: true,
+            status: .forceChangePassword,
+            tokensValidAfter: 0,
+            failedAttempts: 0,
+            lockedUntil: 0,
+            createdAt: now,
+            updatedAt: now
+        )
+        password.apply(to: &user)
+        let created = user
+        guard try await context.store({ try await context.storage.users.create(created) }) else {
+            throw LocalPoolError(.usernameExists, "User account already exists")
+        }
+        return created
+    }
+
+    /// The user called `username` (or whose `sub` it is), or `UserNotFoundException`.
+    public func user(poolID: String, username: String) async throws(LocalPoolError) -> UserRecord {
+        _ = try await pools.pool(poolID)
+        // No stored username breaks the pattern; SQLite would cut `name\0junk` at the NUL.
+        guard InputPatterns.isUsername(username) else { throw .userNotFound() }
+        guard let found = try await context.store({ try await context.storage.users.user(poolID: poolID, name: username) }) else {
+            throw .userNotFound()
+        }
+        return found
+    }
+
+    /// Changes a user by `change`, in one transaction.
+    @discardableResult
+    func update(
+        poolID: String,
+        username: String,
+        _ change: @Sendable @escaping (inout UserRecord) throws(LocalPoolError) -> Void
+    ) async throws(LocalPoolError) -> UserRecord {
+        let existing = try await user(poolID: poolID, username: username)
+        let now = context.clock.now()
+        let updated = try await context.store {
+            try await context.storage.users.update(poolID: poolID, username: existing.username, now: now) { user in try change(&user) }
+        }
+        guard let updated else { throw .userNotFound() }
+        return updated
+    }
+
+    /// Sets a password; `permanent` confirms the user, otherwise they must change it at sign-in.
+    /// Every hosted-login session of the user ends with the old password.
+    public func setPassword(poolID: String, username: String, password: String, permanent: Bool) async throws(LocalPoolError) {
+        let existing = try await user(poolID: poolID, username: username)
+        let stored = try await storedPassword(password, poolID: poolID, username: existing.username)
+        try await update(poolID: poolID, username: existing.username) { user in
+            stored.apply(to: &user)
+            user.status = permanent ? .confirmed : .forceChangePassword
+            user.failedAttempts = 0
+            user.lockedUntil = 0
+            user.sessionGeneration += 1
+        }
+    }
+
+    /// Adds or replaces attributes.
+    public func updateAttributes(poolID: String, username: String, attributes: [UserRecord.Attribute]) async throws(LocalPoolError) {
+        try AttributeRules.check(attributes)
+        try await update(poolID: poolID, username: username) { user throws(LocalPoolError) in
+            user.merge(attributes)
+            try AttributeRules.checkCustomCount(user.attributes)
+        }
+    }
+
+    /// Enables or disables a user.
+    public func setEnabled(poolID: String, username: String, enabled: Bool) async throws(LocalPoolError) {
+        try await update(poolID: poolID, username: username) { $0.enabled = enabled }
+    }
+
+    /// Deletes a user and their refresh tokens.
+    public func deleteUser(poolID: String, username: String) async throws(LocalPoolError) {
+        let existing = try await user(poolID: poolID, username: username)
+        try await context.store { try await context.storage.users.delete(poolID: poolID, username: existing.username) }
+    }
+
+    /// Signs a user out everywhere: refresh tokens revoked, tokens issued so far refused, and
+    /// hosted-login sessions ended.
+    public func globalSignOut(poolID: String, username: String) async throws(LocalPoolError) {
+        let existing = try await user(poolID: poolID, username: username)
+        let now = context.clock.now()
+        try await context.store { try await context.storage.users.signOutEverywhere(poolID: poolID, username: existing.username, now: now) }
+    }
+
+    /// Users of `poolID`, optionally filtered (`ListUsers` syntax: `name = "v"` or `name ^= "v"`).
+    public func listUsers(
+        poolID: String,
+        filter: String?,
+        limit: Int,
+        after: String?
+    ) async throws(LocalPoolError) -> (users: [UserRecord], next: String?) {
+        _ = try await pools.pool(poolID)
+        let predicate = try UserFilter(filter)
+        let all = try await context.store { try await context.storage.users.users(poolID: poolID) }
+        let matching = all.filter { predicate?.matches($0) ?? true }.filter { after == nil || $0.username > after! }
+        let page = Array(matching.prefix(limit))
+        return (page, matching.count > limit ? page.last?.username : nil)
+    }
+
+    static func generatedPassword() -> String {
+        "Tmp\(Identifiers.clientID().prefix(10))!9"
+    }
+}
