@@ -1,5 +1,6 @@
 import Crypto
 import GatehouseCore
+import GatehouseEdge
 import GatehouseHTTP
 import Hummingbird
 import HummingbirdBcrypt
@@ -167,7 +168,7 @@ struct Bench {
         for token in tokens { _ = try await service.userInfo(token: token, logger: logger) }
         start = seconds()
         for token in tokens {
-            let profile = try await service.userInfo(token: UserInfoService.token(fromAuthorization: "Bearer " + token), logger: logger)
+            let profile = try await service.userInfo(token: BearerToken.parse("Bearer " + token), logger: logger)
             precondition(!profile.jsonBytes().isEmpty)
         }
         print("service path: \(Int(Double(count) / (seconds() - start))) profiles/s (verify + cached user + JSON, one core)")

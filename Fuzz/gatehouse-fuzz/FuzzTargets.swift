@@ -1,6 +1,7 @@
 import Foundation
 import GatehouseAWS
 import GatehouseCore
+import GatehouseEdge
 import GatehouseHTTP
 import GatehouseLambda
 import GatehouseSessions
@@ -40,7 +41,7 @@ enum FuzzTargets {
     )
 
     static let jws: FuzzTarget = { bytes in
-        guard let token = UserInfoService.token(fromAuthorization: text(bytes)) else { return }
+        guard let token = BearerToken.parse(text(bytes)) else { return }
         guard let parsed = try? CompactJWS(token) else { return }
         _ = Base64URL.decode(token)
         if let claims = try? JSONParser.parse(parsed.payload).objectValue {

@@ -41,13 +41,14 @@ public enum UserPoolSource: Sendable {
 /// The one composition function, used by `serve`, the Lambda and the tests: builds the API's
 /// dependencies for `configuration` on one HTTP client — the JWKS cache, the token cache, the
 /// user directory behind the attribute cache, and with `sessions` the token handler on the
-/// same keys and client.
+/// same keys and client; every part counts in `metrics`.
 public func buildDependencies(
     configuration: GatehouseConfiguration,
     pool: UserPoolSource,
     httpClient: HTTPClient,
     sessions: SessionSetup? = nil,
-    proxy: ProxySettings = .off
+    proxy: ProxySettings = .off,
+    metrics: GatehouseMetrics = GatehouseMetrics()
 ) -> GatehouseDependencies {
     let transport = HTTPClientTransport(client: httpClient)
     let keySource: any JWKSFetching
@@ -63,7 +64,8 @@ public func buildDependencies(
             endpoint: AWSEndpoint(url: configuration.cognitoEndpoint)!,
             region: configuration.region,
             credentials: credentials,
-            transport: transport
+            transport: transport,
+            metrics: metrics
         )
         directory = CognitoUserDirectory(userPoolID: configuration.userPoolID, cognito: cognito)
         // Sign-out everywhere with the server's IAM credentials: no admin scope in user tokens.
@@ -74,7 +76,8 @@ public func buildDependencies(
                 endpoint: AWSEndpoint(url: configuration.cognitoEndpoint)!,
                 region: configuration.region,
                 credentials: nil,
-                transport: transport
+                transport: transport,
+                metrics: metrics
             )
         )
     case .inProcess(let poolDirectory, let keys, let accepts, let poolAuthority, let poolSignOut):
@@ -87,9 +90,9 @@ public func buildDependencies(
     var revocation: RevocationCheck?
     if configuration.revocationCheck {
         guard let authority else { preconditionFailure("the revocation check is on but the pool source has no token authority") }
-        revocation = RevocationCheck(authority: authority, timeToLive: configuration.revocationCacheTTL)
+        revocation = RevocationCheck(authority: authority, timeToLive: configuration.revocationCacheTTL, metrics: metrics)
     }
-    let keys = JWKSCache(fetcher: keySource)
+    let keys = JWKSCache(fetcher: keySource, metrics: metrics)
     // The session client's access tokens are accepted too: the API calls itself with them.
     let clientIDs = Set(configuration.clientIDs + (sessions.map { [$0.settings.clientID] } ?? []))
     let verifier = TokenVerifier(
@@ -102,13 +105,14 @@ public func buildDependencies(
             acceptsClient: acceptsClient
         ),
         keys: keys,
-        cache: configuration.tokenCacheSize > 0 ? VerifiedTokenCache(capacity: configuration.tokenCacheSize) : nil
+        cache: configuration.tokenCacheSize > 0 ? VerifiedTokenCache(verifiedTokens: configuration.tokenCacheSize, metrics: metrics) : nil
     )
     if configuration.userCacheTTL > 0 {
         directory = CachedUserDirectory(
             upstream: directory,
             timeToLive: configuration.userCacheTTL,
-            negativeTimeToLive: configuration.userNegativeCacheTTL
+            negativeTimeToLive: configuration.userNegativeCacheTTL,
+            metrics: metrics
         )
     }
     let sessionService = sessions.map { setup in
@@ -120,7 +124,8 @@ public func buildDependencies(
                 endpoints: setup.settings.endpoints,
                 clientID: setup.settings.clientID,
                 clientSecret: setup.settings.clientSecret,
-                transport: transport
+                transport: transport,
+                metrics: metrics
             ),
             idTokens: TokenVerifier(
                 configuration: TokenVerifierConfiguration(
@@ -134,7 +139,8 @@ public func buildDependencies(
             ),
             authority: authority,
             signOut: signOut,
-            revocation: revocation
+            revocation: revocation,
+            metrics: metrics
         )
     }
     return GatehouseDependencies(

@@ -1,4 +1,4 @@
-import CoreMetrics
+public import CoreMetrics
 import GatehouseCore
 public import Hummingbird
 import Synchronization
@@ -19,10 +19,16 @@ public final class RequestMetrics: Sendable {
     }
 
     private let handlers = Mutex<[Key: (requests: Counter, duration: CoreMetrics.Timer)]>([:])
+    /// Requests answered: `server` (api, pool, app), `route` (the template), `method`, `status`.
+    private let requests: MetricFamily
+    /// How long requests took to answer: `server`, `route`.
+    private let durations: MetricFamily
 
-    /// Metrics labelled `server`.
-    public init(server: String) {
+    /// Metrics labelled `server`, made by `factory` (by default the process's).
+    public init(server: String, factory: any MetricsFactory = MetricsSystem.factory) {
         self.server = server
+        requests = MetricFamily(label: "gatehouse_http_requests_total", dimensionNames: ["server", "route", "method", "status"], factory: factory)
+        durations = MetricFamily(label: "gatehouse_http_request_duration_seconds", dimensionNames: ["server", "route"], factory: factory)
     }
 
     /// The methods labelled by name; any other (a client may send any token) is `OTHER`, so
@@ -34,16 +40,16 @@ public final class RequestMetrics: Sendable {
     public func record(route: String, method: HTTPRequest.Method, status: HTTPResponse.Status, since start: ContinuousClock.Instant) {
         let method = Self.namedMethods.contains(method) ? method : Self.otherMethod
         let key = Key(route: route, method: method, status: status.code)
-        let (requests, duration) = handlers.withLock { handlers in
+        let (counter, timer) = handlers.withLock { handlers -> (requests: Counter, duration: CoreMetrics.Timer) in
             if let found = handlers[key] { return found }
             let made = (
-                requests: GatehouseMetrics.httpRequests.counter([server, route, method.rawValue, String(status.code)]),
-                duration: GatehouseMetrics.httpDuration.timer([server, route])
+                requests: self.requests.counter([server, route, method.rawValue, String(status.code)]),
+                duration: self.durations.timer([server, route])
             )
             handlers[key] = made
             return made
         }
-        requests.increment()
-        duration.record(ContinuousClock.now - start)
+        counter.increment()
+        timer.record(ContinuousClock.now - start)
     }
 }

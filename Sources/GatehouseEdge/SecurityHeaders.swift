@@ -1,8 +1,9 @@
 import HTTPTypes
 public import Hummingbird
 
-/// Headers every response carries: no sniffing, no framing, no referrer (a route that set one
-/// itself keeps its own value).
+/// Headers every response of every server carries, set here only: no sniffing, no framing, no
+/// referrer (a route that set one itself keeps its own value). A page adds just what is its own
+/// (its Content-Security-Policy).
 @usableFromInline
 enum SecurityHeaders {
     private static let frameOptions = HTTPField.Name("X-Frame-Options")!

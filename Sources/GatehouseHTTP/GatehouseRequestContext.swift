@@ -1,17 +1,18 @@
 public import GatehouseEdge
 public import Hummingbird
+public import HummingbirdAuth
 public import Logging
 public import NIOCore
 
 /// The request context of every Gatehouse route: Hummingbird's core plus our request id and who
 /// the request is from.
-public struct GatehouseRequestContext: EdgeRequestContext {
+public struct GatehouseRequestContext: EdgeRequestContext, AuthRequestContext {
     /// Hummingbird's per-request storage.
     public var coreContext: CoreRequestContextStorage
     /// The request id: the Lambda request id, the caller's sane `X-Request-Id`, or one we made.
     public var requestID: String
-    /// Who the request is from, once ``IdentityMiddleware`` found out (routes that need it run
-    /// on ``AuthenticatedRequestContext``).
+    /// Who the request is from, once the authenticators found out (``BearerAuthenticator``,
+    /// ``SessionCookieAuthenticator``; routes that need it run on ``AuthenticatedRequestContext``).
     public var identity: Identity?
     /// The connection the request came on (nil behind API Gateway): its peer's address is read
     /// only when needed (the proxy's `X-Forwarded-For`).

@@ -7,22 +7,23 @@ import Testing
 struct JWKSCacheTests {
     let logger = Logger(label: "test")
 
-    /// A fetcher that counts calls and serves whatever key set it currently holds.
+    /// A fetcher that counts calls and serves whatever key set it currently holds, each call
+    /// waiting for `gate` when there is one.
     final class CountingFetcher: Sendable {
         struct Failing: Error {}
         let calls = Mutex(0)
         let current: Mutex<JSONWebKeySet?>
-        let delay: Duration
+        let gate: Gate?
 
-        init(_ keySet: JSONWebKeySet?, delay: Duration = .zero) {
+        init(_ keySet: JSONWebKeySet?, gate: Gate? = nil) {
             current = Mutex(keySet)
-            self.delay = delay
+            self.gate = gate
         }
 
         var fetcher: ClosureJWKSFetcher {
             ClosureJWKSFetcher { _ in
                 self.calls.withLock { $0 += 1 }
-                if self.delay > .zero { try await Task.sleep(for: self.delay) }
+                await self.gate?.wait()
                 guard let keySet = self.current.withLock({ $0 }) else { throw Failing() }
                 return keySet
             }
@@ -53,12 +54,16 @@ struct JWKSCacheTests {
     }
 
     @Test func concurrentFetchesAreCoalesced() async throws {
-        let source = CountingFetcher(TestIssuer.jwks([(TestIssuer.keyA, "a")]), delay: .milliseconds(50))
+        let gate = Gate()
+        let source = CountingFetcher(TestIssuer.jwks([(TestIssuer.keyA, "a")]), gate: gate)
         let cache = JWKSCache(fetcher: source.fetcher)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<20 {
                 group.addTask { _ = try await cache.key(id: "a", logger: logger) }
             }
+            // Every lookup waits on the one fetch before it may finish.
+            await until { cache.waitingLookups == 20 }
+            gate.open()
             try await group.waitForAll()
         }
         #expect(source.calls.withLock { $0 } == 1)
@@ -95,4 +100,36 @@ struct JWKSCacheTests {
         #expect(throws: JSONWebKeySet.Failure.self) { try JSONWebKeySet(json: Array(#"{"keys":[\#(hmac)]}"#.utf8)) }
         #expect(throws: JSONWebKeySet.Failure.self) { try JSONWebKeySet(json: Array("<html>".utf8)) }
     }
+}
+
+/// A gate tasks wait at until it opens (no sleeps: a test opens it when it has seen what it waits for).
+final class Gate: Sendable {
+    private let state = Mutex<(open: Bool, waiting: [CheckedContinuation<Void, Never>])>((false, []))
+
+    /// Waits until the gate opens.
+    func wait() async {
+        await withCheckedContinuation { continuation in
+            let open = state.withLock { state -> Bool in
+                if !state.open { state.waiting.append(continuation) }
+                return state.open
+            }
+            if open { continuation.resume() }
+        }
+    }
+
+    /// Opens the gate for every waiter, now and later.
+    func open() {
+        let waiting = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.open = true
+            defer { state.waiting = [] }
+            return state.waiting
+        }
+        for continuation in waiting { continuation.resume() }
+    }
+}
+
+/// Yields until `condition` holds (up to a million turns; a test that never gets there fails).
+func until(_ condition: () -> Bool) async {
+    for _ in 0..<1_000_000 where !condition() { await Task.yield() }
+    #expect(condition())
 }

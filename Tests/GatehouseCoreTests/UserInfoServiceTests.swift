@@ -73,7 +73,6 @@ struct UserInfoServiceTests {
     @Test func missingTokenIsMissingToken() async {
         let error = await failure(service { _ in Self.alice() }, token: nil)
         #expect(error?.code == .missingToken)
-        #expect(error?.statusCode == 401)
     }
 
     @Test func invalidAndExpiredTokensAre401() async {
@@ -82,13 +81,11 @@ struct UserInfoServiceTests {
         let expired = TestIssuer.claims(TestIssuer.idClaims(), setting: "exp", to: String(Int(TestIssuer.now) - 1))
         let error = await failure(service, token: TestIssuer.sign(claims: expired))
         #expect(error?.code == .expiredToken)
-        #expect(error?.wwwAuthenticate?.contains(#"error="invalid_token""#) == true)
     }
 
     @Test func disabledUserIs401() async {
         let error = await failure(service { _ in Self.alice(enabled: false) }, token: TestIssuer.sign(claims: TestIssuer.idClaims()))
         #expect(error?.code == .userDisabled)
-        #expect(error?.statusCode == 401)
     }
 
     @Test func deletedUserIs401() async {
@@ -112,7 +109,7 @@ struct UserInfoServiceTests {
             service { _ throws(DirectoryError) in throw DirectoryError(.throttled, retryAfter: 2, detail: "TooManyRequests") },
             token: TestIssuer.sign(claims: TestIssuer.idClaims())
         )
-        #expect(error?.statusCode == 503)
+        #expect(error?.code == .serviceUnavailable)
         #expect(error?.retryAfter == 2)
         #expect(error?.message.contains("TooManyRequests") == false)
     }
@@ -122,20 +119,8 @@ struct UserInfoServiceTests {
             service { _ throws(DirectoryError) in throw DirectoryError(.misconfigured, detail: "AccessDeniedException: arn:aws:iam::123") },
             token: TestIssuer.sign(claims: TestIssuer.idClaims())
         )
-        #expect(error?.statusCode == 500)
+        #expect(error?.code == .internalError)
         #expect(error?.message.contains("arn") == false)
-    }
-
-    @Test(
-        arguments: [
-            ("Bearer abc.def.ghi", "abc.def.ghi"), ("bearer abc.def.ghi", "abc.def.ghi"), ("abc.def.ghi", "abc.def.ghi"),
-            ("  Bearer   abc.def.ghi  ", "abc.def.ghi"), ("Basic dXNlcjpwYXNz", nil), ("Bearer ", nil), ("", nil),
-            ("Bearer\tabc.def.ghi", "abc.def.ghi"), ("Bearer abc.def ghi", nil), ("Bearer abc.def\tghi", nil), ("abc def", nil),
-            ("Bearer abc.def.ghi\t", "abc.def.ghi"),
-        ] as [(String, String?)]
-    )
-    func authorizationHeaderForms(header: String, token: String?) {
-        #expect(UserInfoService.token(fromAuthorization: header) == token)
     }
 }
 
@@ -145,15 +130,17 @@ struct CachedUserDirectoryTests {
     final class Upstream: Sendable {
         let calls = Mutex(0)
         let answer: Mutex<Result<DirectoryUser, DirectoryError>>
+        let gate: Gate?
 
-        init(_ answer: Result<DirectoryUser, DirectoryError>) {
+        init(_ answer: Result<DirectoryUser, DirectoryError>, gate: Gate? = nil) {
             self.answer = Mutex(answer)
+            self.gate = gate
         }
 
         var directory: ClosureUserDirectory {
             ClosureUserDirectory { _ throws(DirectoryError) in
                 self.calls.withLock { $0 += 1 }
-                try? await Task.sleep(for: .milliseconds(20))
+                await self.gate?.wait()
                 return try self.answer.withLock { $0 }.get()
             }
         }
@@ -195,11 +182,14 @@ struct CachedUserDirectoryTests {
     }
 
     @Test func coalescesConcurrentLookups() async throws {
-        let upstream = Upstream(.success(UserInfoServiceTests.alice()))
+        // Throttling is never cached: only sharing the one call keeps the upstream at one.
+        let gate = Gate()
+        let upstream = Upstream(.failure(DirectoryError(.throttled)), gate: gate)
         let cache = CachedUserDirectory(upstream: upstream.directory)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<25 { group.addTask { _ = try await cache.user(named: "alice", logger: logger) } }
-            try await group.waitForAll()
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<25 { group.addTask { _ = try? await cache.user(named: "alice", logger: logger) } }
+            await until { cache.waitingLookups == 25 }
+            gate.open()
         }
         #expect(upstream.calls.withLock { $0 } == 1)
     }
@@ -211,7 +201,10 @@ struct CachedUserDirectoryTests {
             _ = try await cache.user(named: "user\(index)", logger: logger)
             #expect(cache.count <= 3)
         }
-        #expect(cache.count >= 1)
+        // Full, it drops the oldest: the three newest stay.
+        #expect(cache.count == 3)
+        #expect(upstream.calls.withLock { $0 } == 20)
+        _ = try await cache.user(named: "user19", logger: logger)
         #expect(upstream.calls.withLock { $0 } == 20)
     }
 }

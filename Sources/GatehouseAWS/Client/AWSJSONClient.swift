@@ -22,6 +22,7 @@ public struct AWSJSONClient: Sendable {
     private let transport: any AWSTransport
     private let clock: WallClock
     private let sleep: @Sendable (Double) async throws -> Void
+    private let metrics: GatehouseMetrics
 
     /// A client for one service in one region; without `credentials`, calls go unsigned (the
     /// operations a user's access token authorises, such as Cognito's `GetUser`).
@@ -36,8 +37,10 @@ public struct AWSJSONClient: Sendable {
         timeout: Double = 5,
         retryPolicy: RetryPolicy = RetryPolicy(),
         clock: WallClock = .system,
-        sleep: @escaping @Sendable (Double) async throws -> Void = { try await Task.sleep(for: .seconds($0)) }
+        sleep: @escaping @Sendable (Double) async throws -> Void = { try await Task.sleep(for: .seconds($0)) },
+        metrics: GatehouseMetrics = GatehouseMetrics()
     ) {
+        self.metrics = metrics
         self.endpoint = endpoint
         self.signer = SigV4Signer(service: service, region: region)
         self.targetPrefix = targetPrefix
@@ -72,8 +75,8 @@ public struct AWSJSONClient: Sendable {
     }
 
     private func record(_ operation: String, outcome: String, since started: ContinuousClock.Instant) {
-        GatehouseMetrics.upstreamCalls.counter([signer.service, operation, outcome]).increment()
-        GatehouseMetrics.upstreamDuration.timer([signer.service, operation]).record(ContinuousClock.now - started)
+        metrics.upstreamCalls.counter([signer.service, operation, outcome]).increment()
+        metrics.upstreamDuration.timer([signer.service, operation]).record(ContinuousClock.now - started)
     }
 
     private func callWithRetries(_ operation: String, body: [UInt8], logger: Logger) async throws(AWSError) -> [UInt8] {

@@ -25,7 +25,8 @@ public struct CognitoIdentityProvider: Sendable {
         credentials: (any AWSCredentialProvider)?,
         transport: any AWSTransport,
         timeout: Double = 3,
-        retryPolicy: RetryPolicy = RetryPolicy()
+        retryPolicy: RetryPolicy = RetryPolicy(),
+        metrics: GatehouseMetrics = GatehouseMetrics()
     ) {
         self.client = AWSJSONClient(
             endpoint: endpoint,
@@ -35,7 +36,8 @@ public struct CognitoIdentityProvider: Sendable {
             credentials: credentials,
             transport: transport,
             timeout: timeout,
-            retryPolicy: retryPolicy
+            retryPolicy: retryPolicy,
+            metrics: metrics
         )
     }
 

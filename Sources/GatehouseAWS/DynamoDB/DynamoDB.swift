@@ -49,7 +49,8 @@ public struct DynamoDB: Sendable {
         timeout: Double = 5,
         retryPolicy: RetryPolicy = RetryPolicy(),
         clock: WallClock = .system,
-        sleep: @escaping @Sendable (Double) async throws -> Void = { try await Task.sleep(for: .seconds($0)) }
+        sleep: @escaping @Sendable (Double) async throws -> Void = { try await Task.sleep(for: .seconds($0)) },
+        metrics: GatehouseMetrics = GatehouseMetrics()
     ) {
         client = AWSJSONClient(
             endpoint: endpoint,
@@ -62,7 +63,8 @@ public struct DynamoDB: Sendable {
             timeout: timeout,
             retryPolicy: retryPolicy,
             clock: clock,
-            sleep: sleep
+            sleep: sleep,
+            metrics: metrics
         )
     }
 

@@ -7,15 +7,22 @@ public import Logging
 public struct SecretsManager: Sendable {
     private let client: AWSJSONClient
 
-    /// A client of `endpoint` in `region`.
-    public init(endpoint: AWSEndpoint, region: String, credentials: any AWSCredentialProvider, transport: any AWSTransport) {
+    /// A client of `endpoint` in `region`, its calls counted in `metrics`.
+    public init(
+        endpoint: AWSEndpoint,
+        region: String,
+        credentials: any AWSCredentialProvider,
+        transport: any AWSTransport,
+        metrics: GatehouseMetrics = GatehouseMetrics()
+    ) {
         client = AWSJSONClient(
             endpoint: endpoint,
             service: "secretsmanager",
             region: region,
             targetPrefix: "secretsmanager",
             credentials: credentials,
-            transport: transport
+            transport: transport,
+            metrics: metrics
         )
     }
 

@@ -14,6 +14,9 @@ public struct CORSPolicy: Sendable {
     /// Whether a preflight may ask for any request header (an app's own API chooses its
     /// headers); the answer then names exactly those asked for.
     public let allowsAnyRequestHeader: Bool
+    /// Whether responses may be read with credentials (`Access-Control-Allow-Credentials`):
+    /// the API's cookie requests need it; the local pool's token endpoints do not.
+    public let allowsCredentials: Bool
 
     /// A policy allowing `allowedOrigins`.
     public init(
@@ -22,7 +25,8 @@ public struct CORSPolicy: Sendable {
         allowedHeaders: [String] = ["authorization", "content-type", "x-csrf", "x-request-id"],
         exposedHeaders: [String] = ["WWW-Authenticate", "Retry-After", "X-Request-Id"],
         maxAge: Int = 600,
-        allowsAnyRequestHeader: Bool = false
+        allowsAnyRequestHeader: Bool = false,
+        allowsCredentials: Bool = true
     ) {
         self.allowedOrigins = Set(allowedOrigins.map(Self.normalized))
         self.allowedMethods = allowedMethods
@@ -30,6 +34,7 @@ public struct CORSPolicy: Sendable {
         self.exposedHeaders = exposedHeaders
         self.maxAge = maxAge
         self.allowsAnyRequestHeader = allowsAnyRequestHeader
+        self.allowsCredentials = allowsCredentials
     }
 
     /// The policy for the app's own APIs behind the proxy: the same origins, every usual
@@ -56,12 +61,8 @@ public struct CORSPolicy: Sendable {
     /// `Vary: Origin` is always due, since the answer depends on the origin.
     public func responseHeaders(origin: String?) -> [(String, String)] {
         guard let origin, allows(origin: origin) else { return [("Vary", "Origin")] }
-        return [
-            ("Access-Control-Allow-Origin", origin),
-            ("Access-Control-Allow-Credentials", "true"),
-            ("Access-Control-Expose-Headers", exposedHeaders.joined(separator: ", ")),
-            ("Vary", "Origin"),
-        ]
+        return [("Access-Control-Allow-Origin", origin)] + (allowsCredentials ? [("Access-Control-Allow-Credentials", "true")] : [])
+            + [("Access-Control-Expose-Headers", exposedHeaders.joined(separator: ", ")), ("Vary", "Origin")]
     }
 
     /// The outcome of a preflight request.
@@ -83,16 +84,17 @@ public struct CORSPolicy: Sendable {
         guard asked.allSatisfy({ allowedHeaders.contains($0) || (allowsAnyRequestHeader && $0.allSatisfy(tokenCharacters.contains)) }) else {
             return .refused
         }
-        return .allowed([
+        var headers = [
             "Access-Control-Allow-Origin": origin,
-            "Access-Control-Allow-Credentials": "true",
             "Access-Control-Allow-Methods": allowedMethods.joined(separator: ", "),
             "Access-Control-Allow-Headers": (allowsAnyRequestHeader ? Array(Set(allowedHeaders + asked)).sorted() : allowedHeaders).joined(
                 separator: ", "
             ),
             "Access-Control-Max-Age": String(maxAge),
             "Vary": "Origin",
-        ])
+        ]
+        if allowsCredentials { headers["Access-Control-Allow-Credentials"] = "true" }
+        return .allowed(headers)
     }
 
     static func normalized(_ origin: String) -> String {

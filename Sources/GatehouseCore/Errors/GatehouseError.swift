@@ -1,4 +1,5 @@
-/// An error the API reports to clients: a stable code, a status and a message for humans.
+/// An error the API reports to clients: a stable code and a message for humans (the edge maps
+/// the code to an HTTP status and headers: `GatehouseError+Response` in GatehouseEdge).
 ///
 /// Internal detail (which token rule failed, what Cognito said) travels in ``logDetail``
 /// and is only ever logged.
@@ -52,32 +53,6 @@ public struct GatehouseError: Error, Sendable, CustomStringConvertible {
         self.retryAfter = retryAfter
         self.allowedMethods = allowedMethods
         self.logDetail = logDetail
-    }
-
-    /// The HTTP status code for the code.
-    public var statusCode: Int {
-        switch code {
-        case .missingToken, .invalidToken, .expiredToken, .tokenRevoked, .userDisabled, .userNotFound: 401
-        case .originNotAllowed, .csrfCheckFailed, .forbidden: 403
-        case .notLoggedIn, .sessionExpired, .invalidState: 401
-        case .invalidRequest, .loginFailed: 400
-        case .notFound, .sessionsDisabled: 404
-        case .methodNotAllowed: 405
-        case .serviceUnavailable: 503
-        case .upstreamUnavailable: 502
-        case .upstreamTimeout: 504
-        case .internalError: 500
-        }
-    }
-
-    /// Whether the response carries `WWW-Authenticate` (RFC 6750).
-    public var wwwAuthenticate: String? {
-        switch code {
-        case .missingToken: #"Bearer realm="gatehouse""#
-        case .invalidToken, .expiredToken, .tokenRevoked, .userDisabled, .userNotFound:
-            #"Bearer realm="gatehouse", error="invalid_token""#
-        default: nil
-        }
     }
 
     public var description: String {

@@ -6,39 +6,49 @@ import Synchronization
 ///
 /// A `kid` not held triggers a refetch, at most once per ``minimumRefetchInterval``
 /// (a penalty box, so unknown-`kid` floods cannot hammer the JWKS endpoint). Concurrent
-/// refetches share one request; keys already held keep working when a refetch fails.
+/// refetches share one request (a ``TTLCache`` reload); keys already held keep working when a
+/// refetch fails.
 public final class JWKSCache: Sendable {
     /// The shortest time between two fetches, in seconds.
     public let minimumRefetchInterval: Double
 
-    private struct State {
-        var keys: [String: RSAVerificationKey] = [:]
-        var lastAttempt: Double?
-        var inFlight: Task<Void, Never>?
-    }
-
     private let fetcher: any JWKSFetching
     private let clock: WallClock
-    private let state = Mutex(State())
+    private let keys = TTLCache<Int, [String: RSAVerificationKey]>(capacity: 1)
+    /// When the last fetch began (the penalty box).
+    private let lastAttempt = Mutex<Double?>(nil)
+    private let fetches: Counter
+    private let failures: Counter
 
-    /// A cache over `fetcher`.
-    public init(fetcher: any JWKSFetching, clock: WallClock = .system, minimumRefetchInterval: Double = 10) {
+    /// A cache over `fetcher`, its fetches counted in `metrics`.
+    public init(
+        fetcher: any JWKSFetching,
+        clock: WallClock = .system,
+        minimumRefetchInterval: Double = 10,
+        metrics: GatehouseMetrics = GatehouseMetrics()
+    ) {
         self.fetcher = fetcher
         self.clock = clock
         self.minimumRefetchInterval = minimumRefetchInterval
+        fetches = metrics.jwksFetches
+        failures = metrics.jwksFetchFailures
     }
 
     /// The number of keys held.
-    public var keyCount: Int { state.withLock { $0.keys.count } }
+    public var keyCount: Int { held.count }
+
+    /// The number of lookups waiting for a fetch now (they share it).
+    public var waitingLookups: Int { keys.waiting }
+
+    private var held: [String: RSAVerificationKey] { keys.value(for: 0, now: 0) ?? [:] }
 
     /// The key with id `kid`, fetching the key set again if it is not held and the penalty box allows.
     public func key(id kid: String, logger: Logger) async throws(TokenError) -> RSAVerificationKey {
-        if let key = state.withLock({ $0.keys[kid] }) { return key }
+        if let key = held[kid] { return key }
         await refreshIfAllowed(logger: logger)
-        return try state.withLock { (state) throws(TokenError) -> RSAVerificationKey in
-            if let key = state.keys[kid] { return key }
-            throw TokenError(state.keys.isEmpty ? .keysUnavailable : .unknownKey, detail: "kid not in JWKS")
-        }
+        let held = self.held
+        if let key = held[kid] { return key }
+        throw TokenError(held.isEmpty ? .keysUnavailable : .unknownKey, detail: "kid not in JWKS")
     }
 
     /// Fetches the key set now (at start-up), trying up to `attempts` times `retryDelay` apart.
@@ -49,37 +59,34 @@ public final class JWKSCache: Sendable {
         for attempt in 1...max(1, attempts) {
             await refreshIfAllowed(logger: logger)
             if keyCount > 0 { return }
-            state.withLock { $0.lastAttempt = nil }
+            lastAttempt.withLock { $0 = nil }
             if attempt < attempts { try? await Task.sleep(for: retryDelay) }
         }
     }
 
     private func refreshIfAllowed(logger: Logger) async {
         let now = clock.now()
-        let task = state.withLock { state -> Task<Void, Never>? in
-            if let inFlight = state.inFlight { return inFlight }
-            if let last = state.lastAttempt, now - last < minimumRefetchInterval { return nil }
-            state.lastAttempt = now
-            let task = Task { await self.fetch(logger: logger) }
-            state.inFlight = task
-            return task
+        let allowed = lastAttempt.withLock { last -> Bool in
+            if let last, now - last < minimumRefetchInterval { return false }
+            last = now
+            return true
         }
-        await task?.value
-    }
-
-    private func fetch(logger: Logger) async {
-        defer { state.withLock { $0.inFlight = nil } }
-        do {
-            let keySet = try await fetcher.fetchKeySet(logger: logger)
-            state.withLock { $0.keys = keySet.keys }
-            GatehouseMetrics.jwksFetches.increment()
-            logger.debug("gatehouse.jwks.fetched", metadata: ["gatehouse.jwks.keys": "\(keySet.keys.count)"])
-        } catch {
-            GatehouseMetrics.jwksFetchFailures.increment()
-            logger.warning(
-                "gatehouse.jwks.fetch_failed",
-                metadata: ["gatehouse.jwks.error": "\(error)", "gatehouse.jwks.kept_keys": "\(keyCount)"]
-            )
+        // Inside the penalty box a fetch already running is still worth waiting for.
+        _ = await keys.reload(0, now: now) { [self] in
+            guard allowed else { return (.failure(TokenError(.keysUnavailable, detail: "penalty box")), nil) }
+            do {
+                let keySet = try await fetcher.fetchKeySet(logger: logger)
+                fetches.increment()
+                logger.debug("gatehouse.jwks.fetched", metadata: ["gatehouse.jwks.keys": "\(keySet.keys.count)"])
+                return (.success(keySet.keys), .infinity)
+            } catch {
+                failures.increment()
+                logger.warning(
+                    "gatehouse.jwks.fetch_failed",
+                    metadata: ["gatehouse.jwks.error": "\(error)", "gatehouse.jwks.kept_keys": "\(keyCount)"]
+                )
+                return (.failure(error), nil)
+            }
         }
     }
 }

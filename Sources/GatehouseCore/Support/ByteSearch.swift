@@ -9,7 +9,7 @@ import Darwin
 extension UnsafeRawBufferPointer {
     /// The offset of the first `byte` at or after `start`, found with `memchr` (tokens are about
     /// a kilobyte, and a generic search over them shows in the profile).
-    func firstOffset(of byte: UInt8, from start: Int = 0) -> Int? {
+    public func firstOffset(of byte: UInt8, from start: Int = 0) -> Int? {
         guard start < count, let base = baseAddress, let found = memchr(base + start, Int32(byte), count - start) else {
             return nil
         }

@@ -1,3 +1,4 @@
+public import Crypto
 public import Logging
 
 /// Verifies Cognito user-pool tokens: RS256 signature by `kid`, then the Cognito claim rules.
@@ -32,7 +33,8 @@ public struct TokenVerifier: Sendable {
     public func verify(_ token: String, logger: Logger) async throws(TokenError) -> VerifiedToken {
         guard token.utf8.count <= configuration.maximumTokenBytes else { throw TokenError(.tooLarge) }
         let now = clock.now()
-        if let cache, let cached = cache.lookup(token, now: now) {
+        let digest = cache == nil ? nil : SHA256.hash(data: Array(token.utf8))
+        if let cache, let digest, let cached = cache.value(for: digest, now: now) {
             try checkTime(expiresAt: cached.expiresAt, notBefore: nil, issuedAt: nil, now: now)
             return cached
         }
@@ -51,7 +53,7 @@ public struct TokenVerifier: Sendable {
         if !configuration.clientIDs.contains(verified.clientID), let accepts = configuration.acceptsClient, await !accepts(verified.clientID) {
             throw TokenError(.wrongClient)
         }
-        cache?.store(verified, for: token, now: now)
+        if let digest { cache?.insert(verified, for: digest, until: verified.expiresAt, now: now) }
         return verified
     }
 
@@ -109,5 +111,16 @@ public struct TokenVerifier: Sendable {
         guard now < expiresAt + configuration.clockLeeway else { throw TokenError(.expired) }
         if let notBefore, now + configuration.clockLeeway < notBefore { throw TokenError(.notYetValid) }
         if let issuedAt, now + configuration.clockLeeway < issuedAt { throw TokenError(.notYetValid, detail: "iat in the future") }
+    }
+}
+
+/// Tokens already verified, keyed by a SHA-256 of the token (never the token), each kept no
+/// longer than its `exp`: an SPA sends the same token many times, and a repeat skips the RSA check.
+public typealias VerifiedTokenCache = TTLCache<SHA256.Digest, VerifiedToken>
+
+extension TTLCache where Key == SHA256.Digest, Value == VerifiedToken {
+    /// A cache of at most `capacity` verified tokens, its lookups counted in `metrics`.
+    public convenience init(verifiedTokens capacity: Int, metrics: GatehouseMetrics = GatehouseMetrics()) {
+        self.init(capacity: capacity, hits: metrics.tokenCacheHits, misses: metrics.tokenCacheMisses)
     }
 }

@@ -25,27 +25,30 @@ public protocol UserSignOut: Sendable {
 
 /// The revocation check of bearer tokens (`GATEHOUSE_REVOCATION_CHECK=on`): the IdP is asked
 /// whether each token is still live, and the answer kept per token for `timeToLive` seconds
-/// (bounded: past `capacity` entries the cache starts over). A token signed out at the IdP is
-/// refused here at most `timeToLive` seconds later.
+/// (in a bounded ``TTLCache``). A token signed out at the IdP is refused here at most
+/// `timeToLive` seconds later.
 public final class RevocationCheck: Sendable {
-    private struct Entry {
-        let live: Bool
-        let until: Double
-    }
-
     /// Seconds an answer is kept.
     public let timeToLive: Double
     private let authority: any AccessTokenAuthority
     private let clock: WallClock
-    private let capacity: Int
-    private let answers = Mutex<[String: Entry]>([:])
+    private let answers: TTLCache<String, Bool>
+    private let checks: MetricFamily
 
-    /// A check asking `authority`, keeping answers `timeToLive` seconds (0: ask every time).
-    public init(authority: any AccessTokenAuthority, timeToLive: Double, capacity: Int = 10_000, clock: WallClock = .system) {
+    /// A check asking `authority`, keeping answers `timeToLive` seconds (0: ask every time),
+    /// counted in `metrics`.
+    public init(
+        authority: any AccessTokenAuthority,
+        timeToLive: Double,
+        capacity: Int = 10_000,
+        clock: WallClock = .system,
+        metrics: GatehouseMetrics = GatehouseMetrics()
+    ) {
         self.authority = authority
         self.timeToLive = timeToLive
-        self.capacity = capacity
         self.clock = clock
+        answers = TTLCache(capacity: capacity)
+        checks = metrics.revocationChecks
     }
 
     /// The scope Cognito's `GetUser` needs in the token.
@@ -74,25 +77,21 @@ public final class RevocationCheck: Sendable {
         // Keyed by the token's signature part: unique per token, and not the token itself.
         let key = String(raw[raw.index(after: raw.lastIndex(of: ".") ?? raw.startIndex)...])
         let now = clock.now()
-        if let entry = answers.withLock({ $0[key] }), entry.until > now {
-            GatehouseMetrics.revocationChecks.counter(["cached"]).increment()
-            return entry.live
+        if let live = answers.value(for: key, now: now) {
+            checks.counter(["cached"]).increment()
+            return live
         }
         let live: Bool
         do {
             live = try await authority.isLive(accessToken: raw, logger: logger)
         } catch {
-            GatehouseMetrics.revocationChecks.counter(["unavailable"]).increment()
+            checks.counter(["unavailable"]).increment()
             throw GatehouseError(.serviceUnavailable, retryAfter: error.retryAfter ?? 1, logDetail: "revocation check: \(error)")
         }
-        GatehouseMetrics.revocationChecks.counter([live ? "live" : "revoked"]).increment()
+        checks.counter([live ? "live" : "revoked"]).increment()
         if timeToLive > 0 {
             // Never past the token's own expiry: after that the verifier refuses it anyway.
-            let until = min(now + timeToLive, expiresAt)
-            answers.withLock { answers in
-                if answers.count >= capacity, answers[key] == nil { answers.removeAll(keepingCapacity: true) }
-                answers[key] = Entry(live: live, until: until)
-            }
+            answers.insert(live, for: key, until: min(now + timeToLive, expiresAt), now: now)
         }
         return live
     }

@@ -7,16 +7,18 @@ public import ServiceLifecycle
 /// The router of the userinfo API: the edge middleware (request id, CORS, errors, security
 /// headers, access log) and the routes. Used by the server, the Lambda and the tests.
 public func buildRouter(_ dependencies: GatehouseDependencies) -> Router<GatehouseRequestContext> {
-    let routes = RouteTable.api
+    let register = { (router: Router<GatehouseRequestContext>) in
+        UserInfoRoutes(service: dependencies.userInfo, keys: dependencies.keys, sessions: dependencies.sessions, cors: dependencies.cors)
+            .register(on: router)
+        SessionRoutes(sessions: dependencies.sessions, cors: dependencies.cors).register(on: router)
+        ForwardAuthRoutes(authenticator: dependencies.authenticator).register(on: router)
+    }
     let router = Router(context: GatehouseRequestContext.self)
-    router.add(middleware: Edge.api(policy: dependencies.cors, routes: routes, proxy: dependencies.proxy))
+    router.add(middleware: Edge.api(policy: dependencies.cors, routes: RouteTable(registering: register), proxy: dependencies.proxy))
     if !dependencies.proxy.upstreams.isEmpty, let client = dependencies.proxyClient {
         router.add(middleware: ReverseProxy(settings: dependencies.proxy, authenticator: dependencies.authenticator, client: client))
     }
-    UserInfoRoutes(service: dependencies.userInfo, keys: dependencies.keys, sessions: dependencies.sessions, cors: dependencies.cors)
-        .register(on: router)
-    SessionRoutes(sessions: dependencies.sessions, cors: dependencies.cors).register(on: router)
-    ForwardAuthRoutes(authenticator: dependencies.authenticator).register(on: router)
+    register(router)
     return router
 }
 

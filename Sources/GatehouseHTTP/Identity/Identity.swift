@@ -25,7 +25,7 @@ public final class Identity: Sendable {
     public var groups: [String] { token.claims["cognito:groups"]?.arrayValue?.compactMap(\.stringValue) ?? [] }
 }
 
-/// The context of routes that need a user: made from the API's context once ``IdentityMiddleware``
+/// The context of routes that need a user: made from the API's context once an authenticator
 /// found one, and throwing 401 `missing_token` otherwise, so handlers get a non-optional user.
 public struct AuthenticatedRequestContext: ChildRequestContext {
     public typealias ParentContext = GatehouseRequestContext
@@ -41,19 +41,5 @@ public struct AuthenticatedRequestContext: ChildRequestContext {
         self.coreContext = context.coreContext
         self.requestID = context.requestID
         self.identity = identity
-    }
-}
-
-/// Finds who a request is from (``RequestAuthenticator``, with the CSRF rule of every cookie
-/// request); a request with no credential passes on without an identity.
-struct IdentityMiddleware: RouterMiddleware {
-    typealias Context = GatehouseRequestContext
-    let authenticator: RequestAuthenticator
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let identity = try await authenticator.identify(request.headers, cookieRule: .csrfHeader, logger: context.logger)
-        var context = context
-        context.identity = identity
-        return try await next(request, context)
     }
 }

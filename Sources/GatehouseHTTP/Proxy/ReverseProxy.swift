@@ -1,4 +1,4 @@
-import CoreMetrics
+public import CoreMetrics
 public import GatehouseCore
 import GatehouseEdge
 import HTTPTypes
@@ -21,12 +21,15 @@ public struct ReverseProxy: RouterMiddleware {
     let settings: ProxySettings
     let authenticator: RequestAuthenticator
     let client: UpstreamClient
+    let metrics: ProxyMetrics
 
-    /// The proxy of `settings`, authenticating with `authenticator`, sending with `client`.
-    public init(settings: ProxySettings, authenticator: RequestAuthenticator, client: UpstreamClient) {
+    /// The proxy of `settings`, authenticating with `authenticator`, sending with `client`,
+    /// counting in `metrics`.
+    public init(settings: ProxySettings, authenticator: RequestAuthenticator, client: UpstreamClient, metrics: ProxyMetrics = ProxyMetrics()) {
         self.settings = settings
         self.authenticator = authenticator
         self.client = client
+        self.metrics = metrics
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -37,11 +40,11 @@ public struct ReverseProxy: RouterMiddleware {
             response = try await proxy(request, to: upstream, context: context)
         } catch {
             let status = (error as? any HTTPResponseError)?.status.code ?? 500
-            GatehouseMetrics.proxyRequests.counter([upstream.prefix, String(status)]).increment()
+            metrics.requests.counter([upstream.prefix, String(status)]).increment()
             throw error
         }
-        GatehouseMetrics.proxyRequests.counter([upstream.prefix, String(response.status.code)]).increment()
-        GatehouseMetrics.proxyDuration.timer([upstream.prefix]).record(ContinuousClock.now - start)
+        metrics.requests.counter([upstream.prefix, String(response.status.code)]).increment()
+        metrics.duration.timer([upstream.prefix]).record(ContinuousClock.now - start)
         return response
     }
 
@@ -129,5 +132,19 @@ public struct ReverseProxy: RouterMiddleware {
         let detail = "\(upstream.prefix) → \(upstream.origin): \(error)"
         if error == .timeout { return GatehouseError(.upstreamTimeout, logDetail: detail) }
         return GatehouseError(.upstreamUnavailable, retryAfter: 1, logDetail: detail)
+    }
+}
+
+/// The reverse proxy's metrics, labelled by the upstream's prefix, never the path.
+public struct ProxyMetrics: Sendable {
+    /// Requests the proxy answered: `upstream`, `status`.
+    public let requests: MetricFamily
+    /// How long the proxy took to the response head: `upstream`.
+    public let duration: MetricFamily
+
+    /// The metrics, made by `factory` (by default the process's).
+    public init(factory: any MetricsFactory = MetricsSystem.factory) {
+        requests = MetricFamily(label: "gatehouse_proxy_requests_total", dimensionNames: ["upstream", "status"], factory: factory)
+        duration = MetricFamily(label: "gatehouse_proxy_request_duration_seconds", dimensionNames: ["upstream"], factory: factory)
     }
 }

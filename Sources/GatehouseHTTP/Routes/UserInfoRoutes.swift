@@ -21,9 +21,9 @@ public struct UserInfoRoutes: Sendable {
 
     /// Adds the routes to `router`.
     public func register(on router: Router<GatehouseRequestContext>) {
-        let authenticated = router.group()
-            .add(middleware: IdentityMiddleware(authenticator: authenticator))
-            .group(context: AuthenticatedRequestContext.self)
+        var identified = router.group().add(middleware: authenticator.bearer)
+        if let cookie = authenticator.cookie(rule: .csrfHeader) { identified = identified.add(middleware: cookie) }
+        let authenticated = identified.group(context: AuthenticatedRequestContext.self)
         authenticated.get("/userinfo") { _, context in
             try await userInfo(context)
         }

@@ -10,16 +10,10 @@ enum SessionCookies {
         value(name, in: request.headers)
     }
 
-    /// The value of cookie `name` in `headers`' `Cookie` headers (the first one), or nil.
+    /// The value of cookie `name` in `headers`' `Cookie` headers (the first one), or nil, as
+    /// Hummingbird's cookie parsing reads them.
     static func value(_ name: String, in headers: HTTPFields) -> String? {
-        for header in headers[values: .cookie] {
-            for part in header.split(separator: ";") {
-                let pair = part.drop { $0 == " " || $0 == "\t" }
-                guard let equals = pair.firstIndex(of: "="), pair[..<equals] == name else { continue }
-                return String(pair[pair.index(after: equals)...].prefix { $0 != " " && $0 != "\t" })
-            }
-        }
-        return nil
+        Cookies(from: headers[values: .cookie])[name]?.value
     }
 
     /// `Set-Cookie` for `name=value` living `maxAge` seconds.

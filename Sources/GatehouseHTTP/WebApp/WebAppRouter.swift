@@ -106,9 +106,6 @@ private func headers(contentType: String, policy: String) -> HTTPFields {
         .contentType: contentType,
         .cacheControl: "no-cache",
         .contentSecurityPolicy: policy,
-        .xContentTypeOptions: "nosniff",
-        HTTPField.Name("Referrer-Policy")!: "no-referrer",
-        HTTPField.Name("X-Frame-Options")!: "DENY",
         HTTPField.Name("Cross-Origin-Opener-Policy")!: "same-origin",
     ]
 }

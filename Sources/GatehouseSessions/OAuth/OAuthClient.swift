@@ -1,6 +1,6 @@
 import CoreMetrics
 public import GatehouseAWS
-import GatehouseCore
+public import GatehouseCore
 public import Logging
 
 /// The hosted login's endpoints, all under one domain (Cognito's `https://{prefix}.auth.{region}.amazoncognito.com`,
@@ -66,8 +66,10 @@ public struct OAuthClient: Sendable {
     private let timeout: Double
     private let retryPolicy: RetryPolicy
     private let sleep: @Sendable (Double) async throws -> Void
+    private let metrics: GatehouseMetrics
 
-    /// A client of `endpoints` as `clientID`, authenticating with `clientSecret` when there is one.
+    /// A client of `endpoints` as `clientID`, authenticating with `clientSecret` when there is
+    /// one, its calls counted in `metrics`.
     public init(
         endpoints: OAuthEndpoints,
         clientID: String,
@@ -75,8 +77,10 @@ public struct OAuthClient: Sendable {
         transport: any AWSTransport,
         timeout: Double = 5,
         retryPolicy: RetryPolicy = RetryPolicy(),
-        sleep: @escaping @Sendable (Double) async throws -> Void = { try await Task.sleep(for: .milliseconds(Int($0 * 1000))) }
+        sleep: @escaping @Sendable (Double) async throws -> Void = { try await Task.sleep(for: .milliseconds(Int($0 * 1000))) },
+        metrics: GatehouseMetrics = GatehouseMetrics()
     ) {
+        self.metrics = metrics
         self.endpoints = endpoints
         self.clientID = clientID
         self.clientSecret = clientSecret
@@ -183,7 +187,7 @@ public struct OAuthClient: Sendable {
     }
 
     private func record(_ operation: String, outcome: String, since started: ContinuousClock.Instant) {
-        GatehouseMetrics.upstreamCalls.counter(["oauth", operation, outcome]).increment()
-        GatehouseMetrics.upstreamDuration.timer(["oauth", operation]).record(ContinuousClock.now - started)
+        metrics.upstreamCalls.counter(["oauth", operation, outcome]).increment()
+        metrics.upstreamDuration.timer(["oauth", operation]).record(ContinuousClock.now - started)
     }
 }

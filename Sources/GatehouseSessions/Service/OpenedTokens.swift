@@ -1,8 +1,8 @@
-import Synchronization
+import GatehouseCore
 
 /// Tokens of records already unsealed, by record id and version (a replace bumps the version,
 /// so a changed record is opened again): a request of a known session skips AES-GCM and JSON.
-/// Bounded; past its capacity it starts over.
+/// A bounded ``TTLCache``; an entry lives until its record moves on or the cache drops it.
 final class OpenedTokens: Sendable {
     private struct Entry {
         let version: Int
@@ -10,24 +10,20 @@ final class OpenedTokens: Sendable {
         let tokens: SessionTokens
     }
 
-    private let entries = Mutex<[String: Entry]>([:])
-    private let capacity: Int
+    private let entries: TTLCache<String, Entry>
 
     init(capacity: Int = 10_000) {
-        self.capacity = capacity
+        entries = TTLCache(capacity: capacity)
     }
 
     func lookup(_ record: SessionRecord) -> SessionTokens? {
-        guard let entry = entries.withLock({ $0[record.id] }), entry.version == record.version, entry.sealed == record.sealedTokens else {
+        guard let entry = entries.value(for: record.id, now: 0), entry.version == record.version, entry.sealed == record.sealedTokens else {
             return nil
         }
         return entry.tokens
     }
 
     func store(_ tokens: SessionTokens, for record: SessionRecord) {
-        entries.withLock { entries in
-            if entries.count >= capacity, entries[record.id] == nil { entries.removeAll(keepingCapacity: true) }
-            entries[record.id] = Entry(version: record.version, sealed: record.sealedTokens, tokens: tokens)
-        }
+        entries.insert(Entry(version: record.version, sealed: record.sealedTokens, tokens: tokens), for: record.id, until: .infinity)
     }
 }

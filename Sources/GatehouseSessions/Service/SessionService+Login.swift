@@ -86,7 +86,7 @@ extension SessionService {
         } catch {
             throw Self.error(error)
         }
-        GatehouseMetrics.sessionsCreated.increment()
+        metrics.sessionsCreated.increment()
         logger.info("gatehouse.session.created", metadata: ["gatehouse.session.sub": "\(identity.subject)"])
         return (cookie, ActiveSession(record: record, tokens: tokens))
     }

@@ -30,7 +30,7 @@ extension SessionService {
                 throw Self.error(error)
             }
             if let record {
-                GatehouseMetrics.sessionsEnded.counter(["logout"]).increment()
+                metrics.sessionsEnded.counter(["logout"]).increment()
                 logger.info("gatehouse.session.logged_out", metadata: ["gatehouse.session.sub": "\(record.subject)"])
             }
         }
@@ -71,7 +71,7 @@ extension SessionService {
         } catch {
             throw Self.error(error)
         }
-        GatehouseMetrics.sessionsEnded.counter(["logout_everywhere"]).increment(by: max(ended, 1))
+        metrics.sessionsEnded.counter(["logout_everywhere"]).increment(by: max(ended, 1))
         logger.info(
             "gatehouse.session.logged_out_everywhere",
             metadata: ["gatehouse.session.sub": "\(session.record.subject)", "gatehouse.sessions": "\(ended)"]

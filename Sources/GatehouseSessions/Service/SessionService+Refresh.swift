@@ -71,18 +71,18 @@ extension SessionService {
             if case .refused(let code) = error {
                 // The IdP refused the refresh token: the session ends with it (the BCP's rule).
                 try? await store.delete(id: claimed.id)
-                GatehouseMetrics.sessionsEnded.counter(["refresh_refused"]).increment()
-                GatehouseMetrics.refreshGrants.counter(["refused"]).increment()
+                metrics.sessionsEnded.counter(["refresh_refused"]).increment()
+                metrics.refreshGrants.counter(["refused"]).increment()
                 throw GatehouseError(.sessionExpired, logDetail: "refresh token refused: \(code)")
             }
-            GatehouseMetrics.refreshGrants.counter(["unavailable"]).increment()
+            metrics.refreshGrants.counter(["unavailable"]).increment()
             var released = claimed
             released.refreshLeaseUntil = 0
             released.version += 1
             _ = try? await store.replace(released, expectedVersion: claimed.version)
             throw Self.error(error, context: "refresh")
         }
-        GatehouseMetrics.refreshGrants.counter(["success"]).increment()
+        metrics.refreshGrants.counter(["success"]).increment()
         let now = clock.now()
         let renewed = SessionTokens(
             idToken: granted.idToken ?? tokens.idToken,

@@ -32,6 +32,7 @@ public struct SessionService: Sendable {
     let clock: WallClock
     let flights = RefreshFlights()
     let usedStates = UsedLoginStates()
+    let metrics: GatehouseMetrics
     private let opened = OpenedTokens()
 
     /// The service; `idTokens` verifies ID tokens (issuer, this client as `aud`, `token_use` id).
@@ -48,8 +49,10 @@ public struct SessionService: Sendable {
         authority: (any AccessTokenAuthority)? = nil,
         signOut: (any UserSignOut)? = nil,
         revocation: RevocationCheck? = nil,
-        clock: WallClock = .system
+        clock: WallClock = .system,
+        metrics: GatehouseMetrics = GatehouseMetrics()
     ) {
+        self.metrics = metrics
         self.settings = settings
         self.store = store
         self.keys = keys
@@ -105,7 +108,7 @@ public struct SessionService: Sendable {
         if RevocationCheck.canCheck(scope: scope) {
             guard try await revocation.isLive(token, expiresAt: session.tokens.accessExpiresAt, logger: logger) else {
                 try? await store.delete(id: session.record.id)
-                GatehouseMetrics.sessionsEnded.counter(["revoked"]).increment()
+                metrics.sessionsEnded.counter(["revoked"]).increment()
                 throw GatehouseError(.sessionExpired, logDetail: "the IdP refused the session's access token (signed out there)")
             }
             return session

@@ -8,8 +8,8 @@ import NIOCore
 /// browser origin is due and, for a failed Basic authentication, `WWW-Authenticate`.
 struct OAuthFailure: HTTPResponseError, CustomStringConvertible {
     let error: OAuthError
-    /// The request's origin when it is a registered browser app's, else nil.
-    let allowedOrigin: String?
+    /// The CORS headers the request's origin is due (``OAuthRoutes/corsPolicy()``).
+    let cors: [(String, String)]
     /// Whether the client tried Basic authentication.
     let basic: Bool
 
@@ -24,12 +24,8 @@ struct OAuthFailure: HTTPResponseError, CustomStringConvertible {
             .contentType: "application/json;charset=UTF-8",
             .cacheControl: "no-store",
             HTTPField.Name("Pragma")!: "no-cache",
-            .vary: "Origin",
         ]
-        if let allowedOrigin {
-            headers[.accessControlAllowOrigin] = allowedOrigin
-            headers[.accessControlExposeHeaders] = "WWW-Authenticate"
-        }
+        for (name, value) in cors { headers.append(HTTPField(name: HTTPField.Name(name)!, value: value)) }
         if error.status == 401 && basic { headers[.wwwAuthenticate] = #"Basic realm="gatehouse-pool""# }
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: writer.finish())))
     }

@@ -108,7 +108,7 @@ extension OAuthRoutes {
 
     func userInfo(_ request: Request) async -> Response {
         let origin = request.headers[.origin]
-        guard let token = UserInfoService.token(fromAuthorization: request.headers[.authorization]) else {
+        guard let token = BearerToken.parse(request.headers[.authorization]) else {
             return await bearerError(400, "invalid_request", "Bad OAuth2 request at UserInfo Endpoint", origin: origin)
         }
         let grant: AccessGrant

@@ -92,9 +92,6 @@ public struct OAuthRoutes: Sendable {
                 .cacheControl: "no-store",
                 .contentSecurityPolicy:
                     "default-src 'none'; style-src \(style); form-action \(formAction); frame-ancestors 'none'; base-uri 'none'",
-                HTTPField.Name("X-Frame-Options")!: "DENY",
-                .xContentTypeOptions: "nosniff",
-                HTTPField.Name("Referrer-Policy")!: "no-referrer",
             ],
             body: ResponseBody(byteBuffer: ByteBuffer(string: html))
         )
@@ -112,9 +109,23 @@ public struct OAuthRoutes: Sendable {
 
     /// `error` as the endpoint's answer (it renders itself at the edge).
     func failure(_ error: OAuthError, request: Request) async -> OAuthFailure {
-        let browserOrigins = await service.pools.browserOrigins()
-        let origin = request.headers[.origin].flatMap { browserOrigins.contains($0) ? $0 : nil }
-        return OAuthFailure(error: error, allowedOrigin: origin, basic: request.headers[.authorization] != nil)
+        OAuthFailure(
+            error: error,
+            cors: await corsPolicy().responseHeaders(origin: request.headers[.origin]),
+            basic: request.headers[.authorization] != nil
+        )
+    }
+
+    /// The browser apps registered as clients (their callback and logout URLs' origins) may call
+    /// the token, revoke and userInfo endpoints, without credentials (no cookie is involved).
+    func corsPolicy() async -> CORSPolicy {
+        CORSPolicy(
+            allowedOrigins: await service.pools.browserOrigins(),
+            allowedMethods: ["GET", "POST", "OPTIONS"],
+            allowedHeaders: ["authorization", "content-type"],
+            exposedHeaders: ["WWW-Authenticate"],
+            allowsCredentials: false
+        )
     }
 
     func bearerError(_ status: Int, _ code: String, _ description: String, origin: String?) async -> Response {
@@ -126,27 +137,25 @@ public struct OAuthRoutes: Sendable {
         return response
     }
 
-    /// CORS for the browser apps registered as clients (their callback and logout URLs' origins).
+    /// CORS for the browser apps registered as clients (``corsPolicy()``).
     func addCORS(_ response: inout Response, origin: String?) async {
-        response.headers.append(HTTPField(name: .vary, value: "Origin"))
-        guard let origin, await service.pools.browserOrigins().contains(origin) else { return }
-        response.headers[.accessControlAllowOrigin] = origin
-        response.headers[.accessControlExposeHeaders] = "WWW-Authenticate"
+        for (name, value) in await corsPolicy().responseHeaders(origin: origin) {
+            response.headers.append(HTTPField(name: HTTPField.Name(name)!, value: value))
+        }
     }
 
     func preflight(_ request: Request) async -> Response {
-        guard let origin = request.headers[.origin], await service.pools.browserOrigins().contains(origin) else {
+        guard let origin = request.headers[.origin],
+            case .allowed(let headers) = await corsPolicy().preflight(
+                origin: origin,
+                method: request.headers[.accessControlRequestMethod],
+                requestHeaders: request.headers[.accessControlRequestHeaders]
+            )
+        else {
             return Response(status: .forbidden, headers: [.vary: "Origin"])
         }
-        return Response(
-            status: .noContent,
-            headers: [
-                .accessControlAllowOrigin: origin,
-                .accessControlAllowMethods: "GET, POST, OPTIONS",
-                .accessControlAllowHeaders: "authorization, content-type",
-                .accessControlMaxAge: "600",
-                .vary: "Origin",
-            ]
-        )
+        var fields = HTTPFields()
+        for (name, value) in headers.sorted(by: { $0.key < $1.key }) { fields.append(HTTPField(name: HTTPField.Name(name)!, value: value)) }
+        return Response(status: .noContent, headers: fields)
     }
 }

@@ -1,66 +1,82 @@
 import Crypto
 import GatehouseCore
-import Synchronization
 
-/// What the service keeps in memory between requests: clients, and state derived from the set of
-/// clients (browser origins; a token verifier per pool, whose accepted client ids are that pool's
-/// clients). Creating or changing a client clears the derived state.
+/// What the service keeps in memory between requests, each in a ``TTLCache``: pools and clients
+/// (changed only through the service, which forgets them), state derived from the set of clients
+/// (browser origins; a token verifier per pool, whose accepted client ids are that pool's
+/// clients), the server's key and the SRP decoy verifier. Creating or changing a client clears
+/// the derived state.
 final class PoolCaches: Sendable {
-    private struct State {
-        var pools: [String: PoolRecord] = [:]
-        var clients: [String: ClientRecord] = [:]
-        var origins: Set<String>?
-        var verifiers: [String: TokenVerifier] = [:]
-        var serverKey: SymmetricKey?
-        var decoyVerifier: [UInt8]?
+    private let pools = TTLCache<String, PoolRecord>()
+    private let clients = TTLCache<String, ClientRecord>()
+    private let verifiers = TTLCache<String, TokenVerifier>()
+    private let derived = TTLCache<Derived, DerivedValue>(capacity: 8)
+
+    private enum Derived: Hashable {
+        case origins, serverKey, decoyVerifier
     }
 
-    private let state = Mutex(State())
+    private enum DerivedValue: Sendable {
+        case origins(Set<String>)
+        case serverKey(SymmetricKey)
+        case decoyVerifier([UInt8])
+    }
 
     /// SRP challenges waiting for their `PASSWORD_VERIFIER` answer.
     let srpChallenges = SRPChallenges()
 
-    func client(_ id: String) -> ClientRecord? { state.withLock { $0.clients[id] } }
+    func client(_ id: String) -> ClientRecord? { clients.value(for: id, now: 0) }
 
     /// The server's persistent key, once read.
-    func serverKey() -> SymmetricKey? { state.withLock { $0.serverKey } }
-
-    func remember(serverKey: SymmetricKey) { state.withLock { $0.serverKey = serverKey } }
-
-    /// The SRP verifier shown for every name without one, once computed.
-    func decoyVerifier() -> [UInt8]? { state.withLock { $0.decoyVerifier } }
-
-    func remember(decoyVerifier: [UInt8]) { state.withLock { $0.decoyVerifier = decoyVerifier } }
-
-    /// A pool as last read or written by this process (pools change only through the service).
-    func pool(_ id: String) -> PoolRecord? { state.withLock { $0.pools[id] } }
-
-    func remember(_ pool: PoolRecord) { state.withLock { $0.pools[pool.id] = pool } }
-
-    func forgetPool(_ id: String) { state.withLock { _ = $0.pools.removeValue(forKey: id) } }
-
-    func remember(_ client: ClientRecord) { state.withLock { $0.clients[client.id] = client } }
-
-    func origins(_ compute: () async -> Set<String>) async -> Set<String> {
-        if let cached = state.withLock({ $0.origins }) { return cached }
-        let fresh = await compute()
-        state.withLock { $0.origins = fresh }
-        return fresh
+    func serverKey() -> SymmetricKey? {
+        if case .serverKey(let key)? = derived.value(for: .serverKey, now: 0) { key } else { nil }
     }
 
-    func verifier<Failure: Error>(poolID: String, _ make: () async throws(Failure) -> TokenVerifier) async throws(Failure) -> TokenVerifier {
-        if let cached = state.withLock({ $0.verifiers[poolID] }) { return cached }
-        let fresh = try await make()
-        state.withLock { $0.verifiers[poolID] = fresh }
-        return fresh
+    func remember(serverKey: SymmetricKey) { derived.insert(.serverKey(serverKey), for: .serverKey, until: .infinity) }
+
+    /// The SRP verifier shown for every name without one, once computed.
+    func decoyVerifier() -> [UInt8]? {
+        if case .decoyVerifier(let verifier)? = derived.value(for: .decoyVerifier, now: 0) { verifier } else { nil }
+    }
+
+    func remember(decoyVerifier: [UInt8]) { derived.insert(.decoyVerifier(decoyVerifier), for: .decoyVerifier, until: .infinity) }
+
+    /// A pool as last read or written by this process (pools change only through the service).
+    func pool(_ id: String) -> PoolRecord? { pools.value(for: id, now: 0) }
+
+    func remember(_ pool: PoolRecord) { pools.insert(pool, for: pool.id, until: .infinity) }
+
+    func forgetPool(_ id: String) { pools.remove(id) }
+
+    func remember(_ client: ClientRecord) { clients.insert(client, for: client.id, until: .infinity) }
+
+    func origins(_ compute: @escaping @Sendable () async -> Set<String>) async -> Set<String> {
+        let found = await derived.value(for: .origins, now: 0) { (.success(.origins(await compute())), .infinity) }
+        if case .success(.origins(let origins)) = found { return origins }
+        return []
+    }
+
+    func verifier(
+        poolID: String,
+        _ make: @escaping @Sendable () async throws(LocalPoolError) -> TokenVerifier
+    ) async throws(LocalPoolError) -> TokenVerifier {
+        let found = await verifiers.value(for: poolID, now: 0) {
+            do throws(LocalPoolError) {
+                return (.success(try await make()), .infinity)
+            } catch {
+                return (.failure(error), nil)
+            }
+        }
+        switch found {
+        case .success(let verifier): return verifier
+        case .failure(let error): throw error as? LocalPoolError ?? .internalError("keys")
+        }
     }
 
     /// Forgets the clients and everything derived from them.
     func clientsChanged() {
-        state.withLock {
-            $0.clients = [:]
-            $0.origins = nil
-            $0.verifiers = [:]
-        }
+        clients.removeAll()
+        derived.remove(.origins)
+        verifiers.removeAll()
     }
 }
