@@ -36,6 +36,8 @@ public struct Edge<Context: EdgeRequestContext>: RouterMiddleware {
         self.translate = translate
     }
 
+    /// Runs one request through the edge: request id, preflight, the route, errors rendered,
+    /// security headers, access log and metrics.
     @inlinable
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now

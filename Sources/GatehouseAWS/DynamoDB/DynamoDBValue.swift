@@ -2,15 +2,23 @@ public import GatehouseCore
 
 /// A DynamoDB attribute value, as the JSON 1.0 protocol spells it (`{"S": "…"}`, `{"N": "1"}`, …).
 public indirect enum DynamoDBValue: Sendable, Equatable {
+    /// A string (`S`).
     case string(String)
     /// A number, kept as DynamoDB's decimal text (up to 38 digits; no precision lost).
     case number(String)
+    /// Bytes (`B`, base64 on the wire).
     case binary([UInt8])
+    /// A boolean (`BOOL`).
     case bool(Bool)
+    /// Null (`NULL`).
     case null
+    /// A set of strings (`SS`).
     case stringSet([String])
+    /// A set of numbers, as their decimal text (`NS`).
     case numberSet([String])
+    /// A list (`L`).
     case list([DynamoDBValue])
+    /// A map (`M`).
     case map([String: DynamoDBValue])
 
     /// A number from an integer.

@@ -36,24 +36,43 @@ public struct GatehouseConfiguration: Sendable, Equatable {
 
     /// Names of the environment variables read.
     public enum Variable {
+        /// `GATEHOUSE_USER_POOL_ID`: the pool whose tokens are accepted.
         public static let userPoolID = "GATEHOUSE_USER_POOL_ID"
+        /// `GATEHOUSE_ISSUER`: the issuer, when not Cognito's URL for the pool.
         public static let issuer = "GATEHOUSE_ISSUER"
+        /// `GATEHOUSE_JWKS_URL`: the key set, when not the issuer's.
         public static let jwksURL = "GATEHOUSE_JWKS_URL"
+        /// `GATEHOUSE_COGNITO_ENDPOINT`: the cognito-idp endpoint.
         public static let cognitoEndpoint = "GATEHOUSE_COGNITO_ENDPOINT"
+        /// `GATEHOUSE_CLIENT_IDS`: the app clients whose tokens are accepted (comma-separated).
         public static let clientIDs = "GATEHOUSE_CLIENT_IDS"
+        /// `GATEHOUSE_TOKEN_USE`: `access`, `id` or `any`.
         public static let tokenUse = "GATEHOUSE_TOKEN_USE"
+        /// `GATEHOUSE_ALLOWED_ORIGINS`: the browser origins CORS allows (comma-separated).
         public static let allowedOrigins = "GATEHOUSE_ALLOWED_ORIGINS"
+        /// `GATEHOUSE_ATTRIBUTES`: the attributes `/userinfo` returns (comma-separated).
         public static let attributes = "GATEHOUSE_ATTRIBUTES"
+        /// `GATEHOUSE_CLOCK_LEEWAY`: seconds of clock skew allowed on `exp` and `nbf`.
         public static let clockLeeway = "GATEHOUSE_CLOCK_LEEWAY"
+        /// `GATEHOUSE_USER_CACHE_TTL`: seconds a found user is kept.
         public static let userCacheTTL = "GATEHOUSE_USER_CACHE_TTL"
+        /// `GATEHOUSE_USER_NEGATIVE_CACHE_TTL`: seconds an unknown user is remembered.
         public static let userNegativeCacheTTL = "GATEHOUSE_USER_NEGATIVE_CACHE_TTL"
+        /// `GATEHOUSE_MAX_TOKEN_BYTES`: the largest token read.
         public static let maximumTokenBytes = "GATEHOUSE_MAX_TOKEN_BYTES"
+        /// `GATEHOUSE_TOKEN_CACHE_SIZE`: verified tokens kept (0: none).
         public static let tokenCacheSize = "GATEHOUSE_TOKEN_CACHE_SIZE"
+        /// `GATEHOUSE_REVOCATION_CHECK`: `on` asks the IdP whether each bearer token is still live.
         public static let revocationCheck = "GATEHOUSE_REVOCATION_CHECK"
+        /// `GATEHOUSE_REVOCATION_CACHE_TTL`: seconds a revocation answer is kept.
         public static let revocationCacheTTL = "GATEHOUSE_REVOCATION_CACHE_TTL"
+        /// `AWS_REGION`: the region.
         public static let region = "AWS_REGION"
+        /// `AWS_DEFAULT_REGION`: the region, when `AWS_REGION` is not set.
         public static let defaultRegion = "AWS_DEFAULT_REGION"
+        /// `AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER`: the SDKs' cognito-idp endpoint override.
         public static let cognitoEndpointSDK = "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER"
+        /// `AWS_ENDPOINT_URL`: the SDKs' endpoint override for every service.
         public static let endpointSDK = "AWS_ENDPOINT_URL"
     }
 

@@ -6,26 +6,47 @@
 public struct GatehouseError: Error, Sendable, CustomStringConvertible {
     /// The error codes clients see in `{"error": …}`.
     public enum Code: String, Sendable {
+        /// No token was sent (401).
         case missingToken = "missing_token"
+        /// The token failed a rule: signature, issuer, client, use or shape (401).
         case invalidToken = "invalid_token"
+        /// The token's `exp` is past (401).
         case expiredToken = "expired_token"
+        /// The IdP no longer honours the token: signed out or revoked (401).
         case tokenRevoked = "token_revoked"
+        /// The token's user is disabled (401).
         case userDisabled = "user_disabled"
+        /// The token's user no longer exists, or the name is another user's now (401).
         case userNotFound = "user_not_found"
+        /// A CORS preflight from an origin, with a method or header, not allowed (403).
         case originNotAllowed = "origin_not_allowed"
+        /// A session route without a session (401).
         case notLoggedIn = "not_logged_in"
+        /// The session ended: idle, too old, or its refresh refused (401).
         case sessionExpired = "session_expired"
+        /// A cookie request without `X-CSRF: 1`, or from an origin not allowed (403).
         case csrfCheckFailed = "csrf_check_failed"
+        /// Signed in, but not allowed this (a group rule) (403).
         case forbidden = "forbidden"
+        /// The request is malformed (400).
         case invalidRequest = "invalid_request"
+        /// The IdP refused the login's code exchange (400).
         case loginFailed = "login_failed"
+        /// A login end without its start (state, cookie or login id) (401).
         case invalidState = "invalid_state"
+        /// Cookie sessions are not configured (404).
         case sessionsDisabled = "sessions_disabled"
+        /// No such path (404).
         case notFound = "not_found"
+        /// The path does not take this method (405, with `Allow`).
         case methodNotAllowed = "method_not_allowed"
+        /// The IdP or the key set cannot be reached now (503, with `Retry-After`).
         case serviceUnavailable = "service_unavailable"
+        /// The app's API behind a proxy prefix could not be reached (502).
         case upstreamUnavailable = "upstream_unavailable"
+        /// The app's API did not answer in time (504).
         case upstreamTimeout = "upstream_timeout"
+        /// Something failed on our side; the detail is only logged (500).
         case internalError = "internal_error"
     }
 

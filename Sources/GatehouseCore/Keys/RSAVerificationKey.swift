@@ -7,7 +7,8 @@ public struct RSAVerificationKey: Sendable {
     public let keyID: String
     private let key: _RSA.Signing.PublicKey
 
-    /// Builds a key from its base64url modulus and exponent; rejects keys under 2048 bits.
+    /// Builds a key from its modulus and exponent, big-endian bytes (the JWKS's `n` and `e` once
+    /// base64url-decoded); swift-crypto refuses keys under 2048 bits.
     public init(keyID: String, modulus: [UInt8], exponent: [UInt8]) throws {
         self.keyID = keyID
         self.key = try _RSA.Signing.PublicKey(n: modulus, e: exponent)

@@ -1,10 +1,16 @@
 /// A UTC calendar date and time of day, computed from seconds since 1970 without Foundation.
 public struct UTCDate: Sendable, Equatable {
+    /// The year.
     public let year: Int64
+    /// The month, 1 to 12.
     public let month: Int64
+    /// The day of the month, 1 to 31.
     public let day: Int64
+    /// The hour, 0 to 23.
     public let hour: Int64
+    /// The minute, 0 to 59.
     public let minute: Int64
+    /// The second, 0 to 59.
     public let second: Int64
 
     /// The date `seconds` after 1970-01-01T00:00:00Z (fractions dropped).

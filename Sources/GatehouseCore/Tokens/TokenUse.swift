@@ -1,7 +1,10 @@
 /// Which Cognito token kinds an API accepts (`GATEHOUSE_TOKEN_USE`).
 public enum AcceptedTokenUse: String, Sendable, CaseIterable {
+    /// Access tokens only.
     case access
+    /// ID tokens only.
     case id
+    /// Either.
     case any
 
     /// Whether a token whose `token_use` claim is `use` is acceptable.
@@ -16,6 +19,8 @@ public enum AcceptedTokenUse: String, Sendable, CaseIterable {
 
 /// The `token_use` claim of a Cognito token.
 public enum TokenUse: String, Sendable {
+    /// An access token.
     case access
+    /// An ID token.
     case id
 }

@@ -10,6 +10,7 @@ public import Logging
 /// `Authorization` passes on; one with an `Authorization` that holds no token has no identity
 /// (and no cookie is read for it: the header says which credential the caller meant).
 public struct BearerAuthenticator: AuthenticatorMiddleware {
+    /// The API's request context.
     public typealias Context = GatehouseRequestContext
     let userInfo: UserInfoService
 
@@ -30,6 +31,7 @@ public struct BearerAuthenticator: AuthenticatorMiddleware {
 /// the identity. A request without the cookie, or with `Authorization` (the bearer half's),
 /// passes on.
 public struct SessionCookieAuthenticator: AuthenticatorMiddleware {
+    /// The API's request context.
     public typealias Context = GatehouseRequestContext
     let userInfo: UserInfoService
     let sessions: SessionService

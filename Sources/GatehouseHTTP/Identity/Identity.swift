@@ -28,6 +28,7 @@ public final class Identity: Sendable {
 /// The context of routes that need a user: made from the API's context once an authenticator
 /// found one, and throwing 401 `missing_token` otherwise, so handlers get a non-optional user.
 public struct AuthenticatedRequestContext: ChildRequestContext {
+    /// The API's request context, which this one is made from.
     public typealias ParentContext = GatehouseRequestContext
     /// Hummingbird's per-request storage.
     public var coreContext: CoreRequestContextStorage

@@ -40,7 +40,9 @@ public struct ProxySettings: Sendable, Equatable {
 
     /// Names of the environment variables read.
     public enum Variable {
+        /// `GATEHOUSE_UPSTREAMS`: comma-separated `PREFIX=URL` pairs.
         public static let upstreams = "GATEHOUSE_UPSTREAMS"
+        /// `GATEHOUSE_UPSTREAM_CA`: a PEM file of certificate authorities for https upstreams.
         public static let trustRoots = "GATEHOUSE_UPSTREAM_CA"
     }
 

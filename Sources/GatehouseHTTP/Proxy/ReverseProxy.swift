@@ -16,6 +16,7 @@ import NIOHTTP1
 /// 504 `upstream_timeout` (no response head within the timeout), 403 `forbidden` (the group
 /// rule), 400 (a path that would leave the upstream's base).
 public struct ReverseProxy: RouterMiddleware {
+    /// The API's request context.
     public typealias Context = GatehouseRequestContext
 
     let settings: ProxySettings
@@ -32,6 +33,7 @@ public struct ReverseProxy: RouterMiddleware {
         self.metrics = metrics
     }
 
+    /// Proxies a request under an upstream's prefix; passes any other on.
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let upstream = settings.upstream(for: request.uri.path) else { return try await next(request, context) }
         let start = ContinuousClock.now

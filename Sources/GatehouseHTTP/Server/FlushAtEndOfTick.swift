@@ -6,10 +6,9 @@ package import NIOCore
 ///
 /// Every flush still happens, in order, within the same loop turn; what changes is when: a loop
 /// busy verifying tokens for other connections writes its finished responses back to back, and a
-/// client waiting on several of them is woken once instead of once per response. Under wrk on
-/// loopback that took about a tenth off the CPU the server and wrk spent per `/userinfo`
-/// (`scripts/bench-userinfo.sh`). The price: a response waits for the work its own request
-/// queued after it (Hummingbird asking for the next request), about 5 µs for a lone client.
+/// client waiting on several of them is woken once instead of once per response. The price: a
+/// response waits for the work its own request queued after it (Hummingbird asking for the next
+/// request). The README's benchmark section has the figures of both.
 ///
 /// A close, or the handler's removal, flushes first, so nothing written is lost to it.
 package final class FlushAtEndOfTick: ChannelOutboundHandler, RemovableChannelHandler {

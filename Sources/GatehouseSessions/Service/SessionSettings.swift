@@ -46,15 +46,25 @@ public struct SessionSettings: Sendable, Equatable {
 
     /// Names of the environment variables read.
     public enum Variable {
+        /// `GATEHOUSE_OAUTH_DOMAIN`: the hosted login's base URL.
         public static let domain = "GATEHOUSE_OAUTH_DOMAIN"
+        /// `GATEHOUSE_OAUTH_CLIENT_ID`: the confidential client the API signs users in with.
         public static let clientID = "GATEHOUSE_OAUTH_CLIENT_ID"
+        /// `GATEHOUSE_OAUTH_CLIENT_SECRET`: its secret.
         public static let clientSecret = "GATEHOUSE_OAUTH_CLIENT_SECRET"
+        /// `GATEHOUSE_OAUTH_REDIRECT_URI`: where the hosted login sends the browser back (the app).
         public static let redirectURI = "GATEHOUSE_OAUTH_REDIRECT_URI"
+        /// `GATEHOUSE_OAUTH_LOGOUT_URI`: where logout sends the browser.
         public static let logoutURI = "GATEHOUSE_OAUTH_LOGOUT_URI"
+        /// `GATEHOUSE_OAUTH_SCOPES`: the scopes asked for.
         public static let scopes = "GATEHOUSE_OAUTH_SCOPES"
+        /// `GATEHOUSE_SESSION_STORE`: `memory`, `sqlite:PATH` or `dynamodb:TABLE`.
         public static let store = "GATEHOUSE_SESSION_STORE"
+        /// `GATEHOUSE_SESSION_KEYS`: the sealing keys (the format ``SessionKeys`` parses).
         public static let keys = "GATEHOUSE_SESSION_KEYS"
+        /// `GATEHOUSE_SESSION_IDLE_TIMEOUT`: seconds a session lives without use.
         public static let idleTimeout = "GATEHOUSE_SESSION_IDLE_TIMEOUT"
+        /// `GATEHOUSE_SESSION_MAX_AGE`: seconds a session lives at most.
         public static let maxAge = "GATEHOUSE_SESSION_MAX_AGE"
     }
 

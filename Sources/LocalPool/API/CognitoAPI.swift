@@ -22,6 +22,7 @@ public struct CognitoAPI: Sendable {
         guard let target, target.hasPrefix(targetPrefix) else { return true }
         return !unauthenticatedOperations.contains(String(target.dropFirst(targetPrefix.count)))
     }
+    /// The pool's service the operations run on.
     public let service: LocalPoolService
     let region: String
 

@@ -1,24 +1,44 @@
 /// The exception names the local pool answers with, as Cognito spells them.
 public enum CognitoErrorName: String, Sendable {
+    /// A wrong one-time code.
     case codeMismatch = "CodeMismatchException"
+    /// VerifySoftwareToken got a wrong TOTP code.
     case enableSoftwareTokenMFA = "EnableSoftwareTokenMFAException"
+    /// The one-time code expired or was used up.
     case expiredCode = "ExpiredCodeException"
+    /// A group of that name exists.
     case groupExists = "GroupExistsException"
+    /// Something failed on the pool's side (500).
     case internalError = "InternalErrorException"
+    /// A parameter is missing, malformed or out of range.
     case invalidParameter = "InvalidParameterException"
+    /// The password does not meet the pool's policy.
     case invalidPassword = "InvalidPasswordException"
+    /// Too many codes or wrong codes for the name: back off.
     case limitExceeded = "LimitExceededException"
+    /// Wrong credentials, a disabled user, a bad session or token.
     case notAuthorized = "NotAuthorizedException"
+    /// An admin reset the password: set a new one with a code first.
     case passwordResetRequired = "PasswordResetRequiredException"
+    /// No such pool, client or group.
     case resourceNotFound = "ResourceNotFoundException"
+    /// The request body is not a JSON object.
     case serialization = "SerializationException"
+    /// No software token was associated with the user.
     case softwareTokenMFANotFound = "SoftwareTokenMFANotFoundException"
+    /// The client may not do this (a token of another client).
     case unauthorized = "UnauthorizedException"
+    /// `X-Amz-Target` names no operation the pool serves.
     case unknownOperation = "UnknownOperationException"
+    /// The client has the operation turned off (token revocation).
     case unsupportedOperation = "UnsupportedOperationException"
+    /// Only refresh tokens can be revoked.
     case unsupportedTokenType = "UnsupportedTokenTypeException"
+    /// The user signed up but has not confirmed.
     case userNotConfirmed = "UserNotConfirmedException"
+    /// No such user (when the client does not hide who exists).
     case userNotFound = "UserNotFoundException"
+    /// A user of that name exists.
     case usernameExists = "UsernameExistsException"
 }
 

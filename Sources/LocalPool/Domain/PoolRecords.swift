@@ -1,6 +1,8 @@
 /// A user pool.
 public struct PoolRecord: Codable, Sendable {
+    /// The pool id, `{region}_{random}`.
     public var id: String
+    /// The pool's name.
     public var name: String
     /// Cognito's `AdminCreateUserConfig.AllowAdminCreateUserOnly`: when set, `SignUp` is refused.
     public var allowAdminCreateUserOnly: Bool
@@ -8,7 +10,9 @@ public struct PoolRecord: Codable, Sendable {
     public var mfaConfiguration: MFAConfiguration = .off
     /// Whether TOTP (software token) MFA is on for the pool.
     public var softwareTokenMFAEnabled: Bool = false
+    /// When it was created (seconds since 1970).
     public var createdAt: Double
+    /// When it last changed.
     public var updatedAt: Double
     /// `Policies.PasswordPolicy`; nil is Cognito's default.
     public var passwordPolicy: PasswordPolicy?
@@ -21,9 +25,13 @@ public struct PoolRecord: Codable, Sendable {
 public struct PasswordPolicy: Codable, Sendable, Equatable {
     /// At least this many characters (6 to 99).
     public var minimumLength: Int
+    /// At least one uppercase letter.
     public var requireUppercase: Bool
+    /// At least one lowercase letter.
     public var requireLowercase: Bool
+    /// At least one digit.
     public var requireNumbers: Bool
+    /// At least one symbol.
     public var requireSymbols: Bool
     /// Days an admin-set temporary password may be used (0 to 365).
     public var temporaryPasswordValidityDays: Int
@@ -40,15 +48,21 @@ public struct PasswordPolicy: Codable, Sendable, Equatable {
 
     /// The ranges Cognito allows.
     public static let minimumLengthRange = 6...99
+    /// The days a temporary password may be valid, as Cognito allows.
     public static let temporaryPasswordValidityRange = 0...365
 }
 
 /// An app client's settings (stored as JSON).
 public struct ClientSettings: Codable, Sendable, Equatable {
+    /// `ExplicitAuthFlows`: the cognito-idp sign-in flows allowed (`ALLOW_USER_SRP_AUTH`, …).
     public var explicitAuthFlows: [String]
+    /// `AllowedOAuthFlows`: `code`, `client_credentials`.
     public var allowedOAuthFlows: [String]
+    /// `AllowedOAuthScopes`: the scopes the hosted login may grant.
     public var allowedOAuthScopes: [String]
+    /// `CallbackURLs`: where codes may be sent.
     public var callbackURLs: [String]
+    /// `LogoutURLs`: where logout may send the browser.
     public var logoutURLs: [String]
     /// Seconds.
     public var accessTokenValidity: Double
@@ -56,8 +70,11 @@ public struct ClientSettings: Codable, Sendable, Equatable {
     public var idTokenValidity: Double
     /// Seconds.
     public var refreshTokenValidity: Double
+    /// `ReadAttributes`: the attributes ID tokens carry (nil: all).
     public var readAttributes: [String]?
+    /// `PreventUserExistenceErrors`: names that do not exist get the answers real ones would.
     public var preventUserExistenceErrors: Bool
+    /// `EnableTokenRevocation`: RevokeToken works for the client's refresh tokens.
     public var enableTokenRevocation: Bool
     /// Refresh-token rotation (`RefreshTokenRotation`); nil or disabled: refresh tokens are reused.
     public var refreshTokenRotation: RefreshTokenRotation?
@@ -123,16 +140,23 @@ public struct ClientSettings: Codable, Sendable, Equatable {
 
 /// An app client.
 public struct ClientRecord: Codable, Sendable {
+    /// The client id.
     public var id: String
+    /// The pool it belongs to.
     public var poolId: String
+    /// The client's name.
     public var name: String
+    /// The secret of a confidential client (nil: a public client).
     public var secret: String?
+    /// What it may do.
     public var settings: ClientSettings
+    /// When it was created (seconds since 1970).
     public var createdAt: Double
 }
 
 /// A pool's `MfaConfiguration`.
 public enum MFAConfiguration: String, Codable, Sendable {
+    /// No second factor is asked.
     case off = "OFF"
     /// Users who turned a factor on are asked for it.
     case optional = "OPTIONAL"

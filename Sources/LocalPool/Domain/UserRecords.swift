@@ -12,11 +12,15 @@ public enum UserStatus: String, Codable, Sendable {
 
 /// A user.
 public struct UserRecord: Codable, Sendable {
+    /// The pool the user belongs to.
     public var poolId: String
+    /// The user name (unique in the pool).
     public var username: String
+    /// The user's `sub`: a UUID, never reused.
     public var sub: String
     /// Attributes other than `sub`, in insertion order.
     public var attributes: [Attribute]
+    /// The password's bcrypt hash (nil: no password yet).
     public var passwordHash: String?
     /// The SRP salt (hex), for `USER_SRP_AUTH`; nil for users whose password was set before SRP.
     public var srpSalt: String?
@@ -30,21 +34,29 @@ public struct UserRecord: Codable, Sendable {
     public var totpEnabled: Bool = false
     /// The last time step whose code was accepted: each code works once.
     public var totpLastStep: Int = 0
+    /// Whether the user may sign in.
     public var enabled: Bool
+    /// Where the user is in their life.
     public var status: UserStatus
     /// Tokens issued before this moment (global sign-out) are refused.
     public var tokensValidAfter: Double
     /// Moves on at sign-out everywhere and at every password change or reset: hosted-login
     /// sessions of an earlier generation are over.
     public var sessionGeneration: Int = 0
+    /// Sign-in attempts counted towards the lockout.
     public var failedAttempts: Int
+    /// Refused until this moment (seconds since 1970; 0: not locked out).
     public var lockedUntil: Double
+    /// When the user was created (seconds since 1970).
     public var createdAt: Double
+    /// When the user last changed.
     public var updatedAt: Double
 
     /// One user attribute.
     public struct Attribute: Codable, Sendable, Equatable {
+        /// The attribute's name (`email`, `custom:team`, …).
         public var name: String
+        /// Its value.
         public var value: String
 
         /// An attribute.
@@ -76,13 +88,19 @@ public struct UserRecord: Codable, Sendable {
 
 /// A group of a pool's users; its name is unique in the pool.
 public struct GroupRecord: Codable, Sendable {
+    /// The pool the group belongs to.
     public var poolId: String
+    /// The group's name (unique in the pool).
     public var name: String
+    /// Its description.
     public var groupDescription: String?
+    /// The IAM role its members may assume (`cognito:roles`).
     public var roleArn: String?
     /// Lower comes first in `cognito:groups`; none comes last.
     public var precedence: Int?
+    /// When it was created (seconds since 1970).
     public var createdAt: Double
+    /// When it last changed.
     public var updatedAt: Double
 
     /// `groups` in the order of `cognito:groups`: by precedence (lowest first, groups without
@@ -119,11 +137,17 @@ public enum CodePurpose: String, Codable, Sendable, CaseIterable {
 /// A one-time code the pool "sent" (it sends no mail: codes go to the log and to
 /// `gatehouse users codes`, so they are kept as they are; the data directory is private).
 public struct UserCodeRecord: Codable, Sendable {
+    /// The user's pool.
     public var poolId: String
+    /// The user.
     public var username: String
+    /// What it is for.
     public var purpose: CodePurpose
+    /// The code (six digits).
     public var code: String
+    /// When it was sent (seconds since 1970).
     public var createdAt: Double
+    /// When it stops working.
     public var expiresAt: Double
     /// Wrong codes tried against it; at five it is withdrawn.
     public var failedAttempts: Int

@@ -6,7 +6,7 @@ import NIOPosix
 /// bcrypt on NIO's thread pool (it is slow by design and must not block the cooperative pool),
 /// and Cognito's default password policy.
 public struct PasswordHasher: Sendable {
-    /// The bcrypt cost: 2^cost rounds. 10 takes about 50–70 ms here; raise it for anything shared.
+    /// The bcrypt cost: 2^cost rounds (`gatehouse-bench bcrypt` measures it); raise it for anything shared.
     public let cost: UInt8
     /// Told of every bcrypt run, so a test can see what work a sign-in did (not how long it took).
     let observe: @Sendable (Work) -> Void

@@ -6,14 +6,14 @@ public import Hummingbird
 import Logging
 import NIOCore
 
-/// The local pool's HTTP surface behind the shared edge (server `pool`): the cognito-idp JSON API
-/// at `POST /`, and per pool the JWKS and OpenID discovery documents under
-/// `/{poolId}/.well-known/`. With `adminAuthenticator`, admin calls (``CognitoAPI/isAdminCall(target:)``)
-/// are answered only when it returns nil; its error is the answer otherwise.
 /// Checks an admin call of the JSON API (its request and body): nil to let it through, or the
 /// Cognito error to answer with (`UnrecognizedClientException`, `InvalidSignatureException`).
 public typealias AdminAuthenticator = @Sendable (_ request: Request, _ body: [UInt8]) -> LocalPoolError?
 
+/// The local pool's HTTP surface behind the shared edge (server `pool`): the cognito-idp JSON API
+/// at `POST /`, and per pool the JWKS and OpenID discovery documents under
+/// `/{poolId}/.well-known/`. With `adminAuthenticator`, admin calls (``CognitoAPI/isAdminCall(target:)``)
+/// are answered only when it returns nil; its error is the answer otherwise.
 public func buildLocalPoolRouter(
     api: CognitoAPI,
     adminAuthenticator: AdminAuthenticator? = nil

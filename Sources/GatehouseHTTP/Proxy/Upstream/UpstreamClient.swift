@@ -8,8 +8,8 @@ public import NIOSSL
 /// roots (and any extra CA files). No redirects followed, no decompression, no retries except
 /// one for a bodiless request whose reused connection closed before answering.
 ///
-/// A general client (async-http-client) cost about 95 µs of CPU per proxied request here; this
-/// one does only what a proxy needs (see `scripts/bench-proxy.sh`).
+/// It does only what a proxy needs, where async-http-client cost a proxied request twice
+/// the CPU (the README's benchmark section has the figures, from `scripts/bench-proxy.sh`).
 public final class UpstreamClient: Sendable {
     /// Connection settings.
     public struct Configuration: Sendable {
