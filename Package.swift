@@ -125,6 +125,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // The one composition function: the API's dependencies for serve, the Lambda and the tests.
+        // It links into the Lambda bootstrap, so it never depends on SQLite, the local pool or
+        // full Foundation (ICU needs a newer libstdc++ than provided.al2023 has).
         .target(
             name: "GatehouseComposition",
             dependencies: [
@@ -132,8 +134,6 @@ let package = Package(
                 "GatehouseAWS",
                 "GatehouseHTTP",
                 "GatehouseSessions",
-                "GatehouseSessionsSQLite",
-                "LocalPool",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -242,6 +242,7 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
             path: "Fuzz/gatehouse-fuzz",
             swiftSettings: swiftSettings

@@ -4,9 +4,16 @@
                             name qualified by one sits in an `#if canImport(ThatModule)` branch,
                             and every `#if` chain with a Linux branch has a Darwin (or `#else`) one:
                             the code builds on macOS by construction.
-  docs SYMBOL_GRAPH_DIR     every public declaration in our modules' symbol graphs has a `///`
+  docs SYMBOL_GRAPH_DIR [MODULE...]
+                            every public declaration in our modules' symbol graphs has a `///`
                             comment, unless it implements a requirement of a protocol (its
-                            documentation is the protocol's).
+                            documentation is the protocol's); each of our MODULEs (the folders of
+                            Sources/) has a graph.
+  lambda DESCRIBE_JSON      the Lambda bootstrap (`gatehouse-lambda`, from `swift package describe
+                            --type json`) depends on nothing that links full Foundation: not
+                            SQLite, the local pool or GRDB, and no source of its targets imports
+                            Foundation without preferring FoundationEssentials (full Foundation
+                            brings ICU, which needs a newer libstdc++ than provided.al2023 has).
 
 Each prints what it finds, one per line, and exits 1 when it finds anything."""
 
@@ -56,8 +63,11 @@ def platform_problems(file):
     return problems
 
 
-def docs(graph_dir):
+def docs(graph_dir, expected=()):
     problems = []
+    written = {path.name.split(".")[0].split("@")[0] for path in pathlib.Path(graph_dir).glob("*.symbols.json")}
+    for module in sorted(set(expected) & set(OUR_MODULES) - written):
+        problems.append(f"{module}: no symbol graph was written (did it build?)")
     for path in sorted(pathlib.Path(graph_dir).glob("*.symbols.json")):
         module = path.name.split(".")[0].split("@")[0]
         if module not in OUR_MODULES:
@@ -79,9 +89,48 @@ def docs(graph_dir):
     return problems
 
 
+LAMBDA_FORBIDDEN = ("GatehouseSessionsSQLite", "LocalPool", "GRDB")
+FULL_FOUNDATION = re.compile(r"^\s*(?:(?:public|package|internal|@preconcurrency)\s+)*import\s+Foundation\s*$")
+
+
+def lambda_closure(describe_path, executable="gatehouse-lambda"):
+    package = json.loads(pathlib.Path(describe_path).read_text())
+    root = pathlib.Path(package.get("path", "."))
+    targets = {target["name"]: target for target in package["targets"]}
+    problems, seen, queue = [], set(), [(executable, executable)]
+    while queue:
+        name, via = queue.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        if name in LAMBDA_FORBIDDEN:
+            problems.append(f"{executable} depends on {name} (through {via})")
+        target = targets.get(name)
+        if target is None:
+            continue
+        for product in target.get("product_dependencies", []):
+            if product in LAMBDA_FORBIDDEN:
+                problems.append(f"{executable} depends on {product} (through {name})")
+        queue += [(dependency, name) for dependency in target.get("target_dependencies", [])]
+        for source in target.get("sources", []):
+            file = root / target["path"] / source
+            if not file.suffix == ".swift" or not file.exists():
+                continue
+            text = file.read_text()
+            for number, line in enumerate(text.splitlines(), 1):
+                if FULL_FOUNDATION.match(line) and "import FoundationEssentials" not in text:
+                    problems.append(f"{file}:{number}: full Foundation imported in {name}, which the Lambda bootstrap links")
+    return problems
+
+
 if __name__ == "__main__":
     command, *arguments = sys.argv[1:]
-    found = platform(arguments) if command == "platform" else docs(arguments[0])
+    if command == "platform":
+        found = platform(arguments)
+    elif command == "lambda":
+        found = lambda_closure(arguments[0])
+    else:
+        found = docs(arguments[0], arguments[1:])
     for problem in found:
         print(problem)
     sys.exit(1 if found else 0)

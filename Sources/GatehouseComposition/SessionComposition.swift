@@ -1,18 +1,27 @@
-public import Foundation
 public import GatehouseAWS
 public import GatehouseCore
 public import GatehouseSessions
-import GatehouseSessionsSQLite
-import LocalPool
 public import Logging
 
-/// Where a process keeps what cookie sessions need: a data directory (`gatehouse serve`), or
-/// nothing of its own (a Lambda instance, which shares everything with its siblings).
+/// Where a process keeps what cookie sessions need: a data directory of its own (`gatehouse
+/// serve`), or nothing of its own (a Lambda instance, which shares everything with its siblings).
 public enum SessionHome: Sendable {
     /// `serve`: the store defaults to SQLite in the folder, the key to its `session-key` file.
-    case dataDirectory(URL)
+    case dataDirectory(any SessionDataDirectory)
     /// Lambda: the store must be DynamoDB and the keys must be given (`GATEHOUSE_SESSION_KEYS`).
     case sharedOnly
+}
+
+/// What a data directory offers cookie sessions. `gatehouse serve` provides it (SQLite and the
+/// key file); the composition only names it, so the Lambda bootstrap links neither SQLite nor
+/// full Foundation.
+public protocol SessionDataDirectory: Sendable {
+    /// The path of the SQLite store used when `GATEHOUSE_SESSION_STORE` is not set.
+    var defaultSQLitePath: String { get }
+    /// Opens the SQLite session store at `path`.
+    func openSQLiteStore(path: String) throws -> any SessionStore
+    /// The sealing key text of the directory's `session-key` file, made on first use.
+    func sessionKeyText(logger: Logger) throws -> String
 }
 
 /// The store and keys of cookie sessions for `settings` (nil: sessions off), the one set-up of
@@ -29,7 +38,7 @@ public func sessionSetup(
 ) throws -> SessionSetup? {
     guard var settings else { return nil }
     if case .dataDirectory(let folder) = home, environment.nonEmpty(SessionSettings.Variable.store) == nil, settings.store == .memory {
-        settings.store = .sqlite(path: folder.appendingPathComponent("sessions.sqlite3").path)
+        settings.store = .sqlite(path: folder.defaultSQLitePath)
     }
     if case .sharedOnly = home {
         guard case .dynamodb = settings.store else {
@@ -45,7 +54,11 @@ public func sessionSetup(
     let store: any SessionStore
     switch settings.store {
     case .memory: store = MemorySessionStore()
-    case .sqlite(let path): store = try SQLiteSessionStore(path: path)
+    case .sqlite(let path):
+        guard case .dataDirectory(let folder) = home else {
+            throw ConfigurationError(variable: SessionSettings.Variable.store, problem: "sqlite needs a data directory")
+        }
+        store = try folder.openSQLiteStore(path: path)
     case .dynamodb(let table):
         store = DynamoDBSessionStore(dynamoDB: try DynamoDB(environment: environment, transport: transport), table: table, logger: logger)
     }
@@ -53,7 +66,7 @@ public func sessionSetup(
     do {
         switch (settings.keys, home) {
         case (let text?, _): keys = try SessionKeys(parsing: text)
-        case (nil, .dataDirectory(let folder)): keys = try SessionKeys(parsing: try sessionKeyFile(in: folder, logger: logger))
+        case (nil, .dataDirectory(let folder)): keys = try SessionKeys(parsing: try folder.sessionKeyText(logger: logger))
         case (nil, .sharedOnly): throw ConfigurationError(variable: SessionSettings.Variable.keys, problem: "not set")
         }
     } catch let error as ConfigurationError {
@@ -62,21 +75,4 @@ public func sessionSetup(
         throw ConfigurationError(variable: SessionSettings.Variable.keys, problem: "\(error)")
     }
     return SessionSetup(settings: settings, keys: keys, store: store)
-}
-
-/// The key in `folder/session-key`, made on first use. The folder is made private with
-/// ``PrivateDirectory`` (0700, its files 0600, narrowing said in the log) before the key is
-/// read or written, and the file is created 0600 before anything is written to it.
-func sessionKeyFile(in folder: URL, logger: Logger) throws -> String {
-    for path in try PrivateDirectory.secure(folder) {
-        logger.warning("gatehouse.pool.permissions_narrowed", metadata: ["gatehouse.path": "\(path)"])
-    }
-    let file = folder.appendingPathComponent("session-key")
-    try PrivateDirectory.createPrivateFile(file)
-    var text = String(decoding: try Data(contentsOf: file), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    if text.isEmpty {
-        text = SessionKeys.generateKeyText()
-        try Data((text + "\n").utf8).write(to: file)
-    }
-    return text
 }

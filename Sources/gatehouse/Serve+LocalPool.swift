@@ -130,7 +130,7 @@ extension Serve {
             sessions = try sessionSetup(
                 try SessionSettings.from(environment, defaults: defaults),
                 environment: environment,
-                home: .dataDirectory(directory),
+                home: .dataDirectory(ServeDataDirectory(folder: directory)),
                 transport: HTTPClientTransport(client: httpClient),
                 logger: logger
             )

@@ -23,6 +23,32 @@ extension Serve {
     }
 }
 
+/// `serve`'s data directory for cookie sessions: `sessions.sqlite3` and the `session-key` file.
+struct ServeDataDirectory: SessionDataDirectory {
+    let folder: URL
+
+    var defaultSQLitePath: String { folder.appendingPathComponent("sessions.sqlite3").path }
+
+    func openSQLiteStore(path: String) throws -> any SessionStore { try SQLiteSessionStore(path: path) }
+
+    /// The key in `folder/session-key`, made on first use. The folder is made private with
+    /// ``PrivateDirectory`` (0700, its files 0600, narrowing said in the log) before the key is
+    /// read or written, and the file is created 0600 before anything is written to it.
+    func sessionKeyText(logger: Logger) throws -> String {
+        for path in try PrivateDirectory.secure(folder) {
+            logger.warning("gatehouse.pool.permissions_narrowed", metadata: ["gatehouse.path": "\(path)"])
+        }
+        let file = folder.appendingPathComponent("session-key")
+        try PrivateDirectory.createPrivateFile(file)
+        var text = String(decoding: try Data(contentsOf: file), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.isEmpty {
+            text = SessionKeys.generateKeyText()
+            try Data((text + "\n").utf8).write(to: file)
+        }
+        return text
+    }
+}
+
 /// Deletes expired sessions every few minutes (reads never return them; this frees the space).
 struct SessionSweeper: Service {
     let store: any SessionStore

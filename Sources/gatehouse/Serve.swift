@@ -175,7 +175,7 @@ struct Serve: AsyncParsableCommand {
                 sessions = try sessionSetup(
                     try SessionSettings.from(environment),
                     environment: environment,
-                    home: .dataDirectory(URL(fileURLWithPath: dataDir, isDirectory: true)),
+                    home: .dataDirectory(ServeDataDirectory(folder: URL(fileURLWithPath: dataDir, isDirectory: true))),
                     transport: HTTPClientTransport(client: httpClient),
                     logger: logger
                 )

@@ -46,3 +46,41 @@ def test_undocumented_public_declarations_are_named(tmp_path):
     result = run("docs", tmp_path)
     assert result.returncode == 1
     assert result.stdout.strip().splitlines() == ["/src/Thing.swift:10: GatehouseCore.Thing.bare() (Instance Method) has no /// comment"]
+
+
+def test_the_lambda_bootstrap_may_not_reach_full_foundation(tmp_path):
+    (tmp_path / "Sources" / "Lean").mkdir(parents=True)
+    (tmp_path / "Sources" / "Lean" / "Lean.swift").write_text(
+        "#if canImport(FoundationEssentials)\nimport FoundationEssentials\n#else\nimport Foundation\n#endif\n")
+    (tmp_path / "Sources" / "Heavy").mkdir(parents=True)
+    (tmp_path / "Sources" / "Heavy" / "Heavy.swift").write_text("public import Foundation\n")
+
+    def target(name, targets=(), products=(), sources=()):
+        return {"name": name, "path": f"Sources/{name}", "target_dependencies": list(targets),
+                "product_dependencies": list(products), "sources": list(sources)}
+
+    def describe(*targets):
+        path = tmp_path / "package.json"
+        path.write_text(json.dumps({"path": str(tmp_path), "targets": list(targets)}))
+        return path
+
+    lean = describe(target("gatehouse-lambda", ["Lean"]), target("Lean", sources=["Lean.swift"]),
+                    target("Heavy", ["LocalPool"], ["GRDB"], ["Heavy.swift"]))
+    assert run("lambda", lean).returncode == 0
+    heavy = describe(target("gatehouse-lambda", ["Lean"]), target("Lean", ["Heavy"], sources=["Lean.swift"]),
+                     target("Heavy", ["LocalPool"], ["GRDB"], ["Heavy.swift"]), target("LocalPool"))
+    result = run("lambda", heavy)
+    assert result.returncode == 1
+    assert sorted(result.stdout.strip().splitlines()) == sorted([
+        "gatehouse-lambda depends on GRDB (through Heavy)",
+        "gatehouse-lambda depends on LocalPool (through Heavy)",
+        f"{tmp_path}/Sources/Heavy/Heavy.swift:1: full Foundation imported in Heavy, which the Lambda bootstrap links",
+    ])
+
+
+def test_a_module_without_a_symbol_graph_is_named(tmp_path):
+    (tmp_path / "GatehouseCore.symbols.json").write_text(json.dumps({"symbols": []}))
+    assert run("docs", tmp_path, "GatehouseCore", "gatehouse").returncode == 0
+    result = run("docs", tmp_path, "GatehouseCore", "GatehouseEdge", "gatehouse")
+    assert result.returncode == 1
+    assert result.stdout.strip() == "GatehouseEdge: no symbol graph was written (did it build?)"
