@@ -13,8 +13,10 @@ cd "$(dirname "$0")/.."
 # Swift code is instrumented for libFuzzer (inline 8-bit counters, PC table, comparisons) and
 # ASan; libFuzzer comes without its own main (`-sanitize=fuzzer` would bring one that clashes
 # with the executable's), and gatehouse-fuzz's main hands over with LLVMFuzzerRunDriver.
+# -enable-testing: the upstream-answer target drives the proxy's internal connection handler.
 flags=(
   -Xswiftc -sanitize=address -Xswiftc -sanitize-coverage=edge,trace-cmp,inline-8bit-counters,pc-table -Xswiftc -DFUZZING
+  -Xswiftc -enable-testing
 )
 build() {
   local runtime

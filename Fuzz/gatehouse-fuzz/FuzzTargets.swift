@@ -26,6 +26,7 @@ enum FuzzTargets {
         "sigv4": sigv4,
         "session": session,
         "proxy": proxy,
+        "upstream-answer": upstreamAnswer,
     ]
 
     /// Logs cost time and say nothing a crash would not.

@@ -194,6 +194,28 @@ def test_an_answer_before_the_upload_ended_reaches_the_client(token_and_serve):
     assert requests.get(serve.api + "/keep/after", headers=auth, timeout=10).status_code == 200
 
 
+def test_an_answer_while_the_client_is_still_uploading_leaves_the_server_running(token_and_serve):
+    # The client sends a tenth of its body and waits: the upload is still reading the client's
+    # body when the answer has been relayed. The server must end that upload before it reads the
+    # connection again (two readers of one body at once stopped the process).
+    serve, auth, upstreams = token_and_serve
+    sock = socket.create_connection(("127.0.0.1", serve.api_port), timeout=10)
+    sock.sendall(b"PUT /early/x HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nAuthorization: " % serve.api_port + auth["Authorization"].encode()
+                 + b"\r\nContent-Length: 65536\r\n\r\n" + b"x" * 6553)
+    answer = b""
+    while b"too long" not in answer:
+        data = sock.recv(65536)
+        if not data:
+            break
+        answer += data
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+    # The rest of the body is not waited for: the server closes the connection.
+    assert sock.recv(65536) == b""
+    sock.close()
+    assert serve.process.poll() is None
+    assert requests.get(serve.api + "/keep/after", headers=auth, timeout=10).status_code == 200
+
+
 # TLS upstreams: a CA and two server certificates made with openssl for this test.
 
 def make_certificates(directory):

@@ -106,10 +106,23 @@ public struct ReverseProxy: RouterMiddleware {
             guard let fieldName = HTTPField.Name(name) else { continue }
             fields.append(HTTPField(name: fieldName, value: value))
         }
-        let responseBody: ResponseBody
-        switch answer.body {
-        case .complete(let bytes): responseBody = ResponseBody(byteBuffer: bytes)
-        case .streamed(let chunks): responseBody = ResponseBody(asyncSequence: chunks)
+        let upload = answer.upload
+        let body = answer.body
+        // The upload ends before the server drains the client connection (after this handler).
+        var length: Int?
+        if case .complete(let bytes) = body { length = bytes.readableBytes }
+        let responseBody = ResponseBody(contentLength: length) { writer in
+            do {
+                switch body {
+                case .complete(let bytes): try await writer.write(bytes)
+                case .streamed(let chunks): try await writer.write(chunks)
+                }
+                try await writer.finish(nil)
+            } catch {
+                await upload.settle()
+                throw error
+            }
+            await upload.settle()
         }
         return Response(
             status: HTTPResponse.Status(code: Int(answer.head.status.code), reasonPhrase: answer.head.status.reasonPhrase),

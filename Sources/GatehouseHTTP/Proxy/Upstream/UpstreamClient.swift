@@ -57,13 +57,16 @@ public final class UpstreamClient: Sendable {
             let connection: UpstreamConnection
             if let reused { connection = reused } else { connection = try await connect(origin, on: loop) }
             let response = loop.run { connection.handler.value.start(request, timeout: timeout) }
-            if hasBody { upload(body, on: connection) }
+            let upload = hasBody ? upload(body, on: connection) : .none
             do {
-                return try await response.get()
+                var answer = try await response.get()
+                answer.upload = upload
+                return answer
             } catch UpstreamError.closedBeforeResponse where reused != nil && !hasBody {
                 // The upstream closed the idle connection as the request went out: once more, on a new one.
                 continue
             } catch {
+                await upload.settle()
                 throw error as? UpstreamError ?? .failed("\(error)")
             }
         }
@@ -75,19 +78,32 @@ public final class UpstreamClient: Sendable {
         await pool.closeAll()
     }
 
-    private func upload<Body: AsyncSequence & Sendable>(_ body: Body, on connection: UpstreamConnection) where Body.Element == ByteBuffer {
+    /// Reads the client's body and writes it upstream. When the upstream stops taking it (the
+    /// connection closed: it answered early, failed, or timed out), the rest is read and dropped
+    /// until the body ends or ``UpstreamUpload/settle()`` cancels the reading, which ends the
+    /// client connection's input: the connection then closes after the response.
+    private func upload<Body: AsyncSequence & Sendable>(_ body: Body, on connection: UpstreamConnection) -> UpstreamUpload
+    where Body.Element == ByteBuffer {
         let loop = connection.channel.eventLoop
-        Task {
-            do {
-                for try await chunk in body {
-                    try await loop.run { connection.handler.value.write(body: chunk) }.get()
+        return UpstreamUpload(
+            task: Task {
+                var forwarding = true
+                do {
+                    for try await chunk in body where forwarding {
+                        do {
+                            try await loop.run { connection.handler.value.write(body: chunk) }.get()
+                        } catch {
+                            forwarding = false
+                            connection.channel.close(promise: nil)
+                        }
+                    }
+                    if forwarding { loop.execute { connection.handler.value.endRequest() } }
+                } catch {
+                    // The client left mid-upload, or the reading was cancelled: the exchange is over.
+                    connection.channel.close(promise: nil)
                 }
-                loop.execute { connection.handler.value.endRequest() }
-            } catch {
-                // The client left mid-upload, or the upstream stopped reading: the exchange is over.
-                connection.channel.close(promise: nil)
             }
-        }
+        )
     }
 
     private func connect(_ origin: UpstreamOrigin, on loop: any EventLoop) async throws(UpstreamError) -> UpstreamConnection {

@@ -50,6 +50,10 @@ final class UpstreamHandler: ChannelDuplexHandler {
 
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
 
+    /// The context held since `handlerAdded` is let go: it holds this handler, so keeping it would
+    /// keep every closed connection's pipeline alive (the upstream-answer fuzz target's leak check).
+    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+
     // MARK: Exchanges (called on the loop)
 
     /// Sends `request`'s head (the whole request when it has no body); the response comes in

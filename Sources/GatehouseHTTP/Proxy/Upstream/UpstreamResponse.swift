@@ -8,6 +8,9 @@ public struct UpstreamResponse: Sendable {
     public let head: HTTPResponseHead
     /// The body.
     public let body: Body
+    /// The request body's upload, which may still be running (an upstream can answer before
+    /// reading all of it). Settle it once the answer has been relayed.
+    public internal(set) var upload = UpstreamUpload.none
 
     /// How the body comes.
     public enum Body: Sendable {
@@ -15,6 +18,26 @@ public struct UpstreamResponse: Sendable {
         case complete(ByteBuffer)
         /// Chunks as the upstream sends them.
         case streamed(UpstreamResponseBody)
+    }
+}
+
+/// The upload of a request's body to the upstream, running beside the exchange. The server reads
+/// the client connection again when the handler is done (to drain what is left of the body), and
+/// two readers of one body at once stop the process: so ``settle()`` ends the upload first.
+public struct UpstreamUpload: Sendable {
+    let task: Task<Void, Never>?
+
+    /// No upload (a request without a body).
+    static let none = UpstreamUpload(task: nil)
+
+    /// Stops reading the client's body when the upload has not ended (the client connection then
+    /// closes after the response instead of being drained), and waits for the upload's task. A
+    /// write it is waiting on fails as its upstream connection closes, which the upstream handler
+    /// does when the answer ends before the upload.
+    public func settle() async {
+        guard let task else { return }
+        task.cancel()
+        await task.value
     }
 }
 
