@@ -20,6 +20,8 @@ let package = Package(
         .library(name: "LocalPool", targets: ["LocalPool"]),
         .library(name: "GatehouseComposition", targets: ["GatehouseComposition"]),
         .library(name: "GatehouseLambda", targets: ["GatehouseLambda"]),
+        // Gatehouse's sign-in check for other Hummingbird 2 apps.
+        .library(name: "GatehouseAuth", targets: ["GatehouseAuth"]),
         .executable(name: "gatehouse-lambda", targets: ["gatehouse-lambda"]),
     ],
     dependencies: [
@@ -140,6 +142,36 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The library for other Hummingbird apps: the API's authenticator (bearer tokens, and
+        // cookie sessions on DynamoDB) as a hummingbird-auth middleware. Like the Lambda, no
+        // SQLite, no local pool, no executable code.
+        .target(
+            name: "GatehouseAuth",
+            dependencies: [
+                "GatehouseAWS",
+                "GatehouseComposition",
+                "GatehouseCore",
+                "GatehouseHTTP",
+                "GatehouseSessions",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The README's ten-line example, built and run by the tests: it depends on GatehouseAuth
+        // and Hummingbird only.
+        .executableTarget(
+            name: "gatehouse-auth-example",
+            dependencies: [
+                "GatehouseAuth",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Examples/gatehouse-auth-example",
+            swiftSettings: swiftSettings
+        ),
         // The Lambda adapter: API Gateway events in and out, the Runtime API loop. It knows the
         // router it is given (GatehouseHTTP) and nothing of what is behind it.
         .target(
@@ -147,6 +179,7 @@ let package = Package(
             dependencies: [
                 "GatehouseHTTP",
                 "GatehouseCore",
+                "GatehouseEdge",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),

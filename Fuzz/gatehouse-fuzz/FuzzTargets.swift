@@ -27,6 +27,7 @@ enum FuzzTargets {
         "session": session,
         "proxy": proxy,
         "upstream-answer": upstreamAnswer,
+        "authorizer-event": authorizerEvent,
     ]
 
     /// Logs cost time and say nothing a crash would not.
@@ -130,6 +131,14 @@ enum FuzzTargets {
 
     static let gatewayEvent: FuzzTarget = { bytes in
         _ = try? GatewayRequest.decode(ByteBuffer(bytes: bytes))
+    }
+
+    /// An API Gateway authorizer event, as the authorizer reads it first; the policy resource
+    /// made from its `methodArn` is never wider than the ARN's API and stage.
+    static let authorizerEvent: FuzzTarget = { bytes in
+        guard let event = try? AuthorizerEvent.decode(ByteBuffer(bytes: bytes)) else { return }
+        guard case .restV1(let methodARN) = event.format, let resource = AuthorizerEvent.apiResource(of: methodARN) else { return }
+        precondition(resource.hasSuffix("/*/*") && methodARN.hasPrefix(String(resource.dropLast(3))), "a policy wider than the API and stage")
     }
 
     static let form: FuzzTarget = { bytes in

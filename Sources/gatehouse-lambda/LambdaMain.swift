@@ -11,7 +11,8 @@ import NIOCore
 
 /// The `bootstrap` of the Lambda function: read the configuration once, build the router and
 /// its clients and caches once (by the composition `serve` uses too), fetch the signing keys,
-/// then serve events until Lambda stops us.
+/// then serve events until Lambda stops us: API Gateway proxy events (`GATEHOUSE_LAMBDA_HANDLER`
+/// unset or `api`), or authorizer events (`authorizer`).
 enum LambdaMain {
     /// Runs the function with `environment`, its HTTP client on `eventLoop`; returns the process
     /// exit status.
@@ -46,7 +47,11 @@ enum LambdaMain {
         let configuration: GatehouseConfiguration
         let credentials: AWSCredentials
         let sessions: SessionSetup?
+        let kind: LambdaHandlerKind
+        let authorizer: AuthorizerSettings
         do {
+            kind = try LambdaHandlerKind(environment: environment)
+            authorizer = try AuthorizerSettings(environment: environment)
             configuration = try GatehouseConfiguration(environment: environment)
             credentials = try EnvironmentCredentials.load(from: environment)
             // Secrets named by ARN (the SAM template's way) are read once, here.
@@ -85,11 +90,20 @@ enum LambdaMain {
         await dependencies.keys.prefetch(logger: logger)
         logger.info(
             "gatehouse.lambda.ready",
-            metadata: ["gatehouse.pool": "\(configuration.userPoolID)", "gatehouse.jwks.keys": "\(dependencies.keys.keyCount)"]
+            metadata: [
+                "gatehouse.pool": "\(configuration.userPoolID)", "gatehouse.jwks.keys": "\(dependencies.keys.keyCount)",
+                "gatehouse.handler": "\(kind.rawValue)",
+            ]
         )
-        let handler = GatewayHandler(responder: buildRouter(dependencies).buildResponder())
         do {
-            try await LambdaLoop(runtime: runtime, handler: handler, logger: logger).run()
+            switch kind {
+            case .api:
+                let handler = GatewayHandler(responder: buildRouter(dependencies).buildResponder())
+                try await LambdaLoop(runtime: runtime, handler: handler, logger: logger).run()
+            case .authorizer:
+                let handler = AuthorizerHandler(authenticator: dependencies.authenticator, settings: authorizer)
+                try await LambdaLoop(runtime: runtime, handler: handler, logger: logger).run()
+            }
         } catch {
             logger.critical("gatehouse.lambda.runtime_api_failed", metadata: ["gatehouse.error": "\(error)"])
         }

@@ -33,6 +33,11 @@ enum LambdaTestSupport {
 
     /// The handler the bootstrap builds, over a directory that knows every user.
     static func handler() -> GatewayHandler<RouterResponder<GatehouseRequestContext>> {
+        GatewayHandler(responder: buildRouter(dependencies()).buildResponder())
+    }
+
+    /// The API's dependencies over the test key and a directory that knows every user.
+    static func dependencies() -> GatehouseDependencies {
         let primitives = try! key.publicKey.getKeyPrimitives()
         let jwks =
             #"{"keys":[{"kid":"k1","kty":"RSA","alg":"RS256","use":"sig","e":"\#(Base64URL.encode(primitives.publicExponent))","n":"\#(Base64URL.encode(primitives.modulus))"}]}"#
@@ -51,7 +56,7 @@ enum LambdaTestSupport {
             keys: keys,
             cors: CORSPolicy(allowedOrigins: [origin])
         )
-        return GatewayHandler(responder: buildRouter(dependencies).buildResponder())
+        return dependencies
     }
 
     /// A JSON object from bytes (empty when it is not one, which fails the caller's checks).

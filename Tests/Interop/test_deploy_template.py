@@ -2,7 +2,9 @@
 least privilege for the function, secrets out of its configuration, the session table shaped as
 `gatehouse sessions create-table` makes it, and the app and API on one CloudFront site."""
 
+import json
 import pathlib
+import re
 
 from cfnlint.decode import decode
 
@@ -78,3 +80,73 @@ def test_the_app_and_the_api_are_one_site():
     assert variables["GATEHOUSE_OAUTH_SCOPES"] == "openid email profile"
     bucket = resources["AppBucket"]["Properties"]["PublicAccessBlockConfiguration"]
     assert all(bucket.values())
+
+
+def iam_statements(resources, role):
+    return resources[role]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+
+
+def test_the_authorizer_and_the_example_function_get_no_star_and_only_what_they_use():
+    resources = template()["Resources"]
+    for role in ("AuthorizerRole", "OrdersRole"):
+        for statement in iam_statements(resources, role):
+            actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+            assert statement["Effect"] == "Allow" and all("*" not in action for action in actions)
+            assert "*" not in str(statement["Resource"])
+    granted = {action for s in iam_statements(resources, "AuthorizerRole")
+               for action in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])}
+    assert granted == {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+                       "secretsmanager:GetSecretValue", "logs:CreateLogStream", "logs:PutLogEvents"}
+    orders = {action for s in iam_statements(resources, "OrdersRole") for action in s["Action"]}
+    assert orders == {"logs:CreateLogStream", "logs:PutLogEvents"}
+    # Neither function falls back on a managed policy (AWSLambdaBasicExecutionRole grants logs on *).
+    for function in ("AuthorizerFunction", "OrdersFunction"):
+        properties = resources[function]["Properties"]
+        assert "Policies" not in properties and properties["Role"]["Fn::GetAtt"][0] in ("AuthorizerRole", "OrdersRole")
+
+
+def test_the_authorizer_is_the_same_bootstrap_wired_to_the_example_route():
+    resources = template()["Resources"]
+    authorizer = resources["AuthorizerFunction"]["Properties"]
+    api_function = resources["UserInfoFunction"]["Properties"]
+    assert authorizer["CodeUri"] == api_function["CodeUri"] and authorizer["Handler"] == "bootstrap"
+    variables = authorizer["Environment"]["Variables"]
+    assert variables["GATEHOUSE_LAMBDA_HANDLER"] == "authorizer"
+    assert "GATEHOUSE_SESSION_KEYS" not in variables and variables["GATEHOUSE_SESSION_KEYS_ARN"] == {"Ref": "SessionKeysSecret"}
+    for name in ("GATEHOUSE_USER_POOL_ID", "GATEHOUSE_CLIENT_IDS", "GATEHOUSE_SESSION_STORE", "GATEHOUSE_REVOCATION_CHECK"):
+        assert variables[name] == api_function["Environment"]["Variables"][name]
+    authorizers = resources["Api"]["Properties"]["Auth"]["Authorizers"]
+    assert set(authorizers) == {"SessionAuthorizer", "BearerAuthorizer"}
+    for name, headers in (("SessionAuthorizer", ["Cookie", "X-CSRF"]), ("BearerAuthorizer", ["Authorization"])):
+        entry = authorizers[name]
+        assert entry["FunctionPayloadType"] == "REQUEST"
+        assert entry["FunctionArn"] == {"Fn::GetAtt": ["AuthorizerFunction", "Arn"]}
+        assert entry["Identity"]["Headers"] == headers
+        # Cached briefly: far shorter than an access token's hour.
+        assert 0 < entry["Identity"]["ReauthorizeEvery"] <= 300
+    events = resources["OrdersFunction"]["Properties"]["Events"]
+    assert events["GetOrder"]["Properties"]["Path"] == "/api/orders/{id}"
+    assert events["GetOrder"]["Properties"]["Auth"] == {"Authorizer": "SessionAuthorizer"}
+    assert events["GetOrderAsService"]["Properties"]["Auth"] == {"Authorizer": "BearerAuthorizer"}
+
+
+def test_the_example_function_reads_the_caller_from_the_authorizer_context():
+    code = template()["Resources"]["OrdersFunction"]["Properties"]["InlineCode"]
+    namespace = {}
+    exec(compile(code, "index.py", "exec"), namespace)
+    event = {"pathParameters": {"id": "42"},
+             "requestContext": {"authorizer": {"sub": "a1b2", "username": "alice", "groups": "admins,billing",
+                                               "scope": "openid", "tokenUse": "access", "principalId": "a1b2"}}}
+    answer = namespace["handler"](event, None)
+    assert answer["statusCode"] == 200
+    assert json.loads(answer["body"]) == {"order": "42", "sub": "a1b2", "groups": ["admins", "billing"]}
+    event["requestContext"]["authorizer"]["groups"] = ""
+    assert json.loads(namespace["handler"](event, None)["body"])["groups"] == []
+
+
+def test_cloudfront_strips_api_only_from_gatehouses_own_routes():
+    code = template()["Resources"]["StripApiPrefix"]["Properties"]["FunctionCode"]
+    pattern = re.search(r"replace\(/(.*)/, \"\"\)", code).group(1).replace("\\/", "/")
+    for uri, expected in (("/api/userinfo", "/userinfo"), ("/api/auth/login/start", "/auth/login/start"),
+                          ("/api/orders/42", "/api/orders/42"), ("/api/userinfox", "/api/userinfox"), ("/index.html", "/index.html")):
+        assert re.sub(pattern, "", uri, count=1) == expected, uri

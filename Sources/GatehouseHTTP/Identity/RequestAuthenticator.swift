@@ -44,6 +44,14 @@ public struct RequestAuthenticator: Sendable {
         sessions.map { SessionCookieAuthenticator(userInfo: userInfo, sessions: $0, policy: policy, rule: rule) }
     }
 
+    /// The refusal an error of ``identify(_:cookieRule:logger:)`` stands for (a session that
+    /// ended comes with the cookie to clear; this is its error), or nil for an error that is not
+    /// ours (then nothing was decided about the caller).
+    public static func refusal(from error: any Error) -> GatehouseError? {
+        if let error = error as? GatehouseError { return error }
+        return (error as? SessionFailure)?.error
+    }
+
     /// The identity of a request with `headers`, or nil when it carries no credential.
     public func identify(_ headers: HTTPFields, cookieRule: CookieRule, logger: Logger) async throws -> Identity? {
         if let identity = try await bearer.identify(headers, logger: logger) { return identity }

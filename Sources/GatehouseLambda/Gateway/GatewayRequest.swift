@@ -42,19 +42,23 @@ extension GatewayRequest {
     /// Reads a REST (v1) or HTTP API (v2) event. `null` maps, any header case and repeated
     /// headers are accepted; anything that cannot be a request is refused with a reason.
     public static func decode(_ event: ByteBuffer) throws(GatewayEventError) -> GatewayRequest {
-        let root: [String: JSONValue]
+        let root = try root(of: event)
+        if root["version"]?.stringValue == "2.0" { return try decodeV2(root) }
+        if root["httpMethod"] != nil { return try decodeV1(root) }
+        throw GatewayEventError(problem: "neither httpMethod (REST API) nor version 2.0 (HTTP API) is present")
+    }
+
+    /// The event's top-level JSON object.
+    static func root(of event: ByteBuffer) throws(GatewayEventError) -> [String: JSONValue] {
         do {
             let parsed = try event.withUnsafeReadableBytes { bytes in try JSONParser.parse(buffer: bytes) }
             guard let object = parsed.objectValue else { throw GatewayEventError(problem: "the event is not a JSON object") }
-            root = object
+            return object
         } catch let error as GatewayEventError {
             throw error
         } catch {
             throw GatewayEventError(problem: "the event is not valid JSON")
         }
-        if root["version"]?.stringValue == "2.0" { return try decodeV2(root) }
-        if root["httpMethod"] != nil { return try decodeV1(root) }
-        throw GatewayEventError(problem: "neither httpMethod (REST API) nor version 2.0 (HTTP API) is present")
     }
 
     private static func decodeV1(_ root: [String: JSONValue]) throws(GatewayEventError) -> GatewayRequest {
@@ -147,7 +151,7 @@ extension GatewayRequest {
 
     /// Adds a header; names that are not valid HTTP tokens are dropped (HTTPTypes compares
     /// names case-insensitively, so any case the client used works).
-    private static func append(_ name: String, _ value: String?, to fields: inout HTTPFields) {
+    static func append(_ name: String, _ value: String?, to fields: inout HTTPFields) {
         guard let value, let name = HTTPField.Name(name) else { return }
         fields.append(HTTPField(name: name, value: value))
     }
