@@ -104,10 +104,15 @@ struct AuthorizerTests {
     }
 
     @Test func aCallerOutsideTheGroupsIsDeniedByPolicy() async throws {
-        let answer = try await Self.answer(Self.rest(LambdaTestSupport.token()), settings: AuthorizerSettings(requiredGroups: ["admins"]))
+        let answer = try await Self.answer(
+            Self.rest(LambdaTestSupport.token()),
+            settings: AuthorizerSettings(passesToken: true, requiredGroups: ["admins"])
+        )
         let statement = ((answer["policyDocument"] as? [String: Any])?["Statement"] as? [[String: Any]])?.first ?? [:]
         #expect(statement["Effect"] as? String == "Deny")
-        #expect((answer["context"] as? [String: String])?["accessToken"] == nil)
+        #expect(answer["principalId"] as? String == "s-1")
+        let context = answer["context"] as? [String: String] ?? [:]
+        #expect(context["sub"] == "s-1" && context["accessToken"] == nil)
     }
 
     @Test func aRefusalIsUnauthorizedForRESTAndFalseForHTTPAPIs() async throws {

@@ -126,15 +126,21 @@ def test_rest_api_refusals_are_unauthorized_without_a_reason(authorizer, pool, m
         assert secret not in text
 
 
-def test_http_api_simple_responses(authorizer, pool):
+def test_http_api_simple_responses(authorizer, pool, moto_private_jwk):
     tokens = moto_tokens(pool)
     kind, answer = authorizer.call(http_request({"Authorization": "Bearer " + tokens["AccessToken"]}))
     assert kind == "response" and answer["isAuthorized"] is True, answer
     assert answer["context"]["sub"] == decode_part(tokens["AccessToken"], 1)["sub"]
     assert set(answer["context"]) == {"sub", "username", "groups", "scope", "tokenUse", "accessToken"}
-    for headers in ({}, {"Authorization": "Bearer x.y.z"}):
+    kind, answer = authorizer.call(http_request({"authorization": "Bearer " + tokens["IdToken"]}))
+    assert answer["isAuthorized"] is True and answer["context"]["tokenUse"] == "id"
+    header, claims = decode_part(tokens["AccessToken"], 0), decode_part(tokens["AccessToken"], 1)
+    expired = sign_rs256(header, {**claims, "exp": int(time.time()) - 60}, private_key_from_jwk(moto_private_jwk))
+    other_client = pool.tokens("lambda-alice", client_id=pool.other_client_id)["AccessToken"]
+    for headers in ({}, {"Authorization": "Bearer x.y.z"}, {"Authorization": "Bearer " + expired},
+                    {"Authorization": "Bearer " + other_client}, {"Authorization": "Bearer " + tokens["AccessToken"][:-3] + "AAA"}):
         kind, answer = authorizer.call(http_request(headers))
-        assert kind == "response" and answer == {"isAuthorized": False}, answer
+        assert kind == "response" and answer == {"isAuthorized": False}, (headers, answer)
 
 
 def test_not_an_authorizer_event_is_an_invocation_error_and_the_loop_goes_on(authorizer, pool):

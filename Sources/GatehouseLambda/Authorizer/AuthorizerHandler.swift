@@ -56,7 +56,8 @@ public struct AuthorizerHandler: LambdaHandler {
                 metadata: ["gatehouse.sub": "\(identity.token.subject)", "gatehouse.required_groups": "\(settings.requiredGroups)"]
             )
         }
-        let context = AuthorizerAnswer.context(of: identity, passingToken: settings.passesToken)
+        // A denied caller's token goes nowhere.
+        let context = AuthorizerAnswer.context(of: identity, passingToken: settings.passesToken && admitted)
         switch event.format {
         case .httpV2:
             return AuthorizerAnswer.simple(authorized: admitted, context: admitted ? context : nil)
