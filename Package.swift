@@ -286,6 +286,7 @@ let package = Package(
                 "GatehouseEdge",
                 "GatehouseCore",
                 "GatehouseHTTP",
+                "GatehouseLambda",
                 "LocalPool",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),

@@ -14,3 +14,6 @@ swift build -c release --product gatehouse
   --bootstrap .build/lambda/bootstrap \
   --gatehouse "$(swift build -c release --show-bin-path)/gatehouse" \
   --cold "${COLD:-20}" --warm "${WARM:-2000}"
+# The authorizer's own time per warm event, without the emulator's round trip.
+swift build -c release --product gatehouse-bench
+"$(swift build -c release --show-bin-path)/gatehouse-bench" authorizer "${WARM:-2000}"

@@ -38,7 +38,8 @@ def login(api, origin, demo, timings=None):
     done = login_through_form(browser, start.json()["authorizationUrl"], demo["username"], demo["password"])
     after_form = time.perf_counter()
     assert page.status_code == 200 and done.status_code == 302, done.text
-    end = requests.post(api + "/auth/login/end", json={"pageUrl": done.headers["Location"]}, timeout=30,
+    # The page keeps the login id of its start (issue 22: a login ends only on the page that began it).
+    end = requests.post(api + "/auth/login/end", json={"pageUrl": done.headers["Location"], "loginId": start.json()["loginId"]}, timeout=30,
                         headers={**headers, "Cookie": "__Host-gatehouse-login=" + login_cookie})
     finished = time.perf_counter()
     assert end.status_code == 200, end.text

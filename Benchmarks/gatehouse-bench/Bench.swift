@@ -30,6 +30,8 @@ import Darwin
 ///   `PASSWORD_VERIFIER` exchange: three 3072-bit modular powers and the hashing), next to one
 ///   3072-bit modular power with a 256-bit exponent and with a 3072-bit one, and the verifier a
 ///   password change computes; medians in µs.
+/// - `gatehouse-bench authorizer [count]`: the Lambda authorizer's own time per warm bearer event
+///   (see AuthorizerBench.swift).
 /// - `gatehouse-bench bare-server <port> [eventloop|nio]`: a bare Hummingbird route (`GET /` →
 ///   `ok`) for comparing against `/userinfo` under wrk (see scripts/bench-userinfo.sh), with
 ///   `GET /bytes/N` (N bytes, streamed) and `PUT /sink` (a body counted) for transfer rates; with
@@ -48,10 +50,14 @@ struct Bench {
             bcrypt(count: arguments.dropFirst().first.flatMap(Int.init) ?? 20)
         case "srp":
             srp(count: arguments.dropFirst().first.flatMap(Int.init) ?? 200)
+        case "authorizer":
+            try await authorizer(count: arguments.dropFirst().first.flatMap(Int.init) ?? 2000)
         case "bare-server":
             try await bareServer(port: arguments.dropFirst().first.flatMap(Int.init) ?? 8081, executor: arguments.dropFirst(2).first)
         default:
-            print("usage: gatehouse-bench verify [count] | sign [count] | bcrypt [count] | srp [count] | bare-server <port> [eventloop|nio]")
+            print(
+                "usage: gatehouse-bench verify [count] | sign [count] | bcrypt [count] | srp [count] | authorizer [count] | bare-server <port> [eventloop|nio]"
+            )
         }
     }
 
