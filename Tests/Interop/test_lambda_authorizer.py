@@ -122,6 +122,9 @@ def test_rest_api_refusals_are_unauthorized_without_a_reason(authorizer, pool, m
     assert authorizer.call(rest_request({"Authorization": "Bearer " + fresh}))[0] == "response"
     text = "\n".join(authorizer.log_lines())
     assert "gatehouse.authorizer.refused" in text
+    # A refusal is the authorizer's answer, not a fault: nothing at error level.
+    levels = {json.loads(line).get("level") for line in authorizer.log_lines() if line.startswith("{")}
+    assert levels and "ERROR" not in levels and "error" not in levels, levels
     for secret in (tokens["AccessToken"], forged, expired, other_client, "not-a-session", "testing-secret"):
         assert secret not in text
 

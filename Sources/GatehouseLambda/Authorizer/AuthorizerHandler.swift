@@ -84,6 +84,9 @@ enum AuthorizerFailure: Error, LambdaReportableError {
         case .unavailable: LambdaErrorReport(type: "Gatehouse.Unavailable", message: "The credentials could not be checked")
         }
     }
+
+    /// A refusal is the authorizer's answer; only an unreachable dependency is a fault.
+    var isAnswer: Bool { self == .unauthorized }
 }
 
 /// The authorizer's answers, as API Gateway documents them.

@@ -22,6 +22,14 @@ public protocol LambdaHandler: Sendable {
 public protocol LambdaReportableError: Error {
     /// What the Runtime API is told.
     var report: LambdaErrorReport { get }
+    /// Whether the failure is the function's answer rather than a fault (an authorizer's
+    /// `Unauthorized`): logged at `info` instead of `error`, so refusals raise no alarms.
+    var isAnswer: Bool { get }
+}
+
+extension LambdaReportableError {
+    /// A fault, by default.
+    public var isAnswer: Bool { false }
 }
 
 /// The runtime loop: fetch an event, handle it within its deadline, post the result or the
@@ -74,8 +82,12 @@ public struct LambdaLoop<Runtime: LambdaRuntimeAPI, Handler: LambdaHandler>: Sen
             switch outcome {
             case .success(let body):
                 try await runtime.respond(requestID: invocation.requestID, body: body)
-            case .failure(let report):
-                logger.error("gatehouse.lambda.invocation_failed", metadata: ["gatehouse.error_type": "\(report.type)"])
+            case .failure(let report, let isAnswer):
+                logger.log(
+                    level: isAnswer ? .info : .error,
+                    "gatehouse.lambda.invocation_failed",
+                    metadata: ["gatehouse.error_type": "\(report.type)"]
+                )
                 try await runtime.fail(requestID: invocation.requestID, error: report)
             }
         } catch {
@@ -97,7 +109,7 @@ public struct LambdaLoop<Runtime: LambdaRuntimeAPI, Handler: LambdaHandler>: Sen
             do {
                 return .success(try await handler.handle(invocation, logger: logger))
             } catch let error as any LambdaReportableError {
-                return .failure(error.report)
+                return .failure(error.report, isAnswer: error.isAnswer)
             } catch {
                 logger.error("gatehouse.lambda.handler_error", metadata: ["gatehouse.error": "\(error)"])
                 return .failure(LambdaErrorReport(type: "Runtime.HandlerError", message: "The handler failed; see the function's log"))
@@ -133,7 +145,7 @@ public struct LambdaLoop<Runtime: LambdaRuntimeAPI, Handler: LambdaHandler>: Sen
 /// What one invocation came to.
 enum LambdaOutcome: Sendable {
     case success(ByteBuffer)
-    case failure(LambdaErrorReport)
+    case failure(LambdaErrorReport, isAnswer: Bool = false)
 }
 
 /// Whichever outcome comes first, handed to the one waiter; later ones are dropped.
