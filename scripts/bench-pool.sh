@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Local pool figures: refresh-token grants per second at /oauth2/token (each signs two RS256 tokens)
-# next to swift-crypto's signing rate, password and SRP sign-in latency (bcrypt cost 10; SRP's
+# and client_credentials grants (one each) next to swift-crypto's signing rate, password and SRP sign-in latency (bcrypt cost 10; SRP's
 # arithmetic on its own), and GetUser throughput.
 # Needs wrk and the Python peers in .venv (scripts/setup-test-env.sh makes it; PYTHON overrides).
 set -euo pipefail
@@ -28,7 +28,7 @@ env -i PATH="$PATH" HOME="$HOME" LOG_LEVEL=warning "$bin/gatehouse" serve --port
 pid=$!
 for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$api_port/healthz" && break; sleep 0.1; done
 
-read -r client refresh access < <("${PYTHON:-.venv/bin/python}" - "$pool_port" "$work/state" <<'PY'
+read -r client refresh access basic < <("${PYTHON:-.venv/bin/python}" - "$pool_port" "$work/state" <<'PY'
 import json, sys, time, statistics, boto3
 port, state = sys.argv[1], sys.argv[2]
 c = boto3.client("cognito-idp", region_name="us-east-1", endpoint_url=f"http://127.0.0.1:{port}",
@@ -64,11 +64,22 @@ for _ in range(40):
     assert "AccessToken" in tokens["AuthenticationResult"]
 print(f"sign-in (USER_SRP_AUTH + PASSWORD_VERIFIER, boto3 on loopback, 40 sign-ins): the two calls median "
       f"{statistics.median(calls):.1f} ms; with pycognito's client arithmetic, median {statistics.median(whole):.1f} ms", file=sys.stderr)
-print(spa, result["AuthenticationResult"]["RefreshToken"], result["AuthenticationResult"]["AccessToken"])
+# A machine client of a resource server, for the client_credentials grants.
+import base64
+c.create_resource_server(UserPoolId=pool, Identifier="https://api.example.com", Name="Orders",
+                         Scopes=[{"ScopeName": "read", "ScopeDescription": "Read"}, {"ScopeName": "write", "ScopeDescription": "Write"}])
+worker = c.create_user_pool_client(UserPoolId=pool, ClientName="bench-worker", GenerateSecret=True,
+                                   AllowedOAuthFlows=["client_credentials"], AllowedOAuthFlowsUserPoolClient=True,
+                                   AllowedOAuthScopes=["https://api.example.com/read", "https://api.example.com/write"])["UserPoolClient"]
+basic = base64.b64encode(f"{worker['ClientId']}:{worker['ClientSecret']}".encode()).decode()
+print(spa, result["AuthenticationResult"]["RefreshToken"], result["AuthenticationResult"]["AccessToken"], basic)
 PY
 )
 echo "== refresh-token grants at /oauth2/token (wrk -t2 -c16)"
 wrk -t2 -c16 -d"$DURATION" --latency -s scripts/refresh.lua "http://127.0.0.1:$pool_port/oauth2/token" -- "$client" "$refresh" \
+  | grep -E "Requests/sec|p50"
+echo "== client_credentials grants at /oauth2/token (one RS256 token each; wrk -t2 -c16)"
+wrk -t2 -c16 -d"$DURATION" --latency -s scripts/client-credentials.lua "http://127.0.0.1:$pool_port/oauth2/token" -- "$basic" \
   | grep -E "Requests/sec|p50"
 echo "== GetUser on the JSON API (token verification plus revocation checks; wrk -t2 -c16)"
 wrk -t2 -c16 -d"$DURATION" -s scripts/getuser.lua "http://127.0.0.1:$pool_port/" -- "$access" | grep -E "Requests/sec|p50"

@@ -182,6 +182,8 @@ enum FuzzTargets {
         "AdminDisableUser", "AdminEnableUser", "ListUsers", "InitiateAuth", "AdminInitiateAuth", "RespondToAuthChallenge",
         "GetUser", "GlobalSignOut", "AdminUserGlobalSignOut", "RevokeToken", "CreateUserPool", "DescribeUserPool",
         "ListUserPools", "CreateUserPoolClient", "DescribeUserPoolClient", "ListUserPoolClients", "NoSuchOperation",
+        // Appended, so the corpus's first bytes keep their operations.
+        "CreateResourceServer", "DescribeResourceServer", "UpdateResourceServer", "DeleteResourceServer", "ListResourceServers",
     ]
 
     static let cognitoAPI: FuzzTarget = { bytes in

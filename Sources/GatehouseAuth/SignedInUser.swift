@@ -13,8 +13,11 @@ public struct SignedInUser: Sendable {
 
     /// The user's id in the pool (`sub`).
     public var sub: String { identity.token.subject }
-    /// The user name.
+    /// The user name; empty for an app client's own token (see ``isClientCredentials``).
     public var username: String { identity.token.username }
+    /// Whether the caller is an app client with its own token (`client_credentials`, machine to
+    /// machine): no user, `sub` is the client id, and ``scopes`` say what it may do.
+    public var isClientCredentials: Bool { identity.token.isClientCredentials }
     /// The user's groups (`cognito:groups`).
     public var groups: [String] { identity.groups }
     /// The access token's scopes (none for an ID token).

@@ -10,7 +10,7 @@ extension GatehouseError: HTTPResponseError {
     /// The HTTP status code for the code.
     public var statusCode: Int {
         switch code {
-        case .missingToken, .invalidToken, .expiredToken, .tokenRevoked, .userDisabled, .userNotFound: 401
+        case .missingToken, .invalidToken, .expiredToken, .tokenRevoked, .userDisabled, .userNotFound, .noUser: 401
         case .originNotAllowed, .csrfCheckFailed, .forbidden: 403
         case .notLoggedIn, .sessionExpired, .invalidState: 401
         case .invalidRequest, .loginFailed: 400
@@ -27,7 +27,7 @@ extension GatehouseError: HTTPResponseError {
     public var wwwAuthenticate: String? {
         switch code {
         case .missingToken: #"Bearer realm="gatehouse""#
-        case .invalidToken, .expiredToken, .tokenRevoked, .userDisabled, .userNotFound:
+        case .invalidToken, .expiredToken, .tokenRevoked, .userDisabled, .userNotFound, .noUser:
             #"Bearer realm="gatehouse", error="invalid_token""#
         default: nil
         }

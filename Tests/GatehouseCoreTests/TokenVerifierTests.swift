@@ -217,3 +217,63 @@ struct TokenVerifierTests {
         }
     }
 }
+
+/// Cognito's `client_credentials` tokens: an access token with no `username`, whose `sub` is the
+/// client id. Accepted as a client's own; anything else without a username is not.
+struct ClientCredentialsTokenTests {
+    let logger = Logger(label: "test")
+    static let claims =
+        #"{"sub":"\#(TestIssuer.clientID)","token_use":"access","scope":"https://api.example.com/read","auth_time":\#(Int(TestIssuer.now)),"iss":"\#(TestIssuer.issuer)","exp":\#(Int(TestIssuer.now) + 3600),"iat":\#(Int(TestIssuer.now)),"version":2,"jti":"j1","client_id":"\#(TestIssuer.clientID)"}"#
+
+    func verifier() -> TokenVerifier {
+        TokenVerifier(
+            configuration: TokenVerifierConfiguration(issuer: TestIssuer.issuer, clientIDs: [TestIssuer.clientID]),
+            keys: JWKSCache(fetcher: ClosureJWKSFetcher { _ in TestIssuer.jwks([(TestIssuer.keyA, "a")]) }),
+            clock: .fixed(TestIssuer.now)
+        )
+    }
+
+    func code(_ claims: String) async -> TokenError.Code? {
+        do {
+            _ = try await verifier().verify(TestIssuer.sign(claims: claims), logger: logger)
+            return nil
+        } catch {
+            return error.code
+        }
+    }
+
+    @Test func aClientsOwnTokenIsAcceptedAsNoUsers() async throws {
+        let token = try await verifier().verify(TestIssuer.sign(claims: Self.claims), logger: logger)
+        #expect(token.isClientCredentials)
+        #expect(token.subject == TestIssuer.clientID)
+        #expect(token.username == "")
+        let user = try await verifier().verify(TestIssuer.sign(claims: TestIssuer.accessClaims()), logger: logger)
+        #expect(!user.isClientCredentials)
+    }
+
+    @Test func onlyThatShapeGoesWithoutAUsername() async {
+        // A sub that is not the client: a user's token that lost its username.
+        #expect(await code(TestIssuer.claims(Self.claims, setting: "sub", to: #""0d8f2a52-1111""#)) == .missingClaim)
+        // An empty or mistyped username is no client's token either.
+        #expect(await code(TestIssuer.claims(Self.claims, setting: "client_id", to: #""\#(TestIssuer.clientID)","username":"""#)) == .missingClaim)
+        #expect(await code(TestIssuer.claims(Self.claims, setting: "client_id", to: #""\#(TestIssuer.clientID)","username":7"#)) == .missingClaim)
+        // An ID token always names its user.
+        let id = TestIssuer.claims(TestIssuer.idClaims(sub: TestIssuer.clientID), removing: "cognito:username")
+        #expect(await code(id) == .missingClaim)
+    }
+
+    @Test func userinfoAnswersNoUserForIt() async throws {
+        let service = UserInfoService(
+            verifier: verifier(),
+            directory: ClosureUserDirectory { name throws(DirectoryError) in
+                Issue.record("the directory was asked for \(name)")
+                throw DirectoryError(.userNotFound)
+            },
+            attributeNames: ["email"]
+        )
+        let error = await #expect(throws: GatehouseError.self) {
+            try await service.userInfo(token: TestIssuer.sign(claims: Self.claims), logger: logger)
+        }
+        #expect(error?.code == .noUser)
+    }
+}

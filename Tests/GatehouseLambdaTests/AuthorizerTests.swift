@@ -103,6 +103,20 @@ struct AuthorizerTests {
         #expect((answer["context"] as? [String: Any])?.count == 6)
     }
 
+    @Test func aClientsOwnTokenIsAllowedAsTheClientWithNoUser() async throws {
+        let answer = try await Self.answer(Self.rest(LambdaTestSupport.clientToken()))
+        let statement = ((answer["policyDocument"] as? [String: Any])?["Statement"] as? [[String: Any]])?.first ?? [:]
+        #expect(statement["Effect"] as? String == "Allow")
+        #expect(answer["principalId"] as? String == LambdaTestSupport.clientID)
+        let context = answer["context"] as? [String: String] ?? [:]
+        #expect(context["sub"] == LambdaTestSupport.clientID && context["username"] == "")
+        #expect(context["scope"] == "https://api.example.com/read" && context["groups"] == "")
+        // A group rule lets no client through: it has none.
+        let denied = try await Self.answer(Self.rest(LambdaTestSupport.clientToken()), settings: AuthorizerSettings(requiredGroups: ["admins"]))
+        let deny = ((denied["policyDocument"] as? [String: Any])?["Statement"] as? [[String: Any]])?.first ?? [:]
+        #expect(deny["Effect"] as? String == "Deny")
+    }
+
     @Test func aCallerOutsideTheGroupsIsDeniedByPolicy() async throws {
         let answer = try await Self.answer(
             Self.rest(LambdaTestSupport.token()),

@@ -39,6 +39,12 @@ struct GatewayHandlerTests {
         #expect(profile["name"] as? String == "bob")
     }
 
+    @Test func aClientsOwnTokenHasNoProfile() async throws {
+        let response = try await Self.invoke("http-v2-userinfo", token: LambdaTestSupport.clientToken())
+        #expect(response["statusCode"] as? Int == 401)
+        #expect(LambdaTestSupport.object(response["body"] as? String)["error"] as? String == "no_user")
+    }
+
     @Test func missingTokenIs401WithTheLambdaRequestID() async throws {
         let response = try await Self.invoke("rest-v1-test-invoke", requestID: "11111111-2222-3333-4444-555555555555")
         #expect(response["statusCode"] as? Int == 401)

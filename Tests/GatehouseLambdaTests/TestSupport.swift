@@ -24,8 +24,19 @@ enum LambdaTestSupport {
     }
 
     static func token(username: String = "alice", exp: Int = Int(Date().timeIntervalSince1970) + 600) -> String {
+        sign(#"{"sub":"s-1","iss":"\#(issuer)","client_id":"\#(clientID)","token_use":"access","exp":\#(exp),"username":"\#(username)"}"#)
+    }
+
+    /// A `client_credentials` token, as Cognito shapes it: no username, the client is the subject.
+    static func clientToken() -> String {
+        let exp = Int(Date().timeIntervalSince1970) + 600
+        return sign(
+            #"{"sub":"\#(clientID)","iss":"\#(issuer)","client_id":"\#(clientID)","token_use":"access","scope":"https://api.example.com/read","exp":\#(exp)}"#
+        )
+    }
+
+    static func sign(_ claims: String) -> String {
         let header = #"{"kid":"k1","alg":"RS256"}"#
-        let claims = #"{"sub":"s-1","iss":"\#(issuer)","client_id":"\#(clientID)","token_use":"access","exp":\#(exp),"username":"\#(username)"}"#
         let input = Base64URL.encode(Array(header.utf8)) + "." + Base64URL.encode(Array(claims.utf8))
         let signature = try! key.signature(for: SHA256.hash(data: Array(input.utf8)), padding: .insecurePKCS1v1_5)
         return input + "." + Base64URL.encode(signature.rawRepresentation)

@@ -18,6 +18,8 @@ public struct GatehouseError: Error, Sendable, CustomStringConvertible {
         case userDisabled = "user_disabled"
         /// The token's user no longer exists, or the name is another user's now (401).
         case userNotFound = "user_not_found"
+        /// A client's own token (`client_credentials`) where a user's is needed: it has no user (401).
+        case noUser = "no_user"
         /// A CORS preflight from an origin, with a method or header, not allowed (403).
         case originNotAllowed = "origin_not_allowed"
         /// A session route without a session (401).
@@ -88,6 +90,7 @@ public struct GatehouseError: Error, Sendable, CustomStringConvertible {
         case .tokenRevoked: "The token has been revoked (its user signed out). Sign in again."
         case .userDisabled: "The user is disabled."
         case .userNotFound: "The user no longer exists."
+        case .noUser: "This token is an app client's own (client_credentials): it carries no user, so there is no profile."
         case .originNotAllowed: "This origin is not allowed."
         case .notLoggedIn: "Not signed in."
         case .sessionExpired: "The session has ended. Sign in again."

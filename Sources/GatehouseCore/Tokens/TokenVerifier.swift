@@ -92,7 +92,13 @@ public struct TokenVerifier: Sendable {
             throw TokenError(.missingClaim, detail: "sub")
         }
         let usernameClaim = use == .id ? "cognito:username" : "username"
-        guard let username = claims[usernameClaim]?.stringValue, !username.isEmpty else {
+        let username: String
+        if let name = claims[usernameClaim]?.stringValue, !name.isEmpty {
+            username = name
+        } else if use == .access, claims[usernameClaim] == nil, subject == clientID {
+            // Cognito's client_credentials token: no user, the client is the subject.
+            username = ""
+        } else {
             throw TokenError(.missingClaim, detail: usernameClaim)
         }
         return VerifiedToken(

@@ -51,6 +51,9 @@ public struct UserInfoService: Sendable {
 
     /// The profile of the user a verified token belongs to, from the directory.
     public func profile(of verified: VerifiedToken, logger: Logger) async throws(GatehouseError) -> UserProfile {
+        guard !verified.isClientCredentials else {
+            throw GatehouseError(.noUser, logDetail: "client_credentials token of client \(verified.clientID)")
+        }
         let user: DirectoryUser
         do {
             user = try await directory.user(named: verified.username, logger: logger)

@@ -56,8 +56,11 @@ public final class RevocationCheck: Sendable {
 
     /// Throws 401 `token_revoked` when the IdP refuses the token, 401 `invalid_token` when the
     /// token cannot be checked (it lacks ``requiredScope``, or is not an access token), 503 when
-    /// the IdP cannot be asked.
+    /// the IdP cannot be asked. A client's own token (`client_credentials`) passes unasked.
     public func check(_ token: VerifiedToken, raw: String, logger: Logger) async throws(GatehouseError) {
+        // A client's own token has no user to sign out, and Cognito revokes no access token by
+        // itself: it lives until `exp`, which the verifier checked.
+        if token.isClientCredentials { return }
         let scopes = token.claims["scope"]?.stringValue?.split(separator: " ") ?? []
         guard token.tokenUse == .access, scopes.contains(Substring(Self.requiredScope)) else {
             throw GatehouseError(

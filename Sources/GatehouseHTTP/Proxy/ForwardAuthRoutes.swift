@@ -45,7 +45,8 @@ public struct ForwardAuthRoutes: Sendable {
         var headers: HTTPFields = [.cacheControl: "no-store"]
         headers[.authorization] = "Bearer " + identity.rawToken
         headers[ProxyHeaders.sub] = identity.token.subject
-        headers[ProxyHeaders.username] = identity.token.username
+        // A client's own token (client_credentials) has no user: `sub` is the client id.
+        if !identity.token.isClientCredentials { headers[ProxyHeaders.username] = identity.token.username }
         headers[ProxyHeaders.groups] = identity.groups.joined(separator: ",")
         return Response(status: .ok, headers: headers)
     }

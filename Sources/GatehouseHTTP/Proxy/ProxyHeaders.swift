@@ -33,7 +33,7 @@ public enum ProxyHeaders {
         public var accessToken: String
         /// The user's `sub`, username and groups.
         public var sub: String
-        /// The username.
+        /// The username; empty for an app client's own token (`client_credentials`), whose `sub` is the client id.
         public var username: String
         /// The groups.
         public var groups: [String]
@@ -83,7 +83,8 @@ public enum ProxyHeaders {
         if !cookies.isEmpty { out.append(HTTPField(name: .cookie, value: cookies.joined(separator: "; "))) }
         out.append(HTTPField(name: .authorization, value: "Bearer " + forwarding.accessToken))
         out.append(HTTPField(name: sub, value: forwarding.sub))
-        out.append(HTTPField(name: username, value: forwarding.username))
+        // A client's own token (client_credentials) has no user: the header is left out.
+        if !forwarding.username.isEmpty { out.append(HTTPField(name: username, value: forwarding.username)) }
         out.append(HTTPField(name: groups, value: forwarding.groups.joined(separator: ",")))
         if let address = forwarding.clientAddress {
             chain.append(address)

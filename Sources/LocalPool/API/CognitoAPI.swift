@@ -33,6 +33,7 @@ public struct CognitoAPI: Sendable {
         .merging(AccountOperations.handlers) { first, _ in first }
         .merging(MFAOperations.handlers) { first, _ in first }
         .merging(PoolOperations.handlers) { first, _ in first }
+        .merging(ResourceServerOperations.handlers) { first, _ in first }
         .merging([UpdateUserPool.name: UpdateUserPool.handler, GetTokensFromRefreshToken.name: GetTokensFromRefreshToken.handler]) {
             first,
             _ in first

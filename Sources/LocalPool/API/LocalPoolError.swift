@@ -10,6 +10,8 @@ public enum CognitoErrorName: String, Sendable {
     case groupExists = "GroupExistsException"
     /// Something failed on the pool's side (500).
     case internalError = "InternalErrorException"
+    /// An app client's OAuth flows do not go together.
+    case invalidOAuthFlow = "InvalidOAuthFlowException"
     /// A parameter is missing, malformed or out of range.
     case invalidParameter = "InvalidParameterException"
     /// The password does not meet the pool's policy.
@@ -22,6 +24,8 @@ public enum CognitoErrorName: String, Sendable {
     case passwordResetRequired = "PasswordResetRequiredException"
     /// No such pool, client or group.
     case resourceNotFound = "ResourceNotFoundException"
+    /// An app client names a scope no resource server has.
+    case scopeDoesNotExist = "ScopeDoesNotExistException"
     /// The request body is not a JSON object.
     case serialization = "SerializationException"
     /// No software token was associated with the user.

@@ -115,12 +115,10 @@ extension OAuthRoutes {
         do {
             grant = try await service.tokens.validateAccessToken(token)
         } catch {
-            return await bearerError(
-                401,
-                "invalid_token",
-                "Access token is expired, disabled, or deleted, or the user has globally signed out.",
-                origin: origin
-            )
+            let description =
+                error.message == TokenService.clientTokenMessage
+                ? error.message : "Access token is expired, disabled, or deleted, or the user has globally signed out."
+            return await bearerError(401, "invalid_token", description, origin: origin)
         }
         guard grant.scopes.contains("openid") else {
             return await bearerError(403, "insufficient_scope", "The access token lacks the openid scope.", origin: origin)

@@ -4,12 +4,14 @@ import GatehouseCore
 /// What the service keeps in memory between requests, each in a ``TTLCache``: pools and clients
 /// (changed only through the service, which forgets them), state derived from the set of clients
 /// (browser origins; a token verifier per pool, whose accepted client ids are that pool's
-/// clients), the server's key and the SRP decoy verifier. Creating or changing a client clears
+/// clients), the scopes of each pool's resource servers, the server's key and the SRP decoy verifier. Creating or changing a client clears
 /// the derived state.
 final class PoolCaches: Sendable {
     private let pools = TTLCache<String, PoolRecord>()
     private let clients = TTLCache<String, ClientRecord>()
     private let verifiers = TTLCache<String, TokenVerifier>()
+    /// Per pool: every scope a client may be allowed (the standard ones and the resource servers').
+    private let scopes = TTLCache<String, Set<String>>()
     private let derived = TTLCache<Derived, DerivedValue>(capacity: 8)
 
     private enum Derived: Hashable {
@@ -72,6 +74,26 @@ final class PoolCaches: Sendable {
         case .failure(let error): throw error as? LocalPoolError ?? .internalError("keys")
         }
     }
+
+    func scopes(
+        poolID: String,
+        _ read: @escaping @Sendable () async throws(LocalPoolError) -> Set<String>
+    ) async throws(LocalPoolError) -> Set<String> {
+        let found = await scopes.value(for: poolID, now: 0) {
+            do throws(LocalPoolError) {
+                return (.success(try await read()), .infinity)
+            } catch {
+                return (.failure(error), nil)
+            }
+        }
+        switch found {
+        case .success(let scopes): return scopes
+        case .failure(let error): throw error as? LocalPoolError ?? .internalError("storage")
+        }
+    }
+
+    /// Forgets the scopes of `poolID` (its resource servers changed, or it is gone).
+    func resourceServersChanged(poolID: String) { scopes.remove(poolID) }
 
     /// Forgets the clients and everything derived from them.
     func clientsChanged() {

@@ -15,11 +15,12 @@ public struct PoolStorage: Sendable {
     let challenges: any ChallengeRepository
     let tokens: any TokenRepository
     let hostedLogin: any HostedLoginRepository
+    let resourceServers: any ResourceServerRepository
     private let counter: TransactionCounter
 
     init(
         store: some PoolRepository & UserRepository & GroupRepository & CodeRepository & ChallengeRepository & TokenRepository
-            & HostedLoginRepository,
+            & HostedLoginRepository & ResourceServerRepository,
         counter: TransactionCounter
     ) {
         pools = store
@@ -29,6 +30,7 @@ public struct PoolStorage: Sendable {
         challenges = store
         tokens = store
         hostedLogin = store
+        resourceServers = store
         self.counter = counter
     }
 

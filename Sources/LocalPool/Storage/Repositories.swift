@@ -28,6 +28,20 @@ protocol PoolRepository: Sendable {
     func deleteClient(id: String) async throws
 }
 
+/// A pool's resource servers, each keyed by its identifier.
+protocol ResourceServerRepository: Sendable {
+    /// Stores a new resource server; false when the pool has one with that identifier.
+    func create(_ server: ResourceServerRecord) async throws -> Bool
+    /// The resource server `identifier` of `poolID`.
+    func resourceServer(poolID: String, identifier: String) async throws -> ResourceServerRecord?
+    /// The resource servers of `poolID`, by identifier.
+    func resourceServers(poolID: String) async throws -> [ResourceServerRecord]
+    /// Replaces a stored resource server; false when there is none.
+    func update(_ server: ResourceServerRecord) async throws -> Bool
+    /// Deletes a resource server; false when there is none.
+    func deleteResourceServer(poolID: String, identifier: String) async throws -> Bool
+}
+
 /// What counting a sign-in attempt found: the user as read before the attempt was counted.
 enum AttemptCount: Sendable {
     /// No user has that name (or `sub`).

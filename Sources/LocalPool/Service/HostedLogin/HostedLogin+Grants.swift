@@ -95,13 +95,26 @@ extension HostedLogin {
         }
     }
 
-    /// The `client_credentials` grant: an access token for the client itself.
+    /// The `client_credentials` grant: an access token for the client itself, with the custom
+    /// scopes asked for (each one the client is allowed and its resource server still has), or
+    /// all of them when `scope` is left out. A scope it may not have is `invalid_scope`, not
+    /// dropped, as Cognito answers.
     public func clientCredentialsGrant(client: ClientRecord, scope: String?) async throws(OAuthError) -> (token: String, expiresIn: Int) {
         guard client.secret != nil, client.settings.allowedOAuthFlows.contains("client_credentials") else {
             throw OAuthError("unauthorized_client", "the client may not use client_credentials")
         }
-        let allowed = client.settings.allowedOAuthScopes.filter { $0.contains("/") }
-        let scopes = scope.map { $0.split(separator: " ").map(String.init).filter { allowed.contains($0) } } ?? allowed
+        let grantable: [String]
+        do {
+            grantable = try await pools.grantableScopes(client).filter { !PoolAdministration.standardScopes.contains($0) }
+        } catch {
+            throw OAuthError("server_error", "storage", status: 500)
+        }
+        let requested = scope.map { $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init) } ?? []
+        if requested.contains(where: { !grantable.contains($0) }) {
+            throw OAuthError("invalid_scope", "a requested scope is not allowed for this client")
+        }
+        // In the client's order, each once.
+        let scopes = requested.isEmpty ? grantable : grantable.filter { requested.contains($0) }
         guard !scopes.isEmpty else { throw OAuthError("invalid_scope", "no custom scope is allowed for this client") }
         do {
             return try await context.issuer.issueClientCredentials(client: client, scopes: scopes, now: context.clock.now())

@@ -39,7 +39,8 @@ public struct HostedLogin: Sendable {
         if client.secret == nil && challenge == nil {
             throw refuse("invalid_request", "public clients must use PKCE (code_challenge with S256)")
         }
-        let allowed = client.settings.allowedOAuthScopes
+        // What the client is allowed and still exists (a resource server may have dropped a scope).
+        guard let allowed = try? await pools.grantableScopes(client) else { throw refuse("server_error", "storage") }
         let requested = query["scope"].map { $0.split(separator: " ").map(String.init) } ?? allowed
         var scopes = requested.filter { allowed.contains($0) }
         if !scopes.contains("openid") { scopes.removeAll { ["email", "phone", "profile"].contains($0) } }

@@ -11,6 +11,7 @@ extension PoolAdministration {
         settings: ClientSettings
     ) async throws(LocalPoolError) -> ClientRecord {
         _ = try await pool(poolID)
+        try await checkOAuthSettings(settings, poolID: poolID, hasSecret: generateSecret)
         let client = ClientRecord(
             id: Identifiers.clientID(),
             poolId: poolID,
@@ -59,6 +60,7 @@ extension PoolAdministration {
     /// its id and secret stay.
     public func updateClient(_ id: String, poolID: String, name: String?, settings: ClientSettings) async throws(LocalPoolError) -> ClientRecord {
         var client = try await client(id, poolID: poolID)
+        try await checkOAuthSettings(settings, poolID: poolID, hasSecret: client.secret != nil)
         if let name { client.name = name }
         client.settings = settings
         return try await store(client)

@@ -93,6 +93,7 @@ public struct PoolAdministration: Sendable {
         defer {
             context.caches.forgetPool(id)
             context.caches.clientsChanged()
+            context.caches.resourceServersChanged(poolID: id)
         }
         try await context.store { try await context.storage.pools.deletePool(id: id) }
     }

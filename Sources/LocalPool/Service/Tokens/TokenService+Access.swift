@@ -11,6 +11,9 @@ public struct AccessGrant: Sendable {
 }
 
 extension TokenService {
+    /// Why a client's own token (`client_credentials`) is refused where a user's is needed.
+    public static let clientTokenMessage = "The access token is an app client's own (client_credentials): it carries no user."
+
     /// Verifies an access token this pool issued, then checks what only the pool knows:
     /// the user exists and is enabled, and neither global sign-out nor revocation covers the token.
     public func validateAccessToken(_ token: String) async throws(LocalPoolError) -> AccessGrant {
@@ -26,6 +29,7 @@ extension TokenService {
         } catch {
             throw .notAuthorized(error.code == .expired ? "Access Token has expired" : "Invalid Access Token")
         }
+        guard !verified.isClientCredentials else { throw .notAuthorized(Self.clientTokenMessage) }
         // One read for the user and the token's family: this runs on every GetUser.
         let (username, origin) = (verified.username, verified.claims["origin_jti"]?.stringValue)
         let (found, revoked) = try await context.store {

@@ -217,6 +217,15 @@ public struct PoolDatabase: Sendable {
                 table.column("createdAt", .double).notNull()
             }
         }
+        migrator.registerMigration("v10-resource-servers") { db in
+            try db.create(table: "resourceServer") { table in
+                table.column("poolId", .text).notNull().references("pool", onDelete: .cascade)
+                table.column("identifier", .text).notNull()
+                table.column("name", .text).notNull()
+                table.column("scopes", .jsonText).notNull()
+                table.primaryKey(["poolId", "identifier"])
+            }
+        }
         return migrator
     }
 }

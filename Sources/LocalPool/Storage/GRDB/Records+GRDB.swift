@@ -24,12 +24,14 @@ extension ClientRecord: StoredInTable { static var table: String { "client" } }
 extension UserRecord: StoredInTable { static var table: String { "user" } }
 extension GroupRecord: StoredInTable { static var table: String { "userGroup" } }
 extension UserCodeRecord: StoredInTable { static var table: String { "userCode" } }
+extension ResourceServerRecord: StoredInTable { static var table: String { "resourceServer" } }
 
 typealias PoolRow = Stored<PoolRecord>
 typealias ClientRow = Stored<ClientRecord>
 typealias UserRow = Stored<UserRecord>
 typealias GroupRow = Stored<GroupRecord>
 typealias UserCodeRow = Stored<UserCodeRecord>
+typealias ResourceServerRow = Stored<ResourceServerRecord>
 
 extension GroupMemberRecord: FetchableRecord, PersistableRecord {
     static let databaseTableName = "groupMember"

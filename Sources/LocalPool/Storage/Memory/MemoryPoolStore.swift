@@ -32,6 +32,7 @@ final class MemoryPoolStore: Sendable {
         var revokedOrigins: Set<String> = []
         var authCodes: [String: AuthCodeRecord] = [:]
         var sessions: [String: SSOSessionRecord] = [:]
+        var resourceServers: [Key: ResourceServerRecord] = [:]
 
         /// The user called `name`, or whose `sub` it is.
         func user(poolID: String, name: String) -> UserRecord? {
@@ -104,6 +105,7 @@ extension MemoryPoolStore: PoolRepository {
             tables.refreshTokens = tables.refreshTokens.filter { $0.value.poolId != id }
             tables.authCodes = tables.authCodes.filter { $0.value.poolId != id }
             tables.sessions = tables.sessions.filter { $0.value.poolId != id }
+            tables.resourceServers = tables.resourceServers.filter { $0.key.poolID != id }
         }
     }
 
