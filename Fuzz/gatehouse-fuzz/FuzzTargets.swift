@@ -184,6 +184,9 @@ enum FuzzTargets {
         "ListUserPools", "CreateUserPoolClient", "DescribeUserPoolClient", "ListUserPoolClients", "NoSuchOperation",
         // Appended, so the corpus's first bytes keep their operations.
         "CreateResourceServer", "DescribeResourceServer", "UpdateResourceServer", "DeleteResourceServer", "ListResourceServers",
+        "TagResource", "UntagResource", "ListTagsForResource", "SetLogDeliveryConfiguration", "GetLogDeliveryConfiguration",
+        "GetCSVHeader", "AdminDeleteUserAttributes", "DeleteUserAttributes", "AddUserPoolClientSecret", "ListUserPoolClientSecrets",
+        "DeleteUserPoolClientSecret",
     ]
 
     static let cognitoAPI: FuzzTarget = { bytes in

@@ -34,6 +34,9 @@ public struct CognitoAPI: Sendable {
         .merging(MFAOperations.handlers) { first, _ in first }
         .merging(PoolOperations.handlers) { first, _ in first }
         .merging(ResourceServerOperations.handlers) { first, _ in first }
+        .merging(PoolSettingsOperations.handlers) { first, _ in first }
+        .merging(AttributeOperations.handlers) { first, _ in first }
+        .merging(ClientSecretOperations.handlers) { first, _ in first }
         .merging([UpdateUserPool.name: UpdateUserPool.handler, GetTokensFromRefreshToken.name: GetTokensFromRefreshToken.handler]) {
             first,
             _ in first

@@ -1,3 +1,5 @@
+import GatehouseCore
+
 /// A user pool.
 public struct PoolRecord: Codable, Sendable {
     /// The pool id, `{region}_{random}`.
@@ -16,6 +18,10 @@ public struct PoolRecord: Codable, Sendable {
     public var updatedAt: Double
     /// `Policies.PasswordPolicy`; nil is Cognito's default.
     public var passwordPolicy: PasswordPolicy?
+    /// `UserPoolTags`: the pool's tags (nil: none).
+    public var tags: [String: String]? = nil
+    /// `LogDeliveryConfiguration.LogConfigurations` (nil: none set).
+    public var logConfigurations: [LogConfiguration]? = nil
 
     /// The policy passwords of this pool must meet.
     public var effectivePasswordPolicy: PasswordPolicy { passwordPolicy ?? .cognitoDefault }
@@ -151,6 +157,29 @@ public struct ClientRecord: Codable, Sendable {
     /// What it may do.
     public var settings: ClientSettings
     /// When it was created (seconds since 1970).
+    public var createdAt: Double
+    /// Every secret, oldest first, once AddUserPoolClientSecret has been used (nil: only
+    /// ``secret``); ``secret`` is always the first of them.
+    public var secretList: [ClientSecretRecord]? = nil
+
+    /// Every secret the client accepts (one, or two during a rotation), oldest first.
+    public var secrets: [ClientSecretRecord] {
+        secretList ?? secret.map { [ClientSecretRecord(id: "\(id)--\(Int(createdAt * 1000))", value: $0, createdAt: createdAt)] } ?? []
+    }
+
+    /// Whether `candidate` is one of the client's secrets (each compared in constant time).
+    public func accepts(secret candidate: String) -> Bool {
+        secrets.reduce(false) { found, secret in ConstantTime.equals(candidate, secret.value) || found }
+    }
+}
+
+/// One of a confidential client's secrets (`ClientSecretDescriptorType`).
+public struct ClientSecretRecord: Codable, Sendable, Equatable {
+    /// `ClientSecretId`.
+    public var id: String
+    /// `ClientSecretValue`.
+    public var value: String
+    /// `ClientSecretCreateDate`.
     public var createdAt: Double
 }
 

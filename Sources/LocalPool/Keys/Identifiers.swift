@@ -69,7 +69,7 @@ enum InputPatterns {
         !text.isEmpty && text.utf8.count <= 128 && text.unicodeScalars.allSatisfy { isWordASCII($0) || $0 == "+" }
     }
 
-    private static func isWordASCII(_ scalar: Unicode.Scalar) -> Bool {
+    static func isWordASCII(_ scalar: Unicode.Scalar) -> Bool {
         ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar) || scalar == "_"
     }
 }

@@ -27,6 +27,7 @@ enum PoolOperations {
         var adminCreateUserConfig: AdminCreateUserConfig
         var mfaConfiguration: String
         var estimatedNumberOfUsers = 0
+        var userPoolTags: [String: String]?
 
         init(_ pool: PoolRecord, region: String) {
             id = pool.id
@@ -37,6 +38,7 @@ enum PoolOperations {
             adminCreateUserConfig = AdminCreateUserConfig(allowAdminCreateUserOnly: pool.allowAdminCreateUserOnly)
             mfaConfiguration = pool.mfaConfiguration.rawValue
             policies = Policies(passwordPolicy: PasswordPolicyType(pool.effectivePasswordPolicy))
+            userPoolTags = pool.tags
         }
     }
 
@@ -93,6 +95,7 @@ enum PoolOperations {
             var poolName: String
             var adminCreateUserConfig: UserPoolType.AdminCreateUserConfig?
             var policies: UserPoolType.Policies?
+            var userPoolTags: [String: String]?
         }
         static let name = "CreateUserPool"
         static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> PoolResponse {
@@ -100,7 +103,8 @@ enum PoolOperations {
                 name: try Validate.nonEmpty(request.poolName, "poolName"),
                 region: api.region,
                 allowAdminCreateUserOnly: request.adminCreateUserConfig?.allowAdminCreateUserOnly ?? false,
-                passwordPolicy: try request.policies?.passwordPolicy?.policy()
+                passwordPolicy: try request.policies?.passwordPolicy?.policy(),
+                tags: request.userPoolTags
             )
             return PoolResponse(userPool: UserPoolType(pool, region: api.region))
         }
@@ -145,13 +149,15 @@ struct UpdateUserPool: CognitoOperation {
         var userPoolId: String
         var adminCreateUserConfig: AdminCreateUserConfig?
         var policies: PoolOperations.UserPoolType.Policies?
+        var userPoolTags: [String: String]?
     }
     static let name = "UpdateUserPool"
     static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> EmptyShape {
         _ = try await api.service.pools.updatePool(
             request.userPoolId,
             allowAdminCreateUserOnly: request.adminCreateUserConfig?.allowAdminCreateUserOnly ?? false,
-            passwordPolicy: try request.policies?.passwordPolicy?.policy()
+            passwordPolicy: try request.policies?.passwordPolicy?.policy(),
+            tags: request.userPoolTags
         )
         return EmptyShape()
     }

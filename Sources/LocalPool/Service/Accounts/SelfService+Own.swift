@@ -24,6 +24,12 @@ extension SelfService {
         return try await codes.send(to: updated, purpose: .verifyEmail).map { [$0] } ?? []
     }
 
+    /// `DeleteUserAttributes` with the access token: as AdminDeleteUserAttributes, for the token's user.
+    public func deleteOwnAttributes(accessToken: String, names: [String]) async throws(LocalPoolError) {
+        let user = try await tokens.userOfAccessToken(accessToken)
+        try await users.deleteAttributes(poolID: user.poolId, username: user.username, names: names)
+    }
+
     /// `GetUserAttributeVerificationCode` (email only): a new code for the user's email.
     public func sendVerificationCode(accessToken: String, name: String) async throws(LocalPoolError) -> CodeDelivery {
         let user = try await tokens.userOfAccessToken(accessToken)

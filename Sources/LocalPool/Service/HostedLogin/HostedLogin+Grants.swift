@@ -21,8 +21,8 @@ extension HostedLogin {
         let secret = (basic?.secret ?? bodySecret).flatMap { $0.isEmpty ? nil : $0 }
         let failed = OAuthError("invalid_client", "client authentication failed", status: basic == nil ? 400 : 401)
         guard let id, let client = try? await pools.client(id) else { throw failed }
-        if let expected = client.secret {
-            guard let secret, ConstantTime.equals(secret, expected) else { throw failed }
+        if client.secret != nil {
+            guard let secret, client.accepts(secret: secret) else { throw failed }
         } else if secret != nil {
             // A public client has no secret: one sent is a mistake or a probe, not authentication.
             throw failed

@@ -66,7 +66,7 @@ extension PoolAdministration {
         return try await store(client)
     }
 
-    private func store(_ client: ClientRecord) async throws(LocalPoolError) -> ClientRecord {
+    func store(_ client: ClientRecord) async throws(LocalPoolError) -> ClientRecord {
         defer { context.caches.clientsChanged() }
         try await context.store { try await context.storage.pools.update(client) }
         return client

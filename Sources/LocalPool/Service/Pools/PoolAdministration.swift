@@ -11,8 +11,10 @@ public struct PoolAdministration: Sendable {
         name: String,
         region: String = "us-east-1",
         allowAdminCreateUserOnly: Bool = false,
-        passwordPolicy: PasswordPolicy? = nil
+        passwordPolicy: PasswordPolicy? = nil,
+        tags: [String: String]? = nil
     ) async throws(LocalPoolError) -> PoolRecord {
+        if let tags { try TagRules.check(tags) }
         let now = context.clock.now()
         let pool = PoolRecord(
             id: Identifiers.poolID(region: region),
@@ -20,7 +22,8 @@ public struct PoolAdministration: Sendable {
             allowAdminCreateUserOnly: allowAdminCreateUserOnly,
             createdAt: now,
             updatedAt: now,
-            passwordPolicy: passwordPolicy
+            passwordPolicy: passwordPolicy,
+            tags: tags
         )
         let keys: [SigningKeyRecord]
         do {
@@ -49,15 +52,19 @@ public struct PoolAdministration: Sendable {
         return found
     }
 
-    /// Replaces a pool's settings (UpdateUserPool: what the request leaves out is the default).
+    /// Replaces a pool's settings (UpdateUserPool: what the request leaves out is the default),
+    /// and its tags when given (left out, they stay: TagResource and UntagResource manage them).
     public func updatePool(
         _ id: String,
         allowAdminCreateUserOnly: Bool,
-        passwordPolicy: PasswordPolicy? = nil
+        passwordPolicy: PasswordPolicy? = nil,
+        tags: [String: String]? = nil
     ) async throws(LocalPoolError) -> PoolRecord {
-        try await change(id) { pool in
+        if let tags { try TagRules.check(tags) }
+        return try await change(id) { pool in
             pool.allowAdminCreateUserOnly = allowAdminCreateUserOnly
             pool.passwordPolicy = passwordPolicy
+            if let tags { pool.tags = tags.isEmpty ? nil : tags }
         }
     }
 
@@ -72,9 +79,10 @@ public struct PoolAdministration: Sendable {
         }
     }
 
-    private func change(_ id: String, _ body: (inout PoolRecord) -> Void) async throws(LocalPoolError) -> PoolRecord {
+    /// Applies `body` to pool `id` and stores it.
+    func change(_ id: String, _ body: (inout PoolRecord) throws(LocalPoolError) -> Void) async throws(LocalPoolError) -> PoolRecord {
         var pool = try await self.pool(id)
-        body(&pool)
+        try body(&pool)
         pool.updatedAt = context.clock.now()
         let updated = pool
         try await context.store { try await context.storage.pools.update(updated) }

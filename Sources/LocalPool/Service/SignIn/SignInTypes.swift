@@ -54,19 +54,23 @@ public enum SecretHash {
 
     /// Checks `SECRET_HASH` for clients with a secret, in constant time.
     static func check(_ secretHash: String?, client: ClientRecord, username: String) throws(LocalPoolError) {
-        guard let secret = client.secret else { return }
+        guard client.secret != nil else { return }
         guard let secretHash else {
             throw .notAuthorized("Client \(client.id) is configured with secret but SECRET_HASH was not received")
         }
-        guard ConstantTime.equals(compute(secret: secret, clientID: client.id, username: username), secretHash) else {
+        // Either secret of a rotation, each compared in constant time.
+        let matches = client.secrets.reduce(false) { found, secret in
+            ConstantTime.equals(compute(secret: secret.value, clientID: client.id, username: username), secretHash) || found
+        }
+        guard matches else {
             throw .notAuthorized("Unable to verify secret hash for client \(client.id)")
         }
     }
 
     /// Checks a confidential client's secret, in constant time.
     public static func checkClientSecret(_ secret: String?, client: ClientRecord) throws(LocalPoolError) {
-        guard let expected = client.secret else { return }
-        guard let secret, ConstantTime.equals(secret, expected) else {
+        guard client.secret != nil else { return }
+        guard let secret, client.accepts(secret: secret) else {
             throw LocalPoolError(.notAuthorized, "Unable to verify client secret for \(client.id)")
         }
     }

@@ -100,6 +100,25 @@ public struct UserAccounts: Sendable {
         }
     }
 
+    /// AdminDeleteUserAttributes: the named attributes removed (names the user has not are
+    /// ignored); an email or phone number takes its `*_verified` flag with it, and `sub` stays.
+    public func deleteAttributes(poolID: String, username: String, names: [String]) async throws(LocalPoolError) {
+        for name in names {
+            guard (1...32).contains(name.count), InputPatterns.isUsername(name) else {
+                throw .invalidParameter(
+                    "1 validation error detected: Value at 'userAttributeNames' failed to satisfy constraint: "
+                        + "Member must satisfy constraint: [Member must have length less than or equal to 32, Member must have length greater than or equal to 1]"
+                )
+            }
+            guard name != "sub" else { throw .invalidParameter("Cannot modify an immutable attribute: sub") }
+        }
+        var gone = Set(names)
+        if gone.contains("email") { gone.insert("email_verified") }
+        if gone.contains("phone_number") { gone.insert("phone_number_verified") }
+        let deleted = gone
+        try await update(poolID: poolID, username: username) { user in user.attributes.removeAll { deleted.contains($0.name) } }
+    }
+
     /// Enables or disables a user.
     public func setEnabled(poolID: String, username: String, enabled: Bool) async throws(LocalPoolError) {
         try await update(poolID: poolID, username: username) { $0.enabled = enabled }

@@ -226,6 +226,13 @@ public struct PoolDatabase: Sendable {
                 table.primaryKey(["poolId", "identifier"])
             }
         }
+        migrator.registerMigration("v11-pool-settings") { db in
+            try db.alter(table: "pool") { table in
+                table.add(column: "tags", .jsonText)
+                table.add(column: "logConfigurations", .jsonText)
+            }
+            try db.alter(table: "client") { table in table.add(column: "secretList", .jsonText) }
+        }
         return migrator
     }
 }

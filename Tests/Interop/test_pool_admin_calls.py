@@ -1,0 +1,138 @@
+"""The setup and admin calls of issue 27 served so far, through boto3 (botocore's validation on
+the request, its parsing of the answer): tags, log delivery, the import header, attribute
+deletion, and client secret rotation with both secrets accepted until one is deleted."""
+
+import base64
+import hashlib
+import hmac
+
+import botocore.exceptions
+import pytest
+import requests
+
+from conftest import LocalServe
+
+
+@pytest.fixture(scope="module")
+def local(tmp_path_factory):
+    serve = LocalServe(tmp_path_factory.mktemp("admin-calls"))
+    yield serve
+    serve.close()
+
+
+def error_of(call):
+    with pytest.raises(botocore.exceptions.ClientError) as raised:
+        call()
+    return raised.value.response["Error"]["Code"], raised.value.response["Error"]["Message"]
+
+
+def test_tags_on_the_pool_arn(local):
+    cognito = local.cognito
+    pool = cognito.create_user_pool(PoolName="tagged", UserPoolTags={"team": "identity", "Env": "test"})["UserPool"]
+    arn = pool["Arn"]
+    assert pool["UserPoolTags"] == {"team": "identity", "Env": "test"}
+    cognito.tag_resource(ResourceArn=arn, Tags={"Env": "prod", "cost-center": "42"})
+    assert cognito.list_tags_for_resource(ResourceArn=arn)["Tags"] == {"team": "identity", "Env": "prod", "cost-center": "42"}
+    cognito.untag_resource(ResourceArn=arn, TagKeys=["team", "not-there"])
+    assert cognito.list_tags_for_resource(ResourceArn=arn)["Tags"] == {"Env": "prod", "cost-center": "42"}
+    assert cognito.describe_user_pool(UserPoolId=pool["Id"])["UserPool"]["UserPoolTags"] == {"Env": "prod", "cost-center": "42"}
+    # UpdateUserPool without tags keeps them.
+    cognito.update_user_pool(UserPoolId=pool["Id"])
+    assert cognito.list_tags_for_resource(ResourceArn=arn)["Tags"] == {"Env": "prod", "cost-center": "42"}
+    assert error_of(lambda: cognito.tag_resource(ResourceArn=arn, Tags={"aws:reserved": "x"}))[0] == "InvalidParameterException"
+    assert error_of(lambda: cognito.tag_resource(ResourceArn=arn, Tags={f"k{i}": "v" for i in range(49)}))[0] == "InvalidParameterException"
+    assert error_of(lambda: cognito.tag_resource(ResourceArn=arn, Tags={"bad\u0000key": "v"}))[0] == "InvalidParameterException"
+    gone = arn.rsplit("/", 1)[0] + "/us-east-1_NoSuchPool1"
+    assert error_of(lambda: cognito.list_tags_for_resource(ResourceArn=gone))[0] == "ResourceNotFoundException"
+    assert error_of(lambda: cognito.list_tags_for_resource(ResourceArn="arn:aws:s3:us-east-1:000000000000:bucket/x"))[0] == "InvalidParameterException"
+    cognito.delete_user_pool(UserPoolId=pool["Id"])
+
+
+def test_log_delivery_and_the_import_header(local):
+    cognito, pool = local.cognito, local.pool_id
+    assert cognito.get_log_delivery_configuration(UserPoolId=pool)["LogDeliveryConfiguration"] == {"UserPoolId": pool, "LogConfigurations": []}
+    configuration = [{"LogLevel": "ERROR", "EventSource": "userNotification",
+                      "CloudWatchLogsConfiguration": {"LogGroupArn": "arn:aws:logs:us-east-1:123456789012:log-group:/aws/cognito"}}]
+    set_answer = cognito.set_log_delivery_configuration(UserPoolId=pool, LogConfigurations=configuration)
+    assert set_answer["LogDeliveryConfiguration"]["LogConfigurations"] == configuration
+    assert cognito.get_log_delivery_configuration(UserPoolId=pool)["LogDeliveryConfiguration"]["LogConfigurations"] == configuration
+    twice = configuration + configuration
+    assert error_of(lambda: cognito.set_log_delivery_configuration(UserPoolId=pool, LogConfigurations=twice))[0] == "InvalidParameterException"
+    nowhere = [{"LogLevel": "INFO", "EventSource": "userAuthEvents"}]
+    assert error_of(lambda: cognito.set_log_delivery_configuration(UserPoolId=pool, LogConfigurations=nowhere))[0] == "InvalidParameterException"
+
+    header = cognito.get_csv_header(UserPoolId=pool)
+    assert header["UserPoolId"] == pool
+    assert header["CSVHeader"][:3] == ["name", "given_name", "family_name"] and header["CSVHeader"][-1] == "cognito:username"
+    assert error_of(lambda: cognito.get_csv_header(UserPoolId="us-east-1_NoSuchPool1"))[0] == "ResourceNotFoundException"
+
+
+def test_attributes_are_deleted_by_an_admin_and_by_the_user(local):
+    cognito, pool = local.cognito, local.pool_id
+    cognito.admin_create_user(UserPoolId=pool, Username="dora", MessageAction="SUPPRESS", UserAttributes=[
+        {"Name": "email", "Value": "dora@example.com"}, {"Name": "email_verified", "Value": "true"},
+        {"Name": "nickname", "Value": "D"}, {"Name": "given_name", "Value": "Dora"}])
+    cognito.admin_set_user_password(UserPoolId=pool, Username="dora", Password="Passw0rd!Dora", Permanent=True)
+    cognito.admin_delete_user_attributes(UserPoolId=pool, Username="dora", UserAttributeNames=["email", "not-there"])
+    names = {a["Name"] for a in cognito.admin_get_user(UserPoolId=pool, Username="dora")["UserAttributes"]}
+    assert names == {"sub", "nickname", "given_name"}
+    assert error_of(lambda: cognito.admin_delete_user_attributes(UserPoolId=pool, Username="dora", UserAttributeNames=["sub"]))[0] == "InvalidParameterException"
+    assert error_of(lambda: cognito.admin_delete_user_attributes(UserPoolId=pool, Username="nobody", UserAttributeNames=["nickname"]))[0] == "UserNotFoundException"
+
+    token = cognito.initiate_auth(ClientId=local.spa, AuthFlow="USER_PASSWORD_AUTH",
+                                  AuthParameters={"USERNAME": "dora", "PASSWORD": "Passw0rd!Dora"})["AuthenticationResult"]["AccessToken"]
+    cognito.delete_user_attributes(AccessToken=token, UserAttributeNames=["nickname"])
+    assert {a["Name"] for a in cognito.get_user(AccessToken=token)["UserAttributes"]} == {"sub", "given_name"}
+    assert error_of(lambda: cognito.delete_user_attributes(AccessToken="not-a-token", UserAttributeNames=["given_name"]))[0] == "NotAuthorizedException"
+
+
+def secret_hash(secret, client_id, username):
+    return base64.b64encode(hmac.new(secret.encode(), (username + client_id).encode(), hashlib.sha256).digest()).decode()
+
+
+def test_a_client_secret_is_rotated_without_downtime(local):
+    cognito, pool = local.cognito, local.pool_id
+    client = cognito.create_user_pool_client(UserPoolId=pool, ClientName="rotating", GenerateSecret=True,
+                                             ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])["UserPoolClient"]
+    client_id, first = client["ClientId"], client["ClientSecret"]
+
+    def signs_in(secret):
+        try:
+            cognito.initiate_auth(ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={
+                "USERNAME": local.demo["username"], "PASSWORD": local.demo["password"],
+                "SECRET_HASH": secret_hash(secret, client_id, local.demo["username"])})
+            return True
+        except cognito.exceptions.NotAuthorizedException:
+            return False
+
+    def token_endpoint_accepts(secret):
+        answered = requests.post(f"{local.pool_url}/oauth2/token", auth=(client_id, secret),
+                                 data={"grant_type": "refresh_token", "refresh_token": "x"}, timeout=10)
+        return answered.json()["error"] != "invalid_client"
+
+    [original] = cognito.list_user_pool_client_secrets(UserPoolId=pool, ClientId=client_id)["ClientSecrets"]
+    assert "ClientSecretValue" not in original
+    added = cognito.add_user_pool_client_secret(UserPoolId=pool, ClientId=client_id)["ClientSecretDescriptor"]
+    second = added["ClientSecretValue"]
+    assert second != first and len(second) >= 24
+    listed = cognito.list_user_pool_client_secrets(UserPoolId=pool, ClientId=client_id)["ClientSecrets"]
+    assert [s["ClientSecretId"] for s in listed] == [original["ClientSecretId"], added["ClientSecretId"]]
+    assert all("ClientSecretValue" not in s for s in listed)
+    # Both work during the rotation, for SECRET_HASH and at the token endpoint.
+    assert signs_in(first) and signs_in(second)
+    assert token_endpoint_accepts(first) and token_endpoint_accepts(second) and not token_endpoint_accepts("wrong" * 6)
+    assert error_of(lambda: cognito.add_user_pool_client_secret(UserPoolId=pool, ClientId=client_id))[0] == "LimitExceededException"
+
+    cognito.delete_user_pool_client_secret(UserPoolId=pool, ClientId=client_id, ClientSecretId=original["ClientSecretId"])
+    assert not signs_in(first) and signs_in(second)
+    assert not token_endpoint_accepts(first) and token_endpoint_accepts(second)
+    assert cognito.describe_user_pool_client(UserPoolId=pool, ClientId=client_id)["UserPoolClient"]["ClientSecret"] == second
+    assert error_of(lambda: cognito.delete_user_pool_client_secret(
+        UserPoolId=pool, ClientId=client_id, ClientSecretId=added["ClientSecretId"]))[0] == "InvalidParameterException"
+    assert error_of(lambda: cognito.delete_user_pool_client_secret(
+        UserPoolId=pool, ClientId=client_id, ClientSecretId="no-such-secret"))[0] == "ResourceNotFoundException"
+    # A chosen secret, held to Cognito's pattern; a public client has none to rotate.
+    chosen = "Chosen+Secret_0123456789abcdef"
+    assert cognito.add_user_pool_client_secret(UserPoolId=pool, ClientId=client_id, ClientSecret=chosen)["ClientSecretDescriptor"]["ClientSecretValue"] == chosen
+    assert signs_in(chosen)
+    assert error_of(lambda: cognito.add_user_pool_client_secret(UserPoolId=pool, ClientId=local.spa))[0] == "InvalidParameterException"

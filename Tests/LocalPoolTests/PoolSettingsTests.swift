@@ -1,0 +1,89 @@
+import Foundation
+import GatehouseCore
+import LocalPool
+import Testing
+
+/// Tags, log delivery, attribute deletion and client secret rotation, kept in the pool's file
+/// across a restart.
+struct PoolSettingsTests {
+    func expectError(_ type: String, _ body: () async throws -> Void, sourceLocation: SourceLocation = #_sourceLocation) async {
+        let error = await #expect(throws: LocalPoolError.self, sourceLocation: sourceLocation) { try await body() }
+        #expect(error?.type == type, sourceLocation: sourceLocation)
+    }
+
+    @Test func tagsAndLogDeliverySurviveARestart() async throws {
+        let fixture = try PoolFixture(backing: .file)
+        let pool = try await fixture.service.pools.createPool(name: "p", tags: ["team": "identity"])
+        let arn = "arn:aws:cognito-idp:us-east-1:000000000000:userpool/\(pool.id)"
+        try await fixture.service.pools.tag(arn: arn, tags: ["env": "test"])
+        try await fixture.service.pools.untag(arn: arn, keys: ["team"])
+        let logs = [
+            LogConfiguration(
+                logLevel: "ERROR",
+                eventSource: "userNotification",
+                cloudWatchLogsConfiguration: .init(logGroupArn: "arn:aws:logs:us-east-1:1:log-group:g")
+            )
+        ]
+        _ = try await fixture.service.pools.setLogConfigurations(poolID: pool.id, logs)
+        let again = try PoolFixture(directory: fixture.directory)
+        let read = try await again.service.pools.pool(arn: arn)
+        #expect(read.tags == ["env": "test"])
+        #expect(read.logConfigurations == logs)
+        await expectError("InvalidParameterException") { try await again.service.pools.tag(arn: arn, tags: ["aws:x": "y"]) }
+        await expectError("InvalidParameterException") {
+            try await again.service.pools.tag(arn: arn, tags: Dictionary(uniqueKeysWithValues: (0..<50).map { ("k\($0)", "v") }))
+        }
+        await expectError("ResourceNotFoundException") { _ = try await again.service.pools.pool(arn: arn + "x") }
+        await expectError("InvalidParameterException") {
+            _ = try await again.service.pools.setLogConfigurations(
+                poolID: pool.id,
+                [LogConfiguration(logLevel: "DEBUG", eventSource: "userNotification")]
+            )
+        }
+    }
+
+    @Test func deletedAttributesTakeTheirVerificationAlong() async throws {
+        let fixture = try PoolFixture()
+        let pool = try await fixture.service.pools.createPool(name: "p")
+        try await fixture.confirmedUser(pool)
+        try await fixture.service.users.deleteAttributes(poolID: pool.id, username: "alice", names: ["email", "missing"])
+        let user = try await fixture.service.users.user(poolID: pool.id, username: "alice")
+        #expect(user.attributes.map(\.name) == ["nickname"])
+        await expectError("InvalidParameterException") {
+            try await fixture.service.users.deleteAttributes(poolID: pool.id, username: "alice", names: ["sub"])
+        }
+        await expectError("InvalidParameterException") {
+            try await fixture.service.users.deleteAttributes(poolID: pool.id, username: "alice", names: [String(repeating: "a", count: 33)])
+        }
+    }
+
+    @Test func twoSecretsWorkUntilOneIsDeletedAndTheLastStays() async throws {
+        let fixture = try PoolFixture(backing: .file)
+        let pool = try await fixture.service.pools.createPool(name: "p")
+        let client = try await fixture.client(pool, secret: true)
+        let first = try #require(client.secret)
+        let added = try await fixture.service.pools.addClientSecret(client.id, poolID: pool.id, value: nil)
+        await expectError("LimitExceededException") { _ = try await fixture.service.pools.addClientSecret(client.id, poolID: pool.id, value: nil) }
+        let restarted = try PoolFixture(directory: fixture.directory)
+        let stored = try await restarted.service.pools.client(client.id)
+        #expect(stored.secrets.map(\.value) == [first, added.value])
+        #expect(stored.accepts(secret: first) && stored.accepts(secret: added.value) && !stored.accepts(secret: first + "x"))
+        let originalID = try #require(stored.secrets.first?.id)
+        try await restarted.service.pools.deleteClientSecret(originalID, clientID: client.id, poolID: pool.id)
+        let rotated = try await restarted.service.pools.client(client.id)
+        #expect(rotated.secret == added.value && !rotated.accepts(secret: first))
+        await expectError("InvalidParameterException") {
+            try await restarted.service.pools.deleteClientSecret(added.id, clientID: client.id, poolID: pool.id)
+        }
+        await expectError("ResourceNotFoundException") {
+            try await restarted.service.pools.deleteClientSecret("nope", clientID: client.id, poolID: pool.id)
+        }
+        await expectError("InvalidParameterException") {
+            _ = try await restarted.service.pools.addClientSecret(client.id, poolID: pool.id, value: "too-short")
+        }
+        let publicClient = try await restarted.client(pool)
+        await expectError("InvalidParameterException") {
+            _ = try await restarted.service.pools.addClientSecret(publicClient.id, poolID: pool.id, value: nil)
+        }
+    }
+}
