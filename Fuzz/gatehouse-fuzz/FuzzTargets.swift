@@ -186,7 +186,8 @@ enum FuzzTargets {
         "CreateResourceServer", "DescribeResourceServer", "UpdateResourceServer", "DeleteResourceServer", "ListResourceServers",
         "TagResource", "UntagResource", "ListTagsForResource", "SetLogDeliveryConfiguration", "GetLogDeliveryConfiguration",
         "GetCSVHeader", "AdminDeleteUserAttributes", "DeleteUserAttributes", "AddUserPoolClientSecret", "ListUserPoolClientSecrets",
-        "DeleteUserPoolClientSecret",
+        "DeleteUserPoolClientSecret", "CreateUserPoolDomain", "DescribeUserPoolDomain", "UpdateUserPoolDomain", "DeleteUserPoolDomain",
+        "SetUserSettings", "AdminSetUserSettings", "GetSigningCertificate",
     ]
 
     static let cognitoAPI: FuzzTarget = { bytes in

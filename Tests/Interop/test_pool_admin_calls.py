@@ -136,3 +136,89 @@ def test_a_client_secret_is_rotated_without_downtime(local):
     assert cognito.add_user_pool_client_secret(UserPoolId=pool, ClientId=client_id, ClientSecret=chosen)["ClientSecretDescriptor"]["ClientSecretValue"] == chosen
     assert signs_in(chosen)
     assert error_of(lambda: cognito.add_user_pool_client_secret(UserPoolId=pool, ClientId=local.spa))[0] == "InvalidParameterException"
+
+
+def test_domains_a_prefix_and_a_custom_one_per_pool(local):
+    cognito, pool = local.cognito, local.pool_id
+    certificate = "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"
+    # An unknown domain is described as empty, as Cognito answers (Terraform relies on it).
+    assert cognito.describe_user_pool_domain(Domain="my-app-login")["DomainDescription"] == {}
+    prefix = cognito.create_user_pool_domain(Domain="my-app-login", UserPoolId=pool)
+    assert prefix["ManagedLoginVersion"] == 1 and "CloudFrontDomain" not in prefix
+    described = cognito.describe_user_pool_domain(Domain="my-app-login")["DomainDescription"]
+    assert described["UserPoolId"] == pool and described["Domain"] == "my-app-login" and described["Status"] == "ACTIVE"
+    assert described["CloudFrontDistribution"].endswith(".cloudfront.net") and "CustomDomainConfig" not in described
+    created = cognito.create_user_pool_domain(Domain="auth.example.com", UserPoolId=pool, ManagedLoginVersion=2,
+                                              CustomDomainConfig={"CertificateArn": certificate})
+    assert created["ManagedLoginVersion"] == 2 and created["CloudFrontDomain"].endswith(".cloudfront.net")
+    again = cognito.describe_user_pool_domain(Domain="auth.example.com")["DomainDescription"]
+    assert again["CloudFrontDistribution"] == created["CloudFrontDomain"] and again["CustomDomainConfig"] == {"CertificateArn": certificate}
+    pool_described = cognito.describe_user_pool(UserPoolId=pool)["UserPool"]
+    assert pool_described["Domain"] == "my-app-login" and pool_described["CustomDomain"] == "auth.example.com"
+
+    # One of each per pool, each name once, Cognito's reserved words and certificate rules.
+    assert error_of(lambda: cognito.create_user_pool_domain(Domain="second-prefix", UserPoolId=pool)) == (
+        "InvalidParameterException", "User pool already has a domain configured.")
+    other = cognito.create_user_pool(PoolName="other")["UserPool"]["Id"]
+    assert error_of(lambda: cognito.create_user_pool_domain(Domain="my-app-login", UserPoolId=other)) == (
+        "InvalidParameterException", "Domain already associated with another user pool.")
+    for bad in ("Upper", "-dash", "my-cognito-app", "a" * 64, "two.labels"):
+        assert error_of(lambda: cognito.create_user_pool_domain(Domain=bad, UserPoolId=other))[0] == "InvalidParameterException", bad
+    wrong_region = certificate.replace("us-east-1", "eu-west-1")
+    assert error_of(lambda: cognito.create_user_pool_domain(Domain="login.example.org", UserPoolId=other,
+                                                            CustomDomainConfig={"CertificateArn": wrong_region}))[0] == "InvalidParameterException"
+
+    updated = cognito.update_user_pool_domain(Domain="my-app-login", UserPoolId=pool, ManagedLoginVersion=2)
+    assert updated["ManagedLoginVersion"] == 2
+    assert cognito.describe_user_pool_domain(Domain="my-app-login")["DomainDescription"]["ManagedLoginVersion"] == 2
+    assert error_of(lambda: cognito.delete_user_pool_domain(Domain="my-app-login", UserPoolId=other)) == (
+        "InvalidParameterException", "No such domain or user pool exists.")
+    cognito.delete_user_pool_domain(Domain="my-app-login", UserPoolId=pool)
+    assert cognito.describe_user_pool_domain(Domain="my-app-login")["DomainDescription"] == {}
+    assert "Domain" not in cognito.describe_user_pool(UserPoolId=pool)["UserPool"]
+    # Deleting a pool frees its names.
+    cognito.delete_user_pool_domain(Domain="auth.example.com", UserPoolId=pool)
+    cognito.create_user_pool_domain(Domain="freed-name", UserPoolId=other)
+    cognito.delete_user_pool(UserPoolId=other)
+    assert cognito.describe_user_pool_domain(Domain="freed-name")["DomainDescription"] == {}
+
+
+def test_legacy_mfa_options_are_kept_and_described(local):
+    cognito, pool = local.cognito, local.pool_id
+    cognito.admin_create_user(UserPoolId=pool, Username="lee", MessageAction="SUPPRESS",
+                              UserAttributes=[{"Name": "phone_number", "Value": "+15555550100"}])
+    cognito.admin_set_user_password(UserPoolId=pool, Username="lee", Password="Passw0rd!Lee", Permanent=True)
+    assert cognito.admin_get_user(UserPoolId=pool, Username="lee")["MFAOptions"] == []
+    sms = [{"DeliveryMedium": "SMS", "AttributeName": "phone_number"}]
+    cognito.admin_set_user_settings(UserPoolId=pool, Username="lee", MFAOptions=sms)
+    assert cognito.admin_get_user(UserPoolId=pool, Username="lee")["MFAOptions"] == sms
+    assert error_of(lambda: cognito.admin_set_user_settings(UserPoolId=pool, Username="lee", MFAOptions=[
+        {"DeliveryMedium": "EMAIL", "AttributeName": "email"}]))[0] == "InvalidParameterException"
+    token = cognito.initiate_auth(ClientId=local.spa, AuthFlow="USER_PASSWORD_AUTH",
+                                  AuthParameters={"USERNAME": "lee", "PASSWORD": "Passw0rd!Lee"})["AuthenticationResult"]["AccessToken"]
+    # With the user's own token; an empty list clears.
+    cognito.set_user_settings(AccessToken=token, MFAOptions=[])
+    assert cognito.get_user(AccessToken=token)["MFAOptions"] == []
+    assert error_of(lambda: cognito.admin_set_user_settings(UserPoolId=pool, Username="nobody", MFAOptions=sms))[0] == "UserNotFoundException"
+
+
+def test_the_signing_certificate_is_a_real_self_signed_x509_kept_across_restarts(tmp_path):
+    from cryptography import x509
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    serve = LocalServe(tmp_path)
+    try:
+        der = base64.b64decode(serve.cognito.get_signing_certificate(UserPoolId=serve.pool_id)["Certificate"])
+        certificate = x509.load_der_x509_certificate(der)
+        assert certificate.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)[0].value == serve.pool_id
+        assert certificate.issuer == certificate.subject and certificate.public_key().key_size == 2048
+        # Self-signed: its own key verifies its signature (cryptography raises otherwise).
+        certificate.public_key().verify(certificate.signature, certificate.tbs_certificate_bytes, padding.PKCS1v15(),
+                                        certificate.signature_hash_algorithm)
+        assert (certificate.not_valid_after_utc - certificate.not_valid_before_utc).days >= 3650
+        serve.restart()
+        again = serve.cognito.get_signing_certificate(UserPoolId=serve.pool_id)["Certificate"]
+        assert base64.b64decode(again) == der
+        assert error_of(lambda: serve.cognito.get_signing_certificate(UserPoolId="us-east-1_NoSuchPool1"))[0] == "ResourceNotFoundException"
+    finally:
+        serve.close()

@@ -42,6 +42,27 @@ struct PoolSettingsTests {
         }
     }
 
+    @Test func domainsAreKeptAcrossARestartAndGoWithTheirPool() async throws {
+        let fixture = try PoolFixture(backing: .file)
+        let pools = fixture.service.pools
+        let pool = try await pools.createPool(name: "p")
+        let certificate = "arn:aws:acm:us-east-1:123456789012:certificate/abc"
+        _ = try await pools.createDomain(poolID: pool.id, domain: "my-login", certificateArn: nil, managedLoginVersion: nil)
+        let custom = try await pools.createDomain(poolID: pool.id, domain: "auth.example.com", certificateArn: certificate, managedLoginVersion: 2)
+        let restarted = try PoolFixture(directory: fixture.directory)
+        #expect(try await restarted.service.pools.domains(poolID: pool.id).map(\.domain) == ["my-login", "auth.example.com"])
+        #expect(try await restarted.service.pools.domain(named: "auth.example.com") == custom)
+        #expect(custom.cloudFrontDomain == (try await restarted.service.pools.domain(named: "auth.example.com"))?.cloudFrontDomain)
+        #expect(custom.cloudFrontDomain.wholeMatch(of: /d[a-z0-9]{13}\.cloudfront\.net/) != nil)
+        let other = try await restarted.service.pools.createPool(name: "q")
+        await expectError("InvalidParameterException") {
+            _ = try await restarted.service.pools.createDomain(poolID: other.id, domain: "my-login", certificateArn: nil, managedLoginVersion: nil)
+        }
+        try await restarted.service.pools.deletePool(pool.id)
+        #expect(try await restarted.service.pools.domain(named: "my-login") == nil)
+        _ = try await restarted.service.pools.createDomain(poolID: other.id, domain: "my-login", certificateArn: nil, managedLoginVersion: 1)
+    }
+
     @Test func deletedAttributesTakeTheirVerificationAlong() async throws {
         let fixture = try PoolFixture()
         let pool = try await fixture.service.pools.createPool(name: "p")

@@ -12,7 +12,7 @@ public struct CognitoAPI: Sendable {
         "InitiateAuth", "RespondToAuthChallenge", "GetUser", "GlobalSignOut", "RevokeToken", "SignUp", "ConfirmSignUp",
         "ResendConfirmationCode", "ForgotPassword", "ConfirmForgotPassword", "ChangePassword", "UpdateUserAttributes",
         "DeleteUser", "DeleteUserAttributes", "VerifyUserAttribute", "GetUserAttributeVerificationCode",
-        "AssociateSoftwareToken", "VerifySoftwareToken", "SetUserMFAPreference", "GetTokensFromRefreshToken",
+        "AssociateSoftwareToken", "VerifySoftwareToken", "SetUserMFAPreference", "SetUserSettings", "GetTokensFromRefreshToken",
         "ConfirmDevice", "ForgetDevice", "GetDevice", "ListDevices", "UpdateDeviceStatus",
     ]
 
@@ -37,6 +37,8 @@ public struct CognitoAPI: Sendable {
         .merging(PoolSettingsOperations.handlers) { first, _ in first }
         .merging(AttributeOperations.handlers) { first, _ in first }
         .merging(ClientSecretOperations.handlers) { first, _ in first }
+        .merging(DomainOperations.handlers) { first, _ in first }
+        .merging(UserSettingsOperations.handlers) { first, _ in first }
         .merging([UpdateUserPool.name: UpdateUserPool.handler, GetTokensFromRefreshToken.name: GetTokensFromRefreshToken.handler]) {
             first,
             _ in first

@@ -34,6 +34,8 @@ public struct UserRecord: Codable, Sendable {
     public var totpEnabled: Bool = false
     /// The last time step whose code was accepted: each code works once.
     public var totpLastStep: Int = 0
+    /// The legacy `MFAOptions` (SetUserSettings); nil: none.
+    public var mfaOptions: [MFAOption]? = nil
     /// Whether the user may sign in.
     public var enabled: Bool
     /// Where the user is in their life.
@@ -151,4 +153,18 @@ public struct UserCodeRecord: Codable, Sendable {
     public var expiresAt: Double
     /// Wrong codes tried against it; at five it is withdrawn.
     public var failedAttempts: Int
+}
+
+/// Cognito's legacy `MFAOptionType`.
+public struct MFAOption: Codable, Sendable, Equatable {
+    /// `DeliveryMedium`: `SMS` (Cognito takes no other here).
+    public var deliveryMedium: String
+    /// `AttributeName`: `phone_number`.
+    public var attributeName: String
+
+    /// An option.
+    public init(deliveryMedium: String, attributeName: String) {
+        self.deliveryMedium = deliveryMedium
+        self.attributeName = attributeName
+    }
 }

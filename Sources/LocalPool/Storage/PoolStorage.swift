@@ -16,11 +16,12 @@ public struct PoolStorage: Sendable {
     let tokens: any TokenRepository
     let hostedLogin: any HostedLoginRepository
     let resourceServers: any ResourceServerRepository
+    let domains: any DomainRepository
     private let counter: TransactionCounter
 
     init(
         store: some PoolRepository & UserRepository & GroupRepository & CodeRepository & ChallengeRepository & TokenRepository
-            & HostedLoginRepository & ResourceServerRepository,
+            & HostedLoginRepository & ResourceServerRepository & DomainRepository,
         counter: TransactionCounter
     ) {
         pools = store
@@ -31,6 +32,7 @@ public struct PoolStorage: Sendable {
         tokens = store
         hostedLogin = store
         resourceServers = store
+        domains = store
         self.counter = counter
     }
 

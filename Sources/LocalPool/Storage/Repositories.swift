@@ -16,6 +16,8 @@ protocol PoolRepository: Sendable {
     func signingKeys(poolID: String) async throws -> [SigningKeyRecord]
     /// The secret `fresh.name`, storing `fresh` when there is none yet.
     func secret(_ fresh: ServerSecretRecord) async throws -> Data
+    /// The secret `name`, when there is one.
+    func secret(named name: String) async throws -> Data?
     /// Stores a new client.
     func create(_ client: ClientRecord) async throws
     /// The client `id`.
@@ -40,6 +42,20 @@ protocol ResourceServerRepository: Sendable {
     func update(_ server: ResourceServerRecord) async throws -> Bool
     /// Deletes a resource server; false when there is none.
     func deleteResourceServer(poolID: String, identifier: String) async throws -> Bool
+}
+
+/// User pool domains, each name belonging to one pool.
+protocol DomainRepository: Sendable {
+    /// Stores a new domain; false when the name is taken (by any pool).
+    func create(_ domain: UserPoolDomainRecord) async throws -> Bool
+    /// The domain called `name`.
+    func domain(named name: String) async throws -> UserPoolDomainRecord?
+    /// The domains of `poolID`.
+    func domains(poolID: String) async throws -> [UserPoolDomainRecord]
+    /// Replaces a stored domain.
+    func update(_ domain: UserPoolDomainRecord) async throws
+    /// Deletes the domain called `name`.
+    func deleteDomain(named name: String) async throws
 }
 
 /// What counting a sign-in attempt found: the user as read before the attempt was counted.

@@ -28,8 +28,10 @@ enum PoolOperations {
         var mfaConfiguration: String
         var estimatedNumberOfUsers = 0
         var userPoolTags: [String: String]?
+        var domain: String?
+        var customDomain: String?
 
-        init(_ pool: PoolRecord, region: String) {
+        init(_ pool: PoolRecord, region: String, domains: [UserPoolDomainRecord] = []) {
             id = pool.id
             name = pool.name
             arn = "arn:aws:cognito-idp:\(region):000000000000:userpool/\(pool.id)"
@@ -39,6 +41,8 @@ enum PoolOperations {
             mfaConfiguration = pool.mfaConfiguration.rawValue
             policies = Policies(passwordPolicy: PasswordPolicyType(pool.effectivePasswordPolicy))
             userPoolTags = pool.tags
+            domain = domains.first { !$0.isCustom }?.domain
+            customDomain = domains.first(where: \.isCustom)?.domain
         }
     }
 
@@ -113,7 +117,9 @@ enum PoolOperations {
     struct DescribeUserPool: CognitoOperation {
         static let name = "DescribeUserPool"
         static func run(_ request: PoolRequest, api: CognitoAPI) async throws(LocalPoolError) -> PoolResponse {
-            PoolResponse(userPool: UserPoolType(try await api.service.pools.pool(request.userPoolId), region: api.region))
+            let pools = api.service.pools
+            let pool = try await pools.pool(request.userPoolId)
+            return PoolResponse(userPool: UserPoolType(pool, region: api.region, domains: try await pools.domains(poolID: pool.id)))
         }
     }
 

@@ -19,7 +19,7 @@ enum UserOperations {
         var userLastModifiedDate: Double?
         var enabled: Bool?
         var userStatus: String?
-        var mfaOptions: [AttributeType] = []
+        var mfaOptions: [MFAOption]
         var userMFASettingList: [String]
         var preferredMfaSetting: String?
 
@@ -39,6 +39,7 @@ enum UserOperations {
                 enabled = user.enabled
                 userStatus = user.status.rawValue
             }
+            mfaOptions = user.mfaOptions ?? []
             let totp = user.totpEnabled && user.totpSecret != nil
             userMFASettingList = totp ? ["SOFTWARE_TOKEN_MFA"] : []
             preferredMfaSetting = totp ? "SOFTWARE_TOKEN_MFA" : nil

@@ -119,6 +119,19 @@ public struct UserAccounts: Sendable {
         try await update(poolID: poolID, username: username) { user in user.attributes.removeAll { deleted.contains($0.name) } }
     }
 
+    /// SetUserSettings and AdminSetUserSettings: the legacy `MFAOptions`, which Cognito takes
+    /// only for SMS to the phone number. Stored and described in GetUser and AdminGetUser; the
+    /// local pool sends no SMS, so no sign-in asks for it.
+    public func setMFAOptions(poolID: String, username: String, _ options: [MFAOption]) async throws(LocalPoolError) {
+        for option in options {
+            guard option.deliveryMedium == "SMS", option.attributeName == "phone_number" else {
+                throw .invalidParameter("Only SMS to phone_number can be set as an MFA option.")
+            }
+        }
+        let stored = options.isEmpty ? nil : Array(options.prefix(1))
+        try await update(poolID: poolID, username: username) { user in user.mfaOptions = stored }
+    }
+
     /// Enables or disables a user.
     public func setEnabled(poolID: String, username: String, enabled: Bool) async throws(LocalPoolError) {
         try await update(poolID: poolID, username: username) { $0.enabled = enabled }

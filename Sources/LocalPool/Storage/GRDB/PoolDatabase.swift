@@ -232,6 +232,16 @@ public struct PoolDatabase: Sendable {
                 table.add(column: "logConfigurations", .jsonText)
             }
             try db.alter(table: "client") { table in table.add(column: "secretList", .jsonText) }
+            try db.create(table: "userPoolDomain") { table in
+                table.primaryKey("domain", .text)
+                table.column("poolId", .text).notNull().indexed().references("pool", onDelete: .cascade)
+                table.column("certificateArn", .text)
+                table.column("managedLoginVersion", .integer).notNull()
+                table.column("createdAt", .double).notNull()
+            }
+        }
+        migrator.registerMigration("v12-user-settings") { db in
+            try db.alter(table: "user") { table in table.add(column: "mfaOptions", .jsonText) }
         }
         return migrator
     }

@@ -25,6 +25,7 @@ extension UserRecord: StoredInTable { static var table: String { "user" } }
 extension GroupRecord: StoredInTable { static var table: String { "userGroup" } }
 extension UserCodeRecord: StoredInTable { static var table: String { "userCode" } }
 extension ResourceServerRecord: StoredInTable { static var table: String { "resourceServer" } }
+extension UserPoolDomainRecord: StoredInTable { static var table: String { "userPoolDomain" } }
 
 typealias PoolRow = Stored<PoolRecord>
 typealias ClientRow = Stored<ClientRecord>
@@ -32,6 +33,7 @@ typealias UserRow = Stored<UserRecord>
 typealias GroupRow = Stored<GroupRecord>
 typealias UserCodeRow = Stored<UserCodeRecord>
 typealias ResourceServerRow = Stored<ResourceServerRecord>
+typealias DomainRow = Stored<UserPoolDomainRecord>
 
 extension GroupMemberRecord: FetchableRecord, PersistableRecord {
     static let databaseTableName = "groupMember"

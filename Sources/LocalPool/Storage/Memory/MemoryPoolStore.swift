@@ -33,6 +33,7 @@ final class MemoryPoolStore: Sendable {
         var authCodes: [String: AuthCodeRecord] = [:]
         var sessions: [String: SSOSessionRecord] = [:]
         var resourceServers: [Key: ResourceServerRecord] = [:]
+        var domains: [String: UserPoolDomainRecord] = [:]
 
         /// The user called `name`, or whose `sub` it is.
         func user(poolID: String, name: String) -> UserRecord? {
@@ -106,6 +107,7 @@ extension MemoryPoolStore: PoolRepository {
             tables.authCodes = tables.authCodes.filter { $0.value.poolId != id }
             tables.sessions = tables.sessions.filter { $0.value.poolId != id }
             tables.resourceServers = tables.resourceServers.filter { $0.key.poolID != id }
+            tables.domains = tables.domains.filter { $0.value.poolId != id }
         }
     }
 
@@ -118,6 +120,8 @@ extension MemoryPoolStore: PoolRepository {
             return fresh.value
         }
     }
+
+    func secret(named name: String) async throws -> Data? { try transaction { $0.secrets[name]?.value } }
 
     func create(_ client: ClientRecord) async throws {
         try transaction { tables in
