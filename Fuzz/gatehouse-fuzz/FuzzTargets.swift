@@ -187,7 +187,8 @@ enum FuzzTargets {
         "TagResource", "UntagResource", "ListTagsForResource", "SetLogDeliveryConfiguration", "GetLogDeliveryConfiguration",
         "GetCSVHeader", "AdminDeleteUserAttributes", "DeleteUserAttributes", "AddUserPoolClientSecret", "ListUserPoolClientSecrets",
         "DeleteUserPoolClientSecret", "CreateUserPoolDomain", "DescribeUserPoolDomain", "UpdateUserPoolDomain", "DeleteUserPoolDomain",
-        "SetUserSettings", "AdminSetUserSettings", "GetSigningCertificate",
+        "SetUserSettings", "AdminSetUserSettings", "CreateTerms", "DescribeTerms", "UpdateTerms",
+        "DeleteTerms", "ListTerms",
     ]
 
     static let cognitoAPI: FuzzTarget = { bytes in

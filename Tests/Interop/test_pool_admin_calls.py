@@ -5,6 +5,7 @@ deletion, and client secret rotation with both secrets accepted until one is del
 import base64
 import hashlib
 import hmac
+import re
 
 import botocore.exceptions
 import pytest
@@ -202,23 +203,45 @@ def test_legacy_mfa_options_are_kept_and_described(local):
     assert error_of(lambda: cognito.admin_set_user_settings(UserPoolId=pool, Username="nobody", MFAOptions=sms))[0] == "UserNotFoundException"
 
 
-def test_the_signing_certificate_is_a_real_self_signed_x509_kept_across_restarts(tmp_path):
-    from cryptography import x509
-    from cryptography.hazmat.primitives.asymmetric import padding
+def test_terms_documents_and_their_links_on_the_sign_up_page(local):
+    cognito, pool = local.cognito, local.pool_id
+    page_url = (f"{local.pool_url}/login/signup?response_type=code&client_id={local.spa}"
+                f"&redirect_uri={local.app}/&code_challenge={'A' * 43}&code_challenge_method=S256&scope=openid")
 
-    serve = LocalServe(tmp_path)
-    try:
-        der = base64.b64decode(serve.cognito.get_signing_certificate(UserPoolId=serve.pool_id)["Certificate"])
-        certificate = x509.load_der_x509_certificate(der)
-        assert certificate.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)[0].value == serve.pool_id
-        assert certificate.issuer == certificate.subject and certificate.public_key().key_size == 2048
-        # Self-signed: its own key verifies its signature (cryptography raises otherwise).
-        certificate.public_key().verify(certificate.signature, certificate.tbs_certificate_bytes, padding.PKCS1v15(),
-                                        certificate.signature_hash_algorithm)
-        assert (certificate.not_valid_after_utc - certificate.not_valid_before_utc).days >= 3650
-        serve.restart()
-        again = serve.cognito.get_signing_certificate(UserPoolId=serve.pool_id)["Certificate"]
-        assert base64.b64decode(again) == der
-        assert error_of(lambda: serve.cognito.get_signing_certificate(UserPoolId="us-east-1_NoSuchPool1"))[0] == "ResourceNotFoundException"
-    finally:
-        serve.close()
+    def links_on_page():
+        page = requests.get(page_url, timeout=10)
+        assert page.status_code == 200, page.text
+        return re.findall(r'<a id="(terms-link|privacy-link)" href="([^"]*)"', page.text)
+
+    terms = cognito.create_terms(UserPoolId=pool, ClientId=local.spa, TermsName="terms-of-use", TermsSource="LINK",
+                                 Enforcement="NONE", Links={"cognito:default": "https://example.com/terms"})["Terms"]
+    assert terms["TermsName"] == "terms-of-use" and terms["Links"] == {"cognito:default": "https://example.com/terms"}
+    # One document alone shows nothing, as Cognito shows none until both exist.
+    assert links_on_page() == []
+    privacy = cognito.create_terms(UserPoolId=pool, ClientId=local.spa, TermsName="privacy-policy", TermsSource="LINK",
+                                   Enforcement="NONE", Links={"cognito:english": "https://example.com/privacy?a=1&b=2",
+                                                              "cognito:french": "https://example.com/fr/privacy"})["Terms"]
+    assert links_on_page() == [("terms-link", "https://example.com/terms"), ("privacy-link", "https://example.com/privacy?a=1&amp;b=2")]
+    assert error_of(lambda: cognito.create_terms(UserPoolId=pool, ClientId=local.spa, TermsName="terms-of-use", TermsSource="LINK",
+                                                 Enforcement="NONE", Links={"cognito:default": "https://example.com/t2"}))[0] == "TermsExistsException"
+    assert error_of(lambda: cognito.create_terms(UserPoolId=pool, ClientId=local.confidential, TermsName="cookies", TermsSource="LINK",
+                                                 Enforcement="NONE", Links={"cognito:default": "https://x"}))[0] == "InvalidParameterException"
+    assert error_of(lambda: cognito.create_terms(UserPoolId=pool, ClientId=local.confidential, TermsName="terms-of-use", TermsSource="LINK",
+                                                 Enforcement="NONE", Links={"cognito:klingon": "https://x"}))[0] == "InvalidParameterException"
+
+    # A link that is not http(s) is stored, as Cognito stores it, but never becomes a link on the page.
+    cognito.update_terms(TermsId=terms["TermsId"], UserPoolId=pool, Links={"cognito:default": "javascript:alert(1)"})
+    assert links_on_page() == []
+    updated = cognito.update_terms(TermsId=terms["TermsId"], UserPoolId=pool, Links={"cognito:default": "https://example.com/terms-v2"})["Terms"]
+    assert updated["Links"] == {"cognito:default": "https://example.com/terms-v2"} and updated["TermsName"] == "terms-of-use"
+    assert cognito.describe_terms(TermsId=privacy["TermsId"], UserPoolId=pool)["Terms"]["Links"]["cognito:french"] == "https://example.com/fr/privacy"
+    listed = cognito.list_terms(UserPoolId=pool, MaxResults=1)
+    assert [t["TermsId"] for t in listed["Terms"]] == [terms["TermsId"]] and listed["NextToken"]
+    assert [t["TermsId"] for t in cognito.list_terms(UserPoolId=pool, NextToken=listed["NextToken"])["Terms"]] == [privacy["TermsId"]]
+    assert error_of(lambda: cognito.update_terms(TermsId=privacy["TermsId"], UserPoolId=pool, TermsName="terms-of-use"))[0] == "TermsExistsException"
+
+    cognito.delete_terms(TermsId=terms["TermsId"], UserPoolId=pool)
+    assert error_of(lambda: cognito.describe_terms(TermsId=terms["TermsId"], UserPoolId=pool))[0] == "ResourceNotFoundException"
+    assert links_on_page() == []
+    cognito.delete_terms(TermsId=privacy["TermsId"], UserPoolId=pool)
+    assert cognito.list_terms(UserPoolId=pool)["Terms"] == []

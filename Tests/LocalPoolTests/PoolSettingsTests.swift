@@ -63,6 +63,48 @@ struct PoolSettingsTests {
         _ = try await restarted.service.pools.createDomain(poolID: other.id, domain: "my-login", certificateArn: nil, managedLoginVersion: 1)
     }
 
+    @Test(arguments: [PoolFixture.Backing.memory, .file])
+    func termsAreOnePerNameAndGoWithTheirClient(backing: PoolFixture.Backing) async throws {
+        let fixture = try PoolFixture(backing: backing)
+        let pools = fixture.service.pools
+        let pool = try await pools.createPool(name: "p")
+        let client = try await fixture.client(pool)
+        let links = ["cognito:default": "https://example.com/terms"]
+        let terms = try await pools.createTerms(
+            poolID: pool.id,
+            clientID: client.id,
+            name: "terms-of-use",
+            source: "LINK",
+            enforcement: "NONE",
+            links: links
+        )
+        await expectError("TermsExistsException") {
+            _ = try await pools.createTerms(
+                poolID: pool.id,
+                clientID: client.id,
+                name: "terms-of-use",
+                source: "LINK",
+                enforcement: "NONE",
+                links: links
+            )
+        }
+        await expectError("InvalidParameterException") {
+            _ = try await pools.createTerms(
+                poolID: pool.id,
+                clientID: client.id,
+                name: "privacy-policy",
+                source: "FILE",
+                enforcement: "NONE",
+                links: links
+            )
+        }
+        let other = try await pools.createPool(name: "q")
+        await expectError("ResourceNotFoundException") { _ = try await pools.terms(poolID: other.id, id: terms.termsId) }
+        #expect(try await pools.terms(poolID: pool.id, id: terms.termsId) == terms)
+        try await pools.deleteClient(client.id, poolID: pool.id)
+        #expect(try await pools.termsList(poolID: pool.id).isEmpty)
+    }
+
     @Test func deletedAttributesTakeTheirVerificationAlong() async throws {
         let fixture = try PoolFixture()
         let pool = try await fixture.service.pools.createPool(name: "p")

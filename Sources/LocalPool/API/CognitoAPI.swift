@@ -39,6 +39,7 @@ public struct CognitoAPI: Sendable {
         .merging(ClientSecretOperations.handlers) { first, _ in first }
         .merging(DomainOperations.handlers) { first, _ in first }
         .merging(UserSettingsOperations.handlers) { first, _ in first }
+        .merging(TermsOperations.handlers) { first, _ in first }
         .merging([UpdateUserPool.name: UpdateUserPool.handler, GetTokensFromRefreshToken.name: GetTokensFromRefreshToken.handler]) {
             first,
             _ in first

@@ -26,6 +26,8 @@ public enum CognitoErrorName: String, Sendable {
     case resourceNotFound = "ResourceNotFoundException"
     /// An app client names a scope no resource server has.
     case scopeDoesNotExist = "ScopeDoesNotExistException"
+    /// The app client has terms of that name.
+    case termsExists = "TermsExistsException"
     /// The request body is not a JSON object.
     case serialization = "SerializationException"
     /// No software token was associated with the user.

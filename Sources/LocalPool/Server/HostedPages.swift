@@ -124,6 +124,7 @@ enum HostedPages {
         <label for="password">Password</label>
         <input id="password" name="password" type="password" autocomplete="new-password" required aria-describedby="password-rules">
         <p class="hint" id="password-rules">At least 8 characters, with upper and lower case letters, a digit and a symbol.</p>
+        {{#terms}}<p class="hint" id="terms">By signing up you agree to the <a id="terms-link" href="{{termsOfUse}}" rel="noopener noreferrer" target="_blank">terms of use</a> and the <a id="privacy-link" href="{{privacyPolicy}}" rel="noopener noreferrer" target="_blank">privacy policy</a>.</p>{{/terms}}
         <button type="submit">Sign up</button>
         </form>
         <p class="links"><a id="sign-in-link" href="/login?{{query}}">I have an account</a></p>

@@ -106,6 +106,9 @@ extension OAuthRoutes {
         all["query"] = FormData.encode(parameters.queryItems)
         all["client"] = parameters.client.name
         if template == "login" { all["signUp"] = await service.pools.allowsSignUp(poolID: parameters.client.poolId) }
+        if template == "sign-up", let links = await service.pools.signUpTermsLinks(parameters.client) {
+            all["terms"] = ["termsOfUse": links.termsOfUse, "privacyPolicy": links.privacyPolicy]
+        }
         // A form's answer may redirect to the app; browsers check that redirect against form-action.
         var response = page(
             HostedPages.render(template, all),

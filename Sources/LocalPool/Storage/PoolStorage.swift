@@ -17,11 +17,13 @@ public struct PoolStorage: Sendable {
     let hostedLogin: any HostedLoginRepository
     let resourceServers: any ResourceServerRepository
     let domains: any DomainRepository
+    let terms: any TermsRepository
     private let counter: TransactionCounter
 
     init(
         store: some PoolRepository & UserRepository & GroupRepository & CodeRepository & ChallengeRepository & TokenRepository
-            & HostedLoginRepository & ResourceServerRepository & DomainRepository,
+            & HostedLoginRepository & ResourceServerRepository & DomainRepository
+            & TermsRepository,
         counter: TransactionCounter
     ) {
         pools = store
@@ -33,6 +35,7 @@ public struct PoolStorage: Sendable {
         hostedLogin = store
         resourceServers = store
         domains = store
+        terms = store
         self.counter = counter
     }
 

@@ -16,8 +16,6 @@ protocol PoolRepository: Sendable {
     func signingKeys(poolID: String) async throws -> [SigningKeyRecord]
     /// The secret `fresh.name`, storing `fresh` when there is none yet.
     func secret(_ fresh: ServerSecretRecord) async throws -> Data
-    /// The secret `name`, when there is one.
-    func secret(named name: String) async throws -> Data?
     /// Stores a new client.
     func create(_ client: ClientRecord) async throws
     /// The client `id`.
@@ -56,6 +54,20 @@ protocol DomainRepository: Sendable {
     func update(_ domain: UserPoolDomainRecord) async throws
     /// Deletes the domain called `name`.
     func deleteDomain(named name: String) async throws
+}
+
+/// App clients' terms documents.
+protocol TermsRepository: Sendable {
+    /// Stores new terms; false when the client has terms of that name.
+    func create(_ terms: TermsRecord) async throws -> Bool
+    /// The terms `id` of `poolID`.
+    func terms(poolID: String, id: String) async throws -> TermsRecord?
+    /// The terms of `poolID`, oldest first.
+    func terms(poolID: String) async throws -> [TermsRecord]
+    /// Replaces stored terms; false when the client has other terms of that name.
+    func update(_ terms: TermsRecord) async throws -> Bool
+    /// Deletes the terms `id` of `poolID`.
+    func deleteTerms(poolID: String, id: String) async throws
 }
 
 /// What counting a sign-in attempt found: the user as read before the attempt was counted.

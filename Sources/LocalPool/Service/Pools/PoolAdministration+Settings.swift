@@ -1,4 +1,3 @@
-import Foundation
 public import GatehouseCore
 
 /// A pool's tags and log delivery: stored, described, and checked as Cognito checks them.
@@ -63,24 +62,6 @@ extension PoolAdministration {
             throw .invalidParameter("Only one log configuration per event source is allowed.")
         }
         return try await change(poolID) { pool in pool.logConfigurations = configurations }
-    }
-
-    /// GetSigningCertificate: the pool's SAML signing certificate, base64 DER, made at the first
-    /// call and the same from then on (kept beside the server's other secrets).
-    public func signingCertificate(poolID: String) async throws(LocalPoolError) -> String {
-        let pool = try await pool(poolID)
-        let name = "saml-signing-certificate-\(pool.id)"
-        if let stored = try await context.store({ try await context.storage.pools.secret(named: name) }) { return stored.base64EncodedString() }
-        let fresh: [UInt8]
-        do {
-            fresh = try SigningCertificate.make(poolID: pool.id, now: context.clock.now())
-        } catch {
-            throw .internalError("certificate")
-        }
-        // Two first calls at once: the first stored wins, and both answer it.
-        let record = ServerSecretRecord(name: name, value: Data(fresh), createdAt: context.clock.now())
-        let stored = try await context.store { try await context.storage.pools.secret(record) }
-        return stored.base64EncodedString()
     }
 
     /// GetCSVHeader: the columns of a user import file, as Cognito lists them for a pool.

@@ -85,10 +85,6 @@ extension GRDBPoolStore: PoolRepository {
         }
     }
 
-    func secret(named name: String) async throws -> Data? {
-        try await read { db in try ServerSecretRecord.fetchOne(db, key: name)?.value }
-    }
-
     func create(_ client: ClientRecord) async throws {
         try await write { db in try ClientRow(client).insert(db) }
     }

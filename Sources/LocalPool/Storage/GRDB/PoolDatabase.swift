@@ -243,6 +243,20 @@ public struct PoolDatabase: Sendable {
         migrator.registerMigration("v12-user-settings") { db in
             try db.alter(table: "user") { table in table.add(column: "mfaOptions", .jsonText) }
         }
+        migrator.registerMigration("v13-terms") { db in
+            try db.create(table: "terms") { table in
+                table.primaryKey("termsId", .text)
+                table.column("poolId", .text).notNull().references("pool", onDelete: .cascade)
+                table.column("clientId", .text).notNull().references("client", onDelete: .cascade)
+                table.column("termsName", .text).notNull()
+                table.column("termsSource", .text).notNull()
+                table.column("enforcement", .text).notNull()
+                table.column("links", .jsonText).notNull()
+                table.column("createdAt", .double).notNull()
+                table.column("updatedAt", .double).notNull()
+                table.uniqueKey(["clientId", "termsName"])
+            }
+        }
         return migrator
     }
 }

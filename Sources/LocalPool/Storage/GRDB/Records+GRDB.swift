@@ -26,6 +26,7 @@ extension GroupRecord: StoredInTable { static var table: String { "userGroup" } 
 extension UserCodeRecord: StoredInTable { static var table: String { "userCode" } }
 extension ResourceServerRecord: StoredInTable { static var table: String { "resourceServer" } }
 extension UserPoolDomainRecord: StoredInTable { static var table: String { "userPoolDomain" } }
+extension TermsRecord: StoredInTable { static var table: String { "terms" } }
 
 typealias PoolRow = Stored<PoolRecord>
 typealias ClientRow = Stored<ClientRecord>
@@ -34,6 +35,7 @@ typealias GroupRow = Stored<GroupRecord>
 typealias UserCodeRow = Stored<UserCodeRecord>
 typealias ResourceServerRow = Stored<ResourceServerRecord>
 typealias DomainRow = Stored<UserPoolDomainRecord>
+typealias TermsRow = Stored<TermsRecord>
 
 extension GroupMemberRecord: FetchableRecord, PersistableRecord {
     static let databaseTableName = "groupMember"

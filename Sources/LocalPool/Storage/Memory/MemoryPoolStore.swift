@@ -34,6 +34,7 @@ final class MemoryPoolStore: Sendable {
         var sessions: [String: SSOSessionRecord] = [:]
         var resourceServers: [Key: ResourceServerRecord] = [:]
         var domains: [String: UserPoolDomainRecord] = [:]
+        var terms: [String: TermsRecord] = [:]
 
         /// The user called `name`, or whose `sub` it is.
         func user(poolID: String, name: String) -> UserRecord? {
@@ -108,6 +109,7 @@ extension MemoryPoolStore: PoolRepository {
             tables.sessions = tables.sessions.filter { $0.value.poolId != id }
             tables.resourceServers = tables.resourceServers.filter { $0.key.poolID != id }
             tables.domains = tables.domains.filter { $0.value.poolId != id }
+            tables.terms = tables.terms.filter { $0.value.poolId != id }
         }
     }
 
@@ -120,8 +122,6 @@ extension MemoryPoolStore: PoolRepository {
             return fresh.value
         }
     }
-
-    func secret(named name: String) async throws -> Data? { try transaction { $0.secrets[name]?.value } }
 
     func create(_ client: ClientRecord) async throws {
         try transaction { tables in
@@ -146,6 +146,7 @@ extension MemoryPoolStore: PoolRepository {
         try transaction { tables in
             tables.refreshTokens = tables.refreshTokens.filter { $0.value.clientId != id }
             tables.authCodes = tables.authCodes.filter { $0.value.clientId != id }
+            tables.terms = tables.terms.filter { $0.value.clientId != id }
             tables.clients.removeAll { $0.id == id }
         }
     }
