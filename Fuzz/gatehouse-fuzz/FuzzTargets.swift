@@ -188,7 +188,7 @@ enum FuzzTargets {
         "GetCSVHeader", "AdminDeleteUserAttributes", "DeleteUserAttributes", "AddUserPoolClientSecret", "ListUserPoolClientSecrets",
         "DeleteUserPoolClientSecret", "CreateUserPoolDomain", "DescribeUserPoolDomain", "UpdateUserPoolDomain", "DeleteUserPoolDomain",
         "SetUserSettings", "AdminSetUserSettings", "CreateTerms", "DescribeTerms", "UpdateTerms",
-        "DeleteTerms", "ListTerms",
+        "DeleteTerms", "ListTerms", "AddCustomAttributes",
     ]
 
     static let cognitoAPI: FuzzTarget = { bytes in

@@ -15,8 +15,6 @@ NOT_YET_SERVED = {
     # Issue 27: federation.
     "CreateIdentityProvider", "DescribeIdentityProvider", "UpdateIdentityProvider", "DeleteIdentityProvider",
     "ListIdentityProviders", "GetIdentityProviderByIdentifier", "AdminLinkProviderForUser", "AdminDisableProviderForUser",
-    # Issue 27: custom attributes.
-    "AddCustomAttributes",
     # Issue 27: the long tail.
     "SetUICustomization", "GetUICustomization",
     "CreateManagedLoginBranding", "DescribeManagedLoginBranding", "DescribeManagedLoginBrandingByClient",

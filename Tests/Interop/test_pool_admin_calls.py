@@ -1,10 +1,12 @@
 """The setup and admin calls of issue 27 served so far, through boto3 (botocore's validation on
 the request, its parsing of the answer): tags, log delivery, the import header, attribute
-deletion, and client secret rotation with both secrets accepted until one is deleted."""
+deletion, the schema and the clients' read and write attributes, and client secret rotation
+with both secrets accepted until one is deleted."""
 
 import base64
 import hashlib
 import hmac
+import json
 import re
 
 import botocore.exceptions
@@ -74,7 +76,9 @@ def test_attributes_are_deleted_by_an_admin_and_by_the_user(local):
         {"Name": "email", "Value": "dora@example.com"}, {"Name": "email_verified", "Value": "true"},
         {"Name": "nickname", "Value": "D"}, {"Name": "given_name", "Value": "Dora"}])
     cognito.admin_set_user_password(UserPoolId=pool, Username="dora", Password="Passw0rd!Dora", Permanent=True)
-    cognito.admin_delete_user_attributes(UserPoolId=pool, Username="dora", UserAttributeNames=["email", "not-there"])
+    cognito.admin_delete_user_attributes(UserPoolId=pool, Username="dora", UserAttributeNames=["email", "website"])
+    code, message = error_of(lambda: cognito.admin_delete_user_attributes(UserPoolId=pool, Username="dora", UserAttributeNames=["not-there"]))
+    assert (code, message) == ("InvalidParameterException", "Invalid user attributes: user.not-there: Attribute does not exist in the schema.")
     names = {a["Name"] for a in cognito.admin_get_user(UserPoolId=pool, Username="dora")["UserAttributes"]}
     assert names == {"sub", "nickname", "given_name"}
     assert error_of(lambda: cognito.admin_delete_user_attributes(UserPoolId=pool, Username="dora", UserAttributeNames=["sub"]))[0] == "InvalidParameterException"
@@ -85,6 +89,67 @@ def test_attributes_are_deleted_by_an_admin_and_by_the_user(local):
     cognito.delete_user_attributes(AccessToken=token, UserAttributeNames=["nickname"])
     assert {a["Name"] for a in cognito.get_user(AccessToken=token)["UserAttributes"]} == {"sub", "given_name"}
     assert error_of(lambda: cognito.delete_user_attributes(AccessToken="not-a-token", UserAttributeNames=["given_name"]))[0] == "NotAuthorizedException"
+
+
+def claims_of(jwt):
+    payload = jwt.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+
+
+def test_the_schema_and_what_each_client_reads_and_writes(local):
+    cognito = local.cognito
+    pool = cognito.create_user_pool(PoolName="schema", Schema=[
+        {"Name": "email", "Required": True},
+        {"Name": "team", "AttributeDataType": "String", "StringAttributeConstraints": {"MinLength": "2", "MaxLength": "8"}},
+    ])["UserPool"]
+    pool_id = pool["Id"]
+    cognito.add_custom_attributes(UserPoolId=pool_id, CustomAttributes=[
+        {"Name": "level", "AttributeDataType": "Number", "NumberAttributeConstraints": {"MinValue": "1", "MaxValue": "10"}},
+        {"Name": "badge", "AttributeDataType": "String", "Mutable": False},
+        {"Name": "tier", "AttributeDataType": "String", "DeveloperOnlyAttribute": True},
+    ])
+    described = {a["Name"]: a for a in cognito.describe_user_pool(UserPoolId=pool_id)["UserPool"]["SchemaAttributes"]}
+    assert described["email"]["Required"] is True and described["sub"]["Mutable"] is False
+    assert described["custom:team"]["StringAttributeConstraints"] == {"MinLength": "2", "MaxLength": "8"}
+    assert described["custom:level"]["NumberAttributeConstraints"] == {"MinValue": "1", "MaxValue": "10"}
+    assert described["custom:badge"]["Mutable"] is False and described["dev:custom:tier"]["DeveloperOnlyAttribute"] is True
+    code, message = error_of(lambda: cognito.add_custom_attributes(UserPoolId=pool_id, CustomAttributes=[{"Name": "team", "AttributeDataType": "String"}]))
+    assert (code, message) == ("InvalidParameterException", "custom:team: Existing attribute already has name custom:team.")
+    assert error_of(lambda: cognito.add_custom_attributes(UserPoolId=pool_id, CustomAttributes=[{"Name": "x"}]))[0] == "InvalidParameterException"
+    assert error_of(lambda: cognito.add_custom_attributes(UserPoolId=pool_id, CustomAttributes=[
+        {"Name": "n", "AttributeDataType": "Number", "NumberAttributeConstraints": {"MinValue": "99999999999999999999"}}]))[0] == "InvalidParameterException"
+
+    attributes = [{"Name": "email", "Value": "eve@example.com"}, {"Name": "nickname", "Value": "E"},
+                  {"Name": "custom:team", "Value": "red"}, {"Name": "custom:badge", "Value": "gold"}, {"Name": "dev:custom:tier", "Value": "vip"}]
+    for bad in [{"Name": "custom:level", "Value": "11"}, {"Name": "custom:level", "Value": "x"}, {"Name": "custom:nope", "Value": "x"}]:
+        code, _ = error_of(lambda: cognito.admin_create_user(UserPoolId=pool_id, Username="eve", MessageAction="SUPPRESS", UserAttributes=attributes + [bad]))
+        assert code == "InvalidParameterException"
+    code, message = error_of(lambda: cognito.admin_create_user(UserPoolId=pool_id, Username="eve", MessageAction="SUPPRESS", UserAttributes=attributes[1:]))
+    assert (code, message) == ("InvalidParameterException", "Attributes did not conform to the schema: email: The attribute is required")
+    cognito.admin_create_user(UserPoolId=pool_id, Username="eve", MessageAction="SUPPRESS", UserAttributes=attributes)
+    cognito.admin_set_user_password(UserPoolId=pool_id, Username="eve", Password="Passw0rd!Eve", Permanent=True)
+    code, message = error_of(lambda: cognito.admin_update_user_attributes(UserPoolId=pool_id, Username="eve", UserAttributes=[{"Name": "custom:badge", "Value": "tin"}]))
+    assert (code, message) == ("InvalidParameterException", "Cannot modify the non-mutable attribute custom:badge")
+
+    assert error_of(lambda: cognito.create_user_pool_client(UserPoolId=pool_id, ClientName="bad", ReadAttributes=["dev:custom:tier"]))[0] == "InvalidParameterException"
+    assert error_of(lambda: cognito.create_user_pool_client(UserPoolId=pool_id, ClientName="bad", WriteAttributes=["email_verified"]))[0] == "InvalidParameterException"
+    narrow = cognito.create_user_pool_client(UserPoolId=pool_id, ClientName="narrow", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+                                             ReadAttributes=["email", "custom:team"], WriteAttributes=["custom:team"])["UserPoolClient"]
+    assert narrow["ReadAttributes"] == ["email", "custom:team"] and narrow["WriteAttributes"] == ["custom:team"]
+    result = cognito.initiate_auth(ClientId=narrow["ClientId"], AuthFlow="USER_PASSWORD_AUTH",
+                                   AuthParameters={"USERNAME": "eve", "PASSWORD": "Passw0rd!Eve"})["AuthenticationResult"]
+    token = result["AccessToken"]
+    seen = {a["Name"]: a["Value"] for a in cognito.get_user(AccessToken=token)["UserAttributes"]}
+    assert set(seen) == {"sub", "email", "custom:team"}
+    id_claims = claims_of(result["IdToken"])
+    assert id_claims["custom:team"] == "red" and "nickname" not in id_claims and "dev:custom:tier" not in id_claims
+    code, message = error_of(lambda: cognito.update_user_attributes(AccessToken=token, UserAttributes=[{"Name": "nickname", "Value": "X"}]))
+    assert (code, message) == ("NotAuthorizedException", "A client attempted to write unauthorized attribute nickname")
+    assert error_of(lambda: cognito.update_user_attributes(AccessToken=token, UserAttributes=[{"Name": "custom:team", "Value": "x"}]))[0] == "InvalidParameterException"
+    cognito.update_user_attributes(AccessToken=token, UserAttributes=[{"Name": "custom:team", "Value": "blue"}])
+    stored = {a["Name"]: a["Value"] for a in cognito.admin_get_user(UserPoolId=pool_id, Username="eve")["UserAttributes"]}
+    assert stored["custom:team"] == "blue" and stored["nickname"] == "E" and stored["dev:custom:tier"] == "vip"
+    cognito.delete_user_pool(UserPoolId=pool_id)
 
 
 def secret_hash(secret, client_id, username):

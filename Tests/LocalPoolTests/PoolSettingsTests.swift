@@ -109,11 +109,14 @@ struct PoolSettingsTests {
         let fixture = try PoolFixture()
         let pool = try await fixture.service.pools.createPool(name: "p")
         try await fixture.confirmedUser(pool)
-        try await fixture.service.users.deleteAttributes(poolID: pool.id, username: "alice", names: ["email", "missing"])
+        try await fixture.service.users.deleteAttributes(poolID: pool.id, username: "alice", names: ["email", "website"])
         let user = try await fixture.service.users.user(poolID: pool.id, username: "alice")
         #expect(user.attributes.map(\.name) == ["nickname"])
         await expectError("InvalidParameterException") {
             try await fixture.service.users.deleteAttributes(poolID: pool.id, username: "alice", names: ["sub"])
+        }
+        await expectError("InvalidParameterException") {
+            try await fixture.service.users.deleteAttributes(poolID: pool.id, username: "alice", names: ["missing"])
         }
         await expectError("InvalidParameterException") {
             try await fixture.service.users.deleteAttributes(poolID: pool.id, username: "alice", names: [String(repeating: "a", count: 33)])

@@ -113,7 +113,9 @@ struct WriteLimitTests {
     ])
     func oversizedAttributesAreRefusedAndNothingIsStored(_ attributes: [UserRecord.Attribute]) async throws {
         let fixture = try PoolFixture()
-        let pool = try await fixture.service.pools.createPool(name: "p")
+        // The pool's 50 custom attributes, the most Cognito allows, with 20-character names.
+        let custom = (0..<50).map { SchemaAttribute(name: String(format: "%020d", $0), dataType: .string) }
+        let pool = try await fixture.service.pools.createPool(name: "p", schema: custom)
         let client = try await fixture.client(pool)
         await expectError("InvalidParameterException") {
             _ = try await fixture.service.accounts.signUp(
@@ -128,7 +130,7 @@ struct WriteLimitTests {
         // At the edges: 50 custom attributes of 20-character names and 2048-character values pass.
         let edge = (0..<50).map { UserRecord.Attribute(name: "custom:" + String(format: "%020d", $0), value: String(repeating: "v", count: 2048)) }
         _ = try await fixture.service.accounts.signUp(client: client, username: "edge", password: "Passw0rd!", attributes: edge, secretHash: nil)
-        // A 51st, added later, is refused too.
+        // A 51st, added later, is refused too: the schema has no such attribute.
         await expectError("InvalidParameterException") {
             try await fixture.service.users.updateAttributes(
                 poolID: pool.id,

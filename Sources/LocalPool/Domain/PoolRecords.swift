@@ -22,6 +22,9 @@ public struct PoolRecord: Codable, Sendable {
     public var tags: [String: String]? = nil
     /// `LogDeliveryConfiguration.LogConfigurations` (nil: none set).
     public var logConfigurations: [LogConfiguration]? = nil
+    /// `Schema`: the standard attributes configured at creation and the custom attributes
+    /// (nil: Cognito's standard schema alone). See ``PoolSchema``.
+    public var schema: [SchemaAttribute]? = nil
 
     /// The policy passwords of this pool must meet.
     public var effectivePasswordPolicy: PasswordPolicy { passwordPolicy ?? .cognitoDefault }
@@ -78,6 +81,9 @@ public struct ClientSettings: Codable, Sendable, Equatable {
     public var refreshTokenValidity: Double
     /// `ReadAttributes`: the attributes ID tokens carry (nil: all).
     public var readAttributes: [String]?
+    /// `WriteAttributes`: the attributes the client's users may write themselves (nil: all but
+    /// the verified flags).
+    public var writeAttributes: [String]? = nil
     /// `PreventUserExistenceErrors`: names that do not exist get the answers real ones would.
     public var preventUserExistenceErrors: Bool
     /// `EnableTokenRevocation`: RevokeToken works for the client's refresh tokens.

@@ -123,7 +123,7 @@ extension OAuthRoutes {
         guard grant.scopes.contains("openid") else {
             return await bearerError(403, "insufficient_scope", "The access token lacks the openid scope.", origin: origin)
         }
-        let claims = service.hostedLogin.userInfoClaims(grant)
+        let claims = await service.hostedLogin.userInfoClaims(grant)
         var writer = JSONWriter()
         for key in claims.keys.sorted() { writer.add(key, claims[key]) }
         return await json(writer.finish(), origin: origin)

@@ -65,7 +65,7 @@ struct TokenIssuer: Sendable {
                 }
             }
             let readable = settings.readAttributes.map(Set.init)
-            for attribute in grant.user.attributes where readable?.contains(attribute.name) ?? true {
+            for attribute in grant.user.attributes where readable?.contains(attribute.name) ?? !attribute.name.hasPrefix("dev:") {
                 if attribute.name.hasSuffix("_verified") {
                     id.add(attribute.name, attribute.value == "true")
                 } else {

@@ -1,8 +1,22 @@
-/// Attribute deletion: AdminDeleteUserAttributes and DeleteUserAttributes.
+/// The schema and attribute deletion: AddCustomAttributes, AdminDeleteUserAttributes and DeleteUserAttributes.
 enum AttributeOperations {
     static let handlers: [String: OperationHandler] = [
         AdminDeleteUserAttributes.name: AdminDeleteUserAttributes.handler, DeleteUserAttributes.name: DeleteUserAttributes.handler,
+        AddCustomAttributes.name: AddCustomAttributes.handler,
     ]
+
+    struct AddCustomAttributes: CognitoOperation {
+        struct Request: Decodable, Sendable {
+            var userPoolId: String
+            var customAttributes: [SchemaAttributeType]
+        }
+        static let name = "AddCustomAttributes"
+        static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> EmptyShape {
+            let attributes = try SchemaAttributeType.attributes(request.customAttributes, member: "customAttributes", limit: 25)
+            try await api.service.pools.addCustomAttributes(poolID: request.userPoolId, attributes ?? [])
+            return EmptyShape()
+        }
+    }
 
     struct AdminDeleteUserAttributes: CognitoOperation {
         struct Request: Decodable, Sendable {

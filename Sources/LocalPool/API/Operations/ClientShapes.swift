@@ -29,6 +29,7 @@ struct UserPoolClientType: Encodable, Sendable {
     var preventUserExistenceErrors: String
     var enableTokenRevocation: Bool
     var readAttributes: [String]?
+    var writeAttributes: [String]?
     var refreshTokenRotation: Rotation?
 
     init(_ client: ClientRecord) {
@@ -51,6 +52,7 @@ struct UserPoolClientType: Encodable, Sendable {
         preventUserExistenceErrors = settings.preventUserExistenceErrors ? "ENABLED" : "LEGACY"
         enableTokenRevocation = settings.enableTokenRevocation
         readAttributes = settings.readAttributes
+        writeAttributes = settings.writeAttributes
         refreshTokenRotation = settings.refreshTokenRotation.map {
             Rotation(feature: $0.enabled ? "ENABLED" : "DISABLED", retryGracePeriodSeconds: $0.retryGracePeriodSeconds)
         }
@@ -65,6 +67,7 @@ struct ClientSettingsRequest: Decodable, Sendable {
     var callbackURLs: [String]?
     var logoutURLs: [String]?
     var readAttributes: [String]?
+    var writeAttributes: [String]?
     var preventUserExistenceErrors: String?
     var enableTokenRevocation: Bool?
     var accessTokenValidity: Int?
@@ -83,6 +86,7 @@ struct ClientSettingsRequest: Decodable, Sendable {
         if let callbackURLs { settings.callbackURLs = callbackURLs }
         if let logoutURLs { settings.logoutURLs = logoutURLs }
         if let readAttributes { settings.readAttributes = readAttributes }
+        if let writeAttributes { settings.writeAttributes = writeAttributes }
         if let preventUserExistenceErrors { settings.preventUserExistenceErrors = preventUserExistenceErrors == "ENABLED" }
         if let enableTokenRevocation { settings.enableTokenRevocation = enableTokenRevocation }
         if let rotation = refreshTokenRotation {

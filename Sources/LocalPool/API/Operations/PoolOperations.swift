@@ -30,6 +30,7 @@ enum PoolOperations {
         var userPoolTags: [String: String]?
         var domain: String?
         var customDomain: String?
+        var schemaAttributes: [SchemaAttributeType]
 
         init(_ pool: PoolRecord, region: String, domains: [UserPoolDomainRecord] = []) {
             id = pool.id
@@ -43,6 +44,7 @@ enum PoolOperations {
             userPoolTags = pool.tags
             domain = domains.first { !$0.isCustom }?.domain
             customDomain = domains.first(where: \.isCustom)?.domain
+            schemaAttributes = PoolSchema(pool.schema).attributes.map(SchemaAttributeType.init)
         }
     }
 
@@ -100,6 +102,7 @@ enum PoolOperations {
             var adminCreateUserConfig: UserPoolType.AdminCreateUserConfig?
             var policies: UserPoolType.Policies?
             var userPoolTags: [String: String]?
+            var schema: [SchemaAttributeType]?
         }
         static let name = "CreateUserPool"
         static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> PoolResponse {
@@ -108,7 +111,8 @@ enum PoolOperations {
                 region: api.region,
                 allowAdminCreateUserOnly: request.adminCreateUserConfig?.allowAdminCreateUserOnly ?? false,
                 passwordPolicy: try request.policies?.passwordPolicy?.policy(),
-                tags: request.userPoolTags
+                tags: request.userPoolTags,
+                schema: try SchemaAttributeType.attributes(request.schema, member: "schema", limit: 50)
             )
             return PoolResponse(userPool: UserPoolType(pool, region: api.region))
         }

@@ -29,10 +29,11 @@ enum UserOperations {
             case userMFASettingList = "userMFASettingList"
         }
 
-        /// AdminGetUser's shape; GetUser's (`admin: false`) leaves out dates, status and enablement.
-        init(_ user: UserRecord, admin: Bool) {
+        /// AdminGetUser's shape; GetUser's (`admin: false`) leaves out dates, status and
+        /// enablement, and the attributes the app client may not read.
+        init(_ user: UserRecord, admin: Bool, readable: Set<String>? = nil) {
             username = user.username
-            userAttributes = AttributeType.list(user.allAttributes)
+            userAttributes = AttributeType.list(user.allAttributes.filter { readable?.contains($0.name) ?? true })
             if admin {
                 userCreateDate = user.createdAt
                 userLastModifiedDate = user.updatedAt
@@ -169,7 +170,9 @@ enum UserOperations {
     struct GetUser: CognitoOperation {
         static let name = "GetUser"
         static func run(_ request: AccountOperations.AccessTokenRequest, api: CognitoAPI) async throws(LocalPoolError) -> UserDetails {
-            UserDetails(try await api.service.tokens.userOfAccessToken(request.accessToken), admin: false)
+            let (user, client) = try await api.service.tokens.accountOfAccessToken(request.accessToken)
+            let schema = PoolSchema(try await api.service.pools.pool(user.poolId).schema)
+            return UserDetails(user, admin: false, readable: client.settings.readableAttributes(schema))
         }
     }
 

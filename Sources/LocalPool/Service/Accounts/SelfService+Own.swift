@@ -14,8 +14,9 @@ extension SelfService {
     /// unverified until its code is given to `VerifyUserAttribute`, and the `*_verified` flags
     /// themselves are not the user's to write.
     public func updateOwnAttributes(accessToken: String, attributes: [UserRecord.Attribute]) async throws(LocalPoolError) -> [CodeDelivery] {
-        let user = try await tokens.userOfAccessToken(accessToken)
+        let (user, client) = try await tokens.accountOfAccessToken(accessToken)
         try AttributeRules.refuseVerifiedFlags(attributes)
+        try AttributeRules.refuseUnwritable(attributes, client: client.settings, schema: try await users.schema(poolID: user.poolId))
         let changes = AttributeRules.unverifyingChanged(attributes, of: user)
         try await users.updateAttributes(poolID: user.poolId, username: user.username, attributes: changes)
         // The flags cannot come from the request (refused above): this one means a new email.
@@ -26,7 +27,9 @@ extension SelfService {
 
     /// `DeleteUserAttributes` with the access token: as AdminDeleteUserAttributes, for the token's user.
     public func deleteOwnAttributes(accessToken: String, names: [String]) async throws(LocalPoolError) {
-        let user = try await tokens.userOfAccessToken(accessToken)
+        let (user, client) = try await tokens.accountOfAccessToken(accessToken)
+        let named = names.map { UserRecord.Attribute(name: $0, value: "") }
+        try AttributeRules.refuseUnwritable(named, client: client.settings, schema: try await users.schema(poolID: user.poolId))
         try await users.deleteAttributes(poolID: user.poolId, username: user.username, names: names)
     }
 

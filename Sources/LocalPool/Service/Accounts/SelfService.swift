@@ -20,11 +20,11 @@ public struct SelfService: Sendable {
         secretHash: String?
     ) async throws(LocalPoolError) -> (sub: String, delivery: CodeDelivery?) {
         try SecretHash.check(secretHash, client: client, username: username)
-        guard try await !pools.pool(client.poolId).allowAdminCreateUserOnly else {
-            throw .notAuthorized("SignUp is not permitted for this user pool")
-        }
+        let pool = try await pools.pool(client.poolId)
+        guard !pool.allowAdminCreateUserOnly else { throw .notAuthorized("SignUp is not permitted for this user pool") }
         // Only a code (or an admin) verifies an email or a phone number.
         try AttributeRules.refuseVerifiedFlags(attributes)
+        try AttributeRules.refuseUnwritable(attributes, client: client.settings, schema: PoolSchema(pool.schema))
         var user = try await users.createUser(poolID: client.poolId, username: username, attributes: attributes, temporaryPassword: nil)
         do {
             let stored = try await users.storedPassword(password, poolID: client.poolId, username: user.username)

@@ -113,9 +113,15 @@ public struct HostedLogin: Sendable {
     }
 
     /// The claims `/oauth2/userInfo` returns for a token carrying the `openid` scope.
-    public func userInfoClaims(_ grant: AccessGrant) -> [String: String] {
+    /// Only attributes the token's app client may read (its `ReadAttributes`) are among them.
+    public func userInfoClaims(_ grant: AccessGrant) async -> [String: String] {
         var claims = ["sub": grant.user.sub, "username": grant.user.username]
-        for attribute in grant.user.attributes { claims[attribute.name] = attribute.value }
+        let clientID = grant.token.claims["client_id"]?.stringValue ?? ""
+        guard let client = try? await pools.client(clientID, poolID: grant.user.poolId),
+            let pool = try? await pools.pool(grant.user.poolId)
+        else { return claims }
+        let readable = client.settings.readableAttributes(PoolSchema(pool.schema))
+        for attribute in grant.user.attributes where readable.contains(attribute.name) { claims[attribute.name] = attribute.value }
         return claims
     }
 }

@@ -12,6 +12,7 @@ extension PoolAdministration {
     ) async throws(LocalPoolError) -> ClientRecord {
         _ = try await pool(poolID)
         try await checkOAuthSettings(settings, poolID: poolID, hasSecret: generateSecret)
+        try await checkClientAttributes(settings, poolID: poolID, creating: true)
         let client = ClientRecord(
             id: Identifiers.clientID(),
             poolId: poolID,
@@ -61,6 +62,7 @@ extension PoolAdministration {
     public func updateClient(_ id: String, poolID: String, name: String?, settings: ClientSettings) async throws(LocalPoolError) -> ClientRecord {
         var client = try await client(id, poolID: poolID)
         try await checkOAuthSettings(settings, poolID: poolID, hasSecret: client.secret != nil)
+        try await checkClientAttributes(settings, poolID: poolID, creating: false)
         if let name { client.name = name }
         client.settings = settings
         return try await store(client)

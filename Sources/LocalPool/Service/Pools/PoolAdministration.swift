@@ -6,15 +6,19 @@ public import GatehouseCore
 public struct PoolAdministration: Sendable {
     let context: PoolContext
 
-    /// Creates a pool with its two signing keys.
+    /// Creates a pool with its two signing keys; `schema` configures standard attributes and adds
+    /// custom ones (CreateUserPool's `Schema`).
     public func createPool(
         name: String,
         region: String = "us-east-1",
         allowAdminCreateUserOnly: Bool = false,
         passwordPolicy: PasswordPolicy? = nil,
-        tags: [String: String]? = nil
+        tags: [String: String]? = nil,
+        schema: [SchemaAttribute]? = nil
     ) async throws(LocalPoolError) -> PoolRecord {
         if let tags { try TagRules.check(tags) }
+        var defined: [SchemaAttribute]? = nil
+        if let schema { defined = try SchemaRules.adding(schema, to: nil) }
         let now = context.clock.now()
         let pool = PoolRecord(
             id: Identifiers.poolID(region: region),
@@ -23,7 +27,8 @@ public struct PoolAdministration: Sendable {
             createdAt: now,
             updatedAt: now,
             passwordPolicy: passwordPolicy,
-            tags: tags
+            tags: tags,
+            schema: defined
         )
         let keys: [SigningKeyRecord]
         do {

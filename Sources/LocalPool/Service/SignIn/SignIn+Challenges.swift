@@ -78,7 +78,9 @@ extension SignIn {
         // The user may fill in attributes here, but not declare them verified; a new email or
         // phone number is unverified. Checked before anything changes.
         try AttributeRules.refuseVerifiedFlags(attributes)
-        try AttributeRules.check(attributes)
+        let schema = try await users.schema(poolID: client.poolId)
+        try AttributeRules.refuseUnwritable(attributes, client: client.settings, schema: schema)
+        try AttributeRules.check(attributes, schema: schema, creating: false)
         try await users.setPassword(poolID: client.poolId, username: user.username, password: newPassword, permanent: true)
         if !attributes.isEmpty {
             try await users.updateAttributes(

@@ -47,9 +47,23 @@ extension TokenService {
 
     /// The user an access token with the API scope belongs to (the self-service operations).
     public func userOfAccessToken(_ token: String) async throws(LocalPoolError) -> UserRecord {
+        try await apiGrant(token).user
+    }
+
+    /// The user an access token with the API scope belongs to, and the app client it was issued
+    /// to (whose `ReadAttributes` and `WriteAttributes` apply).
+    public func accountOfAccessToken(_ token: String) async throws(LocalPoolError) -> (user: UserRecord, client: ClientRecord) {
+        let grant = try await apiGrant(token)
+        guard let clientID = grant.token.claims["client_id"]?.stringValue,
+            let client = try? await pools.client(clientID, poolID: grant.user.poolId)
+        else { throw .notAuthorized("Invalid Access Token") }
+        return (grant.user, client)
+    }
+
+    private func apiGrant(_ token: String) async throws(LocalPoolError) -> AccessGrant {
         let grant = try await validateAccessToken(token)
         guard grant.scopes.contains(TokenRequest.apiScope) else { throw .notAuthorized("Access Token does not have required scopes") }
-        return grant.user
+        return grant
     }
 
     /// A verifier for access tokens of `poolID`, with the pool's own keys and clients.

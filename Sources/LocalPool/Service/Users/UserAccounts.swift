@@ -13,14 +13,14 @@ public struct UserAccounts: Sendable {
         attributes: [UserRecord.Attribute],
         temporaryPassword: String?
     ) async throws(LocalPoolError) -> UserRecord {
-        _ = try await pools.pool(poolID)
+        let schema = PoolSchema(try await pools.pool(poolID).schema)
         guard InputPatterns.isUsername(username) else {
             throw .invalidParameter(
                 "1 validation error detected: Value at 'username' failed to satisfy constraint: "
                     + "Member must satisfy regular expression pattern: [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+ and have length 1 to 128"
             )
         }
-        try AttributeRules.check(attributes)
+        try AttributeRules.check(attributes, schema: schema, creating: true)
         let password = try await storedPassword(temporaryPassword ?? Self.generatedPassword(), poolID: poolID, username: username)
         let now = context.clock.now()
         var merged: [UserRecord.Attribute] = []
@@ -28,7 +28,7 @@ public struct UserAccounts: Sendable {
             merged.removeAll { $0.name == attribute.name }
             merged.append(attribute)
         }
-        try AttributeRules.checkCustomCount(merged)
+        try AttributeRules.checkRequired(merged, schema: schema)
         var user = UserRecord(
             poolId: poolID,
             username: username,
@@ -59,6 +59,11 @@ public struct UserAccounts: Sendable {
             throw .userNotFound()
         }
         return found
+    }
+
+    /// The schema of pool `poolID`.
+    func schema(poolID: String) async throws(LocalPoolError) -> PoolSchema {
+        PoolSchema(try await pools.pool(poolID).schema)
     }
 
     /// Changes a user by `change`, in one transaction.
@@ -93,15 +98,13 @@ public struct UserAccounts: Sendable {
 
     /// Adds or replaces attributes.
     public func updateAttributes(poolID: String, username: String, attributes: [UserRecord.Attribute]) async throws(LocalPoolError) {
-        try AttributeRules.check(attributes)
-        try await update(poolID: poolID, username: username) { user throws(LocalPoolError) in
-            user.merge(attributes)
-            try AttributeRules.checkCustomCount(user.attributes)
-        }
+        try AttributeRules.check(attributes, schema: try await schema(poolID: poolID), creating: false)
+        try await update(poolID: poolID, username: username) { user in user.merge(attributes) }
     }
 
-    /// AdminDeleteUserAttributes: the named attributes removed (names the user has not are
-    /// ignored); an email or phone number takes its `*_verified` flag with it, and `sub` stays.
+    /// AdminDeleteUserAttributes: the named attributes removed (names of the schema the user has
+    /// not are ignored; required and immutable ones, `sub` among them, are refused); an email or
+    /// phone number takes its `*_verified` flag with it.
     public func deleteAttributes(poolID: String, username: String, names: [String]) async throws(LocalPoolError) {
         for name in names {
             guard (1...32).contains(name.count), InputPatterns.isUsername(name) else {
@@ -110,8 +113,8 @@ public struct UserAccounts: Sendable {
                         + "Member must satisfy constraint: [Member must have length less than or equal to 32, Member must have length greater than or equal to 1]"
                 )
             }
-            guard name != "sub" else { throw .invalidParameter("Cannot modify an immutable attribute: sub") }
         }
+        try AttributeRules.checkDeletable(names, schema: try await schema(poolID: poolID))
         var gone = Set(names)
         if gone.contains("email") { gone.insert("email_verified") }
         if gone.contains("phone_number") { gone.insert("phone_number_verified") }

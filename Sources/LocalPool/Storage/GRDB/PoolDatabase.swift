@@ -257,6 +257,9 @@ public struct PoolDatabase: Sendable {
                 table.uniqueKey(["clientId", "termsName"])
             }
         }
+        migrator.registerMigration("v14-schema") { db in
+            try db.alter(table: "pool") { table in table.add(column: "schema", .jsonText) }
+        }
         return migrator
     }
 }
