@@ -112,3 +112,30 @@ export function stripRedirectParameters(url) {
   for (const name of ["code", "state", "error", "error_description"]) parsed.searchParams.delete(name);
   return parsed.pathname + (parsed.searchParams.toString() ? `?${parsed.searchParams}` : "") + parsed.hash;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Storage
+
+/** A storage object (getItem, setItem, removeItem) that lives as long as the page. */
+export function memoryStorage() {
+  const values = new Map();
+  return {
+    getItem: (key) => (values.has(key) ? values.get(key) : null),
+    setItem: (key, value) => values.set(key, String(value)),
+    removeItem: (key) => values.delete(key),
+  };
+}
+
+/** The storage a client option names: "memory", "session" or "local". */
+export function pickStorage(choice) {
+  switch (choice) {
+    case "memory":
+      return memoryStorage();
+    case "session":
+      return globalThis.sessionStorage;
+    case "local":
+      return globalThis.localStorage;
+    default:
+      throw new GatehouseError("invalid_configuration", `storage must be "memory", "session" or "local", not ${choice}.`);
+  }
+}

@@ -9,10 +9,12 @@
 //   if (!auth.session()) await auth.signIn();
 //   const profile = await auth.fetchUserInfo();
 
+import { endpointUrl, revokeRefreshToken, tokenRequest } from "./gatehouse-endpoints.js";
 import {
   GatehouseError,
   checkIdTokenClaims,
   decodeClaims,
+  pickStorage,
   pkceChallenge,
   randomText,
   redirectParameters,
@@ -23,31 +25,6 @@ import {
 
 export * from "./gatehouse-support.js";
 export { GatehouseCookieClient } from "./gatehouse-cookie.js";
-
-// ---------------------------------------------------------------------------------------------
-// Storage
-
-function memoryStorage() {
-  const values = new Map();
-  return {
-    getItem: (key) => (values.has(key) ? values.get(key) : null),
-    setItem: (key, value) => values.set(key, String(value)),
-    removeItem: (key) => values.delete(key),
-  };
-}
-
-function pickStorage(choice) {
-  switch (choice) {
-    case "memory":
-      return memoryStorage();
-    case "session":
-      return globalThis.sessionStorage;
-    case "local":
-      return globalThis.localStorage;
-    default:
-      throw new GatehouseError("invalid_configuration", `storage must be "memory", "session" or "local", not ${choice}.`);
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // The client
@@ -128,8 +105,7 @@ export class GatehouseClient {
   async signIn() {
     const pending = { state: randomText(), nonce: randomText(), verifier: randomText(48) };
     this.pendingStorage.setItem(this.pendingKey, JSON.stringify(pending));
-    const url = new URL(`${this.domain}/oauth2/authorize`);
-    url.search = new URLSearchParams({
+    const url = endpointUrl(this.domain, "/oauth2/authorize", {
       response_type: "code",
       client_id: this.clientId,
       redirect_uri: this.redirectUri,
@@ -138,8 +114,8 @@ export class GatehouseClient {
       nonce: pending.nonce,
       code_challenge: await pkceChallenge(pending.verifier),
       code_challenge_method: "S256",
-    }).toString();
-    globalThis.location.assign(url.toString());
+    });
+    globalThis.location.assign(url);
     return new Promise(() => {});
   }
 
@@ -164,7 +140,7 @@ export class GatehouseClient {
     if (!pending || !params.state || params.state !== pending.state) {
       throw new GatehouseError("invalid_state", "This sign-in was not started here (the state does not match). Please sign in again.");
     }
-    const response = await this.#tokenRequest({
+    const response = await tokenRequest(this.domain, {
       grant_type: "authorization_code",
       client_id: this.clientId,
       code: params.code,
@@ -206,7 +182,7 @@ export class GatehouseClient {
       }
       let response;
       try {
-        response = await this.#tokenRequest({ grant_type: "refresh_token", client_id: this.clientId, refresh_token: session.refreshToken });
+        response = await tokenRequest(this.domain, { grant_type: "refresh_token", client_id: this.clientId, refresh_token: session.refreshToken });
       } catch (error) {
         if (error.status === 400 || error.status === 401) {
           this.#clear("refresh_refused");
@@ -224,7 +200,6 @@ export class GatehouseClient {
     return run();
   }
 
-  /** `GET {apiUrl}/userinfo` with the access token; API errors become GatehouseErrors. */
   /**
    * Calls the app's own API (`path` under an `--upstream` prefix, behind Gatehouse or any API
    * that verifies Cognito tokens) with the access token, refreshed first when due. Returns the
@@ -240,6 +215,7 @@ export class GatehouseClient {
     }
   }
 
+  /** `GET {apiUrl}/userinfo` with the access token; API errors become GatehouseErrors. */
   async fetchUserInfo() {
     const call = async () => {
       const token = await this.accessToken();
@@ -274,43 +250,11 @@ export class GatehouseClient {
   async signOut() {
     const session = this.session();
     this.#clear("signout");
-    if (session?.refreshToken) {
-      try {
-        await fetch(`${this.domain}/oauth2/revoke`, {
-          method: "POST",
-          headers: { "Content-Type": "application/x-www-form-urlencoded" },
-          body: new URLSearchParams({ token: session.refreshToken, client_id: this.clientId }),
-        });
-      } catch {
-        // The logout below still ends the hosted login's session; the token expires on its own.
-      }
-    }
-    const url = new URL(`${this.domain}/logout`);
-    url.search = new URLSearchParams({ client_id: this.clientId, logout_uri: this.logoutUri }).toString();
-    globalThis.location.assign(url.toString());
+    if (session?.refreshToken) await revokeRefreshToken(this.domain, this.clientId, session.refreshToken);
+    globalThis.location.assign(endpointUrl(this.domain, "/logout", { client_id: this.clientId, logout_uri: this.logoutUri }));
   }
 
   // -------------------------------------------------------------------------------------------
-
-  async #tokenRequest(fields) {
-    let response;
-    try {
-      response = await fetch(`${this.domain}/oauth2/token`, {
-        method: "POST",
-        headers: { "Content-Type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams(fields),
-      });
-    } catch (cause) {
-      throw new GatehouseError("network_error", "The sign-in service could not be reached.", { cause });
-    }
-    const body = await response.json().catch(() => ({}));
-    if (!response.ok) {
-      throw new GatehouseError(body.error || "token_request_failed", body.error_description || "The sign-in service refused the request.", {
-        status: response.status,
-      });
-    }
-    return body;
-  }
 
   #store(session) {
     this.storage.setItem(this.sessionKey, JSON.stringify(session));

@@ -16,6 +16,7 @@ import {
   stripRedirectParameters,
   timeLeft,
 } from "../gatehouse.js";
+import { endpointUrl, revokeRefreshToken, tokenRequest } from "../gatehouse-endpoints.js";
 
 // Node 18 (Debian's) has Web Crypto only under node:crypto; browsers and Node 20 have it globally.
 globalThis.crypto ??= webcrypto;
@@ -202,4 +203,18 @@ test("a token the API refuses is refreshed once and the call retried", async () 
   assert.deepEqual(await auth.fetchUserInfo(), { sub: "s", nickname: "N" });
   assert.deepEqual(calls, ["https://api.test/userinfo", "https://pool.test/oauth2/token", "https://api.test/userinfo"]);
   assert.equal(auth.session().refreshToken, "rt");
+});
+
+test("the endpoint calls: addresses encoded, refusals typed, revocation failures ignored", async () => {
+  assert.equal(
+    endpointUrl("https://pool.test", "/logout", { client_id: "c", logout_uri: "https://app.test/?a=1&b" }),
+    "https://pool.test/logout?client_id=c&logout_uri=https%3A%2F%2Fapp.test%2F%3Fa%3D1%26b",
+  );
+  globalThis.fetch = async () => new Response(JSON.stringify({ error: "invalid_grant", error_description: "used" }), { status: 400 });
+  await assert.rejects(tokenRequest("https://pool.test", { grant_type: "refresh_token" }), { code: "invalid_grant", status: 400 });
+  globalThis.fetch = async () => {
+    throw new TypeError("offline");
+  };
+  await assert.rejects(tokenRequest("https://pool.test", {}), { code: "network_error" });
+  assert.equal(await revokeRefreshToken("https://pool.test", "c", "rt"), undefined);
 });
