@@ -188,7 +188,7 @@ enum FuzzTargets {
         "GetCSVHeader", "AdminDeleteUserAttributes", "DeleteUserAttributes", "AddUserPoolClientSecret", "ListUserPoolClientSecrets",
         "DeleteUserPoolClientSecret", "CreateUserPoolDomain", "DescribeUserPoolDomain", "UpdateUserPoolDomain", "DeleteUserPoolDomain",
         "SetUserSettings", "AdminSetUserSettings", "CreateTerms", "DescribeTerms", "UpdateTerms",
-        "DeleteTerms", "ListTerms", "AddCustomAttributes",
+        "DeleteTerms", "ListTerms", "AddCustomAttributes", "GetSigningCertificate",
     ]
 
     static let cognitoAPI: FuzzTarget = { bytes in

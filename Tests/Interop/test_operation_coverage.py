@@ -19,7 +19,7 @@ NOT_YET_SERVED = {
     "SetUICustomization", "GetUICustomization",
     "CreateManagedLoginBranding", "DescribeManagedLoginBranding", "DescribeManagedLoginBrandingByClient",
     "UpdateManagedLoginBranding", "DeleteManagedLoginBranding", "SetRiskConfiguration", "DescribeRiskConfiguration", "AdminListUserAuthEvents",
-    "AdminUpdateAuthEventFeedback", "UpdateAuthEventFeedback", "GetSigningCertificate",
+    "AdminUpdateAuthEventFeedback", "UpdateAuthEventFeedback",
     # Issue 27: user import.
     "CreateUserImportJob", "StartUserImportJob", "StopUserImportJob", "DescribeUserImportJob", "ListUserImportJobs",
     # Issue 28: passkeys, factors and devices.

@@ -310,3 +310,33 @@ def test_terms_documents_and_their_links_on_the_sign_up_page(local):
     assert links_on_page() == []
     cognito.delete_terms(TermsId=privacy["TermsId"], UserPoolId=pool)
     assert cognito.list_terms(UserPoolId=pool)["Terms"] == []
+
+
+def test_the_signing_certificate_is_a_real_self_signed_x509_kept_across_restarts(tmp_path):
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    serve = LocalServe(tmp_path)
+    try:
+        der = base64.b64decode(serve.cognito.get_signing_certificate(UserPoolId=serve.pool_id)["Certificate"])
+        certificate = x509.load_der_x509_certificate(der)
+        assert certificate.version == x509.Version.v3
+        assert certificate.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)[0].value == serve.pool_id
+        assert certificate.issuer == certificate.subject and certificate.public_key().key_size == 2048
+        # Self-signed: its own key verifies its signature (cryptography raises otherwise).
+        certificate.public_key().verify(certificate.signature, certificate.tbs_certificate_bytes, padding.PKCS1v15(),
+                                        certificate.signature_hash_algorithm)
+        assert certificate.signature_hash_algorithm.name == "sha256"
+        assert (certificate.not_valid_after_utc - certificate.not_valid_before_utc).days >= 3650
+        # The key is the pool's ID-token key, as its JWKS publishes it.
+        numbers = certificate.public_key().public_numbers()
+        jwks = requests.get(f"{serve.pool_url}/{serve.pool_id}/.well-known/jwks.json", timeout=10).json()["keys"]
+        moduli = {int.from_bytes(base64.urlsafe_b64decode(k["n"] + "=" * (-len(k["n"]) % 4)), "big") for k in jwks}
+        assert numbers.n in moduli
+        serve.restart()
+        again = serve.cognito.get_signing_certificate(UserPoolId=serve.pool_id)["Certificate"]
+        assert base64.b64decode(again) == der
+        assert error_of(lambda: serve.cognito.get_signing_certificate(UserPoolId="us-east-1_NoSuchPool1"))[0] == "ResourceNotFoundException"
+    finally:
+        serve.close()

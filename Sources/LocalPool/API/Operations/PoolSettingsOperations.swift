@@ -1,11 +1,23 @@
-/// A pool's tags, log delivery and import header: TagResource, UntagResource,
-/// ListTagsForResource, SetLogDeliveryConfiguration, GetLogDeliveryConfiguration, GetCSVHeader.
+/// A pool's tags, log delivery, import header and signing certificate: TagResource, UntagResource,
+/// ListTagsForResource, SetLogDeliveryConfiguration, GetLogDeliveryConfiguration, GetCSVHeader,
+/// GetSigningCertificate.
 enum PoolSettingsOperations {
     static let handlers: [String: OperationHandler] = [
         TagResource.name: TagResource.handler, UntagResource.name: UntagResource.handler,
         ListTagsForResource.name: ListTagsForResource.handler, SetLogDeliveryConfiguration.name: SetLogDeliveryConfiguration.handler,
         GetLogDeliveryConfiguration.name: GetLogDeliveryConfiguration.handler, GetCSVHeader.name: GetCSVHeader.handler,
+        GetSigningCertificate.name: GetSigningCertificate.handler,
     ]
+
+    struct GetSigningCertificate: CognitoOperation {
+        struct Response: Encodable, Sendable {
+            var certificate: String
+        }
+        static let name = "GetSigningCertificate"
+        static func run(_ request: PoolOperations.PoolRequest, api: CognitoAPI) async throws(LocalPoolError) -> Response {
+            Response(certificate: try await api.service.pools.signingCertificate(poolID: request.userPoolId))
+        }
+    }
 
     struct TagResource: CognitoOperation {
         struct Request: Decodable, Sendable {

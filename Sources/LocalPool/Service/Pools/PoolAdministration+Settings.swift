@@ -71,3 +71,16 @@ extension PoolAdministration {
         "address", "updated_at", "cognito:mfa_enabled", "cognito:username",
     ]
 }
+
+extension PoolAdministration {
+    /// GetSigningCertificate: the pool's SAML signing certificate, base64 DER (see ``SigningCertificate``).
+    public func signingCertificate(poolID: String) async throws(LocalPoolError) -> String {
+        let pool = try await pool(poolID)
+        do {
+            let key = try await context.keyRing.keys(poolID: pool.id).id.key
+            return Base64URL.encodeStandard(try SigningCertificate.make(poolID: pool.id, createdAt: pool.createdAt, key: key))
+        } catch {
+            throw .internalError("certificate")
+        }
+    }
+}
