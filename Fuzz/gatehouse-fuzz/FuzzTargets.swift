@@ -189,6 +189,7 @@ enum FuzzTargets {
         "DeleteUserPoolClientSecret", "CreateUserPoolDomain", "DescribeUserPoolDomain", "UpdateUserPoolDomain", "DeleteUserPoolDomain",
         "SetUserSettings", "AdminSetUserSettings", "CreateTerms", "DescribeTerms", "UpdateTerms",
         "DeleteTerms", "ListTerms", "AddCustomAttributes", "GetSigningCertificate",
+        "SetUICustomization", "GetUICustomization",
     ]
 
     static let cognitoAPI: FuzzTarget = { bytes in

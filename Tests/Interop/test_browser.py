@@ -242,3 +242,21 @@ def test_the_page_keeps_working_past_token_expiry_because_the_client_refreshes(t
         screenshot(browser, "07-error.png")
     finally:
         web.close()
+
+
+def test_a_ui_customization_is_applied_by_the_browser_under_the_pages_policy(stack, browser):
+    # The pages' Content-Security-Policy lets only nonce'd styles and data: images in: Chromium
+    # shows that the customization passes it, and what it computes is the customization's.
+    png = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                        "1f15c4890000000d49444154789c63f8cfc0f01f0005000201a5f0e2a60000000049454e44ae426082")
+    stack.cognito.set_ui_customization(UserPoolId=stack.pool_id, ClientId=stack.spa,
+                                       CSS="button { background-color: rgb(10, 125, 51); }", ImageFile=png)
+    try:
+        browser.get(f"{stack.pool_url}/login?response_type=code&client_id={stack.spa}&redirect_uri={stack.app}/"
+                    f"&code_challenge={'A' * 43}&code_challenge_method=S256&scope=openid")
+        button = wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, "button[type=submit]")))
+        assert button.value_of_css_property("background-color") in ("rgba(10, 125, 51, 1)", "rgb(10, 125, 51)")
+        logo = browser.find_element(By.ID, "logo")
+        assert browser.execute_script("return arguments[0].complete && arguments[0].naturalWidth", logo) == 1
+    finally:
+        stack.cognito.set_ui_customization(UserPoolId=stack.pool_id, ClientId=stack.spa)

@@ -16,7 +16,6 @@ NOT_YET_SERVED = {
     "CreateIdentityProvider", "DescribeIdentityProvider", "UpdateIdentityProvider", "DeleteIdentityProvider",
     "ListIdentityProviders", "GetIdentityProviderByIdentifier", "AdminLinkProviderForUser", "AdminDisableProviderForUser",
     # Issue 27: the long tail.
-    "SetUICustomization", "GetUICustomization",
     "CreateManagedLoginBranding", "DescribeManagedLoginBranding", "DescribeManagedLoginBrandingByClient",
     "UpdateManagedLoginBranding", "DeleteManagedLoginBranding", "SetRiskConfiguration", "DescribeRiskConfiguration", "AdminListUserAuthEvents",
     "AdminUpdateAuthEventFeedback", "UpdateAuthEventFeedback",

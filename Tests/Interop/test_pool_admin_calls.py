@@ -340,3 +340,45 @@ def test_the_signing_certificate_is_a_real_self_signed_x509_kept_across_restarts
         assert error_of(lambda: serve.cognito.get_signing_certificate(UserPoolId="us-east-1_NoSuchPool1"))[0] == "ResourceNotFoundException"
     finally:
         serve.close()
+
+
+# A 1x1 PNG, as any image editor writes it.
+PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
+
+
+def test_ui_customization_styles_the_hosted_pages(local):
+    cognito, pool = local.cognito, local.pool_id
+    page_url = (f"{local.pool_url}/login?response_type=code&client_id={{}}"
+                f"&redirect_uri={local.app}/&code_challenge={'A' * 43}&code_challenge_method=S256&scope=openid")
+    everyone = ".banner-customizable { background-color: #123456; }"
+    answer = cognito.set_ui_customization(UserPoolId=pool, CSS=everyone)["UICustomization"]
+    assert (answer["ClientId"], answer["CSS"]) == ("ALL", everyone) and "ImageUrl" not in answer
+    own = ".submitButton-customizable { background-color: #0a7d33; }"
+    answer = cognito.set_ui_customization(UserPoolId=pool, ClientId=local.spa, CSS=own, ImageFile=PNG)["UICustomization"]
+    assert answer["ClientId"] == local.spa and answer["ImageUrl"] == "data:image/png;base64," + base64.b64encode(PNG).decode()
+    assert cognito.get_ui_customization(UserPoolId=pool, ClientId=local.spa)["UICustomization"]["CSS"] == own
+    # A client without its own gets the pool's.
+    other = cognito.get_ui_customization(UserPoolId=pool, ClientId=local.confidential)["UICustomization"]
+    assert (other["ClientId"], other["CSS"]) == ("ALL", everyone)
+
+    page = requests.get(page_url.format(local.spa), timeout=10)
+    assert page.status_code == 200, page.text
+    nonce = re.search(r"style-src 'nonce-([^']+)'", page.headers["Content-Security-Policy"]).group(1)
+    assert "img-src data:" in page.headers["Content-Security-Policy"]
+    assert f'<style nonce="{nonce}" id="ui-customization">{own}</style>' in page.text
+    assert '<img class="logo-customizable" id="logo" alt="" src="data:image/png;base64,' in page.text
+    assert everyone in requests.get(page_url.format(local.confidential), timeout=10).text
+
+    # Nothing can leave the <style> element or pose as an image.
+    for css in ["</style><script>alert(1)</script>", "a { content: '<' }"]:
+        assert error_of(lambda: cognito.set_ui_customization(UserPoolId=pool, CSS=css))[0] == "InvalidParameterException"
+    assert error_of(lambda: cognito.set_ui_customization(UserPoolId=pool, ImageFile=b"<svg onload=alert(1)>"))[0] == "InvalidParameterException"
+    assert error_of(lambda: cognito.set_ui_customization(UserPoolId=pool, ImageFile=PNG + bytes(100 * 1024)))[0] == "InvalidParameterException"
+    assert error_of(lambda: cognito.set_ui_customization(UserPoolId=pool, ClientId="nosuchclient", CSS=own))[0] == "ResourceNotFoundException"
+    assert cognito.get_ui_customization(UserPoolId=pool, ClientId=local.spa)["UICustomization"]["CSS"] == own
+
+    # Setting nothing removes a customization.
+    cognito.set_ui_customization(UserPoolId=pool, ClientId=local.spa)
+    cognito.set_ui_customization(UserPoolId=pool)
+    assert "CSS" not in cognito.get_ui_customization(UserPoolId=pool, ClientId=local.spa)["UICustomization"]
+    assert 'id="ui-customization"' not in requests.get(page_url.format(local.spa), timeout=10).text

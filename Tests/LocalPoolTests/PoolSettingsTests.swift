@@ -152,4 +152,27 @@ struct PoolSettingsTests {
             _ = try await restarted.service.pools.addClientSecret(publicClient.id, poolID: pool.id, value: nil)
         }
     }
+
+    @Test func uiCustomizationsSurviveARestartAndGoWithTheirClient() async throws {
+        let fixture = try PoolFixture(backing: .file)
+        let pool = try await fixture.service.pools.createPool(name: "p")
+        let client = try await fixture.client(pool)
+        let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3]
+        _ = try await fixture.service.pools.setUICustomization(poolID: pool.id, clientID: nil, css: ".a{}", image: nil)
+        _ = try await fixture.service.pools.setUICustomization(poolID: pool.id, clientID: client.id, css: ".b{}", image: png)
+        let again = try PoolFixture(directory: fixture.directory)
+        let (key, own) = try await again.service.pools.uiCustomization(poolID: pool.id, clientID: client.id)
+        #expect(key == client.id && own?.css == ".b{}" && own?.image == png)
+        #expect(own?.imageURL == "data:image/png;base64,iVBORw0KGgoBAgM=")
+        await expectError("InvalidParameterException") {
+            _ = try await again.service.pools.setUICustomization(poolID: pool.id, clientID: nil, css: "</style>", image: nil)
+        }
+        await expectError("InvalidParameterException") {
+            _ = try await again.service.pools.setUICustomization(poolID: pool.id, clientID: nil, css: nil, image: Array("GIF89a".utf8))
+        }
+        try await again.service.pools.deleteClient(client.id, poolID: pool.id)
+        #expect(try await again.service.pools.pool(pool.id).uiCustomizations?.keys.sorted() == ["ALL"])
+        let (fallback, all) = try await again.service.pools.uiCustomization(poolID: pool.id, clientID: nil)
+        #expect(fallback == "ALL" && all?.css == ".a{}")
+    }
 }

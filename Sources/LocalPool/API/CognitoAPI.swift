@@ -40,6 +40,7 @@ public struct CognitoAPI: Sendable {
         .merging(DomainOperations.handlers) { first, _ in first }
         .merging(UserSettingsOperations.handlers) { first, _ in first }
         .merging(TermsOperations.handlers) { first, _ in first }
+        .merging(UICustomizationOperations.handlers) { first, _ in first }
         .merging([UpdateUserPool.name: UpdateUserPool.handler, GetTokensFromRefreshToken.name: GetTokensFromRefreshToken.handler]) {
             first,
             _ in first

@@ -25,6 +25,8 @@ public struct PoolRecord: Codable, Sendable {
     /// `Schema`: the standard attributes configured at creation and the custom attributes
     /// (nil: Cognito's standard schema alone). See ``PoolSchema``.
     public var schema: [SchemaAttribute]? = nil
+    /// `SetUICustomization`: by app client id, or `ALL` (nil: none).
+    public var uiCustomizations: [String: UICustomization]? = nil
 
     /// The policy passwords of this pool must meet.
     public var effectivePasswordPolicy: PasswordPolicy { passwordPolicy ?? .cognitoDefault }

@@ -1,7 +1,8 @@
 import Mustache
 
 /// The hosted pages (sign in, MFA, new password, sign up, confirm, forgotten password), rendered
-/// with swift-mustache: `{{value}}` is HTML-escaped, and every page fills the one layout.
+/// with swift-mustache: `{{value}}` is HTML-escaped, and every page fills the one layout. The
+/// one unescaped value is the pool's custom CSS, which holds no `<` (``UICustomizationRules``).
 enum HostedPages {
     static let library: MustacheLibrary = {
         var library = MustacheLibrary()
@@ -45,9 +46,11 @@ enum HostedPages {
         .client, .hint { color: #555b66; font-size: .9rem; }
         .client { margin-top: 1.5rem; }
         </style>
+        {{#customCSS}}<style nonce="{{nonce}}" id="ui-customization">{{{customCSS}}}</style>{{/customCSS}}
         </head>
         <body>
         <main>
+        {{#logo}}<img class="logo-customizable" id="logo" alt="" src="{{logo}}">{{/logo}}
         <h1>{{$heading}}Sign in{{/heading}}</h1>
         {{#error}}<p class="error" role="alert" id="page-error">{{error}}</p>{{/error}}
         {{#notice}}<p class="notice" role="status" id="page-notice">{{notice}}</p>{{/notice}}

@@ -106,6 +106,12 @@ extension OAuthRoutes {
         all["query"] = FormData.encode(parameters.queryItems)
         all["client"] = parameters.client.name
         if template == "login" { all["signUp"] = await service.pools.allowsSignUp(poolID: parameters.client.poolId) }
+        if let (_, custom) = try? await service.pools.uiCustomization(poolID: parameters.client.poolId, clientID: parameters.client.id),
+            let custom
+        {
+            all["customCSS"] = custom.css
+            all["logo"] = custom.imageURL
+        }
         if template == "sign-up", let links = await service.pools.signUpTermsLinks(parameters.client) {
             all["terms"] = ["termsOfUse": links.termsOfUse, "privacyPolicy": links.privacyPolicy]
         }

@@ -91,7 +91,7 @@ public struct OAuthRoutes: Sendable {
                 .contentType: "text/html; charset=utf-8",
                 .cacheControl: "no-store",
                 .contentSecurityPolicy:
-                    "default-src 'none'; style-src \(style); form-action \(formAction); frame-ancestors 'none'; base-uri 'none'",
+                    "default-src 'none'; style-src \(style); img-src data:; form-action \(formAction); frame-ancestors 'none'; base-uri 'none'",
             ],
             body: ResponseBody(byteBuffer: ByteBuffer(string: html))
         )

@@ -74,12 +74,16 @@ extension PoolAdministration {
         return client
     }
 
-    /// Deletes client `id` of `poolID`, with its refresh tokens and unredeemed codes: its
+    /// Deletes client `id` of `poolID`, with its refresh tokens, unredeemed codes and UI customization: its
     /// tokens stop refreshing, and the API stops trusting it.
     public func deleteClient(_ id: String, poolID: String) async throws(LocalPoolError) {
         _ = try await client(id, poolID: poolID)
         defer { context.caches.clientsChanged() }
         try await context.store { try await context.storage.pools.deleteClient(id: id) }
+        // Its hosted-UI customization goes with it.
+        if try await pool(poolID).uiCustomizations?[id] != nil {
+            _ = try await change(poolID) { pool in pool.uiCustomizations?[id] = nil }
+        }
     }
 
     /// The logout target for `client_id` + `logout_uri`, when the URI is registered.

@@ -260,6 +260,9 @@ public struct PoolDatabase: Sendable {
         migrator.registerMigration("v14-schema") { db in
             try db.alter(table: "pool") { table in table.add(column: "schema", .jsonText) }
         }
+        migrator.registerMigration("v15-ui-customization") { db in
+            try db.alter(table: "pool") { table in table.add(column: "uiCustomizations", .jsonText) }
+        }
         return migrator
     }
 }
