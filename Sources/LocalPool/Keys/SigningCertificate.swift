@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import GatehouseCore
 import _CryptoExtras
 
 /// The pool's SAML signing certificate (GetSigningCertificate): an X.509 v3 certificate,
@@ -81,20 +82,9 @@ enum DER {
 
     /// UTCTime before 2050, GeneralizedTime from then on (RFC 5280 4.1.2.5), of `seconds` since 1970.
     static func time(_ seconds: Int64) -> [UInt8] {
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let second = seconds - days * 86_400
-        // Days to a civil date (H. Hinnant's algorithm).
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        let rest = two(month) + two(day) + two(second / 3600) + two(second % 3600 / 60) + two(second % 60) + "Z"
-        return year < 2050 ? tlv(0x17, Array((two(year % 100) + rest).utf8)) : tlv(0x18, Array(("\(year)" + rest).utf8))
+        let date = UTCDate(secondsSince1970: Double(seconds))
+        // `YYYYMMDD'T'HHMMSS'Z'` without its `T` is GeneralizedTime; UTCTime drops the century too.
+        let full = date.basicDateTime.replacingOccurrences(of: "T", with: "")
+        return date.year < 2050 ? tlv(0x17, Array(full.dropFirst(2).utf8)) : tlv(0x18, Array(full.utf8))
     }
 }
