@@ -189,7 +189,8 @@ enum FuzzTargets {
         "DeleteUserPoolClientSecret", "CreateUserPoolDomain", "DescribeUserPoolDomain", "UpdateUserPoolDomain", "DeleteUserPoolDomain",
         "SetUserSettings", "AdminSetUserSettings", "CreateTerms", "DescribeTerms", "UpdateTerms",
         "DeleteTerms", "ListTerms", "AddCustomAttributes", "GetSigningCertificate",
-        "SetUICustomization", "GetUICustomization",
+        "SetUICustomization", "GetUICustomization", "CreateManagedLoginBranding", "DescribeManagedLoginBranding",
+        "DescribeManagedLoginBrandingByClient", "UpdateManagedLoginBranding", "DeleteManagedLoginBranding",
     ]
 
     static let cognitoAPI: FuzzTarget = { bytes in

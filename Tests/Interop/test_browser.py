@@ -260,3 +260,31 @@ def test_a_ui_customization_is_applied_by_the_browser_under_the_pages_policy(sta
         assert browser.execute_script("return arguments[0].complete && arguments[0].naturalWidth", logo) == 1
     finally:
         stack.cognito.set_ui_customization(UserPoolId=stack.pool_id, ClientId=stack.spa)
+
+
+def test_a_managed_login_style_is_applied_by_the_browser_under_the_pages_policy(stack, browser):
+    # The style's colors become CSS that Chromium computes, the dark ones only when it prefers dark.
+    png = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                        "1f15c4890000000d49444154789c63f8cfc0f01f0005000201a5f0e2a60000000049454e44ae426082")
+    settings = {"categories": {"global": {"colorSchemeMode": "DYNAMIC"}},
+                "components": {"primaryButton": {"lightMode": {"defaults": {"backgroundColor": "0a7d33ff"}},
+                                                 "darkMode": {"defaults": {"backgroundColor": "ff0000ff"}}},
+                               "pageBackground": {"lightMode": {"color": "102030ff"}}}}
+    branding = stack.cognito.create_managed_login_branding(
+        UserPoolId=stack.pool_id, ClientId=stack.spa, Settings=settings,
+        Assets=[{"Category": "FORM_LOGO", "ColorMode": "DYNAMIC", "Extension": "PNG", "Bytes": png}])["ManagedLoginBranding"]
+    try:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "light"}]})
+        browser.get(f"{stack.pool_url}/login?response_type=code&client_id={stack.spa}&redirect_uri={stack.app}/"
+                    f"&code_challenge={'A' * 43}&code_challenge_method=S256&scope=openid")
+        button = wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, "button[type=submit]")))
+        assert button.value_of_css_property("background-color") in ("rgba(10, 125, 51, 1)", "rgb(10, 125, 51)")
+        body = browser.find_element(By.TAG_NAME, "body")
+        assert body.value_of_css_property("background-color") in ("rgba(16, 32, 48, 1)", "rgb(16, 32, 48)")
+        logo = browser.find_element(By.ID, "logo")
+        assert browser.execute_script("return arguments[0].complete && arguments[0].naturalWidth", logo) == 1
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "dark"}]})
+        assert button.value_of_css_property("background-color") in ("rgba(255, 0, 0, 1)", "rgb(255, 0, 0)")
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
+        stack.cognito.delete_managed_login_branding(UserPoolId=stack.pool_id, ManagedLoginBrandingId=branding["ManagedLoginBrandingId"])

@@ -16,8 +16,7 @@ NOT_YET_SERVED = {
     "CreateIdentityProvider", "DescribeIdentityProvider", "UpdateIdentityProvider", "DeleteIdentityProvider",
     "ListIdentityProviders", "GetIdentityProviderByIdentifier", "AdminLinkProviderForUser", "AdminDisableProviderForUser",
     # Issue 27: the long tail.
-    "CreateManagedLoginBranding", "DescribeManagedLoginBranding", "DescribeManagedLoginBrandingByClient",
-    "UpdateManagedLoginBranding", "DeleteManagedLoginBranding", "SetRiskConfiguration", "DescribeRiskConfiguration", "AdminListUserAuthEvents",
+    "SetRiskConfiguration", "DescribeRiskConfiguration", "AdminListUserAuthEvents",
     "AdminUpdateAuthEventFeedback", "UpdateAuthEventFeedback",
     # Issue 27: user import.
     "CreateUserImportJob", "StartUserImportJob", "StopUserImportJob", "DescribeUserImportJob", "ListUserImportJobs",

@@ -382,3 +382,82 @@ def test_ui_customization_styles_the_hosted_pages(local):
     cognito.set_ui_customization(UserPoolId=pool)
     assert "CSS" not in cognito.get_ui_customization(UserPoolId=pool, ClientId=local.spa)["UICustomization"]
     assert 'id="ui-customization"' not in requests.get(page_url.format(local.spa), timeout=10).text
+
+
+SVG = b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>'
+
+
+def test_managed_login_branding_is_kept_merged_and_styles_the_hosted_pages(local):
+    cognito, pool = local.cognito, local.pool_id
+    page_url = (f"{local.pool_url}/login?response_type=code&client_id={local.spa}"
+                f"&redirect_uri={local.app}/&code_challenge={'A' * 43}&code_challenge_method=S256&scope=openid")
+    settings = {"components": {"primaryButton": {"lightMode": {"defaults": {"backgroundColor": "0a7d33ff"}}},
+                               "form": {"borderRadius": 4}},
+                "categories": {"global": {"colorSchemeMode": "LIGHT"}}}
+    created = cognito.create_managed_login_branding(
+        UserPoolId=pool, ClientId=local.spa, Settings=settings,
+        Assets=[{"Category": "FORM_LOGO", "ColorMode": "LIGHT", "Extension": "PNG", "Bytes": PNG, "ResourceId": "logo 1"},
+                {"Category": "FAVICON_SVG", "ColorMode": "DYNAMIC", "Extension": "SVG", "Bytes": SVG}])["ManagedLoginBranding"]
+    branding_id = created["ManagedLoginBrandingId"]
+    assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", branding_id)
+    assert created["Settings"] == settings and created["UseCognitoProvidedValues"] is False
+    assert [(a["Category"], a["Bytes"]) for a in created["Assets"]] == [("FORM_LOGO", PNG), ("FAVICON_SVG", SVG)]
+    assert created["Assets"][0]["ResourceId"] == "logo 1"
+    assert cognito.describe_managed_login_branding_by_client(UserPoolId=pool, ClientId=local.spa)["ManagedLoginBranding"] == created
+    assert error_of(lambda: cognito.create_managed_login_branding(UserPoolId=pool, ClientId=local.spa, UseCognitoProvidedValues=True)) == (
+        "ManagedLoginBrandingExistsException", f"A managed login branding style already exists for app client {local.spa}.")
+
+    # The style wins over the classic customization on the client's pages.
+    cognito.set_ui_customization(UserPoolId=pool, ClientId=local.spa, CSS=".x { color: red; }")
+    page = requests.get(page_url, timeout=10)
+    nonce = re.search(r"style-src 'nonce-([^']+)'", page.headers["Content-Security-Policy"]).group(1)
+    assert (f'<style nonce="{nonce}" id="managed-login-branding">main {{ border-radius: 4px; }}\n'
+            f'button:not(.link) {{ background-color: #0a7d33ff; }}\n</style>') in page.text
+    assert 'id="ui-customization"' not in page.text
+    assert f'<img class="logo-customizable" id="logo" alt="" src="data:image/png;base64,{base64.b64encode(PNG).decode()}">' in page.text
+    assert f'<link rel="icon" href="data:image/svg+xml;base64,{base64.b64encode(SVG).decode()}">' in page.text
+
+    # An update merges settings member by member and replaces the asset of a category and mode.
+    updated = cognito.update_managed_login_branding(
+        UserPoolId=pool, ManagedLoginBrandingId=branding_id,
+        Settings={"components": {"primaryButton": {"lightMode": {"defaults": {"textColor": "000000ff"}}}}},
+        Assets=[{"Category": "FAVICON_SVG", "ColorMode": "DYNAMIC", "Extension": "PNG", "Bytes": PNG}])["ManagedLoginBranding"]
+    assert updated["Settings"]["components"]["primaryButton"] == {
+        "lightMode": {"defaults": {"backgroundColor": "0a7d33ff", "textColor": "000000ff"}}}
+    assert updated["Settings"]["components"]["form"] == {"borderRadius": 4}
+    assert [(a["Category"], a["Extension"]) for a in updated["Assets"]] == [("FORM_LOGO", "PNG"), ("FAVICON_SVG", "PNG")]
+    merged = cognito.describe_managed_login_branding(UserPoolId=pool, ManagedLoginBrandingId=branding_id,
+                                                     ReturnMergedResources=True)["ManagedLoginBranding"]["Settings"]
+    # Our pages' own defaults under what the style sets.
+    assert merged["components"]["pageBackground"]["lightMode"]["color"] == "f4f5f7ff"
+    assert merged["components"]["primaryButton"]["lightMode"]["defaults"]["backgroundColor"] == "0a7d33ff"
+    assert "pageBackground" not in cognito.describe_managed_login_branding(
+        UserPoolId=pool, ManagedLoginBrandingId=branding_id)["ManagedLoginBranding"]["Settings"]["components"]
+
+    # What cannot be a style is refused, and changes nothing.
+    for call in [
+        lambda: cognito.update_managed_login_branding(UserPoolId=pool, ManagedLoginBrandingId=branding_id,
+                                                      Settings={"components": {"pageText": {"lightMode": {"bodyColor": "red;}*{x:y"}}}}),
+        lambda: cognito.update_managed_login_branding(UserPoolId=pool, ManagedLoginBrandingId=branding_id, Assets=[
+            {"Category": "FORM_LOGO", "ColorMode": "LIGHT", "Extension": "SVG", "Bytes": b"<script>alert(1)</script>"}]),
+        lambda: cognito.update_managed_login_branding(UserPoolId=pool, ManagedLoginBrandingId=branding_id, Assets=[
+            {"Category": "FORM_LOGO", "ColorMode": "LIGHT", "Extension": "PNG", "Bytes": PNG + bytes(1_000_000)}]),
+        lambda: cognito.update_managed_login_branding(UserPoolId=pool, ManagedLoginBrandingId=branding_id,
+                                                      UseCognitoProvidedValues=True, Settings={}),
+        lambda: cognito.update_managed_login_branding(UserPoolId=pool, ManagedLoginBrandingId=branding_id, Settings=[1]),
+    ]:
+        assert error_of(call)[0] == "InvalidParameterException"
+    assert cognito.describe_managed_login_branding(UserPoolId=pool, ManagedLoginBrandingId=branding_id)["ManagedLoginBranding"] == updated
+
+    # Cognito's values put back, then the style deleted: the classic customization is back.
+    reset = cognito.update_managed_login_branding(UserPoolId=pool, ManagedLoginBrandingId=branding_id,
+                                                  UseCognitoProvidedValues=True)["ManagedLoginBranding"]
+    assert reset["UseCognitoProvidedValues"] is True and reset["Assets"] == [] and "Settings" not in reset
+    cognito.delete_managed_login_branding(UserPoolId=pool, ManagedLoginBrandingId=branding_id)
+    for call in [lambda: cognito.describe_managed_login_branding(UserPoolId=pool, ManagedLoginBrandingId=branding_id),
+                 lambda: cognito.describe_managed_login_branding_by_client(UserPoolId=pool, ClientId=local.spa),
+                 lambda: cognito.delete_managed_login_branding(UserPoolId=pool, ManagedLoginBrandingId=branding_id),
+                 lambda: cognito.create_managed_login_branding(UserPoolId=pool, ClientId="nosuchclient", UseCognitoProvidedValues=True)]:
+        assert error_of(call)[0] == "ResourceNotFoundException"
+    assert 'id="ui-customization"' in requests.get(page_url, timeout=10).text
+    cognito.set_ui_customization(UserPoolId=pool, ClientId=local.spa)

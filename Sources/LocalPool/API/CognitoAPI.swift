@@ -41,6 +41,7 @@ public struct CognitoAPI: Sendable {
         .merging(UserSettingsOperations.handlers) { first, _ in first }
         .merging(TermsOperations.handlers) { first, _ in first }
         .merging(UICustomizationOperations.handlers) { first, _ in first }
+        .merging(BrandingOperations.handlers) { first, _ in first }
         .merging([UpdateUserPool.name: UpdateUserPool.handler, GetTokensFromRefreshToken.name: GetTokensFromRefreshToken.handler]) {
             first,
             _ in first

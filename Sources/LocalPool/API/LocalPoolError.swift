@@ -18,6 +18,8 @@ public enum CognitoErrorName: String, Sendable {
     case invalidPassword = "InvalidPasswordException"
     /// Too many codes or wrong codes for the name: back off.
     case limitExceeded = "LimitExceededException"
+    /// The app client has a managed login branding style already.
+    case managedLoginBrandingExists = "ManagedLoginBrandingExistsException"
     /// Wrong credentials, a disabled user, a bad session or token.
     case notAuthorized = "NotAuthorizedException"
     /// An admin reset the password: set a new one with a code first.

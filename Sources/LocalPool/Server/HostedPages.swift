@@ -47,6 +47,8 @@ enum HostedPages {
         .client { margin-top: 1.5rem; }
         </style>
         {{#customCSS}}<style nonce="{{nonce}}" id="ui-customization">{{{customCSS}}}</style>{{/customCSS}}
+        {{#brandingCSS}}<style nonce="{{nonce}}" id="managed-login-branding">{{{brandingCSS}}}</style>{{/brandingCSS}}
+        {{#favicon}}<link rel="icon" href="{{favicon}}">{{/favicon}}
         </head>
         <body>
         <main>

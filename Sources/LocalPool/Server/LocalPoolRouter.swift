@@ -22,7 +22,8 @@ public func buildLocalPoolRouter(
     router.add(middleware: Edge(server: "pool"))
     let service = api.service
     router.post("/") { request, context -> Response in
-        let body = Array(buffer: try await request.body.collect(upTo: 1 << 20))
+        // Cognito's largest requests (a branding style with its images) may be 2 MB.
+        let body = Array(buffer: try await request.body.collect(upTo: 2 << 20))
         let target = request.headers[HTTPField.Name("X-Amz-Target")!]
         if let adminAuthenticator, CognitoAPI.isAdminCall(target: target), let refusal = adminAuthenticator(request, body) {
             context.logger.notice("gatehouse.pool.admin_call_refused", metadata: ["aws.error": "\(refusal.type)"])

@@ -106,7 +106,12 @@ extension OAuthRoutes {
         all["query"] = FormData.encode(parameters.queryItems)
         all["client"] = parameters.client.name
         if template == "login" { all["signUp"] = await service.pools.allowsSignUp(poolID: parameters.client.poolId) }
-        if let (_, custom) = try? await service.pools.uiCustomization(poolID: parameters.client.poolId, clientID: parameters.client.id),
+        // The client's managed login style when it has one, the classic customization otherwise.
+        if let style = await service.pools.brandingStyle(parameters.client) {
+            all["brandingCSS"] = style.css.isEmpty ? nil : style.css
+            all["logo"] = style.logo
+            all["favicon"] = style.favicon
+        } else if let (_, custom) = try? await service.pools.uiCustomization(poolID: parameters.client.poolId, clientID: parameters.client.id),
             let custom
         {
             all["customCSS"] = custom.css

@@ -18,12 +18,13 @@ public struct PoolStorage: Sendable {
     let resourceServers: any ResourceServerRepository
     let domains: any DomainRepository
     let terms: any TermsRepository
+    let branding: any BrandingRepository
     private let counter: TransactionCounter
 
     init(
         store: some PoolRepository & UserRepository & GroupRepository & CodeRepository & ChallengeRepository & TokenRepository
             & HostedLoginRepository & ResourceServerRepository & DomainRepository
-            & TermsRepository,
+            & TermsRepository & BrandingRepository,
         counter: TransactionCounter
     ) {
         pools = store
@@ -36,6 +37,7 @@ public struct PoolStorage: Sendable {
         resourceServers = store
         domains = store
         terms = store
+        branding = store
         self.counter = counter
     }
 

@@ -70,6 +70,20 @@ protocol TermsRepository: Sendable {
     func deleteTerms(poolID: String, id: String) async throws
 }
 
+/// App clients' managed login branding styles, one per client.
+protocol BrandingRepository: Sendable {
+    /// Stores a new style; false when the client has one.
+    func create(_ branding: ManagedLoginBrandingRecord) async throws -> Bool
+    /// The style `id` of `poolID`.
+    func branding(poolID: String, id: String) async throws -> ManagedLoginBrandingRecord?
+    /// The style of the client `clientID`.
+    func branding(clientID: String) async throws -> ManagedLoginBrandingRecord?
+    /// Replaces a stored style.
+    func update(_ branding: ManagedLoginBrandingRecord) async throws
+    /// Deletes the style `id` of `poolID`.
+    func deleteBranding(poolID: String, id: String) async throws
+}
+
 /// What counting a sign-in attempt found: the user as read before the attempt was counted.
 enum AttemptCount: Sendable {
     /// No user has that name (or `sub`).

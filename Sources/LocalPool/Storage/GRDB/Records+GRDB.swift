@@ -27,6 +27,7 @@ extension UserCodeRecord: StoredInTable { static var table: String { "userCode" 
 extension ResourceServerRecord: StoredInTable { static var table: String { "resourceServer" } }
 extension UserPoolDomainRecord: StoredInTable { static var table: String { "userPoolDomain" } }
 extension TermsRecord: StoredInTable { static var table: String { "terms" } }
+extension ManagedLoginBrandingRecord: StoredInTable { static var table: String { "managedLoginBranding" } }
 
 typealias PoolRow = Stored<PoolRecord>
 typealias ClientRow = Stored<ClientRecord>
@@ -36,6 +37,7 @@ typealias UserCodeRow = Stored<UserCodeRecord>
 typealias ResourceServerRow = Stored<ResourceServerRecord>
 typealias DomainRow = Stored<UserPoolDomainRecord>
 typealias TermsRow = Stored<TermsRecord>
+typealias BrandingRow = Stored<ManagedLoginBrandingRecord>
 
 extension GroupMemberRecord: FetchableRecord, PersistableRecord {
     static let databaseTableName = "groupMember"

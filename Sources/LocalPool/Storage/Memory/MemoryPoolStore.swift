@@ -35,6 +35,7 @@ final class MemoryPoolStore: Sendable {
         var resourceServers: [Key: ResourceServerRecord] = [:]
         var domains: [String: UserPoolDomainRecord] = [:]
         var terms: [String: TermsRecord] = [:]
+        var brandings: [String: ManagedLoginBrandingRecord] = [:]
 
         /// The user called `name`, or whose `sub` it is.
         func user(poolID: String, name: String) -> UserRecord? {
@@ -110,6 +111,7 @@ extension MemoryPoolStore: PoolRepository {
             tables.resourceServers = tables.resourceServers.filter { $0.key.poolID != id }
             tables.domains = tables.domains.filter { $0.value.poolId != id }
             tables.terms = tables.terms.filter { $0.value.poolId != id }
+            tables.brandings = tables.brandings.filter { $0.value.poolId != id }
         }
     }
 
@@ -147,6 +149,7 @@ extension MemoryPoolStore: PoolRepository {
             tables.refreshTokens = tables.refreshTokens.filter { $0.value.clientId != id }
             tables.authCodes = tables.authCodes.filter { $0.value.clientId != id }
             tables.terms = tables.terms.filter { $0.value.clientId != id }
+            tables.brandings = tables.brandings.filter { $0.value.clientId != id }
             tables.clients.removeAll { $0.id == id }
         }
     }

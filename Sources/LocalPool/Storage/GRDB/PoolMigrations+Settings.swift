@@ -1,0 +1,65 @@
+import GRDB
+
+extension PoolMigrations {
+    /// v10 on: resource servers, domains, terms, the schema and the pool's other settings.
+    static func registerSettings(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v10-resource-servers") { db in
+            try db.create(table: "resourceServer") { table in
+                table.column("poolId", .text).notNull().references("pool", onDelete: .cascade)
+                table.column("identifier", .text).notNull()
+                table.column("name", .text).notNull()
+                table.column("scopes", .jsonText).notNull()
+                table.primaryKey(["poolId", "identifier"])
+            }
+        }
+        migrator.registerMigration("v11-pool-settings") { db in
+            try db.alter(table: "pool") { table in
+                table.add(column: "tags", .jsonText)
+                table.add(column: "logConfigurations", .jsonText)
+            }
+            try db.alter(table: "client") { table in table.add(column: "secretList", .jsonText) }
+            try db.create(table: "userPoolDomain") { table in
+                table.primaryKey("domain", .text)
+                table.column("poolId", .text).notNull().indexed().references("pool", onDelete: .cascade)
+                table.column("certificateArn", .text)
+                table.column("managedLoginVersion", .integer).notNull()
+                table.column("createdAt", .double).notNull()
+            }
+        }
+        migrator.registerMigration("v12-user-settings") { db in
+            try db.alter(table: "user") { table in table.add(column: "mfaOptions", .jsonText) }
+        }
+        migrator.registerMigration("v13-terms") { db in
+            try db.create(table: "terms") { table in
+                table.primaryKey("termsId", .text)
+                table.column("poolId", .text).notNull().references("pool", onDelete: .cascade)
+                table.column("clientId", .text).notNull().references("client", onDelete: .cascade)
+                table.column("termsName", .text).notNull()
+                table.column("termsSource", .text).notNull()
+                table.column("enforcement", .text).notNull()
+                table.column("links", .jsonText).notNull()
+                table.column("createdAt", .double).notNull()
+                table.column("updatedAt", .double).notNull()
+                table.uniqueKey(["clientId", "termsName"])
+            }
+        }
+        migrator.registerMigration("v14-schema") { db in
+            try db.alter(table: "pool") { table in table.add(column: "schema", .jsonText) }
+        }
+        migrator.registerMigration("v15-ui-customization") { db in
+            try db.alter(table: "pool") { table in table.add(column: "uiCustomizations", .jsonText) }
+        }
+        migrator.registerMigration("v16-managed-login-branding") { db in
+            try db.create(table: "managedLoginBranding") { table in
+                table.primaryKey("brandingId", .text)
+                table.column("poolId", .text).notNull().references("pool", onDelete: .cascade)
+                table.column("clientId", .text).notNull().unique().references("client", onDelete: .cascade)
+                table.column("useCognitoProvidedValues", .boolean).notNull()
+                table.column("settings", .jsonText)
+                table.column("assets", .jsonText).notNull()
+                table.column("createdAt", .double).notNull()
+                table.column("updatedAt", .double).notNull()
+            }
+        }
+    }
+}
