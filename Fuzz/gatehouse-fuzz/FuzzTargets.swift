@@ -157,7 +157,8 @@ enum FuzzTargets {
         var settings = ClientSettings.defaults
         settings.explicitAuthFlows = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
         let (poolID, clientID) = blocking { [settings] in
-            let pool = try! await service.pools.createPool(name: "fuzz")
+            // Threat protection on, so its calls and the sign-ins' screening are reached.
+            let pool = try! await service.pools.createPool(name: "fuzz", advancedSecurityMode: "ENFORCED")
             let client = try! await service.pools.createClient(poolID: pool.id, name: "fuzz", generateSecret: false, settings: settings)
             return (pool.id, client.id)
         }
@@ -191,6 +192,8 @@ enum FuzzTargets {
         "DeleteTerms", "ListTerms", "AddCustomAttributes", "GetSigningCertificate",
         "SetUICustomization", "GetUICustomization", "CreateManagedLoginBranding", "DescribeManagedLoginBranding",
         "DescribeManagedLoginBrandingByClient", "UpdateManagedLoginBranding", "DeleteManagedLoginBranding",
+        "SetRiskConfiguration", "DescribeRiskConfiguration", "AdminListUserAuthEvents", "AdminUpdateAuthEventFeedback",
+        "UpdateAuthEventFeedback",
     ]
 
     static let cognitoAPI: FuzzTarget = { bytes in

@@ -1,5 +1,6 @@
 public import Hummingbird
 import Logging
+import NIOCore
 
 /// A request context the edge can give a request id.
 public protocol EdgeRequestContext: RequestContext {
@@ -13,9 +14,12 @@ public struct EdgeContext: EdgeRequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The request id.
     public var requestID: String
+    /// The address of the peer that sent the request (the loopback proxy's, behind one).
+    public let clientAddress: String?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.requestID = ""
+        self.clientAddress = source.channel.remoteAddress?.ipAddress
     }
 }

@@ -13,7 +13,7 @@ public struct CognitoAPI: Sendable {
         "ResendConfirmationCode", "ForgotPassword", "ConfirmForgotPassword", "ChangePassword", "UpdateUserAttributes",
         "DeleteUser", "DeleteUserAttributes", "VerifyUserAttribute", "GetUserAttributeVerificationCode",
         "AssociateSoftwareToken", "VerifySoftwareToken", "SetUserMFAPreference", "SetUserSettings", "GetTokensFromRefreshToken",
-        "ConfirmDevice", "ForgetDevice", "GetDevice", "ListDevices", "UpdateDeviceStatus",
+        "ConfirmDevice", "ForgetDevice", "GetDevice", "ListDevices", "UpdateDeviceStatus", "UpdateAuthEventFeedback",
     ]
 
     /// Whether `target` (an `X-Amz-Target` value) names an admin call, which needs a signature
@@ -25,6 +25,8 @@ public struct CognitoAPI: Sendable {
     /// The pool's service the operations run on.
     public let service: LocalPoolService
     let region: String
+    /// The address of the caller of the operation running (set per call by ``handle(target:body:logger:callerAddress:)``).
+    private(set) var callerAddress: String?
 
     /// The operations, by name: each with its typed shapes.
     static let handlers: [String: OperationHandler] = UserOperations.handlers
@@ -42,6 +44,7 @@ public struct CognitoAPI: Sendable {
         .merging(TermsOperations.handlers) { first, _ in first }
         .merging(UICustomizationOperations.handlers) { first, _ in first }
         .merging(BrandingOperations.handlers) { first, _ in first }
+        .merging(RiskOperations.handlers) { first, _ in first }
         .merging([UpdateUserPool.name: UpdateUserPool.handler, GetTokensFromRefreshToken.name: GetTokensFromRefreshToken.handler]) {
             first,
             _ in first
@@ -55,7 +58,7 @@ public struct CognitoAPI: Sendable {
 
     /// Runs the operation named by `target` with JSON `body`: its JSON answer, or the Cognito
     /// error it refused the call with (which renders itself: ``LocalPoolError``).
-    public func handle(target: String?, body: [UInt8], logger: Logger) async throws(LocalPoolError) -> [UInt8] {
+    public func handle(target: String?, body: [UInt8], logger: Logger, callerAddress: String? = nil) async throws(LocalPoolError) -> [UInt8] {
         guard let target, target.hasPrefix(Self.targetPrefix) else {
             throw LocalPoolError(.unknownOperation, "Missing or unknown X-Amz-Target")
         }
@@ -67,7 +70,9 @@ public struct CognitoAPI: Sendable {
             guard let handler = Self.handlers[operation] else {
                 throw LocalPoolError(.unknownOperation, "\(operation) is not supported by the local pool")
             }
-            return try await handler.run(self, body)
+            var call = self
+            call.callerAddress = callerAddress
+            return try await handler.run(call, body)
         } catch {
             logger.log(
                 level: error.statusCode >= 500 ? .error : .info,

@@ -46,6 +46,8 @@ public enum CognitoErrorName: String, Sendable {
     case userNotConfirmed = "UserNotConfirmedException"
     /// No such user (when the client does not hide who exists).
     case userNotFound = "UserNotFoundException"
+    /// Threat protection (`AdvancedSecurityMode`) is off for the pool.
+    case userPoolAddOnNotEnabled = "UserPoolAddOnNotEnabledException"
     /// A user of that name exists.
     case usernameExists = "UsernameExistsException"
 }

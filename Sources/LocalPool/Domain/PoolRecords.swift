@@ -27,6 +27,10 @@ public struct PoolRecord: Codable, Sendable {
     public var schema: [SchemaAttribute]? = nil
     /// `SetUICustomization`: by app client id, or `ALL` (nil: none).
     public var uiCustomizations: [String: UICustomization]? = nil
+    /// `UserPoolAddOns.AdvancedSecurityMode`: `AUDIT` or `ENFORCED` threat protection (nil: `OFF`).
+    public var advancedSecurityMode: String? = nil
+    /// `SetRiskConfiguration`: by app client id, or `ALL` (nil: none).
+    public var riskConfigurations: [String: RiskConfiguration]? = nil
 
     /// The policy passwords of this pool must meet.
     public var effectivePasswordPolicy: PasswordPolicy { passwordPolicy ?? .cognitoDefault }

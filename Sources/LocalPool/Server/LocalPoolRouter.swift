@@ -29,7 +29,7 @@ public func buildLocalPoolRouter(
             context.logger.notice("gatehouse.pool.admin_call_refused", metadata: ["aws.error": "\(refusal.type)"])
             throw refusal
         }
-        let answer = try await api.handle(target: target, body: body, logger: context.logger)
+        let answer = try await api.handle(target: target, body: body, logger: context.logger, callerAddress: context.clientAddress)
         return Response(
             status: .ok,
             headers: [.contentType: "application/x-amz-json-1.1", LocalPoolError.requestID: context.requestID],

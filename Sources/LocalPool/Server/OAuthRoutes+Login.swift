@@ -151,10 +151,11 @@ extension OAuthRoutes {
         try await answering { await show("login", try authorizeParameters(request)) }
     }
 
-    func login(_ request: Request) async throws -> Response {
+    func login(_ request: Request, from address: String?) async throws -> Response {
         try await answering {
             let form = try await hostedForm(request)
             let username = form["username"]
+            if let refusal = await screened(form.parameters, username: username, address: address) { return refusal }
             let user: UserRecord
             do {
                 user = try await service.signIn.authenticate(poolID: form.parameters.client.poolId, username: username, password: form["password"])
@@ -169,15 +170,18 @@ extension OAuthRoutes {
                         ["username": username, "notice": "Your password was reset. Set a new one with the code you were sent."]
                     )
                 default:
+                    if error.message == "Incorrect username or password." {
+                        await recordSignIn(form.parameters, username: username, address: address, passed: false)
+                    }
                     return await show("login", form.parameters, ["username": username, "error": error.message], status: .unauthorized)
                 }
             }
-            return try await proceed(form.parameters, after: user)
+            return try await proceed(form.parameters, after: user, from: address)
         }
     }
 
     /// What follows a proven password: the next step's page, or the redirect to the app.
-    func proceed(_ parameters: AuthorizeRequest, after user: UserRecord) async throws -> Response {
+    func proceed(_ parameters: AuthorizeRequest, after user: UserRecord, from address: String?) async throws -> Response {
         switch try await service.signIn.nextStep(after: user, client: parameters.client) {
         case .newPassword(let session):
             return await show("new-password", parameters, ["session": session])
@@ -187,6 +191,7 @@ extension OAuthRoutes {
             let secret = try await service.mfa.associateSoftwareToken(.session(session))
             return await show("mfa-setup", parameters, setupValues(session: session, secret: secret, username: user.username))
         case .done(let user):
+            await recordSignIn(parameters, username: user.username, address: address, passed: true)
             return try await finishSignIn(parameters, user: user)
         }
     }

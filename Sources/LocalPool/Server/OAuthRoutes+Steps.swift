@@ -9,7 +9,7 @@ extension OAuthRoutes {
         await show("login", parameters, ["error": message], status: .unauthorized)
     }
 
-    func newPassword(_ request: Request) async throws -> Response {
+    func newPassword(_ request: Request, from address: String?) async throws -> Response {
         try await answering {
             let form = try await hostedForm(request)
             let session = form["session"]
@@ -26,11 +26,11 @@ extension OAuthRoutes {
                 guard error.name == .invalidPassword else { return await sessionEnded(form.parameters) }
                 return await show("new-password", form.parameters, ["session": session, "error": error.message], status: .badRequest)
             }
-            return try await proceed(form.parameters, after: user)
+            return try await proceed(form.parameters, after: user, from: address)
         }
     }
 
-    func mfaCode(_ request: Request) async throws -> Response {
+    func mfaCode(_ request: Request, from address: String?) async throws -> Response {
         try await answering {
             let form = try await hostedForm(request)
             let session = form["session"]
@@ -41,15 +41,21 @@ extension OAuthRoutes {
                     username: nil,
                     code: form["code"]
                 )
+                await recordSignIn(form.parameters, username: user.username, address: address, passed: true, mfa: true)
                 return try await finishSignIn(form.parameters, user: user)
             } catch let error as LocalPoolError where error.name == .codeMismatch {
                 // Five wrong codes end the session; the page says which it is.
                 guard
-                    (try? await service.signIn.pendingChallenge(.softwareTokenMFA, session: session, client: form.parameters.client, username: nil))
-                        != nil
+                    let pending = try? await service.signIn.pendingChallenge(
+                        .softwareTokenMFA,
+                        session: session,
+                        client: form.parameters.client,
+                        username: nil
+                    )
                 else {
                     return await sessionEnded(form.parameters, "Too many wrong codes. Please sign in again.")
                 }
+                await recordSignIn(form.parameters, username: pending.1.username, address: address, passed: false, mfa: false)
                 return await show(
                     "mfa",
                     form.parameters,
@@ -62,13 +68,14 @@ extension OAuthRoutes {
         }
     }
 
-    func mfaSetup(_ request: Request) async throws -> Response {
+    func mfaSetup(_ request: Request, from address: String?) async throws -> Response {
         try await answering {
             let form = try await hostedForm(request)
             let session = form["session"]
             do {
                 try await service.mfa.verifySoftwareToken(.session(session), code: form["code"])
                 let user = try await service.mfa.completeMFASetup(client: form.parameters.client, session: session, username: nil)
+                await recordSignIn(form.parameters, username: user.username, address: address, passed: true, mfa: true)
                 return try await finishSignIn(form.parameters, user: user)
             } catch let error as LocalPoolError where error.name == .enableSoftwareTokenMFA {
                 guard let secret = try? await service.mfa.pendingSoftwareTokenSecret(session: session) else {

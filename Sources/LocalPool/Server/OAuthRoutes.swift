@@ -32,10 +32,10 @@ public struct OAuthRoutes: Sendable {
     public func register(on router: Router<EdgeContext>) {
         router.get("/oauth2/authorize") { request, _ in try await authorize(request) }
         router.get("/login") { request, _ in try await loginPage(request) }
-        router.post("/login") { request, _ in try await login(request) }
-        router.post("/login/new-password") { request, _ in try await newPassword(request) }
-        router.post("/login/mfa") { request, _ in try await mfaCode(request) }
-        router.post("/login/mfa-setup") { request, _ in try await mfaSetup(request) }
+        router.post("/login") { request, context in try await login(request, from: context.clientAddress) }
+        router.post("/login/new-password") { request, context in try await newPassword(request, from: context.clientAddress) }
+        router.post("/login/mfa") { request, context in try await mfaCode(request, from: context.clientAddress) }
+        router.post("/login/mfa-setup") { request, context in try await mfaSetup(request, from: context.clientAddress) }
         router.get("/login/signup") { request, _ in try await signUpPage(request) }
         router.post("/login/signup") { request, _ in try await signUp(request) }
         router.post("/login/confirm") { request, _ in try await confirm(request) }

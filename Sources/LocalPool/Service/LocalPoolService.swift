@@ -24,6 +24,8 @@ public struct LocalPoolService: Sendable {
     public let tokens: TokenService
     /// The hosted login's authorize requests, codes, sessions and grants.
     public let hostedLogin: HostedLogin
+    /// Risk configurations and sign-in events.
+    public let threats: ThreatProtection
     /// Where the state is kept.
     public let storage: PoolStorage
     /// The clock.
@@ -61,6 +63,7 @@ public struct LocalPoolService: Sendable {
         mfa = MFA(context: context, users: users, tokens: tokens, signIn: signIn)
         accounts = SelfService(context: context, pools: pools, users: users, tokens: tokens, signIn: signIn, codes: Codes(context: context))
         hostedLogin = HostedLogin(context: context, pools: pools, users: users, tokens: tokens)
+        threats = ThreatProtection(context: context, pools: pools)
     }
 
     /// A service over the pool's SQLite file.

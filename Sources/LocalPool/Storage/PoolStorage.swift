@@ -19,12 +19,13 @@ public struct PoolStorage: Sendable {
     let domains: any DomainRepository
     let terms: any TermsRepository
     let branding: any BrandingRepository
+    let authEvents: any AuthEventRepository
     private let counter: TransactionCounter
 
     init(
         store: some PoolRepository & UserRepository & GroupRepository & CodeRepository & ChallengeRepository & TokenRepository
             & HostedLoginRepository & ResourceServerRepository & DomainRepository
-            & TermsRepository & BrandingRepository,
+            & TermsRepository & BrandingRepository & AuthEventRepository,
         counter: TransactionCounter
     ) {
         pools = store
@@ -38,6 +39,7 @@ public struct PoolStorage: Sendable {
         domains = store
         terms = store
         branding = store
+        authEvents = store
         self.counter = counter
     }
 

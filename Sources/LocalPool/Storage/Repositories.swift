@@ -84,6 +84,16 @@ protocol BrandingRepository: Sendable {
     func deleteBranding(poolID: String, id: String) async throws
 }
 
+/// Users' sign-in events (threat protection), the newest ``AuthEventRecord/keptPerUser`` each.
+protocol AuthEventRepository: Sendable {
+    /// Stores an event (when its user exists), dropping the user's oldest past the limit.
+    func record(_ event: AuthEventRecord) async throws
+    /// The events of `username`, newest first.
+    func authEvents(poolID: String, username: String) async throws -> [AuthEventRecord]
+    /// Sets the feedback of the event `id` of `username`; false when there is no such event.
+    func setFeedback(_ feedback: AuthEventRecord.Feedback, poolID: String, username: String, id: String) async throws -> Bool
+}
+
 /// What counting a sign-in attempt found: the user as read before the attempt was counted.
 enum AttemptCount: Sendable {
     /// No user has that name (or `sub`).

@@ -49,6 +49,8 @@ enum AuthOperations {
         var clientId: String
         var authFlow: String
         var authParameters: [String: String]?
+        var contextData: ContextDataShape?
+        var userContextData: ContextDataShape?
     }
 
     struct RespondRequest: Decodable, Sendable {
@@ -57,6 +59,8 @@ enum AuthOperations {
         var challengeName: String
         var session: String?
         var challengeResponses: [String: String]?
+        var contextData: ContextDataShape?
+        var userContextData: ContextDataShape?
     }
 
     /// Who calls: an app (InitiateAuth, RespondToAuthChallenge) or an admin with IAM credentials
@@ -75,12 +79,13 @@ enum AuthOperations {
         let client = try await service.pools.client(request.clientId, poolID: try caller.poolID(request.userPoolId))
         let parameters = request.authParameters ?? [:]
         let operation = caller == .admin ? "AdminInitiateAuth" : "InitiateAuth"
+        let address = address(caller: caller, contextData: request.contextData ?? request.userContextData, api: api)
         switch (AuthFlow(rawValue: request.authFlow), caller) {
         case (.userPasswordAuth, .app), (.adminUserPasswordAuth, .admin), (.adminNoSRPAuth, .admin):
             guard let username = parameters["USERNAME"], let password = parameters["PASSWORD"] else {
                 throw .invalidParameter("Missing required parameter USERNAME or PASSWORD")
             }
-            return Outcome(
+            return try await watched(.password, client: client, username: username, address: address, api: api) { () throws(LocalPoolError) in
                 try await service.signIn.passwordAuth(
                     client: client,
                     username: username,
@@ -88,14 +93,14 @@ enum AuthOperations {
                     secretHash: parameters["SECRET_HASH"],
                     flow: caller == .admin ? .admin : .user
                 )
-            )
+            }
         case (.userSRPAuth, _):
             guard let username = parameters["USERNAME"], let srpA = parameters["SRP_A"] else {
                 throw .invalidParameter("Missing required parameter USERNAME or SRP_A")
             }
-            return Outcome(
+            return try await watched(.password, client: client, username: username, address: address, api: api) { () throws(LocalPoolError) in
                 try await service.srp.srpAuth(client: client, username: username, clientPublic: srpA, secretHash: parameters["SECRET_HASH"])
-            )
+            }
         case (.refreshTokenAuth, _), (.refreshToken, _):
             guard let token = parameters["REFRESH_TOKEN"] else { throw .invalidParameter("Missing required parameter REFRESH_TOKEN") }
             return Outcome(
@@ -111,32 +116,33 @@ enum AuthOperations {
         let client = try await service.pools.client(request.clientId, poolID: try caller.poolID(request.userPoolId))
         let responses = request.challengeResponses ?? [:]
         func session() throws(LocalPoolError) -> String { try Validate.nonEmpty(request.session ?? "", "session") }
+        let address = address(caller: caller, contextData: request.contextData ?? request.userContextData, api: api)
+        let username = responses["USERNAME"]
         switch ChallengeName(rawValue: request.challengeName) {
         case .passwordVerifier:
-            return Outcome(try await service.srp.respondToPasswordVerifier(client: client, responses: responses, session: request.session))
+            return try await watched(.password, client: client, username: username, address: address, api: api) { () throws(LocalPoolError) in
+                try await service.srp.respondToPasswordVerifier(client: client, responses: responses, session: request.session)
+            }
         case .softwareTokenMFA:
             guard let username = responses["USERNAME"], let code = responses["SOFTWARE_TOKEN_MFA_CODE"] else {
                 throw .invalidParameter("Missing required parameter USERNAME or SOFTWARE_TOKEN_MFA_CODE")
             }
-            return Outcome(
+            let session = try session()
+            return try await watched(.mfa, client: client, username: username, address: address, api: api) { () throws(LocalPoolError) in
                 try await service.mfa.respondToSoftwareTokenMFA(
                     client: client,
-                    session: try session(),
+                    session: session,
                     username: username,
                     code: code,
                     secretHash: responses["SECRET_HASH"]
                 )
-            )
+            }
         case .mfaSetup:
             guard let username = responses["USERNAME"] else { throw .invalidParameter("Missing required parameter USERNAME") }
-            return Outcome(
-                try await service.mfa.respondToMFASetup(
-                    client: client,
-                    session: try session(),
-                    username: username,
-                    secretHash: responses["SECRET_HASH"]
-                )
-            )
+            let session = try session()
+            return try await watched(.mfa, client: client, username: username, address: address, api: api) { () throws(LocalPoolError) in
+                try await service.mfa.respondToMFASetup(client: client, session: session, username: username, secretHash: responses["SECRET_HASH"])
+            }
         case .newPasswordRequired:
             guard let username = responses["USERNAME"], let password = responses["NEW_PASSWORD"] else {
                 throw .invalidParameter("Missing required parameter USERNAME or NEW_PASSWORD")
@@ -144,16 +150,17 @@ enum AuthOperations {
             let attributes = responses.compactMap { key, value -> UserRecord.Attribute? in
                 key.hasPrefix("userAttributes.") ? UserRecord.Attribute(name: String(key.dropFirst(15)), value: value) : nil
             }
-            return Outcome(
+            let session = try session()
+            return try await watched(.password, client: client, username: username, address: address, api: api) { () throws(LocalPoolError) in
                 try await service.signIn.respondToNewPassword(
                     client: client,
-                    session: try session(),
+                    session: session,
                     username: username,
                     newPassword: password,
                     attributes: attributes,
                     secretHash: responses["SECRET_HASH"]
                 )
-            )
+            }
         case nil:
             throw .invalidParameter(
                 "The challenge \(request.challengeName) is not supported by the local pool "

@@ -18,6 +18,10 @@ enum PoolOperations {
         struct AdminCreateUserConfig: Codable, Sendable {
             var allowAdminCreateUserOnly: Bool?
         }
+        /// `UserPoolAddOnsType`: threat protection.
+        struct UserPoolAddOns: Codable, Sendable {
+            var advancedSecurityMode: String
+        }
         var id: String
         var name: String
         var arn: String
@@ -31,6 +35,7 @@ enum PoolOperations {
         var domain: String?
         var customDomain: String?
         var schemaAttributes: [SchemaAttributeType]
+        var userPoolAddOns: UserPoolAddOns
 
         init(_ pool: PoolRecord, region: String, domains: [UserPoolDomainRecord] = []) {
             id = pool.id
@@ -45,6 +50,7 @@ enum PoolOperations {
             domain = domains.first { !$0.isCustom }?.domain
             customDomain = domains.first(where: \.isCustom)?.domain
             schemaAttributes = PoolSchema(pool.schema).attributes.map(SchemaAttributeType.init)
+            userPoolAddOns = UserPoolAddOns(advancedSecurityMode: pool.advancedSecurityMode ?? "OFF")
         }
     }
 
@@ -103,6 +109,7 @@ enum PoolOperations {
             var policies: UserPoolType.Policies?
             var userPoolTags: [String: String]?
             var schema: [SchemaAttributeType]?
+            var userPoolAddOns: UserPoolType.UserPoolAddOns?
         }
         static let name = "CreateUserPool"
         static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> PoolResponse {
@@ -112,7 +119,8 @@ enum PoolOperations {
                 allowAdminCreateUserOnly: request.adminCreateUserConfig?.allowAdminCreateUserOnly ?? false,
                 passwordPolicy: try request.policies?.passwordPolicy?.policy(),
                 tags: request.userPoolTags,
-                schema: try SchemaAttributeType.attributes(request.schema, member: "schema", limit: 50)
+                schema: try SchemaAttributeType.attributes(request.schema, member: "schema", limit: 50),
+                advancedSecurityMode: request.userPoolAddOns?.advancedSecurityMode
             )
             return PoolResponse(userPool: UserPoolType(pool, region: api.region))
         }
@@ -160,6 +168,7 @@ struct UpdateUserPool: CognitoOperation {
         var adminCreateUserConfig: AdminCreateUserConfig?
         var policies: PoolOperations.UserPoolType.Policies?
         var userPoolTags: [String: String]?
+        var userPoolAddOns: PoolOperations.UserPoolType.UserPoolAddOns?
     }
     static let name = "UpdateUserPool"
     static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> EmptyShape {
@@ -167,7 +176,8 @@ struct UpdateUserPool: CognitoOperation {
             request.userPoolId,
             allowAdminCreateUserOnly: request.adminCreateUserConfig?.allowAdminCreateUserOnly ?? false,
             passwordPolicy: try request.policies?.passwordPolicy?.policy(),
-            tags: request.userPoolTags
+            tags: request.userPoolTags,
+            advancedSecurityMode: request.userPoolAddOns?.advancedSecurityMode
         )
         return EmptyShape()
     }

@@ -14,9 +14,11 @@ public struct PoolAdministration: Sendable {
         allowAdminCreateUserOnly: Bool = false,
         passwordPolicy: PasswordPolicy? = nil,
         tags: [String: String]? = nil,
-        schema: [SchemaAttribute]? = nil
+        schema: [SchemaAttribute]? = nil,
+        advancedSecurityMode: String? = nil
     ) async throws(LocalPoolError) -> PoolRecord {
         if let tags { try TagRules.check(tags) }
+        let mode = try Self.checked(advancedSecurityMode)
         var defined: [SchemaAttribute]? = nil
         if let schema { defined = try SchemaRules.adding(schema, to: nil) }
         let now = context.clock.now()
@@ -28,7 +30,8 @@ public struct PoolAdministration: Sendable {
             updatedAt: now,
             passwordPolicy: passwordPolicy,
             tags: tags,
-            schema: defined
+            schema: defined,
+            advancedSecurityMode: mode
         )
         let keys: [SigningKeyRecord]
         do {
@@ -63,12 +66,15 @@ public struct PoolAdministration: Sendable {
         _ id: String,
         allowAdminCreateUserOnly: Bool,
         passwordPolicy: PasswordPolicy? = nil,
-        tags: [String: String]? = nil
+        tags: [String: String]? = nil,
+        advancedSecurityMode: String? = nil
     ) async throws(LocalPoolError) -> PoolRecord {
         if let tags { try TagRules.check(tags) }
+        let mode = try Self.checked(advancedSecurityMode)
         return try await change(id) { pool in
             pool.allowAdminCreateUserOnly = allowAdminCreateUserOnly
             pool.passwordPolicy = passwordPolicy
+            pool.advancedSecurityMode = mode
             if let tags { pool.tags = tags.isEmpty ? nil : tags }
         }
     }
@@ -127,5 +133,12 @@ public struct PoolAdministration: Sendable {
     /// Whether `SignUp` is open in `poolID` (the hosted pages link to it only then).
     public func allowsSignUp(poolID: String) async -> Bool {
         (try? await pool(poolID).allowAdminCreateUserOnly == false) ?? false
+    }
+
+    /// `UserPoolAddOns.AdvancedSecurityMode` as stored: `AUDIT` or `ENFORCED`, nil for `OFF`.
+    static func checked(_ mode: String?) throws(LocalPoolError) -> String? {
+        guard let mode, mode != "OFF" else { return nil }
+        guard mode == "AUDIT" || mode == "ENFORCED" else { throw .invalidParameter("AdvancedSecurityMode must be OFF, AUDIT or ENFORCED.") }
+        return mode
     }
 }

@@ -61,5 +61,27 @@ extension PoolMigrations {
                 table.column("updatedAt", .double).notNull()
             }
         }
+        migrator.registerMigration("v17-threat-protection") { db in
+            try db.alter(table: "pool") { table in
+                table.add(column: "advancedSecurityMode", .text)
+                table.add(column: "riskConfigurations", .jsonText)
+            }
+            try db.create(table: "authEvent") { table in
+                table.primaryKey("eventId", .text)
+                table.column("poolId", .text).notNull()
+                table.column("username", .text).notNull()
+                table.column("eventType", .text).notNull()
+                table.column("response", .text).notNull()
+                table.column("riskDecision", .text).notNull()
+                table.column("challenges", .jsonText).notNull()
+                table.column("clientId", .text)
+                table.column("ipAddress", .text)
+                table.column("createdAt", .double).notNull()
+                table.column("feedbackTokenHash", .text).notNull()
+                table.column("feedback", .jsonText)
+                table.foreignKey(["poolId", "username"], references: "user", columns: ["poolId", "username"], onDelete: .cascade)
+            }
+            try db.create(index: "authEventByUser", on: "authEvent", columns: ["poolId", "username", "createdAt"])
+        }
     }
 }

@@ -28,6 +28,7 @@ extension ResourceServerRecord: StoredInTable { static var table: String { "reso
 extension UserPoolDomainRecord: StoredInTable { static var table: String { "userPoolDomain" } }
 extension TermsRecord: StoredInTable { static var table: String { "terms" } }
 extension ManagedLoginBrandingRecord: StoredInTable { static var table: String { "managedLoginBranding" } }
+extension AuthEventRecord: StoredInTable { static var table: String { "authEvent" } }
 
 typealias PoolRow = Stored<PoolRecord>
 typealias ClientRow = Stored<ClientRecord>
@@ -38,6 +39,7 @@ typealias ResourceServerRow = Stored<ResourceServerRecord>
 typealias DomainRow = Stored<UserPoolDomainRecord>
 typealias TermsRow = Stored<TermsRecord>
 typealias BrandingRow = Stored<ManagedLoginBrandingRecord>
+typealias AuthEventRow = Stored<AuthEventRecord>
 
 extension GroupMemberRecord: FetchableRecord, PersistableRecord {
     static let databaseTableName = "groupMember"

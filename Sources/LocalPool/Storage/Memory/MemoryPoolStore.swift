@@ -36,6 +36,8 @@ final class MemoryPoolStore: Sendable {
         var domains: [String: UserPoolDomainRecord] = [:]
         var terms: [String: TermsRecord] = [:]
         var brandings: [String: ManagedLoginBrandingRecord] = [:]
+        /// Each user's sign-in events, oldest first.
+        var authEvents: [Key: [AuthEventRecord]] = [:]
 
         /// The user called `name`, or whose `sub` it is.
         func user(poolID: String, name: String) -> UserRecord? {
@@ -54,6 +56,7 @@ final class MemoryPoolStore: Sendable {
             users[key] = nil
             refreshTokens = refreshTokens.filter { !($0.value.poolId == key.poolID && $0.value.username == key.name) }
             codes = codes.filter { $0.key.user != key }
+            authEvents[key] = nil
             for group in members.keys where group.poolID == key.poolID { members[group]?.remove(key.name) }
         }
     }
@@ -112,6 +115,7 @@ extension MemoryPoolStore: PoolRepository {
             tables.domains = tables.domains.filter { $0.value.poolId != id }
             tables.terms = tables.terms.filter { $0.value.poolId != id }
             tables.brandings = tables.brandings.filter { $0.value.poolId != id }
+            tables.authEvents = tables.authEvents.filter { $0.key.poolID != id }
         }
     }
 
