@@ -15,8 +15,6 @@ NOT_YET_SERVED = {
     # Issue 27: federation.
     "CreateIdentityProvider", "DescribeIdentityProvider", "UpdateIdentityProvider", "DeleteIdentityProvider",
     "ListIdentityProviders", "GetIdentityProviderByIdentifier", "AdminLinkProviderForUser", "AdminDisableProviderForUser",
-    # Issue 27: user import.
-    "CreateUserImportJob", "StartUserImportJob", "StopUserImportJob", "DescribeUserImportJob", "ListUserImportJobs",
     # Issue 28: passkeys, factors and devices.
     "StartWebAuthnRegistration", "CompleteWebAuthnRegistration", "ListWebAuthnCredentials", "DeleteWebAuthnCredential",
     "GetUserAuthFactors", "ConfirmDevice", "GetDevice", "ListDevices", "ForgetDevice", "UpdateDeviceStatus",

@@ -23,6 +23,9 @@ enum Identifiers {
     /// A lowercase UUID (subs, jti, event ids).
     static func uuid() -> String { UUID().uuidString.lowercased() }
 
+    /// The ten characters after `import-` in a user import job's id.
+    static func importJobSuffix() -> String { random(10, from: alphanumerics) }
+
     /// An opaque random token of `bytes` random bytes, base64url.
     static func opaque(bytes: Int = 48) -> String {
         var generator = SystemRandomNumberGenerator()

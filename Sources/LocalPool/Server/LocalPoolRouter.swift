@@ -94,6 +94,18 @@ public func buildLocalPoolRouter(
         return json(writer.finish())
     }
 
+    // A user import job's pre-signed URL: the CSV is PUT here as it would be to S3.
+    router.put("/user-import/:job") { request, context -> Response in
+        let job = try context.parameters.require("job")
+        let token = request.uri.queryParameters.get("token") ?? ""
+        let body = try await request.body.collect(upTo: UserImportJobRecord.csvLimit)
+        switch try await service.imports.upload(jobID: job, token: token, csv: Data(Array(buffer: body))) {
+        case .stored: return Response(status: .ok)
+        case .forbidden: return json(Array(#"{"error":"access_denied","message":"The URL is not a job's pre-signed URL."}"#.utf8), status: .forbidden)
+        case .conflict: return json(Array(#"{"error":"conflict","message":"The job has started; its file is read."}"#.utf8), status: .conflict)
+        }
+    }
+
     OAuthRoutes(service: service).register(on: router)
     router.get("/healthz") { _, _ in json(Array(#"{"status":"ok"}"#.utf8)) }
     return router

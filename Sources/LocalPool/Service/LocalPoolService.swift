@@ -26,6 +26,8 @@ public struct LocalPoolService: Sendable {
     public let hostedLogin: HostedLogin
     /// Risk configurations and sign-in events.
     public let threats: ThreatProtection
+    /// User import jobs.
+    public let imports: UserImport
     /// Where the state is kept.
     public let storage: PoolStorage
     /// The clock.
@@ -64,6 +66,7 @@ public struct LocalPoolService: Sendable {
         accounts = SelfService(context: context, pools: pools, users: users, tokens: tokens, signIn: signIn, codes: Codes(context: context))
         hostedLogin = HostedLogin(context: context, pools: pools, users: users, tokens: tokens)
         threats = ThreatProtection(context: context, pools: pools)
+        imports = UserImport(context: context, pools: pools, users: users, baseURL: baseURL)
     }
 
     /// A service over the pool's SQLite file.

@@ -58,4 +58,6 @@ enum ServerKeyPurpose: String, Sendable {
     case decoySalt = "decoy-salt"
     /// The exponent of the one SRP verifier used for every name without one.
     case decoyVerifier = "decoy-verifier"
+    /// The token of a user import job's pre-signed URL.
+    case userImport = "user-import"
 }

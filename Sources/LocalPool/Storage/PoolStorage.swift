@@ -20,12 +20,13 @@ public struct PoolStorage: Sendable {
     let terms: any TermsRepository
     let branding: any BrandingRepository
     let authEvents: any AuthEventRepository
+    let imports: any UserImportRepository
     private let counter: TransactionCounter
 
     init(
         store: some PoolRepository & UserRepository & GroupRepository & CodeRepository & ChallengeRepository & TokenRepository
             & HostedLoginRepository & ResourceServerRepository & DomainRepository
-            & TermsRepository & BrandingRepository & AuthEventRepository,
+            & TermsRepository & BrandingRepository & AuthEventRepository & UserImportRepository,
         counter: TransactionCounter
     ) {
         pools = store
@@ -40,6 +41,7 @@ public struct PoolStorage: Sendable {
         terms = store
         branding = store
         authEvents = store
+        imports = store
         self.counter = counter
     }
 

@@ -94,6 +94,20 @@ protocol AuthEventRepository: Sendable {
     func setFeedback(_ feedback: AuthEventRecord.Feedback, poolID: String, username: String, id: String) async throws -> Bool
 }
 
+/// User import jobs.
+protocol UserImportRepository: Sendable {
+    /// Stores a new job.
+    func create(_ job: UserImportJobRecord) async throws
+    /// The job `id` of `poolID`.
+    func job(poolID: String, id: String) async throws -> UserImportJobRecord?
+    /// The job `id` (the pre-signed URL names no pool).
+    func job(id: String) async throws -> UserImportJobRecord?
+    /// The jobs of `poolID`, oldest first.
+    func jobs(poolID: String) async throws -> [UserImportJobRecord]
+    /// Replaces a stored job.
+    func update(_ job: UserImportJobRecord) async throws
+}
+
 /// What counting a sign-in attempt found: the user as read before the attempt was counted.
 enum AttemptCount: Sendable {
     /// No user has that name (or `sub`).

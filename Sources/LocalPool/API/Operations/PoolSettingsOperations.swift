@@ -95,7 +95,8 @@ enum PoolSettingsOperations {
         static let name = "GetCSVHeader"
         static func run(_ request: PoolOperations.PoolRequest, api: CognitoAPI) async throws(LocalPoolError) -> Response {
             let pool = try await api.service.pools.pool(request.userPoolId)
-            return Response(userPoolId: pool.id, cSVHeader: PoolAdministration.csvHeader)
+            // Cognito lists the pool's custom attributes after the standard columns.
+            return Response(userPoolId: pool.id, cSVHeader: PoolAdministration.csvHeader + PoolSchema(pool.schema).custom.map(\.name))
         }
     }
 }

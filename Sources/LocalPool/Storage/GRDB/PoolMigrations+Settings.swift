@@ -83,5 +83,22 @@ extension PoolMigrations {
             }
             try db.create(index: "authEventByUser", on: "authEvent", columns: ["poolId", "username", "createdAt"])
         }
+        migrator.registerMigration("v18-user-import") { db in
+            try db.create(table: "userImportJob") { table in
+                table.primaryKey("jobId", .text)
+                table.column("poolId", .text).notNull().indexed().references("pool", onDelete: .cascade)
+                table.column("jobName", .text).notNull()
+                table.column("cloudWatchLogsRoleArn", .text).notNull()
+                table.column("status", .text).notNull()
+                table.column("createdAt", .double).notNull()
+                table.column("startedAt", .double)
+                table.column("completedAt", .double)
+                table.column("imported", .integer).notNull()
+                table.column("skipped", .integer).notNull()
+                table.column("failed", .integer).notNull()
+                table.column("completionMessage", .text)
+                table.column("csv", .blob)
+            }
+        }
     }
 }

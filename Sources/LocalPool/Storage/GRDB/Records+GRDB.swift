@@ -29,6 +29,7 @@ extension UserPoolDomainRecord: StoredInTable { static var table: String { "user
 extension TermsRecord: StoredInTable { static var table: String { "terms" } }
 extension ManagedLoginBrandingRecord: StoredInTable { static var table: String { "managedLoginBranding" } }
 extension AuthEventRecord: StoredInTable { static var table: String { "authEvent" } }
+extension UserImportJobRecord: StoredInTable { static var table: String { "userImportJob" } }
 
 typealias PoolRow = Stored<PoolRecord>
 typealias ClientRow = Stored<ClientRecord>
@@ -40,6 +41,7 @@ typealias DomainRow = Stored<UserPoolDomainRecord>
 typealias TermsRow = Stored<TermsRecord>
 typealias BrandingRow = Stored<ManagedLoginBrandingRecord>
 typealias AuthEventRow = Stored<AuthEventRecord>
+typealias ImportJobRow = Stored<UserImportJobRecord>
 
 extension GroupMemberRecord: FetchableRecord, PersistableRecord {
     static let databaseTableName = "groupMember"

@@ -38,6 +38,7 @@ final class MemoryPoolStore: Sendable {
         var brandings: [String: ManagedLoginBrandingRecord] = [:]
         /// Each user's sign-in events, oldest first.
         var authEvents: [Key: [AuthEventRecord]] = [:]
+        var importJobs: [String: UserImportJobRecord] = [:]
 
         /// The user called `name`, or whose `sub` it is.
         func user(poolID: String, name: String) -> UserRecord? {
@@ -116,6 +117,7 @@ extension MemoryPoolStore: PoolRepository {
             tables.terms = tables.terms.filter { $0.value.poolId != id }
             tables.brandings = tables.brandings.filter { $0.value.poolId != id }
             tables.authEvents = tables.authEvents.filter { $0.key.poolID != id }
+            tables.importJobs = tables.importJobs.filter { $0.value.poolId != id }
         }
     }
 
