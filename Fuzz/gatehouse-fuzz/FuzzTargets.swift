@@ -194,7 +194,8 @@ enum FuzzTargets {
         "SetUICustomization", "GetUICustomization", "CreateManagedLoginBranding", "DescribeManagedLoginBranding",
         "DescribeManagedLoginBrandingByClient", "UpdateManagedLoginBranding", "DeleteManagedLoginBranding",
         "SetRiskConfiguration", "DescribeRiskConfiguration", "AdminListUserAuthEvents", "AdminUpdateAuthEventFeedback",
-        "UpdateAuthEventFeedback",
+        "UpdateAuthEventFeedback", "CreateIdentityProvider", "DescribeIdentityProvider", "UpdateIdentityProvider",
+        "DeleteIdentityProvider", "ListIdentityProviders", "GetIdentityProviderByIdentifier",
     ]
 
     static let cognitoAPI: FuzzTarget = { bytes in
@@ -208,18 +209,19 @@ enum FuzzTargets {
         _ = blocking { (try? await api.handle(target: CognitoAPI.targetPrefix + operation, body: Array(body.utf8), logger: quiet))?.count }
     }
 
-    /// An import file through the pre-signed URL's upload (its token made as the pool makes it)
-    /// and StartUserImportJob: the CSV reader, the header and row rules, the users created.
+    /// An import file through the pre-signed URL's upload (with the job's token) and
+    /// StartUserImportJob: the CSV reader, the header and row rules, the users created.
     static let userImport: FuzzTarget = { bytes in
         let (api, poolID, _) = pool
         let csv = Data(bytes)
         _ = blocking {
             let imports = api.service.imports
-            guard let job = try? await imports.createJob(poolID: poolID, name: "fuzz", roleArn: "arn:aws:iam::123456789012:role/Import"),
-                let url = try? await imports.preSignedURL(job),
-                let token = url.split(separator: "token=").last.map(String.init)
-            else { return "" }
-            guard case .stored? = try? await imports.upload(jobID: job.jobId, token: token, csv: csv) else { preconditionFailure("upload refused") }
+            guard let job = try? await imports.createJob(poolID: poolID, name: "fuzz", roleArn: "arn:aws:iam::123456789012:role/Import") else {
+                return ""
+            }
+            guard case .stored? = try? await imports.upload(jobID: job.jobId, token: job.uploadToken, csv: csv) else {
+                preconditionFailure("upload refused")
+            }
             return (try? await imports.start(poolID: poolID, id: job.jobId))?.status ?? ""
         }
     }

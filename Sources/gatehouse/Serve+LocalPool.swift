@@ -59,7 +59,12 @@ extension Serve {
             for path in database.narrowedPermissions {
                 logger.warning("gatehouse.pool.permissions_narrowed", metadata: ["gatehouse.path": "\(path)"])
             }
-            service = LocalPoolService(database: database, baseURL: base, logger: logger)
+            service = LocalPoolService(
+                database: database,
+                baseURL: base,
+                upstream: TransportUpstream(transport: HTTPClientTransport(client: httpClient), logger: logger),
+                logger: logger
+            )
             setup = try await LocalPoolBootstrap.ensure(service: service, appOrigin: appOrigin, dataDirectory: directory)
             // The app may have moved (another --app-port): its origin must be a registered callback.
             let chosen = try await service.pools.client(appClientID ?? setup.spaClient.id, poolID: setup.pool.id)

@@ -46,6 +46,7 @@ public struct CognitoAPI: Sendable {
         .merging(BrandingOperations.handlers) { first, _ in first }
         .merging(RiskOperations.handlers) { first, _ in first }
         .merging(UserImportOperations.handlers) { first, _ in first }
+        .merging(IdentityProviderOperations.handlers) { first, _ in first }
         .merging([UpdateUserPool.name: UpdateUserPool.handler, GetTokensFromRefreshToken.name: GetTokensFromRefreshToken.handler]) {
             first,
             _ in first

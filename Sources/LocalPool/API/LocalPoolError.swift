@@ -2,6 +2,8 @@
 public enum CognitoErrorName: String, Sendable {
     /// A wrong one-time code.
     case codeMismatch = "CodeMismatchException"
+    /// A provider of that name exists in the pool.
+    case duplicateProvider = "DuplicateProviderException"
     /// VerifySoftwareToken got a wrong TOTP code.
     case enableSoftwareTokenMFA = "EnableSoftwareTokenMFAException"
     /// The one-time code expired or was used up.

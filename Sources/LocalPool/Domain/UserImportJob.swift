@@ -27,6 +27,9 @@ public struct UserImportJobRecord: Codable, Sendable, Equatable {
     public var failed: Int
     /// `CompletionMessage`.
     public var completionMessage: String?
+    /// The token of its pre-signed URL (random; a capability to upload this job's file, as
+    /// an app client's secret is kept).
+    public var uploadToken: String
     /// The uploaded file, until the job ends.
     public var csv: Data?
 

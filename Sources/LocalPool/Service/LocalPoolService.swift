@@ -41,6 +41,7 @@ public struct LocalPoolService: Sendable {
         baseURL: String,
         hasher: PasswordHasher = PasswordHasher(),
         clock: WallClock = .system,
+        upstream: (any UpstreamHTTP)? = nil,
         logger: Logger
     ) {
         let keyRing = KeyRing(storage: storage)
@@ -51,7 +52,8 @@ public struct LocalPoolService: Sendable {
             caches: PoolCaches(),
             hasher: hasher,
             keyRing: keyRing,
-            issuer: TokenIssuer(baseURL: baseURL, keyRing: keyRing)
+            issuer: TokenIssuer(baseURL: baseURL, keyRing: keyRing),
+            upstream: upstream
         )
         self.storage = storage
         self.clock = clock
@@ -75,9 +77,10 @@ public struct LocalPoolService: Sendable {
         baseURL: String,
         hasher: PasswordHasher = PasswordHasher(),
         clock: WallClock = .system,
+        upstream: (any UpstreamHTTP)? = nil,
         logger: Logger
     ) {
-        self.init(storage: .database(database), baseURL: baseURL, hasher: hasher, clock: clock, logger: logger)
+        self.init(storage: .database(database), baseURL: baseURL, hasher: hasher, clock: clock, upstream: upstream, logger: logger)
     }
 
     /// The scope of the cognito-idp API's access tokens.

@@ -13,6 +13,8 @@ struct PoolContext: Sendable {
     let hasher: PasswordHasher
     let keyRing: KeyRing
     let issuer: TokenIssuer
+    /// How upstream identity providers are reached (nil: they are not).
+    let upstream: (any UpstreamHTTP)?
 
     /// Runs a storage call; a failure of the store itself is logged and answered as
     /// `InternalErrorException` (an error the service threw from inside passes as it is).
@@ -58,6 +60,4 @@ enum ServerKeyPurpose: String, Sendable {
     case decoySalt = "decoy-salt"
     /// The exponent of the one SRP verifier used for every name without one.
     case decoyVerifier = "decoy-verifier"
-    /// The token of a user import job's pre-signed URL.
-    case userImport = "user-import"
 }

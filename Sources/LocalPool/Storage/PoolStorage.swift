@@ -21,12 +21,13 @@ public struct PoolStorage: Sendable {
     let branding: any BrandingRepository
     let authEvents: any AuthEventRepository
     let imports: any UserImportRepository
+    let identityProviders: any IdentityProviderRepository
     private let counter: TransactionCounter
 
     init(
         store: some PoolRepository & UserRepository & GroupRepository & CodeRepository & ChallengeRepository & TokenRepository
             & HostedLoginRepository & ResourceServerRepository & DomainRepository
-            & TermsRepository & BrandingRepository & AuthEventRepository & UserImportRepository,
+            & TermsRepository & BrandingRepository & AuthEventRepository & UserImportRepository & IdentityProviderRepository,
         counter: TransactionCounter
     ) {
         pools = store
@@ -42,6 +43,7 @@ public struct PoolStorage: Sendable {
         branding = store
         authEvents = store
         imports = store
+        identityProviders = store
         self.counter = counter
     }
 

@@ -108,6 +108,20 @@ protocol UserImportRepository: Sendable {
     func update(_ job: UserImportJobRecord) async throws
 }
 
+/// A pool's identity providers, each keyed by its name.
+protocol IdentityProviderRepository: Sendable {
+    /// Stores a new provider; false when the pool has one of that name.
+    func create(_ provider: IdentityProviderRecord) async throws -> Bool
+    /// The provider `name` of `poolID`.
+    func provider(poolID: String, name: String) async throws -> IdentityProviderRecord?
+    /// The providers of `poolID`, by name.
+    func providers(poolID: String) async throws -> [IdentityProviderRecord]
+    /// Replaces a stored provider.
+    func update(_ provider: IdentityProviderRecord) async throws
+    /// Deletes the provider `name` of `poolID`.
+    func deleteProvider(poolID: String, name: String) async throws
+}
+
 /// What counting a sign-in attempt found: the user as read before the attempt was counted.
 enum AttemptCount: Sendable {
     /// No user has that name (or `sub`).

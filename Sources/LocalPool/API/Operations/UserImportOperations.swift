@@ -28,7 +28,7 @@ enum UserImportOperations {
                 jobName: job.jobName,
                 jobId: job.jobId,
                 userPoolId: job.poolId,
-                preSignedUrl: try await api.service.imports.preSignedURL(job),
+                preSignedUrl: api.service.imports.preSignedURL(job),
                 creationDate: job.createdAt,
                 startDate: job.startedAt,
                 completionDate: job.completedAt,

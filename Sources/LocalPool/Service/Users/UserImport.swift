@@ -29,7 +29,8 @@ public struct UserImport: Sendable {
             createdAt: context.clock.now(),
             imported: 0,
             skipped: 0,
-            failed: 0
+            failed: 0,
+            uploadToken: Identifiers.opaque(bytes: 32)
         )
         try await context.store { try await context.storage.imports.create(job) }
         return job
@@ -50,17 +51,16 @@ public struct UserImport: Sendable {
         return try await context.store { try await context.storage.imports.jobs(poolID: poolID) }
     }
 
-    /// The job's `PreSignedUrl`: this pool's upload endpoint with a token only this server can
-    /// make (an HMAC of the job id under its key), so it is the same URL every time.
-    public func preSignedURL(_ job: UserImportJobRecord) async throws(LocalPoolError) -> String {
-        "\(baseURL)/user-import/\(job.jobId)?token=\(try await token(jobID: job.jobId))"
+    /// The job's `PreSignedUrl`: this pool's upload endpoint with the job's random token.
+    public func preSignedURL(_ job: UserImportJobRecord) -> String {
+        "\(baseURL)/user-import/\(job.jobId)?token=\(job.uploadToken)"
     }
 
     /// The PUT of a file to a pre-signed URL: `.forbidden` for a wrong token or an unknown job
     /// (alike), `.conflict` once the job has started.
     public func upload(jobID: String, token: String, csv: Data) async throws(LocalPoolError) -> UploadResult {
-        guard jobID.utf8.count <= 64, ConstantTime.equals(Array(try await self.token(jobID: jobID).utf8), Array(token.utf8)),
-            var job = try await context.store({ try await context.storage.imports.job(id: jobID) })
+        guard jobID.utf8.count <= 64, var job = try await context.store({ try await context.storage.imports.job(id: jobID) }),
+            ConstantTime.equals(Array(job.uploadToken.utf8), Array(token.utf8))
         else { return .forbidden }
         guard job.status == "Created" else { return .conflict }
         job.csv = csv
@@ -90,9 +90,5 @@ public struct UserImport: Sendable {
         let stopped = job
         try await context.store { try await context.storage.imports.update(stopped) }
         return stopped
-    }
-
-    private func token(jobID: String) async throws(LocalPoolError) -> String {
-        Base64URL.encode(try await context.serverMAC(jobID, purpose: .userImport))
     }
 }

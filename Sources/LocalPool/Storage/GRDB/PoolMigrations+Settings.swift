@@ -97,7 +97,21 @@ extension PoolMigrations {
                 table.column("skipped", .integer).notNull()
                 table.column("failed", .integer).notNull()
                 table.column("completionMessage", .text)
+                table.column("uploadToken", .text).notNull()
                 table.column("csv", .blob)
+            }
+        }
+        migrator.registerMigration("v19-identity-providers") { db in
+            try db.create(table: "identityProvider") { table in
+                table.column("poolId", .text).notNull().references("pool", onDelete: .cascade)
+                table.column("providerName", .text).notNull()
+                table.column("providerType", .text).notNull()
+                table.column("providerDetails", .jsonText).notNull()
+                table.column("attributeMapping", .jsonText).notNull()
+                table.column("idpIdentifiers", .jsonText).notNull()
+                table.column("createdAt", .double).notNull()
+                table.column("updatedAt", .double).notNull()
+                table.primaryKey(["poolId", "providerName"])
             }
         }
     }

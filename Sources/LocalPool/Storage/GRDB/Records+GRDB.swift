@@ -30,6 +30,7 @@ extension TermsRecord: StoredInTable { static var table: String { "terms" } }
 extension ManagedLoginBrandingRecord: StoredInTable { static var table: String { "managedLoginBranding" } }
 extension AuthEventRecord: StoredInTable { static var table: String { "authEvent" } }
 extension UserImportJobRecord: StoredInTable { static var table: String { "userImportJob" } }
+extension IdentityProviderRecord: StoredInTable { static var table: String { "identityProvider" } }
 
 typealias PoolRow = Stored<PoolRecord>
 typealias ClientRow = Stored<ClientRecord>
@@ -42,6 +43,7 @@ typealias TermsRow = Stored<TermsRecord>
 typealias BrandingRow = Stored<ManagedLoginBrandingRecord>
 typealias AuthEventRow = Stored<AuthEventRecord>
 typealias ImportJobRow = Stored<UserImportJobRecord>
+typealias IdentityProviderRow = Stored<IdentityProviderRecord>
 
 extension GroupMemberRecord: FetchableRecord, PersistableRecord {
     static let databaseTableName = "groupMember"

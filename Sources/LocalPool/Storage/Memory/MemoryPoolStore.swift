@@ -39,6 +39,7 @@ final class MemoryPoolStore: Sendable {
         /// Each user's sign-in events, oldest first.
         var authEvents: [Key: [AuthEventRecord]] = [:]
         var importJobs: [String: UserImportJobRecord] = [:]
+        var identityProviders: [Key: IdentityProviderRecord] = [:]
 
         /// The user called `name`, or whose `sub` it is.
         func user(poolID: String, name: String) -> UserRecord? {
@@ -118,6 +119,7 @@ extension MemoryPoolStore: PoolRepository {
             tables.brandings = tables.brandings.filter { $0.value.poolId != id }
             tables.authEvents = tables.authEvents.filter { $0.key.poolID != id }
             tables.importJobs = tables.importJobs.filter { $0.value.poolId != id }
+            tables.identityProviders = tables.identityProviders.filter { $0.key.poolID != id }
         }
     }
 
