@@ -29,6 +29,7 @@ enum FuzzTargets {
         "upstream-answer": upstreamAnswer,
         "authorizer-event": authorizerEvent,
         "user-import": userImport,
+        "upstream-id-token": upstreamIDToken,
     ]
 
     /// Logs cost time and say nothing a crash would not.
@@ -224,6 +225,18 @@ enum FuzzTargets {
             }
             return (try? await imports.start(poolID: poolID, id: job.jobId))?.status ?? ""
         }
+    }
+
+    /// An upstream provider's ID token (a federated sign-in): the JWS and its signature check,
+    /// then the claim rules and the attribute mapping on its payload as if it had been signed.
+    static let upstreamIDToken: FuzzTarget = { bytes in
+        let token = text(bytes)
+        let keys = JSONWebKeySet(keys: [:])
+        _ = try? UpstreamIDToken.verify(token, keys: keys, issuer: "https://idp.example.com", clientID: "app", nonce: "n", now: 1_800_000_000)
+        let payload = token.split(separator: ".", omittingEmptySubsequences: false).dropFirst().first.flatMap { Base64URL.decode($0) } ?? Array(bytes)
+        guard let claims = (try? JSONParser.parse(payload))?.objectValue else { return }
+        let verified = try? UpstreamIDToken.checkClaims(claims, issuer: "https://idp.example.com", clientID: "app", nonce: "n", now: 1_800_000_000)
+        _ = verified?.attributes(["email": "email", "email_verified": "email_verified", "custom:n": "n", "name": "name", "username": "sub"])
     }
 
     static let sigv4: FuzzTarget = { bytes in

@@ -288,3 +288,56 @@ def test_a_managed_login_style_is_applied_by_the_browser_under_the_pages_policy(
     finally:
         browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
         stack.cognito.delete_managed_login_branding(UserPoolId=stack.pool_id, ManagedLoginBrandingId=branding["ManagedLoginBrandingId"])
+
+
+def offer_providers(stack, providers):
+    """The app's client with `providers` (the update keeps every other setting as it is)."""
+    current = stack.cognito.describe_user_pool_client(UserPoolId=stack.pool_id, ClientId=stack.spa)["UserPoolClient"]
+    keep = ["ExplicitAuthFlows", "AllowedOAuthFlows", "AllowedOAuthScopes", "AllowedOAuthFlowsUserPoolClient", "CallbackURLs",
+            "LogoutURLs", "AccessTokenValidity", "IdTokenValidity", "RefreshTokenValidity", "TokenValidityUnits",
+            "PreventUserExistenceErrors", "EnableTokenRevocation", "ReadAttributes", "WriteAttributes", "ClientName"]
+    stack.cognito.update_user_pool_client(UserPoolId=stack.pool_id, ClientId=stack.spa, SupportedIdentityProviders=providers,
+                                          **{k: current[k] for k in keep if k in current})
+
+
+def test_sign_in_with_an_identity_provider_from_its_button_to_the_profile(stack, browser, tmp_path):
+    # A second `gatehouse serve` is the upstream OpenID Connect provider.
+    upstream = LocalServe(tmp_path)
+    try:
+        up = upstream.cognito.create_user_pool_client(
+            UserPoolId=upstream.pool_id, ClientName="federation", GenerateSecret=True, AllowedOAuthFlows=["code"],
+            AllowedOAuthFlowsUserPoolClient=True, AllowedOAuthScopes=["openid", "email", "profile"],
+            CallbackURLs=[f"{stack.pool_url}/oauth2/idpresponse"])["UserPoolClient"]
+        upstream.cognito.admin_create_user(UserPoolId=upstream.pool_id, Username="river", MessageAction="SUPPRESS", UserAttributes=[
+            {"Name": "email", "Value": "river@partner.example"}, {"Name": "nickname", "Value": "River"}, {"Name": "name", "Value": "River Song"}])
+        upstream.cognito.admin_set_user_password(UserPoolId=upstream.pool_id, Username="river", Password="Upstream-passw0rd!", Permanent=True)
+        stack.cognito.create_identity_provider(
+            UserPoolId=stack.pool_id, ProviderName="Partner", ProviderType="OIDC",
+            ProviderDetails={"client_id": up["ClientId"], "client_secret": up["ClientSecret"], "authorize_scopes": "openid email profile",
+                             "oidc_issuer": f"{upstream.pool_url}/{upstream.pool_id}"},
+            AttributeMapping={"email": "email", "nickname": "nickname", "name": "name"})
+        offer_providers(stack, ["COGNITO", "Partner"])
+
+        browser.get(stack.app + "/")
+        wait_for_state(browser, "signed-out")
+        element(browser, By.ID, "sign-in").click()
+        wait(browser).until(EC.url_contains(stack.pool_url + "/login"))
+        screenshot(browser, "08-identity-provider-button.png")
+        element(browser, By.ID, "idp-Partner").click()
+        # The provider's own sign-in page, on its own port.
+        wait(browser).until(EC.url_contains(upstream.pool_url + "/login"))
+        element(browser, By.ID, "username").send_keys("river")
+        element(browser, By.ID, "password").send_keys("Upstream-passw0rd!")
+        mark_page(browser)
+        element(browser, By.CSS_SELECTOR, "button[type=submit]").click()
+        wait_for_new_page(browser, "profile")
+        assert browser.find_element(By.ID, "field-nickname").text == "River"
+        assert browser.find_element(By.ID, "field-email").text == "river@partner.example"
+        assert browser.current_url == stack.app + "/"
+        screenshot(browser, "09-federated-profile.png")
+        federated = [u for u in stack.cognito.list_users(UserPoolId=stack.pool_id)["Users"] if u["Username"].startswith("Partner_")]
+        assert [u["UserStatus"] for u in federated] == ["EXTERNAL_PROVIDER"]
+    finally:
+        offer_providers(stack, ["COGNITO"])
+        stack.cognito.delete_identity_provider(UserPoolId=stack.pool_id, ProviderName="Partner")
+        upstream.close()

@@ -2,10 +2,20 @@
 upstream provider, whose discovery document fills in the endpoints; names, types, details,
 mappings and identifiers are checked as Cognito checks them."""
 
+import base64
+import hashlib
+import html
+import json
+import os
+import re
+from urllib.parse import parse_qs, urlencode, urlparse
+
 import botocore.exceptions
 import pytest
+import requests
 
 from conftest import LocalServe, free_port
+from test_oidc_flow import login_through_form
 
 
 @pytest.fixture(scope="module")
@@ -98,3 +108,106 @@ def test_what_cannot_be_a_provider_is_refused_and_changes_nothing(local, upstrea
     assert error_of(lambda: create(IdpIdentifiers=["Taken.Example"]))[0] == "InvalidParameterException"
     assert error_of(lambda: cognito.describe_identity_provider(UserPoolId=pool, ProviderName="Refused"))[0] == "ResourceNotFoundException"
     cognito.delete_identity_provider(UserPoolId=pool, ProviderName="Taken")
+
+
+def pkce():
+    verifier = base64.urlsafe_b64encode(os.urandom(32)).rstrip(b"=").decode()
+    return verifier, base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+
+
+def claims_of(jwt):
+    payload = jwt.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+
+
+@pytest.fixture(scope="module")
+def federation(local, upstream):
+    """The upstream pool's client for us, a user there, the provider here, and a code client here
+    that offers it."""
+    up = upstream.cognito.create_user_pool_client(
+        UserPoolId=upstream.pool_id, ClientName="federation", GenerateSecret=True, AllowedOAuthFlows=["code"],
+        AllowedOAuthFlowsUserPoolClient=True, AllowedOAuthScopes=["openid", "email", "profile"], SupportedIdentityProviders=["COGNITO"],
+        CallbackURLs=[f"{local.pool_url}/oauth2/idpresponse"])["UserPoolClient"]
+    upstream.cognito.admin_create_user(UserPoolId=upstream.pool_id, Username="partner-user", MessageAction="SUPPRESS", UserAttributes=[
+        {"Name": "email", "Value": "partner@example.com"}, {"Name": "email_verified", "Value": "true"}, {"Name": "nickname", "Value": "Pat"}])
+    upstream.cognito.admin_set_user_password(UserPoolId=upstream.pool_id, Username="partner-user", Password="Upstream-passw0rd!", Permanent=True)
+    local.cognito.create_identity_provider(
+        UserPoolId=local.pool_id, ProviderName="Partner", ProviderType="OIDC",
+        ProviderDetails={"client_id": up["ClientId"], "client_secret": up["ClientSecret"], "authorize_scopes": "openid email profile",
+                         "oidc_issuer": f"{upstream.pool_url}/{upstream.pool_id}"},
+        AttributeMapping={"email": "email", "nickname": "nickname"}, IdpIdentifiers=["partner.example"])
+    client = local.cognito.create_user_pool_client(
+        UserPoolId=local.pool_id, ClientName="federated-app", AllowedOAuthFlows=["code"], AllowedOAuthFlowsUserPoolClient=True,
+        AllowedOAuthScopes=["openid", "email", "profile"], SupportedIdentityProviders=["COGNITO", "Partner"],
+        CallbackURLs=[local.app + "/"])["UserPoolClient"]
+    return client["ClientId"]
+
+
+def authorize_url(local, client, challenge, **extra):
+    return f"{local.pool_url}/oauth2/authorize?" + urlencode({
+        "response_type": "code", "client_id": client, "redirect_uri": local.app + "/", "scope": "openid email profile",
+        "state": "app-state", "code_challenge": challenge, "code_challenge_method": "S256", **extra})
+
+
+def sign_in_through_partner(local, client, browser, **extra):
+    verifier, challenge = pkce()
+    to_provider = browser.get(authorize_url(local, client, challenge, **extra), allow_redirects=False, timeout=10)
+    assert to_provider.status_code == 302, to_provider.text
+    back = login_through_form(browser, to_provider.headers["Location"], "partner-user", "Upstream-passw0rd!")
+    assert back.status_code == 302 and back.headers["Location"].startswith(f"{local.pool_url}/oauth2/idpresponse?"), back.text
+    to_app = browser.get(back.headers["Location"], allow_redirects=False, timeout=10)
+    # A page that navigates on to the app (a redirect would fall under the provider form's policy).
+    assert to_app.status_code == 200 and to_app.headers["Referrer-Policy"] == "no-referrer", to_app.text
+    onward = html.unescape(re.search(r'<a id="onward" href="([^"]+)"', to_app.text).group(1))
+    assert f'<meta http-equiv="refresh" content="0;url={html.escape(onward)}">' in to_app.text.replace("&#39;", "'")
+    assert onward.startswith(local.app + "/?")
+    query = parse_qs(urlparse(onward).query)
+    assert query["state"] == ["app-state"]
+    tokens = requests.post(f"{local.pool_url}/oauth2/token", data={
+        "grant_type": "authorization_code", "client_id": client, "code": query["code"][0], "redirect_uri": local.app + "/",
+        "code_verifier": verifier}, timeout=10)
+    assert tokens.status_code == 200, tokens.text
+    return tokens.json()
+
+
+def test_a_user_signs_in_through_the_upstream_provider_as_cognito_does(local, upstream, federation):
+    tokens = sign_in_through_partner(local, federation, requests.Session(), identity_provider="Partner")
+    claims = claims_of(tokens["id_token"])
+    upstream_sub = upstream.cognito.admin_get_user(UserPoolId=upstream.pool_id, Username="partner-user")["UserAttributes"]
+    upstream_sub = next(a["Value"] for a in upstream_sub if a["Name"] == "sub")
+    assert claims["cognito:username"] == f"Partner_{upstream_sub}"
+    assert (claims["email"], claims["nickname"]) == ("partner@example.com", "Pat")
+    assert [(i["providerName"], i["providerType"], i["userId"]) for i in claims["identities"]] == [("Partner", "OIDC", upstream_sub)]
+    user = local.cognito.admin_get_user(UserPoolId=local.pool_id, Username=f"Partner_{upstream_sub}")
+    assert user["UserStatus"] == "EXTERNAL_PROVIDER"
+
+    # The next sign-in (by idp_identifier this time) is the same user, the claims mapped again.
+    upstream.cognito.admin_update_user_attributes(UserPoolId=upstream.pool_id, Username="partner-user",
+                                                  UserAttributes=[{"Name": "nickname", "Value": "Patricia"}])
+    again = claims_of(sign_in_through_partner(local, federation, requests.Session(), idp_identifier="PARTNER.example")["id_token"])
+    assert (again["cognito:username"], again["sub"], again["nickname"]) == (claims["cognito:username"], claims["sub"], "Patricia")
+
+    # The sign-in page offers the provider.
+    page = requests.get(authorize_url(local, federation, "A" * 43), timeout=10)
+    assert 'id="idp-Partner"' in page.text and "Sign in with Partner" in page.text
+
+
+def test_a_provider_answer_is_taken_only_in_the_browser_that_started_it(local, upstream, federation):
+    verifier, challenge = pkce()
+    started = requests.Session()
+    to_provider = started.get(authorize_url(local, federation, challenge, identity_provider="Partner"), allow_redirects=False, timeout=10)
+    back = login_through_form(started, to_provider.headers["Location"], "partner-user", "Upstream-passw0rd!")
+    answer = back.headers["Location"]
+    # Another browser (an attacker's planted link) has no cookie for it: nobody is signed in.
+    elsewhere = requests.get(answer, allow_redirects=False, timeout=10)
+    assert elsewhere.status_code == 400 and "not started in this browser" in elsewhere.text
+    # A state changed in transit fails its seal.
+    tampered = answer.replace("state=", "state=x", 1)
+    assert started.get(tampered, allow_redirects=False, timeout=10).status_code == 400
+    # A client that does not offer the provider cannot be sent there.
+    plain = requests.get(authorize_url(local, local.spa, challenge, identity_provider="Partner"), allow_redirects=False, timeout=10)
+    assert plain.status_code == 400 and "does not support the identity provider Partner" in plain.text
+    # And the real answer still works in its own browser.
+    assert 'id="onward"' in started.get(answer, allow_redirects=False, timeout=10).text
+    assert error_of(lambda: local.cognito.create_user_pool_client(
+        UserPoolId=local.pool_id, ClientName="x", SupportedIdentityProviders=["COGNITO", "Nobody"]))[0] == "InvalidParameterException"

@@ -1,4 +1,4 @@
-import Crypto
+package import Crypto
 import _CryptoExtras
 
 /// One RS256 public key from a JWKS, ready to check signatures.
@@ -15,7 +15,7 @@ public struct RSAVerificationKey: Sendable {
     }
 
     /// Whether `signature` is a valid RSASSA-PKCS1-v1_5 SHA-256 signature over `digest`.
-    func isValidSignature(_ signature: [UInt8], for digest: SHA256.Digest) -> Bool {
+    package func isValidSignature(_ signature: [UInt8], for digest: SHA256.Digest) -> Bool {
         let signature = _RSA.Signing.RSASignature(rawRepresentation: signature)
         return key.isValidSignature(signature, for: digest, padding: .insecurePKCS1v1_5)
     }

@@ -1,4 +1,4 @@
-import Crypto
+package import Crypto
 
 /// The parts of a JWS in compact serialization, split and decoded but not yet trusted.
 /// (`package` so the fuzz targets reach it.)
@@ -10,7 +10,7 @@ package struct CompactJWS {
     /// The signature bytes.
     package let signature: [UInt8]
     /// SHA-256 of the signing input (`header.payload` as ASCII).
-    let signingInputDigest: SHA256.Digest
+    package let signingInputDigest: SHA256.Digest
 
     /// Splits and decodes `token`; throws `.malformed` for anything but three strict base64url parts.
     package init(_ token: String) throws(TokenError) {

@@ -96,6 +96,12 @@ public struct ClientSettings: Codable, Sendable, Equatable {
     public var enableTokenRevocation: Bool
     /// Refresh-token rotation (`RefreshTokenRotation`); nil or disabled: refresh tokens are reused.
     public var refreshTokenRotation: RefreshTokenRotation?
+    /// `SupportedIdentityProviders`: `COGNITO` (the pool's own users) and the pool's providers
+    /// whose buttons the hosted login shows (nil: `COGNITO` alone).
+    public var supportedIdentityProviders: [String]? = nil
+
+    /// The providers the client's users may sign in with.
+    public var identityProviders: [String] { supportedIdentityProviders ?? ["COGNITO"] }
 
     /// Cognito's `RefreshTokenRotationType`.
     public struct RefreshTokenRotation: Codable, Sendable, Equatable {

@@ -8,6 +8,8 @@ public enum UserStatus: String, Codable, Sendable {
     case forceChangePassword = "FORCE_CHANGE_PASSWORD"
     /// An admin reset the password: it must be set again with a code.
     case resetRequired = "RESET_REQUIRED"
+    /// Signed in through an identity provider; no password of their own.
+    case externalProvider = "EXTERNAL_PROVIDER"
 }
 
 /// A user.

@@ -21,6 +21,7 @@ enum HostedPages {
     static let templates: [String: String] = [
         "layout": layout, "login": login, "mfa": mfa, "mfa-setup": mfaSetup, "new-password": newPassword,
         "sign-up": signUp, "confirm": confirm, "forgot": forgot, "reset": reset, "error": errorPage,
+        "onward": onward,
     ]
 
     static let layout = """
@@ -29,6 +30,7 @@ enum HostedPages {
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
+        {{#onward}}<meta http-equiv="refresh" content="0;url={{onward}}">{{/onward}}
         <title>{{$title}}Sign in{{/title}} · Gatehouse local pool</title>
         <style nonce="{{nonce}}">
         body { font: 16px/1.5 system-ui, sans-serif; background: #f4f5f7; color: #1d1f23; margin: 0; }
@@ -45,6 +47,7 @@ enum HostedPages {
         .links { margin-top: 1.25rem; display: flex; justify-content: space-between; font-size: .95rem; }
         .client, .hint { color: #555b66; font-size: .9rem; }
         .client { margin-top: 1.5rem; }
+        .idp-button { display: block; text-align: center; padding: .6rem; border: 1px solid #8a9099; border-radius: 6px; color: #1d1f23; text-decoration: none; font-weight: 600; }
         </style>
         {{#customCSS}}<style nonce="{{nonce}}" id="ui-customization">{{{customCSS}}}</style>{{/customCSS}}
         {{#brandingCSS}}<style nonce="{{nonce}}" id="managed-login-branding">{{{brandingCSS}}}</style>{{/brandingCSS}}
@@ -65,6 +68,7 @@ enum HostedPages {
 
     static let login = """
         {{<layout}}{{$body}}
+        {{#providers}}<p><a class="idp-button" id="idp-{{name}}" href="{{href}}">Sign in with {{name}}</a></p>{{/providers}}
         <form method="post" action="/login?{{query}}" novalidate>
         <input type="hidden" name="_csrf" value="{{csrf}}">
         <label for="username">Username</label>
@@ -185,5 +189,11 @@ enum HostedPages {
 
     static let errorPage = """
         {{<layout}}{{$title}}Sign-in error{{/title}}{{$heading}}Sign-in error{{/heading}}{{/layout}}
+        """
+
+    static let onward = """
+        {{<layout}}{{$title}}Signing in{{/title}}{{$heading}}Signing you in{{/heading}}{{$body}}
+        <p><a id="onward" href="{{onward}}">Continue to the app</a></p>
+        {{/body}}{{/layout}}
         """
 }

@@ -105,7 +105,12 @@ extension OAuthRoutes {
         all["csrf"] = csrfToken(forCookie: csrf)
         all["query"] = FormData.encode(parameters.queryItems)
         all["client"] = parameters.client.name
-        if template == "login" { all["signUp"] = await service.pools.allowsSignUp(poolID: parameters.client.poolId) }
+        if template == "login" {
+            all["signUp"] = await service.pools.allowsSignUp(poolID: parameters.client.poolId)
+            all["providers"] = await service.federation.providers(for: parameters.client).map { name in
+                ["name": name, "href": "/oauth2/authorize?" + FormData.encode(parameters.queryItems + [("identity_provider", name)])]
+            }
+        }
         // The client's managed login style when it has one, the classic customization otherwise.
         if let style = await service.pools.brandingStyle(parameters.client) {
             all["brandingCSS"] = style.css.isEmpty ? nil : style.css
@@ -137,6 +142,10 @@ extension OAuthRoutes {
             parameters = try await service.hostedLogin.authorizeRequest(query(request))
         } catch {
             return refusal(error)
+        }
+        let query = query(request)
+        if query["identity_provider"] != nil || query["idp_identifier"] != nil {
+            return await federate(parameters, name: query["identity_provider"], identifier: query["idp_identifier"])
         }
         if let (user, authTime) = await service.hostedLogin.ssoUser(
             poolID: parameters.client.poolId,

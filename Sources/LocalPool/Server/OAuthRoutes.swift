@@ -31,6 +31,7 @@ public struct OAuthRoutes: Sendable {
     /// Adds the routes to `router`.
     public func register(on router: Router<EdgeContext>) {
         router.get("/oauth2/authorize") { request, _ in try await authorize(request) }
+        router.get("/oauth2/idpresponse") { request, _ in try await idpResponse(request) }
         router.get("/login") { request, _ in try await loginPage(request) }
         router.post("/login") { request, context in try await login(request, from: context.clientAddress) }
         router.post("/login/new-password") { request, context in try await newPassword(request, from: context.clientAddress) }

@@ -28,6 +28,8 @@ public struct LocalPoolService: Sendable {
     public let threats: ThreatProtection
     /// User import jobs.
     public let imports: UserImport
+    /// Sign-in through OIDC identity providers.
+    public let federation: Federation
     /// Where the state is kept.
     public let storage: PoolStorage
     /// The clock.
@@ -68,6 +70,7 @@ public struct LocalPoolService: Sendable {
         accounts = SelfService(context: context, pools: pools, users: users, tokens: tokens, signIn: signIn, codes: Codes(context: context))
         hostedLogin = HostedLogin(context: context, pools: pools, users: users, tokens: tokens)
         threats = ThreatProtection(context: context, pools: pools)
+        federation = Federation(context: context, pools: pools)
         imports = UserImport(context: context, pools: pools, users: users, baseURL: baseURL)
     }
 

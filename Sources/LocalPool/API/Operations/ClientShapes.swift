@@ -21,7 +21,7 @@ struct UserPoolClientType: Encodable, Sendable {
     var allowedOAuthFlowsUserPoolClient: Bool
     var callbackURLs: [String]
     var logoutURLs: [String]
-    var supportedIdentityProviders = ["COGNITO"]
+    var supportedIdentityProviders: [String]
     var accessTokenValidity: Int
     var idTokenValidity: Int
     var refreshTokenValidity: Int
@@ -46,6 +46,7 @@ struct UserPoolClientType: Encodable, Sendable {
         allowedOAuthFlowsUserPoolClient = !settings.allowedOAuthFlows.isEmpty
         callbackURLs = settings.callbackURLs
         logoutURLs = settings.logoutURLs
+        supportedIdentityProviders = settings.identityProviders
         accessTokenValidity = settings.accessTokenSeconds
         idTokenValidity = settings.idTokenSeconds
         refreshTokenValidity = settings.refreshTokenSeconds
@@ -75,6 +76,7 @@ struct ClientSettingsRequest: Decodable, Sendable {
     var refreshTokenValidity: Int?
     var tokenValidityUnits: [String: String]?
     var refreshTokenRotation: UserPoolClientType.Rotation?
+    var supportedIdentityProviders: [String]?
 
     /// The client's settings: what the request leaves out is Cognito's default (so an update
     /// without a member resets it, as Cognito's does).
@@ -89,6 +91,7 @@ struct ClientSettingsRequest: Decodable, Sendable {
         if let writeAttributes { settings.writeAttributes = writeAttributes }
         if let preventUserExistenceErrors { settings.preventUserExistenceErrors = preventUserExistenceErrors == "ENABLED" }
         if let enableTokenRevocation { settings.enableTokenRevocation = enableTokenRevocation }
+        if let supportedIdentityProviders { settings.supportedIdentityProviders = supportedIdentityProviders }
         if let rotation = refreshTokenRotation {
             guard ["ENABLED", "DISABLED"].contains(rotation.feature) else {
                 throw .invalidParameter("RefreshTokenRotation.Feature must be ENABLED or DISABLED")

@@ -103,6 +103,13 @@ extension PoolAdministration {
                 throw LocalPoolError(.invalidOAuthFlow, "client_credentials flow can not be selected if client does not have a client secret.")
             }
         }
+        let named = settings.identityProviders.filter { $0 != "COGNITO" }
+        if !named.isEmpty {
+            let known = Set(try await identityProviders(poolID: poolID).map(\.providerName))
+            if let missing = named.first(where: { !known.contains($0) }) {
+                throw .invalidParameter("The provider \(missing.prefix(32)) does not exist for User Pool \(poolID)")
+            }
+        }
         guard settings.allowedOAuthScopes.contains(where: { !Self.standardScopes.contains($0) }) else { return }
         let existing = try await existingScopes(poolID: poolID)
         if let missing = settings.allowedOAuthScopes.first(where: { !existing.contains($0) }) {
