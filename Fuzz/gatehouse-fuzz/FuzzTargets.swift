@@ -196,7 +196,8 @@ enum FuzzTargets {
         "DescribeManagedLoginBrandingByClient", "UpdateManagedLoginBranding", "DeleteManagedLoginBranding",
         "SetRiskConfiguration", "DescribeRiskConfiguration", "AdminListUserAuthEvents", "AdminUpdateAuthEventFeedback",
         "UpdateAuthEventFeedback", "CreateIdentityProvider", "DescribeIdentityProvider", "UpdateIdentityProvider",
-        "DeleteIdentityProvider", "ListIdentityProviders", "GetIdentityProviderByIdentifier",
+        "DeleteIdentityProvider", "ListIdentityProviders", "GetIdentityProviderByIdentifier", "AdminLinkProviderForUser",
+        "AdminDisableProviderForUser",
     ]
 
     static let cognitoAPI: FuzzTarget = { bytes in

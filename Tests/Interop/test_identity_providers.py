@@ -149,11 +149,11 @@ def authorize_url(local, client, challenge, **extra):
         "state": "app-state", "code_challenge": challenge, "code_challenge_method": "S256", **extra})
 
 
-def sign_in_through_partner(local, client, browser, **extra):
+def sign_in_through_partner(local, client, browser, username="partner-user", **extra):
     verifier, challenge = pkce()
     to_provider = browser.get(authorize_url(local, client, challenge, **extra), allow_redirects=False, timeout=10)
     assert to_provider.status_code == 302, to_provider.text
-    back = login_through_form(browser, to_provider.headers["Location"], "partner-user", "Upstream-passw0rd!")
+    back = login_through_form(browser, to_provider.headers["Location"], username, "Upstream-passw0rd!")
     assert back.status_code == 302 and back.headers["Location"].startswith(f"{local.pool_url}/oauth2/idpresponse?"), back.text
     to_app = browser.get(back.headers["Location"], allow_redirects=False, timeout=10)
     # A page that navigates on to the app (a redirect would fall under the provider form's policy).
@@ -211,3 +211,68 @@ def test_a_provider_answer_is_taken_only_in_the_browser_that_started_it(local, u
     assert 'id="onward"' in started.get(answer, allow_redirects=False, timeout=10).text
     assert error_of(lambda: local.cognito.create_user_pool_client(
         UserPoolId=local.pool_id, ClientName="x", SupportedIdentityProviders=["COGNITO", "Nobody"]))[0] == "InvalidParameterException"
+
+
+def upstream_user(upstream, username, email):
+    upstream.cognito.admin_create_user(UserPoolId=upstream.pool_id, Username=username, MessageAction="SUPPRESS",
+                                       UserAttributes=[{"Name": "email", "Value": email}, {"Name": "nickname", "Value": "Up"}])
+    upstream.cognito.admin_set_user_password(UserPoolId=upstream.pool_id, Username=username, Password="Upstream-passw0rd!", Permanent=True)
+    attributes = upstream.cognito.admin_get_user(UserPoolId=upstream.pool_id, Username=username)["UserAttributes"]
+    return next(a["Value"] for a in attributes if a["Name"] == "sub")
+
+
+def identities_of(local, username):
+    attributes = local.cognito.admin_get_user(UserPoolId=local.pool_id, Username=username)["UserAttributes"]
+    value = next((a["Value"] for a in attributes if a["Name"] == "identities"), "[]")
+    return [(i["providerName"], i["userId"]) for i in json.loads(value)]
+
+
+def test_a_linked_provider_identity_signs_in_as_the_native_user_until_it_is_disabled(local, upstream, federation):
+    cognito, pool = local.cognito, local.pool_id
+    sub = upstream_user(upstream, "linked-user", "linked@partner.example")
+    cognito.admin_create_user(UserPoolId=pool, Username="native-nina", MessageAction="SUPPRESS",
+                              UserAttributes=[{"Name": "email", "Value": "nina@example.com"}, {"Name": "nickname", "Value": "Nina"}])
+    source = {"ProviderName": "Partner", "ProviderAttributeName": "Cognito_Subject", "ProviderAttributeValue": sub}
+    native = {"ProviderName": "Cognito", "ProviderAttributeValue": "native-nina"}
+    cognito.admin_link_provider_for_user(UserPoolId=pool, DestinationUser=native, SourceUser=source)
+    assert identities_of(local, "native-nina") == [("Partner", sub)]
+
+    claims = claims_of(sign_in_through_partner(local, federation, requests.Session(), username="linked-user",
+                                               identity_provider="Partner")["id_token"])
+    assert (claims["cognito:username"], claims["nickname"], claims["email"]) == ("native-nina", "Nina", "nina@example.com")
+    assert error_of(lambda: cognito.admin_get_user(UserPoolId=pool, Username=f"Partner_{sub}"))[0] == "UserNotFoundException"
+
+    # What cannot be linked is refused.
+    partner_sub = next(a["Value"] for a in upstream.cognito.admin_get_user(
+        UserPoolId=upstream.pool_id, Username="partner-user")["UserAttributes"] if a["Name"] == "sub")
+    for destination, linked, error in [
+        (native, source, "InvalidParameterException"),                                    # linked already
+        (native, {**source, "ProviderAttributeValue": partner_sub}, "InvalidParameterException"),  # a user of its own already
+        (native, {**source, "ProviderName": "Nobody"}, "InvalidParameterException"),
+        (native, {**source, "ProviderAttributeName": "email"}, "InvalidParameterException"),
+        ({"ProviderName": "Cognito", "ProviderAttributeValue": "nobody-here"}, {**source, "ProviderAttributeValue": "fresh-sub"},
+         "UserNotFoundException"),
+        ({"ProviderName": "Partner", "ProviderAttributeValue": "native-nina"}, {**source, "ProviderAttributeValue": "fresh-sub"},
+         "InvalidParameterException"),
+    ]:
+        assert error_of(lambda: cognito.admin_link_provider_for_user(UserPoolId=pool, DestinationUser=destination,
+                                                                     SourceUser=linked))[0] == error, (destination, linked)
+
+    # Disabled: the link goes, and the next sign-in is a user of its own.
+    cognito.admin_disable_provider_for_user(UserPoolId=pool, User=source)
+    assert identities_of(local, "native-nina") == []
+    again = claims_of(sign_in_through_partner(local, federation, requests.Session(), username="linked-user",
+                                              identity_provider="Partner")["id_token"])
+    assert again["cognito:username"] == f"Partner_{sub}"
+
+    # Disabling a provider user of its own disables that user: its next sign-in is refused.
+    cognito.admin_disable_provider_for_user(UserPoolId=pool, User=source)
+    assert cognito.admin_get_user(UserPoolId=pool, Username=f"Partner_{sub}")["Enabled"] is False
+    verifier, challenge = pkce()
+    browser = requests.Session()
+    to_provider = browser.get(authorize_url(local, federation, challenge, identity_provider="Partner"), allow_redirects=False, timeout=10)
+    back = login_through_form(browser, to_provider.headers["Location"], "linked-user", "Upstream-passw0rd!")
+    refused = browser.get(back.headers["Location"], allow_redirects=False, timeout=10)
+    assert refused.status_code == 401 and "User is disabled." in refused.text
+    assert error_of(lambda: cognito.admin_disable_provider_for_user(
+        UserPoolId=pool, User={**source, "ProviderAttributeValue": "never-seen"}))[0] == "UserNotFoundException"

@@ -12,8 +12,6 @@ from botocore.credentials import Credentials
 from conftest import REGION, LocalServe
 
 NOT_YET_SERVED = {
-    # Issue 27: federation.
-    "AdminLinkProviderForUser", "AdminDisableProviderForUser",
     # Issue 28: passkeys, factors and devices.
     "StartWebAuthnRegistration", "CompleteWebAuthnRegistration", "ListWebAuthnCredentials", "DeleteWebAuthnCredential",
     "GetUserAuthFactors", "ConfirmDevice", "GetDevice", "ListDevices", "ForgetDevice", "UpdateDeviceStatus",

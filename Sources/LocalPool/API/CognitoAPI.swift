@@ -47,6 +47,7 @@ public struct CognitoAPI: Sendable {
         .merging(RiskOperations.handlers) { first, _ in first }
         .merging(UserImportOperations.handlers) { first, _ in first }
         .merging(IdentityProviderOperations.handlers) { first, _ in first }
+        .merging(LinkOperations.handlers) { first, _ in first }
         .merging([UpdateUserPool.name: UpdateUserPool.handler, GetTokensFromRefreshToken.name: GetTokensFromRefreshToken.handler]) {
             first,
             _ in first

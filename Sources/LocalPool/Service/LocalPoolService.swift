@@ -70,7 +70,7 @@ public struct LocalPoolService: Sendable {
         accounts = SelfService(context: context, pools: pools, users: users, tokens: tokens, signIn: signIn, codes: Codes(context: context))
         hostedLogin = HostedLogin(context: context, pools: pools, users: users, tokens: tokens)
         threats = ThreatProtection(context: context, pools: pools)
-        federation = Federation(context: context, pools: pools)
+        federation = Federation(context: context, pools: pools, users: users)
         imports = UserImport(context: context, pools: pools, users: users, baseURL: baseURL)
     }
 

@@ -22,12 +22,14 @@ public struct PoolStorage: Sendable {
     let authEvents: any AuthEventRepository
     let imports: any UserImportRepository
     let identityProviders: any IdentityProviderRepository
+    let providerLinks: any ProviderLinkRepository
     private let counter: TransactionCounter
 
     init(
         store: some PoolRepository & UserRepository & GroupRepository & CodeRepository & ChallengeRepository & TokenRepository
             & HostedLoginRepository & ResourceServerRepository & DomainRepository
-            & TermsRepository & BrandingRepository & AuthEventRepository & UserImportRepository & IdentityProviderRepository,
+            & TermsRepository & BrandingRepository & AuthEventRepository & UserImportRepository & IdentityProviderRepository
+            & ProviderLinkRepository,
         counter: TransactionCounter
     ) {
         pools = store
@@ -44,6 +46,7 @@ public struct PoolStorage: Sendable {
         authEvents = store
         imports = store
         identityProviders = store
+        providerLinks = store
         self.counter = counter
     }
 

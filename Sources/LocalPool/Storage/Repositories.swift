@@ -122,6 +122,16 @@ protocol IdentityProviderRepository: Sendable {
     func deleteProvider(poolID: String, name: String) async throws
 }
 
+/// Provider identities linked to native users.
+protocol ProviderLinkRepository: Sendable {
+    /// Stores a link and adds the identity to its user's `identities`, in one transaction.
+    func link(_ link: ProviderLinkRecord) async throws -> LinkOutcome
+    /// The native user `subject` at `provider` is linked to.
+    func linkedUsername(poolID: String, provider: String, subject: String) async throws -> String?
+    /// Removes a link and the identity from its user, in one transaction; false when there is none.
+    func unlink(poolID: String, provider: String, subject: String, now: Double) async throws -> Bool
+}
+
 /// What counting a sign-in attempt found: the user as read before the attempt was counted.
 enum AttemptCount: Sendable {
     /// No user has that name (or `sub`).

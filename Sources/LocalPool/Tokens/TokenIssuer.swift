@@ -68,8 +68,8 @@ struct TokenIssuer: Sendable {
             for attribute in grant.user.attributes where readable?.contains(attribute.name) ?? !attribute.name.hasPrefix("dev:") {
                 if attribute.name.hasSuffix("_verified") {
                     id.add(attribute.name, attribute.value == "true")
-                } else if attribute.name == "identities" {
-                    // A JSON array in the token, as Cognito's (the pool wrote it, so it parses).
+                } else if attribute.name == "identities", (try? JSONParser.parse(Array(attribute.value.utf8)))?.arrayValue != nil {
+                    // A JSON array in the token, as Cognito's; only well-formed JSON is copied in.
                     id.add(attribute.name, json: Array(attribute.value.utf8))
                 } else {
                     id.add(attribute.name, attribute.value)

@@ -9,6 +9,7 @@ import Logging
 public struct Federation: Sendable {
     let context: PoolContext
     let pools: PoolAdministration
+    let users: UserAccounts
 
     /// The provider an authorize request names (`identity_provider`, or `idp_identifier`),
     /// which the client must support.
@@ -69,7 +70,18 @@ public struct Federation: Sendable {
             throw .notAuthorized("The identity provider's keys could not be read.")
         }
         let token = try UpstreamIDToken.verify(idToken, keys: keys, issuer: issuer, clientID: clientID, nonce: nonce, now: context.clock.now())
-        return try await user(provider: provider, token: token)
+        // A linked identity signs in as its native user, whose attributes stay its own.
+        let linked = try await context.store {
+            try await context.storage.providerLinks.linkedUsername(poolID: provider.poolId, provider: provider.providerName, subject: token.subject)
+        }
+        let user: UserRecord
+        if let linked {
+            user = try await users.user(poolID: provider.poolId, username: linked)
+        } else {
+            user = try await self.user(provider: provider, token: token)
+        }
+        guard user.enabled else { throw .notAuthorized("User is disabled.") }
+        return user
     }
 
     private func call(
@@ -103,14 +115,11 @@ public struct Federation: Sendable {
             }
         }
         if let updated { return updated }
-        let identities =
-            #"[{"userId":"\#(token.subject)","providerName":"\#(provider.providerName)","providerType":"OIDC","issuer":null,"#
-            + #""primary":"true","dateCreated":"\#(Int64(now * 1000))"}]"#
         let user = UserRecord(
             poolId: provider.poolId,
             username: username,
             sub: Identifiers.uuid(),
-            attributes: mapped + [UserRecord.Attribute(name: "identities", value: identities)],
+            attributes: Identities.updating(mapped, provider: provider.providerName, subject: token.subject, adding: true, primary: true, now: now),
             enabled: true,
             status: .externalProvider,
             tokensValidAfter: 0,

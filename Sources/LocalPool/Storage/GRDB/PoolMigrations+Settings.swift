@@ -114,5 +114,16 @@ extension PoolMigrations {
                 table.primaryKey(["poolId", "providerName"])
             }
         }
+        migrator.registerMigration("v20-provider-links") { db in
+            try db.create(table: "providerLink") { table in
+                table.column("poolId", .text).notNull()
+                table.column("providerName", .text).notNull()
+                table.column("subject", .text).notNull()
+                table.column("username", .text).notNull()
+                table.column("createdAt", .double).notNull()
+                table.primaryKey(["poolId", "providerName", "subject"])
+                table.foreignKey(["poolId", "username"], references: "user", columns: ["poolId", "username"], onDelete: .cascade)
+            }
+        }
     }
 }

@@ -31,6 +31,7 @@ extension ManagedLoginBrandingRecord: StoredInTable { static var table: String {
 extension AuthEventRecord: StoredInTable { static var table: String { "authEvent" } }
 extension UserImportJobRecord: StoredInTable { static var table: String { "userImportJob" } }
 extension IdentityProviderRecord: StoredInTable { static var table: String { "identityProvider" } }
+extension ProviderLinkRecord: StoredInTable { static var table: String { "providerLink" } }
 
 typealias PoolRow = Stored<PoolRecord>
 typealias ClientRow = Stored<ClientRecord>
@@ -44,6 +45,7 @@ typealias BrandingRow = Stored<ManagedLoginBrandingRecord>
 typealias AuthEventRow = Stored<AuthEventRecord>
 typealias ImportJobRow = Stored<UserImportJobRecord>
 typealias IdentityProviderRow = Stored<IdentityProviderRecord>
+typealias ProviderLinkRow = Stored<ProviderLinkRecord>
 
 extension GroupMemberRecord: FetchableRecord, PersistableRecord {
     static let databaseTableName = "groupMember"

@@ -9,6 +9,13 @@ final class MemoryPoolStore: Sendable {
         let name: String
     }
 
+    /// A provider identity of a pool.
+    struct LinkKey: Hashable {
+        let poolID: String
+        let provider: String
+        let subject: String
+    }
+
     struct CodeKey: Hashable {
         let user: Key
         let purpose: CodePurpose
@@ -40,6 +47,7 @@ final class MemoryPoolStore: Sendable {
         var authEvents: [Key: [AuthEventRecord]] = [:]
         var importJobs: [String: UserImportJobRecord] = [:]
         var identityProviders: [Key: IdentityProviderRecord] = [:]
+        var providerLinks: [LinkKey: ProviderLinkRecord] = [:]
 
         /// The user called `name`, or whose `sub` it is.
         func user(poolID: String, name: String) -> UserRecord? {
@@ -59,6 +67,7 @@ final class MemoryPoolStore: Sendable {
             refreshTokens = refreshTokens.filter { !($0.value.poolId == key.poolID && $0.value.username == key.name) }
             codes = codes.filter { $0.key.user != key }
             authEvents[key] = nil
+            providerLinks = providerLinks.filter { $0.value.poolId != key.poolID || $0.value.username != key.name }
             for group in members.keys where group.poolID == key.poolID { members[group]?.remove(key.name) }
         }
     }
@@ -120,6 +129,7 @@ extension MemoryPoolStore: PoolRepository {
             tables.authEvents = tables.authEvents.filter { $0.key.poolID != id }
             tables.importJobs = tables.importJobs.filter { $0.value.poolId != id }
             tables.identityProviders = tables.identityProviders.filter { $0.key.poolID != id }
+            tables.providerLinks = tables.providerLinks.filter { $0.key.poolID != id }
         }
     }
 
