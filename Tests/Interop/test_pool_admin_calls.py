@@ -8,12 +8,14 @@ import hashlib
 import hmac
 import json
 import re
+from urllib.parse import parse_qs, urlencode, urlparse
 
 import botocore.exceptions
 import pytest
 import requests
 
 from conftest import LocalServe
+from test_oidc_flow import login_through_form
 
 
 @pytest.fixture(scope="module")
@@ -461,3 +463,30 @@ def test_managed_login_branding_is_kept_merged_and_styles_the_hosted_pages(local
         assert error_of(call)[0] == "ResourceNotFoundException"
     assert 'id="ui-customization"' in requests.get(page_url, timeout=10).text
     cognito.set_ui_customization(UserPoolId=pool, ClientId=local.spa)
+
+
+def test_the_hosted_login_answers_under_the_domains_path(local):
+    # An app configured with its Cognito domain's URL points at the pool with the domain as a path.
+    cognito, pool = local.cognito, local.pool_id
+    cognito.create_user_pool_domain(UserPoolId=pool, Domain="path-login")
+    try:
+        base = f"{local.pool_url}/path-login"
+        verifier = base64.urlsafe_b64encode(hashlib.sha256(b"path").digest()).rstrip(b"=").decode()
+        challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+        query = urlencode({"response_type": "code", "client_id": local.spa, "redirect_uri": local.app + "/", "scope": "openid",
+                           "state": "s", "code_challenge": challenge, "code_challenge_method": "S256"})
+        done = login_through_form(requests.Session(), f"{base}/oauth2/authorize?{query}", local.demo["username"], local.demo["password"])
+        assert done.status_code == 302 and done.headers["Location"].startswith(local.app + "/?code="), done.text
+        code = parse_qs(urlparse(done.headers["Location"]).query)["code"][0]
+        tokens = requests.post(f"{base}/oauth2/token", data={"grant_type": "authorization_code", "client_id": local.spa, "code": code,
+                                                             "redirect_uri": local.app + "/", "code_verifier": verifier}, timeout=10)
+        assert tokens.status_code == 200, tokens.text
+        info = requests.get(f"{base}/oauth2/userInfo", headers={"Authorization": "Bearer " + tokens.json()["access_token"]}, timeout=10)
+        assert info.json()["username"] == local.demo["username"]
+        assert requests.get(f"{base}/logout?client_id={local.spa}&logout_uri={local.app}/", allow_redirects=False, timeout=10).status_code == 302
+        # A name that is no domain of the pool, or a path the hosted login does not have, is not found.
+        assert requests.get(f"{local.pool_url}/no-such-domain/oauth2/authorize?{query}", timeout=10).status_code == 404
+        assert requests.get(f"{base}/admin", timeout=10).status_code == 404
+    finally:
+        cognito.delete_user_pool_domain(UserPoolId=pool, Domain="path-login")
+    assert requests.get(f"{local.pool_url}/path-login/oauth2/authorize?{query}", timeout=10).status_code == 404

@@ -28,30 +28,53 @@ public struct OAuthRoutes: Sendable {
         Base64URL.encode(HMAC<SHA256>.authenticationCode(for: Array(cookie.utf8), using: csrfKey))
     }
 
-    /// Adds the routes to `router`.
+    /// Adds the routes to `router`: at the root, and under each of the pool's domains
+    /// (`/{domain}/oauth2/authorize`, with `my-login` or `auth.example.com` as the domain), so an
+    /// app configured with its Cognito domain's URL works against `{pool URL}/{domain}`.
     public func register(on router: Router<EdgeContext>) {
-        router.get("/oauth2/authorize") { request, _ in try await authorize(request) }
-        router.get("/oauth2/idpresponse") { request, _ in try await idpResponse(request) }
-        router.get("/login") { request, _ in try await loginPage(request) }
-        router.post("/login") { request, context in try await login(request, from: context.clientAddress) }
-        router.post("/login/new-password") { request, context in try await newPassword(request, from: context.clientAddress) }
-        router.post("/login/mfa") { request, context in try await mfaCode(request, from: context.clientAddress) }
-        router.post("/login/mfa-setup") { request, context in try await mfaSetup(request, from: context.clientAddress) }
-        router.get("/login/signup") { request, _ in try await signUpPage(request) }
-        router.post("/login/signup") { request, _ in try await signUp(request) }
-        router.post("/login/confirm") { request, _ in try await confirm(request) }
-        router.post("/login/resend") { request, _ in try await resend(request) }
-        router.get("/login/forgot") { request, _ in try await forgotPage(request) }
-        router.post("/login/forgot") { request, _ in try await forgot(request) }
-        router.post("/login/reset") { request, _ in try await reset(request) }
-        router.post("/oauth2/token") { request, _ in try await token(request) }
-        router.post("/oauth2/revoke") { request, _ in try await revoke(request) }
-        router.get("/oauth2/userInfo") { request, _ in await userInfo(request) }
-        router.post("/oauth2/userInfo") { request, _ in await userInfo(request) }
-        router.get("/logout") { request, _ in await logout(request) }
-        for path in ["/oauth2/token", "/oauth2/revoke", "/oauth2/userInfo"] {
-            router.on(RouterPath(path), method: .options) { request, _ in await preflight(request) }
+        add(to: router, under: "")
+        // The router names one parameter per position: the pool routes' `:pool` holds the domain.
+        add(to: router, under: "/:pool")
+    }
+
+    private func add(to router: Router<EdgeContext>, under prefix: String) {
+        func on(_ path: String, _ method: HTTPRequest.Method, _ handler: @escaping @Sendable (Request, EdgeContext) async throws -> Response) {
+            router.on(RouterPath(prefix + path), method: method) { request, context in
+                if !prefix.isEmpty, await !isDomain(context.parameters.get("pool")) { throw HTTPError(.notFound) }
+                return try await handler(request, context)
+            }
         }
+        on("/oauth2/authorize", .get) { request, _ in try await authorize(request) }
+        on("/oauth2/idpresponse", .get) { request, _ in try await idpResponse(request) }
+        on("/login", .get) { request, _ in try await loginPage(request) }
+        on("/login", .post) { request, context in try await login(request, from: context.clientAddress) }
+        on("/login/new-password", .post) { request, context in try await newPassword(request, from: context.clientAddress) }
+        on("/login/mfa", .post) { request, context in try await mfaCode(request, from: context.clientAddress) }
+        on("/login/mfa-setup", .post) { request, context in try await mfaSetup(request, from: context.clientAddress) }
+        on("/login/signup", .get) { request, _ in try await signUpPage(request) }
+        on("/login/signup", .post) { request, _ in try await signUp(request) }
+        on("/login/confirm", .post) { request, _ in try await confirm(request) }
+        on("/login/resend", .post) { request, _ in try await resend(request) }
+        on("/login/forgot", .get) { request, _ in try await forgotPage(request) }
+        on("/login/forgot", .post) { request, _ in try await forgot(request) }
+        on("/login/reset", .post) { request, _ in try await reset(request) }
+        on("/oauth2/token", .post) { request, _ in try await token(request) }
+        on("/oauth2/revoke", .post) { request, _ in try await revoke(request) }
+        on("/oauth2/userInfo", .get) { request, _ in await userInfo(request) }
+        on("/oauth2/userInfo", .post) { request, _ in await userInfo(request) }
+        on("/logout", .get) { request, _ in await logout(request) }
+        for path in ["/oauth2/token", "/oauth2/revoke", "/oauth2/userInfo"] {
+            on(path, .options) { request, _ in await preflight(request) }
+        }
+    }
+
+    /// Whether `name` is a domain of a pool (lowercase letters, digits, dots and hyphens; a
+    /// pool id, with its `_`, never is).
+    private func isDomain(_ name: String?) async -> Bool {
+        guard let name, (1...253).contains(name.utf8.count),
+            name.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E || $0 == 0x2D })
+        else { return false }
+        return (try? await service.pools.domain(named: name)) != nil
     }
 
     // MARK: helpers
