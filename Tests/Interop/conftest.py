@@ -12,6 +12,7 @@ import time
 import boto3
 import pytest
 import requests
+from botocore.validate import ParamValidator
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 REGION = "us-east-1"
@@ -161,6 +162,16 @@ def moto_private_jwk():
         return json.load(handle)
 
 
+def check_against_output_shape(http_response, parsed, model, **_):
+    """Every answer of the local pool, checked against the operation's output shape in botocore's
+    model (member types, required members, minimums), as botocore checks requests."""
+    if http_response.status_code != 200 or model.output_shape is None:
+        return
+    answer = {key: value for key, value in parsed.items() if key != "ResponseMetadata"}
+    report = ParamValidator().validate(answer, model.output_shape)
+    assert not report.has_errors(), f"{model.name} answered outside its output shape: {report.generate_report()}"
+
+
 class LocalServe:
     """`gatehouse serve` with its embedded local pool: the app, API and pool on free loopback
     ports, state in `data_dir`, and a boto3 client on the pool. `extra` arguments and
@@ -179,6 +190,7 @@ class LocalServe:
             "cognito-idp", region_name=REGION, endpoint_url=self.pool_url,
             aws_access_key_id=credentials[0], aws_secret_access_key=credentials[1],
         )
+        self.cognito.meta.events.register("after-call.cognito-idp", check_against_output_shape)
         self.pool_id = self.cognito.list_user_pools(MaxResults=10)["UserPools"][0]["Id"]
         clients = self.cognito.list_user_pool_clients(UserPoolId=self.pool_id)["UserPoolClients"]
         self.spa = next(c["ClientId"] for c in clients if c["ClientName"] == "gatehouse-spa")
