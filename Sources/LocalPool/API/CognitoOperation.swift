@@ -123,3 +123,14 @@ enum Validate {
         return size == 0 ? 60 : size
     }
 }
+
+/// The pages of the list operations whose token is the index of the next page's first entry
+/// (terms, auth events, import jobs, identity providers): a token that is not a number starts
+/// over, one past the end gives an empty page.
+enum IndexPages {
+    static func page<Item>(_ all: [Item], token: String?, maximum: Int) -> (items: ArraySlice<Item>, next: String?) {
+        let start = token.flatMap { Int($0) }.map { min(max($0, 0), all.count) } ?? 0
+        let items = all[start...].prefix(maximum)
+        return (items, start + items.count < all.count ? String(start + items.count) : nil)
+    }
+}

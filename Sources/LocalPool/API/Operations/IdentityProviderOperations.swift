@@ -140,9 +140,7 @@ enum IdentityProviderOperations {
         static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> ListResponse {
             let maximum = try Validate.within(request.maxResults, 0...60, "maxResults").flatMap { $0 == 0 ? nil : $0 } ?? 60
             let all = try await api.service.pools.identityProviders(poolID: request.userPoolId)
-            // The token is the index of the next page's first provider.
-            let start = request.nextToken.flatMap { Int($0) }.map { min(max($0, 0), all.count) } ?? 0
-            let page = all[start...].prefix(maximum)
+            let (page, next) = IndexPages.page(all, token: request.nextToken, maximum: maximum)
             return ListResponse(
                 providers: page.map {
                     Description(
@@ -152,7 +150,7 @@ enum IdentityProviderOperations {
                         creationDate: $0.createdAt
                     )
                 },
-                nextToken: start + page.count < all.count ? String(start + page.count) : nil
+                nextToken: next
             )
         }
     }

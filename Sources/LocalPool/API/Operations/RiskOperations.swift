@@ -116,13 +116,8 @@ enum RiskOperations {
         static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> Response {
             let maximum = try Validate.within(request.maxResults, 0...60, "maxResults").flatMap { $0 == 0 ? nil : $0 } ?? 60
             let all = try await api.service.threats.events(poolID: request.userPoolId, username: request.username)
-            // The token is the index of the next page's first event.
-            let start = request.nextToken.flatMap { Int($0) }.map { min(max($0, 0), all.count) } ?? 0
-            let page = all[start...].prefix(maximum)
-            return Response(
-                authEvents: page.map(AuthEventType.init),
-                nextToken: start + page.count < all.count ? String(start + page.count) : nil
-            )
+            let (page, next) = IndexPages.page(all, token: request.nextToken, maximum: maximum)
+            return Response(authEvents: page.map(AuthEventType.init), nextToken: next)
         }
     }
 

@@ -125,9 +125,7 @@ enum TermsOperations {
         static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> Response {
             let maximum = try Validate.within(request.maxResults, 1...60, "maxResults") ?? 60
             let all = try await api.service.pools.termsList(poolID: request.userPoolId)
-            // The token is the index of the next page's first entry.
-            let start = request.nextToken.flatMap { Int($0) }.map { min(max($0, 0), all.count) } ?? 0
-            let page = all[start...].prefix(maximum)
+            let (page, next) = IndexPages.page(all, token: request.nextToken, maximum: maximum)
             return Response(
                 terms: page.map {
                     Description(
@@ -138,7 +136,7 @@ enum TermsOperations {
                         lastModifiedDate: $0.updatedAt
                     )
                 },
-                nextToken: start + page.count < all.count ? String(start + page.count) : nil
+                nextToken: next
             )
         }
     }

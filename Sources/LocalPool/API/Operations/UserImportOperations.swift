@@ -105,12 +105,10 @@ enum UserImportOperations {
         static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> ListResponse {
             let maximum = try Validate.within(request.maxResults, 1...60, "maxResults") ?? 60
             let all = try await api.service.imports.jobs(poolID: request.userPoolId)
-            // The token is the index of the next page's first job.
-            let start = request.paginationToken.flatMap { Int($0) }.map { min(max($0, 0), all.count) } ?? 0
-            let page = all[start...].prefix(maximum)
+            let (page, next) = IndexPages.page(all, token: request.paginationToken, maximum: maximum)
             var jobs: [JobType] = []
             for job in page { jobs.append(try await .of(job, api: api)) }
-            return ListResponse(userImportJobs: jobs, paginationToken: start + page.count < all.count ? String(start + page.count) : nil)
+            return ListResponse(userImportJobs: jobs, paginationToken: next)
         }
     }
 }
