@@ -18,7 +18,9 @@ swift build -c release --product gatehouse-bench >/dev/null
 bin="$(swift build -c release --show-bin-path)"
 
 echo "== signing baseline"
-"$bin/gatehouse-bench" sign 3000
+"$bin/gatehouse-bench" sign 3000 | tee "$work/sign.txt"
+# The capacity the grants are set against: two cores signing at once, measured in this run.
+capacity="$(awk '/two cores at once/ {print $1}' "$work/sign.txt")"
 echo "== SRP arithmetic (the server's side of one sign-in, and one modular power on its own)"
 "$bin/gatehouse-bench" srp 200
 
@@ -77,9 +79,11 @@ PY
 )
 echo "== refresh-token grants at /oauth2/token (wrk -t2 -c16)"
 wrk -t2 -c16 -d"$DURATION" --latency -s scripts/refresh.lua "http://127.0.0.1:$pool_port/oauth2/token" -- "$client" "$refresh" \
-  | grep -E "Requests/sec|p50"
+  | grep -E "Requests/sec|p50" | tee "$work/refresh.txt"
+awk -v capacity="$capacity" '/Requests\/sec/ {printf "refresh grants sign %.0f tokens/s: %.2f of the two-core signing rate (%s/s)\n", $2 * 2, $2 * 2 / capacity, capacity}' "$work/refresh.txt"
 echo "== client_credentials grants at /oauth2/token (one RS256 token each; wrk -t2 -c16)"
 wrk -t2 -c16 -d"$DURATION" --latency -s scripts/client-credentials.lua "http://127.0.0.1:$pool_port/oauth2/token" -- "$basic" \
-  | grep -E "Requests/sec|p50"
+  | grep -E "Requests/sec|p50" | tee "$work/credentials.txt"
+awk -v capacity="$capacity" '/Requests\/sec/ {printf "client_credentials grants: %.2f of the two-core signing rate (%s/s)\n", $2 / capacity, capacity}' "$work/credentials.txt"
 echo "== GetUser on the JSON API (token verification plus revocation checks; wrk -t2 -c16)"
 wrk -t2 -c16 -d"$DURATION" -s scripts/getuser.lua "http://127.0.0.1:$pool_port/" -- "$access" | grep -E "Requests/sec|p50"

@@ -143,8 +143,17 @@ enum FuzzTargets {
         precondition(resource.hasSuffix("/*/*") && methodARN.hasPrefix(String(resource.dropLast(3))), "a policy wider than the API and stage")
     }
 
+    /// A token request as `/oauth2/token` reads it: the form body, then after the first line
+    /// break an `Authorization` header.
     static let form: FuzzTarget = { bytes in
-        _ = FormData.parse(text(bytes))
+        let input = text(bytes)
+        let body = input.prefix { $0 != "\n" }
+        _ = FormData.parse(String(body))
+        let header = String(input.dropFirst(body.count + 1))
+        if let (id, secret) = OAuthRoutes.basicCredentials(header) {
+            // Base64 spells n bytes in at least 4n/3 characters, and percent escapes only shrink.
+            precondition(header.utf8.count >= 6 + (id.utf8.count + secret.utf8.count + 1) * 4 / 3, "credentials longer than the header held")
+        }
     }
 
     /// The JSON API on a pool in a temporary folder: the first byte picks the operation.

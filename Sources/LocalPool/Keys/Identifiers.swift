@@ -1,4 +1,3 @@
-import Foundation
 import GatehouseCore
 
 /// Random identifiers shaped like Cognito's, so format checks in verifiers and SDKs pass.
@@ -20,8 +19,24 @@ enum Identifiers {
     /// 51 lowercase alphanumerics, like a real client secret.
     static func clientSecret() -> String { random(51, from: lowercaseAlphanumerics) }
 
-    /// A lowercase UUID (subs, jti, event ids).
-    static func uuid() -> String { UUID().uuidString.lowercased() }
+    /// A lowercase random (version 4) UUID (subs, jti, event ids), written out here rather than
+    /// through Foundation's formatter: every token carries one.
+    static func uuid() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let high = generator.next() & 0xFFFF_FFFF_FFFF_0FFF | 0x4000
+        let low = generator.next() & 0x3FFF_FFFF_FFFF_FFFF | 0x8000_0000_0000_0000
+        let hex = Array("0123456789abcdef".utf8)
+        var text = [UInt8]()
+        text.reserveCapacity(36)
+        for (index, word) in [high, low].enumerated() {
+            for nibble in 0..<16 {
+                let position = index * 16 + nibble
+                if position == 8 || position == 12 || position == 16 || position == 20 { text.append(UInt8(ascii: "-")) }
+                text.append(hex[Int(word >> UInt64(60 - nibble * 4) & 0xF)])
+            }
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
 
     /// The ten characters after `import-` in a user import job's id.
     static func importJobSuffix() -> String { random(10, from: alphanumerics) }

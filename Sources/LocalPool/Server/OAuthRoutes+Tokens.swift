@@ -21,7 +21,7 @@ extension OAuthRoutes {
         do {
             client = .success(
                 try await service.hostedLogin.authenticateClient(
-                    basic: basicCredentials(request),
+                    basic: Self.basicCredentials(request.headers[.authorization]),
                     bodyID: form["client_id"],
                     bodySecret: form["client_secret"]
                 )

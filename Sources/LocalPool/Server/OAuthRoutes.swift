@@ -79,14 +79,25 @@ public struct OAuthRoutes: Sendable {
 
     // MARK: helpers
 
-    func basicCredentials(_ request: Request) -> (id: String, secret: String)? {
-        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("basic "),
-            let decoded = Data(base64Encoded: String(header.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
-            let text = String(data: decoded, encoding: .utf8), let colon = text.firstIndex(of: ":")
+    /// The client id and secret of an `Authorization: Basic` header (RFC 7617, each side
+    /// form-encoded as RFC 6749 §2.3.1 has it), or nil when there is none or it does not decode.
+    package static func basicCredentials(_ header: String?) -> (id: String, secret: String)? {
+        guard let header else { return nil }
+        let bytes = header.utf8
+        guard bytes.count > 6, bytes.prefix(5).map({ $0 | 0x20 }).elementsEqual("basic".utf8), bytes.dropFirst(5).first == 0x20 else {
+            return nil
+        }
+        let blank: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 }
+        var encoded = bytes.dropFirst(6).drop(while: blank)
+        while let last = encoded.last, blank(last) { encoded = encoded.dropLast() }
+        guard let decoded = Base64URL.decodeEither(String(decoding: encoded, as: UTF8.self)),
+            let text = String(validating: decoded, as: UTF8.self), let colon = text.firstIndex(of: ":")
         else { return nil }
-        let id = String(text[..<colon]).removingPercentEncoding ?? String(text[..<colon])
-        let secret = String(text[text.index(after: colon)...]).removingPercentEncoding ?? String(text[text.index(after: colon)...])
-        return (id, secret)
+        // A side that does not decode is taken as sent.
+        func formDecoded(_ side: Substring) -> String {
+            URLEncoding.decodePath(side).flatMap { String(validating: $0, as: UTF8.self) } ?? String(side)
+        }
+        return (formDecoded(text[..<colon]), formDecoded(text[text.index(after: colon)...]))
     }
 
     /// `scheme://host[:port]` of an absolute URL, or nil (a registered callback is always absolute).
