@@ -59,10 +59,12 @@ extension Serve {
             for path in database.narrowedPermissions {
                 logger.warning("gatehouse.pool.permissions_narrowed", metadata: ["gatehouse.path": "\(path)"])
             }
+            let transport = HTTPClientTransport(client: httpClient)
             service = LocalPoolService(
                 database: database,
                 baseURL: base,
-                upstream: TransportUpstream(transport: HTTPClientTransport(client: httpClient), logger: logger),
+                upstream: TransportUpstream(transport: transport, logger: logger),
+                triggers: InvokeAPITriggers.from(environment: environment, transport: transport, logger: logger),
                 logger: logger
             )
             setup = try await LocalPoolBootstrap.ensure(service: service, appOrigin: appOrigin, dataDirectory: directory)

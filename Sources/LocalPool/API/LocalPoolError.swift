@@ -14,6 +14,8 @@ public enum CognitoErrorName: String, Sendable {
     case internalError = "InternalErrorException"
     /// An app client's OAuth flows do not go together.
     case invalidOAuthFlow = "InvalidOAuthFlowException"
+    /// A trigger's function answered with something that is not its event's response.
+    case invalidLambdaResponse = "InvalidLambdaResponseException"
     /// A parameter is missing, malformed or out of range.
     case invalidParameter = "InvalidParameterException"
     /// The password does not meet the pool's policy.
@@ -36,6 +38,8 @@ public enum CognitoErrorName: String, Sendable {
     case serialization = "SerializationException"
     /// No software token was associated with the user.
     case softwareTokenMFANotFound = "SoftwareTokenMFANotFoundException"
+    /// A trigger's function could not be invoked or did not answer in time.
+    case unexpectedLambda = "UnexpectedLambdaException"
     /// The client may not do this (a token of another client).
     case unauthorized = "UnauthorizedException"
     /// `X-Amz-Target` names no operation the pool serves.
@@ -50,6 +54,8 @@ public enum CognitoErrorName: String, Sendable {
     case userNotFound = "UserNotFoundException"
     /// Threat protection (`AdvancedSecurityMode`) is off for the pool.
     case userPoolAddOnNotEnabled = "UserPoolAddOnNotEnabledException"
+    /// A trigger's handler raised an error (its message is in the answer's).
+    case userLambdaValidation = "UserLambdaValidationException"
     /// A user of that name exists.
     case usernameExists = "UsernameExistsException"
 }

@@ -31,6 +31,8 @@ public struct PoolRecord: Codable, Sendable {
     public var advancedSecurityMode: String? = nil
     /// `SetRiskConfiguration`: by app client id, or `ALL` (nil: none).
     public var riskConfigurations: [String: RiskConfiguration]? = nil
+    /// `LambdaConfig`: the functions the pool's triggers call (nil: none).
+    public var lambdaConfig: LambdaTriggers? = nil
 
     /// The policy passwords of this pool must meet.
     public var effectivePasswordPolicy: PasswordPolicy { passwordPolicy ?? .cognitoDefault }

@@ -28,6 +28,9 @@ extension OAuthRoutes {
                     attributes: email.isEmpty ? [] : [UserRecord.Attribute(name: "email", value: email)],
                     secretHash: SecretHash.forClient(client, username: username)
                 )
+                if result.confirmed {
+                    return await show("login", form.parameters, ["username": username, "notice": "Your account is confirmed. Sign in."])
+                }
                 let notice = result.delivery.map { "We sent a code to \($0.destination)." } ?? "Your code is ready."
                 return await show("confirm", form.parameters, ["username": username, "notice": notice])
             } catch let error as LocalPoolError {

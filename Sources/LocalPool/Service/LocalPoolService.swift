@@ -44,6 +44,7 @@ public struct LocalPoolService: Sendable {
         hasher: PasswordHasher = PasswordHasher(),
         clock: WallClock = .system,
         upstream: (any UpstreamHTTP)? = nil,
+        triggers: (any TriggerInvoker)? = nil,
         logger: Logger
     ) {
         let keyRing = KeyRing(storage: storage)
@@ -55,7 +56,8 @@ public struct LocalPoolService: Sendable {
             hasher: hasher,
             keyRing: keyRing,
             issuer: TokenIssuer(baseURL: baseURL, keyRing: keyRing),
-            upstream: upstream
+            upstream: upstream,
+            triggerInvoker: triggers
         )
         self.storage = storage
         self.clock = clock
@@ -81,9 +83,18 @@ public struct LocalPoolService: Sendable {
         hasher: PasswordHasher = PasswordHasher(),
         clock: WallClock = .system,
         upstream: (any UpstreamHTTP)? = nil,
+        triggers: (any TriggerInvoker)? = nil,
         logger: Logger
     ) {
-        self.init(storage: .database(database), baseURL: baseURL, hasher: hasher, clock: clock, upstream: upstream, logger: logger)
+        self.init(
+            storage: .database(database),
+            baseURL: baseURL,
+            hasher: hasher,
+            clock: clock,
+            upstream: upstream,
+            triggers: triggers,
+            logger: logger
+        )
     }
 
     /// The scope of the cognito-idp API's access tokens.

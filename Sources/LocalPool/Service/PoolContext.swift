@@ -15,6 +15,8 @@ struct PoolContext: Sendable {
     let issuer: TokenIssuer
     /// How upstream identity providers are reached (nil: they are not).
     let upstream: (any UpstreamHTTP)?
+    /// How trigger functions are run (nil: they cannot be).
+    var triggerInvoker: (any TriggerInvoker)? = nil
 
     /// Runs a storage call; a failure of the store itself is logged and answered as
     /// `InternalErrorException` (an error the service threw from inside passes as it is).

@@ -52,6 +52,8 @@ enum AccountOperations {
             var password: String
             var secretHash: String?
             var userAttributes: [AttributeType]?
+            var validationData: [AttributeType]?
+            var clientMetadata: [String: String]?
         }
         struct Response: Encodable, Sendable {
             var userConfirmed: Bool
@@ -66,9 +68,17 @@ enum AccountOperations {
                 username: request.username,
                 password: request.password,
                 attributes: attributes(request.userAttributes),
-                secretHash: request.secretHash
+                secretHash: request.secretHash,
+                validationData: request.validationData.map {
+                    Dictionary($0.map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { _, last in last })
+                },
+                clientMetadata: request.clientMetadata
             )
-            return Response(userConfirmed: false, userSub: result.sub, codeDeliveryDetails: result.delivery.map(CodeDeliveryDetails.init))
+            return Response(
+                userConfirmed: result.confirmed,
+                userSub: result.sub,
+                codeDeliveryDetails: result.delivery.map(CodeDeliveryDetails.init)
+            )
         }
     }
 

@@ -36,6 +36,7 @@ enum PoolOperations {
         var customDomain: String?
         var schemaAttributes: [SchemaAttributeType]
         var userPoolAddOns: UserPoolAddOns
+        var lambdaConfig: LambdaTriggers?
 
         init(_ pool: PoolRecord, region: String, domains: [UserPoolDomainRecord] = []) {
             id = pool.id
@@ -51,6 +52,7 @@ enum PoolOperations {
             customDomain = domains.first(where: \.isCustom)?.domain
             schemaAttributes = PoolSchema(pool.schema).attributes.map(SchemaAttributeType.init)
             userPoolAddOns = UserPoolAddOns(advancedSecurityMode: pool.advancedSecurityMode ?? "OFF")
+            lambdaConfig = pool.lambdaConfig
         }
     }
 
@@ -110,6 +112,7 @@ enum PoolOperations {
             var userPoolTags: [String: String]?
             var schema: [SchemaAttributeType]?
             var userPoolAddOns: UserPoolType.UserPoolAddOns?
+            var lambdaConfig: LambdaTriggers?
         }
         static let name = "CreateUserPool"
         static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> PoolResponse {
@@ -120,7 +123,8 @@ enum PoolOperations {
                 passwordPolicy: try request.policies?.passwordPolicy?.policy(),
                 tags: request.userPoolTags,
                 schema: try SchemaAttributeType.attributes(request.schema, member: "schema", limit: 50),
-                advancedSecurityMode: request.userPoolAddOns?.advancedSecurityMode
+                advancedSecurityMode: request.userPoolAddOns?.advancedSecurityMode,
+                lambdaConfig: request.lambdaConfig
             )
             return PoolResponse(userPool: UserPoolType(pool, region: api.region))
         }
@@ -169,6 +173,7 @@ struct UpdateUserPool: CognitoOperation {
         var policies: PoolOperations.UserPoolType.Policies?
         var userPoolTags: [String: String]?
         var userPoolAddOns: PoolOperations.UserPoolType.UserPoolAddOns?
+        var lambdaConfig: LambdaTriggers?
     }
     static let name = "UpdateUserPool"
     static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> EmptyShape {
@@ -177,7 +182,8 @@ struct UpdateUserPool: CognitoOperation {
             allowAdminCreateUserOnly: request.adminCreateUserConfig?.allowAdminCreateUserOnly ?? false,
             passwordPolicy: try request.policies?.passwordPolicy?.policy(),
             tags: request.userPoolTags,
-            advancedSecurityMode: request.userPoolAddOns?.advancedSecurityMode
+            advancedSecurityMode: request.userPoolAddOns?.advancedSecurityMode,
+            lambdaConfig: request.lambdaConfig
         )
         return EmptyShape()
     }

@@ -11,33 +11,60 @@ public struct SelfService: Sendable {
     let signIn: SignIn
     let codes: Codes
 
-    /// `SignUp`: an `UNCONFIRMED` user with `password`, and a code to confirm it.
+    /// `SignUp`: an `UNCONFIRMED` user with `password`, and a code to confirm it; or, when the
+    /// pool's PreSignUp trigger answers `autoConfirmUser`, a `CONFIRMED` user and no code (its
+    /// email or phone number verified as `autoVerifyEmail` and `autoVerifyPhone` say). A trigger
+    /// that fails leaves no user.
     public func signUp(
         client: ClientRecord,
         username: String,
         password: String,
         attributes: [UserRecord.Attribute],
-        secretHash: String?
-    ) async throws(LocalPoolError) -> (sub: String, delivery: CodeDelivery?) {
+        secretHash: String?,
+        validationData: [String: String]? = nil,
+        clientMetadata: [String: String]? = nil
+    ) async throws(LocalPoolError) -> (sub: String, delivery: CodeDelivery?, confirmed: Bool) {
         try SecretHash.check(secretHash, client: client, username: username)
         let pool = try await pools.pool(client.poolId)
         guard !pool.allowAdminCreateUserOnly else { throw .notAuthorized("SignUp is not permitted for this user pool") }
         // Only a code (or an admin) verifies an email or a phone number.
         try AttributeRules.refuseVerifiedFlags(attributes)
         try AttributeRules.refuseUnwritable(attributes, client: client.settings, schema: PoolSchema(pool.schema))
+        let verdict = try await Triggers(context: context).run(
+            "PreSignUp",
+            arn: pool.lambdaConfig?.preSignUp,
+            source: "PreSignUp_SignUp",
+            poolID: pool.id,
+            Triggers.Invocation(
+                userName: username,
+                clientID: client.id,
+                request: [
+                    "userAttributes": Triggers.attributes(attributes),
+                    "validationData": Triggers.strings(validationData),
+                    "clientMetadata": Triggers.strings(clientMetadata),
+                ],
+                response: ["autoConfirmUser": .bool(false), "autoVerifyEmail": .bool(false), "autoVerifyPhone": .bool(false)]
+            )
+        )
+        let autoConfirm = verdict?["autoConfirmUser"]?.boolValue == true
         var user = try await users.createUser(poolID: client.poolId, username: username, attributes: attributes, temporaryPassword: nil)
         do {
             let stored = try await users.storedPassword(password, poolID: client.poolId, username: user.username)
             user = try await users.update(poolID: client.poolId, username: user.username) { user in
                 stored.apply(to: &user)
-                user.status = .unconfirmed
+                user.status = autoConfirm ? .confirmed : .unconfirmed
+                if verdict?["autoVerifyEmail"]?.boolValue == true, user.attribute("email") != nil { user.set("email_verified", "true") }
+                if verdict?["autoVerifyPhone"]?.boolValue == true, user.attribute("phone_number") != nil {
+                    user.set("phone_number_verified", "true")
+                }
             }
         } catch {
             // A refused password leaves no half-made account behind.
             try? await users.deleteUser(poolID: client.poolId, username: user.username)
             throw error
         }
-        return (user.sub, try await codes.send(to: user, purpose: .signUp))
+        if autoConfirm { return (user.sub, nil, true) }
+        return (user.sub, try await codes.send(to: user, purpose: .signUp), false)
     }
 
     /// The user called `username`, or nil when there is none and `client` hides who exists (the

@@ -15,10 +15,12 @@ public struct PoolAdministration: Sendable {
         passwordPolicy: PasswordPolicy? = nil,
         tags: [String: String]? = nil,
         schema: [SchemaAttribute]? = nil,
-        advancedSecurityMode: String? = nil
+        advancedSecurityMode: String? = nil,
+        lambdaConfig: LambdaTriggers? = nil
     ) async throws(LocalPoolError) -> PoolRecord {
         if let tags { try TagRules.check(tags) }
         let mode = try Self.checked(advancedSecurityMode)
+        let triggers = try lambdaConfig?.checked()
         var defined: [SchemaAttribute]? = nil
         if let schema { defined = try SchemaRules.adding(schema, to: nil) }
         let now = context.clock.now()
@@ -31,7 +33,8 @@ public struct PoolAdministration: Sendable {
             passwordPolicy: passwordPolicy,
             tags: tags,
             schema: defined,
-            advancedSecurityMode: mode
+            advancedSecurityMode: mode,
+            lambdaConfig: triggers
         )
         let keys: [SigningKeyRecord]
         do {
@@ -67,11 +70,14 @@ public struct PoolAdministration: Sendable {
         allowAdminCreateUserOnly: Bool,
         passwordPolicy: PasswordPolicy? = nil,
         tags: [String: String]? = nil,
-        advancedSecurityMode: String? = nil
+        advancedSecurityMode: String? = nil,
+        lambdaConfig: LambdaTriggers? = nil
     ) async throws(LocalPoolError) -> PoolRecord {
         if let tags { try TagRules.check(tags) }
         let mode = try Self.checked(advancedSecurityMode)
+        let triggers = try lambdaConfig?.checked()
         return try await change(id) { pool in
+            pool.lambdaConfig = triggers
             pool.allowAdminCreateUserOnly = allowAdminCreateUserOnly
             pool.passwordPolicy = passwordPolicy
             pool.advancedSecurityMode = mode

@@ -125,5 +125,8 @@ extension PoolMigrations {
                 table.foreignKey(["poolId", "username"], references: "user", columns: ["poolId", "username"], onDelete: .cascade)
             }
         }
+        migrator.registerMigration("v21-lambda-config") { db in
+            try db.alter(table: "pool") { table in table.add(column: "lambdaConfig", .jsonText) }
+        }
     }
 }

@@ -1,0 +1,193 @@
+"""Lambda triggers through the Invoke API (issue 26, the `AWS_ENDPOINT_URL_LAMBDA` route): the
+pool's LambdaConfig stored, checked and described through boto3, and PreSignUp run by a local
+Lambda endpoint standing in for `sam local start-lambda`. The endpoint runs Python handlers
+written here and records each request, so the event's shape and the SigV4 signature
+(botocore's own signer checks it) are asserted on what came over the wire."""
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import botocore.auth
+import botocore.awsrequest
+import botocore.credentials
+import botocore.exceptions
+import pytest
+
+from conftest import LocalServe
+
+ACCOUNT = "123456789012"
+
+
+def arn(name):
+    return f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:{name}"
+
+
+def auto_confirm(event):
+    event["response"]["autoConfirmUser"] = True
+    event["response"]["autoVerifyEmail"] = event["request"]["userAttributes"].get("email", "").endswith("@example.com")
+    return event
+
+
+def refuse(event):
+    raise ValueError(f"sign-ups from {event['request']['userAttributes'].get('email')} are closed")
+
+
+def garbled(event):
+    return "not an event"
+
+
+HANDLERS = {"auto-confirm": auto_confirm, "refuse": refuse, "garbled": garbled}
+
+
+class LambdaEndpoint:
+    """`POST /2015-03-31/functions/NAME/invocations`, as Lambda answers it: the handler's return
+    value, or `X-Amz-Function-Error: Unhandled` with `errorMessage` when it raises."""
+
+    def __init__(self):
+        self.requests = []
+        endpoint = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                endpoint.requests.append((self.path, dict(self.headers), body))
+                name = self.path.split("/")[3]
+                handler = HANDLERS.get(name)
+                if handler is None:
+                    self.answer(404, {"Type": "User", "message": f"Function not found: {name}"},
+                                {"X-Amzn-ErrorType": "ResourceNotFoundException"})
+                    return
+                try:
+                    self.answer(200, handler(json.loads(body)))
+                except Exception as error:  # the handler's own error, as the runtime reports it
+                    self.answer(200, {"errorMessage": str(error), "errorType": type(error).__name__},
+                                {"X-Amz-Function-Error": "Unhandled"})
+
+            def answer(self, status, payload, headers=None):
+                data = json.dumps(payload).encode()
+                self.send_response(status)
+                for name, value in (headers or {}).items():
+                    self.send_header(name, value)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def endpoint():
+    server = LambdaEndpoint()
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="module")
+def serve(tmp_path_factory, endpoint):
+    server = LocalServe(tmp_path_factory.mktemp("triggers"), environment={
+        "AWS_ENDPOINT_URL_LAMBDA": endpoint.url, "AWS_ACCESS_KEY_ID": "AKIDLOCAL", "AWS_SECRET_ACCESS_KEY": "local-secret",
+    }, credentials=("AKIDLOCAL", "local-secret"))
+    yield server
+    server.close()
+
+
+def pool_with(serve, **config):
+    pool = serve.cognito.create_user_pool(PoolName="triggers", LambdaConfig=config)["UserPool"]
+    client = serve.cognito.create_user_pool_client(UserPoolId=pool["Id"], ClientName="app",
+                                                   ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])
+    return pool, client["UserPoolClient"]["ClientId"]
+
+
+def test_lambda_config_is_stored_checked_and_described(serve):
+    pool, _ = pool_with(serve, PreSignUp=arn("auto-confirm"),
+                        PreTokenGenerationConfig={"LambdaVersion": "V2_0", "LambdaArn": arn("tokens")})
+    described = serve.cognito.describe_user_pool(UserPoolId=pool["Id"])["UserPool"]["LambdaConfig"]
+    # Cognito fills PreTokenGeneration from its config.
+    assert described == {"PreSignUp": arn("auto-confirm"), "PreTokenGeneration": arn("tokens"),
+                         "PreTokenGenerationConfig": {"LambdaVersion": "V2_0", "LambdaArn": arn("tokens")}}
+    # UpdateUserPool without LambdaConfig clears it, as Cognito's does.
+    serve.cognito.update_user_pool(UserPoolId=pool["Id"])
+    assert "LambdaConfig" not in serve.cognito.describe_user_pool(UserPoolId=pool["Id"])["UserPool"]
+    # Not a Lambda function, an account that is not twelve digits, two different functions.
+    for config in ({"PreSignUp": "arn:aws:sns:us-east-1:123456789012:topic"},
+                   {"PreSignUp": "arn:aws:lambda:us-east-1:1234:function:short-account"},
+                   {"PreTokenGeneration": arn("one"), "PreTokenGenerationConfig": {"LambdaVersion": "V1_0", "LambdaArn": arn("two")}}):
+        with pytest.raises(botocore.exceptions.ClientError) as refused:
+            serve.cognito.update_user_pool(UserPoolId=pool["Id"], LambdaConfig=config)
+        assert refused.value.response["Error"]["Code"] == "InvalidParameterException", config
+
+
+def test_pre_sign_up_confirms_and_verifies_through_the_invoke_api(serve, endpoint):
+    pool, client = pool_with(serve, PreSignUp=arn("auto-confirm"))
+    before = len(endpoint.requests)
+    answer = serve.cognito.sign_up(ClientId=client, Username="ada", Password="Sup3r-secret!",
+                                   UserAttributes=[{"Name": "email", "Value": "ada@example.com"}],
+                                   ValidationData=[{"Name": "invite", "Value": "x1"}], ClientMetadata={"campaign": "spring"})
+    assert answer["UserConfirmed"] is True and "CodeDeliveryDetails" not in answer
+    user = serve.cognito.admin_get_user(UserPoolId=pool["Id"], Username="ada")
+    assert user["UserStatus"] == "CONFIRMED"
+    assert {"Name": "email_verified", "Value": "true"} in user["UserAttributes"]
+    # The user signs in at once.
+    tokens = serve.cognito.initiate_auth(ClientId=client, AuthFlow="USER_PASSWORD_AUTH",
+                                         AuthParameters={"USERNAME": "ada", "PASSWORD": "Sup3r-secret!"})
+    assert "AccessToken" in tokens["AuthenticationResult"]
+
+    (path, headers, body), = endpoint.requests[before:]
+    assert path == "/2015-03-31/functions/auto-confirm/invocations"
+    assert headers["X-Amz-Invocation-Type"] == "RequestResponse"
+    event = json.loads(body)
+    assert event["version"] == "1" and event["triggerSource"] == "PreSignUp_SignUp"
+    assert event["region"] == "us-east-1" and event["userPoolId"] == pool["Id"] and event["userName"] == "ada"
+    assert event["callerContext"]["clientId"] == client and "awsSdkVersion" in event["callerContext"]
+    assert event["request"] == {"userAttributes": {"email": "ada@example.com"}, "validationData": {"invite": "x1"},
+                                "clientMetadata": {"campaign": "spring"}}
+    assert event["response"] == {"autoConfirmUser": False, "autoVerifyEmail": False, "autoVerifyPhone": False}
+    # Signed for lambda in the function's region, as botocore's signer computes it.
+    authorization = headers["Authorization"]
+    assert "/us-east-1/lambda/aws4_request" in authorization and authorization.startswith("AWS4-HMAC-SHA256 Credential=AKIDLOCAL/")
+    signed = authorization.split("SignedHeaders=")[1].split(",")[0].split(";")
+    request = botocore.awsrequest.AWSRequest(method="POST", url=endpoint.url + path, data=body,
+                                             headers={k: v for k, v in headers.items() if k.lower() in signed})
+    signer = botocore.auth.SigV4Auth(botocore.credentials.Credentials("AKIDLOCAL", "local-secret"), "lambda", "us-east-1")
+    request.context["timestamp"] = headers["X-Amz-Date"]
+    canonical = signer.canonical_request(request)
+    expected = signer.signature(signer.string_to_sign(request, canonical), request)
+    assert authorization.endswith("Signature=" + expected)
+
+
+def test_a_failing_or_missing_function_creates_no_user(serve):
+    cases = [("refuse", "UserLambdaValidationException", "PreSignUp failed with error sign-ups from bo@example.com are closed."),
+             ("garbled", "InvalidLambdaResponseException", "Unrecognizable lambda output"),
+             ("no-such-function", "UnexpectedLambdaException", "PreSignUp invocation failed due to error AccessDeniedException.")]
+    for name, code, message in cases:
+        pool, client = pool_with(serve, PreSignUp=arn(name))
+        with pytest.raises(botocore.exceptions.ClientError) as refused:
+            serve.cognito.sign_up(ClientId=client, Username="bo", Password="Sup3r-secret!",
+                                  UserAttributes=[{"Name": "email", "Value": "bo@example.com"}])
+        assert refused.value.response["Error"] == {"Code": code, "Message": message}, name
+        with pytest.raises(serve.cognito.exceptions.UserNotFoundException):
+            serve.cognito.admin_get_user(UserPoolId=pool["Id"], Username="bo")
+
+
+def test_without_a_way_to_run_functions_the_trigger_fails_and_the_log_says_how(tmp_path):
+    server = LocalServe(tmp_path)
+    try:
+        _, client = pool_with(server, PreSignUp=arn("auto-confirm"))
+        with pytest.raises(server.cognito.exceptions.UnexpectedLambdaException):
+            server.cognito.sign_up(ClientId=client, Username="cy", Password="Sup3r-secret!")
+        # Logged before the answer was sent.
+        log = (server.data_dir / "serve.log").read_text()
+        assert "gatehouse.pool.trigger_unavailable" in log and "gatehouse.function=auto-confirm" in log
+        assert "AWS_ENDPOINT_URL_LAMBDA" in log
+    finally:
+        server.close()
