@@ -30,6 +30,7 @@ enum FuzzTargets {
         "authorizer-event": authorizerEvent,
         "user-import": userImport,
         "upstream-id-token": upstreamIDToken,
+        "trigger-response": triggerResponse,
     ]
 
     /// Logs cost time and say nothing a crash would not.
@@ -153,6 +154,23 @@ enum FuzzTargets {
         if let (id, secret) = OAuthRoutes.basicCredentials(header) {
             // Base64 spells n bytes in at least 4n/3 characters, and percent escapes only shrink.
             precondition(header.utf8.count >= 6 + (id.utf8.count + secret.utf8.count + 1) * 4 / 3, "credentials longer than the header held")
+        }
+    }
+
+    /// A PreTokenGeneration function's `claimsOverrideDetails` (first byte even) or
+    /// `claimsAndScopeOverrideDetails` (odd), read and applied to a token's claims: whatever it
+    /// says, the claims that make the token what it is stay as they were.
+    static let triggerResponse: FuzzTarget = { bytes in
+        guard let first = bytes.first, let details = try? JSONParser.parse(Array(bytes.dropFirst())) else { return }
+        guard let overrides = first % 2 == 0 ? Triggers.versionOne(details) : Triggers.versionTwo(details) else { return }
+        let claims = Array(#"{"sub":"s","iss":"i","token_use":"access","scope":"a b","client_id":"c","exp":1}"#.utf8)
+        for isID in [true, false] {
+            guard let applied = try? JSONParser.parse(overrides.apply(to: claims, isID: isID)).objectValue else {
+                preconditionFailure("the claims no longer an object")
+            }
+            for name in ["sub", "iss", "token_use", "exp"] {
+                precondition(applied[name] == (try? JSONParser.parse(claims).objectValue?[name]) ?? nil, "\(name) changed")
+            }
         }
     }
 

@@ -13,6 +13,8 @@ import botocore.awsrequest
 import botocore.credentials
 import botocore.exceptions
 import pytest
+import requests
+from authlib.jose import JsonWebKey, JsonWebToken
 
 from conftest import LocalServe
 
@@ -37,7 +39,32 @@ def garbled(event):
     return "not an event"
 
 
-HANDLERS = {"auto-confirm": auto_confirm, "refuse": refuse, "garbled": garbled}
+def claims_v1(event):
+    assert event["version"] == "1" and "scopes" not in event["request"]
+    event["response"]["claimsOverrideDetails"] = {
+        "claimsToAddOrOverride": {"tenant": "acme", "sub": "forged"}, "claimsToSuppress": ["email"],
+        "groupOverrideDetails": {"groupsToOverride": ["admins"], "iamRolesToOverride": [], "preferredRole": None},
+    }
+    return event
+
+
+def claims_v2(event):
+    assert event["version"] == "2" and event["request"]["scopes"] == ["aws.cognito.signin.user.admin"]
+    event["response"]["claimsAndScopeOverrideDetails"] = {
+        "idTokenGeneration": {"claimsToAddOrOverride": {"tenant": "acme"}},
+        "accessTokenGeneration": {"claimsToAddOrOverride": {"roles": ["reader", "writer"], "tier": 3, "username": "forged"},
+                                  "scopesToAdd": ["orders/read"], "scopesToSuppress": ["aws.cognito.signin.user.admin"]},
+    }
+    return event
+
+
+def claims_wrong_shape(event):
+    event["response"]["claimsAndScopeOverrideDetails"] = {"accessTokenGeneration": {"scopesToAdd": "orders/read"}}
+    return event
+
+
+HANDLERS = {"auto-confirm": auto_confirm, "refuse": refuse, "garbled": garbled, "claims-v1": claims_v1,
+            "claims-v2": claims_v2, "claims-wrong-shape": claims_wrong_shape}
 
 
 class LambdaEndpoint:
@@ -191,3 +218,60 @@ def test_without_a_way_to_run_functions_the_trigger_fails_and_the_log_says_how(t
         assert "AWS_ENDPOINT_URL_LAMBDA" in log
     finally:
         server.close()
+
+
+def verified(serve, pool_id, token):
+    """The claims of `token`, checked against the pool's JWKS and issuer."""
+    issuer = f"{serve.pool_url}/{pool_id}"
+    keys = JsonWebKey.import_key_set(requests.get(f"{issuer}/.well-known/jwks.json", timeout=10).json())
+    claims = JsonWebToken(["RS256"]).decode(token, keys, claims_options={"iss": {"essential": True, "value": issuer}})
+    claims.validate()
+    return claims
+
+
+def signed_in(serve, config):
+    pool, client = pool_with(serve, **config)
+    serve.cognito.admin_create_user(UserPoolId=pool["Id"], Username="dee", MessageAction="SUPPRESS",
+                                    UserAttributes=[{"Name": "email", "Value": "dee@example.com"}])
+    serve.cognito.admin_set_user_password(UserPoolId=pool["Id"], Username="dee", Password="Sup3r-secret!", Permanent=True)
+    serve.cognito.create_group(UserPoolId=pool["Id"], GroupName="staff")
+    serve.cognito.admin_add_user_to_group(UserPoolId=pool["Id"], Username="dee", GroupName="staff")
+    result = serve.cognito.initiate_auth(ClientId=client, AuthFlow="USER_PASSWORD_AUTH",
+                                         AuthParameters={"USERNAME": "dee", "PASSWORD": "Sup3r-secret!"})["AuthenticationResult"]
+    return pool, client, result
+
+
+def test_pre_token_generation_v1_changes_the_id_token(serve, endpoint):
+    pool, client, result = signed_in(serve, {"PreTokenGeneration": arn("claims-v1")})
+    event = json.loads(endpoint.requests[-1][2])
+    assert event["triggerSource"] == "TokenGeneration_Authentication" and event["response"] == {"claimsOverrideDetails": None}
+    assert event["request"]["groupConfiguration"]["groupsToOverride"] == ["staff"]
+    assert event["request"]["userAttributes"]["email"] == "dee@example.com"
+    id_claims = verified(serve, pool["Id"], result["IdToken"])
+    assert id_claims["tenant"] == "acme" and "email" not in id_claims
+    assert id_claims["sub"] != "forged" and id_claims["cognito:groups"] == ["admins"]
+    access = verified(serve, pool["Id"], result["AccessToken"])
+    assert access["cognito:groups"] == ["admins"] and "tenant" not in access
+    # A refresh runs the trigger again, with its own source.
+    refreshed = serve.cognito.initiate_auth(ClientId=client, AuthFlow="REFRESH_TOKEN_AUTH",
+                                            AuthParameters={"REFRESH_TOKEN": result["RefreshToken"]})["AuthenticationResult"]
+    assert json.loads(endpoint.requests[-1][2])["triggerSource"] == "TokenGeneration_RefreshTokens"
+    assert verified(serve, pool["Id"], refreshed["IdToken"])["tenant"] == "acme"
+
+
+def test_pre_token_generation_v2_changes_both_tokens_and_the_scopes(serve, endpoint):
+    pool, client, result = signed_in(serve, {"PreTokenGenerationConfig": {"LambdaVersion": "V2_0", "LambdaArn": arn("claims-v2")}})
+    assert verified(serve, pool["Id"], result["IdToken"])["tenant"] == "acme"
+    access = verified(serve, pool["Id"], result["AccessToken"])
+    assert access["roles"] == ["reader", "writer"] and access["tier"] == 3
+    assert access["scope"] == "orders/read" and access["username"] == "dee"
+    assert access["cognito:groups"] == ["staff"]
+    # Without the admin scope the token no longer reaches the user's own API calls, as on Cognito.
+    with pytest.raises(serve.cognito.exceptions.NotAuthorizedException):
+        serve.cognito.get_user(AccessToken=result["AccessToken"])
+
+
+def test_a_malformed_token_answer_signs_nobody_in(serve):
+    with pytest.raises(botocore.exceptions.ClientError) as refused:
+        signed_in(serve, {"PreTokenGenerationConfig": {"LambdaVersion": "V2_0", "LambdaArn": arn("claims-wrong-shape")}})
+    assert refused.value.response["Error"]["Code"] == "InvalidLambdaResponseException"

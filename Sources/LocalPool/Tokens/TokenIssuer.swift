@@ -29,7 +29,7 @@ struct TokenIssuer: Sendable {
         let groups: [GroupRecord]
     }
 
-    func issue(_ grant: Grant, now: Double) async throws -> Tokens {
+    func issue(_ grant: Grant, now: Double, overrides: TokenOverrides? = nil) async throws -> Tokens {
         let keys = try await keyRing.keys(poolID: grant.poolID)
         let iat = Int(now)
         let eventID = Identifiers.uuid()
@@ -50,7 +50,9 @@ struct TokenIssuer: Sendable {
         access.add("iat", iat)
         access.add("jti", Identifiers.uuid())
         access.add("username", grant.user.username)
-        let accessToken = try sign(access.finish(), kid: keys.access.kid, key: keys.access.key)
+        var accessClaims = access.finish()
+        if let overrides { accessClaims = try overrides.apply(to: accessClaims, isID: false) }
+        let accessToken = try sign(accessClaims, kid: keys.access.kid, key: keys.access.key)
 
         var idToken: String?
         if grant.request.includesIDToken {
@@ -90,7 +92,9 @@ struct TokenIssuer: Sendable {
                 let half = Array(SHA256.hash(data: Array(accessToken.utf8)).prefix(16))
                 id.add("at_hash", Base64URL.encode(half))
             }
-            idToken = try sign(id.finish(), kid: keys.id.kid, key: keys.id.key)
+            var idClaims = id.finish()
+            if let overrides { idClaims = try overrides.apply(to: idClaims, isID: true) }
+            idToken = try sign(idClaims, kid: keys.id.kid, key: keys.id.key)
         }
         return Tokens(accessToken: accessToken, idToken: idToken, expiresIn: settings.accessTokenSeconds)
     }

@@ -166,7 +166,8 @@ public struct SignIn: Sendable {
             request: .api,
             authTime: signedInAt,
             originJti: originJti,
-            refreshToken: refresh.token
+            refreshToken: refresh.token,
+            source: "TokenGeneration_Authentication"
         )
     }
 

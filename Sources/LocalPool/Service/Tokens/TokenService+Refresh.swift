@@ -34,7 +34,8 @@ extension TokenService {
             request: TokenRequest(storedScope: record.scope),
             authTime: record.authTime,
             originJti: record.originJti,
-            refreshToken: nil
+            refreshToken: nil,
+            source: "TokenGeneration_RefreshTokens"
         )
         guard client.settings.rotatesRefreshTokens, case .tokens(let access, let id, _, let expiresIn) = outcome else { return outcome }
         return .tokens(accessToken: access, idToken: id, refreshToken: try await rotate(record), expiresIn: expiresIn)

@@ -31,7 +31,8 @@ public struct TokenService: Sendable {
         return (token, record)
     }
 
-    /// Signs the access (and ID) token of a grant; with `refreshToken` they are a sign-in's.
+    /// Signs the access (and ID) token of a grant; with `refreshToken` they are a sign-in's. The
+    /// pool's PreTokenGeneration trigger, if any, sees them first (`source` is its trigger source).
     func sign(
         user: UserRecord,
         groups: [GroupRecord],
@@ -39,8 +40,18 @@ public struct TokenService: Sendable {
         request: TokenRequest,
         authTime: Double,
         originJti: String,
-        refreshToken: String?
+        refreshToken: String?,
+        source: String
     ) async throws(LocalPoolError) -> AuthOutcome {
+        let pool = try await pools.pool(client.poolId)
+        let overrides = try await Triggers(context: context).tokenOverrides(
+            pool: pool,
+            source: source,
+            user: user,
+            groups: groups,
+            client: client,
+            scopes: request.scope.split(separator: " ").map(String.init)
+        )
         let grant = TokenIssuer.Grant(
             poolID: client.poolId,
             client: client,
@@ -51,7 +62,7 @@ public struct TokenService: Sendable {
             groups: groups
         )
         do {
-            let tokens = try await context.issuer.issue(grant, now: context.clock.now())
+            let tokens = try await context.issuer.issue(grant, now: context.clock.now(), overrides: overrides)
             return .tokens(accessToken: tokens.accessToken, idToken: tokens.idToken, refreshToken: refreshToken, expiresIn: tokens.expiresIn)
         } catch {
             throw .internalError("signing")
@@ -78,7 +89,8 @@ public struct TokenService: Sendable {
             request: request,
             authTime: signedInAt,
             originJti: originJti,
-            refreshToken: refresh.token
+            refreshToken: refresh.token,
+            source: "TokenGeneration_HostedAuth"
         )
     }
 

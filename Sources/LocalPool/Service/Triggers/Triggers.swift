@@ -5,7 +5,7 @@ import Logging
 /// The pool's Lambda triggers: the event Cognito's developer guide documents, sent to the
 /// configured function through the ``TriggerInvoker``, and its `response` read back. A failure
 /// is Cognito's error for it, so the operation that fired the trigger stops there.
-struct Triggers: Sendable {
+package struct Triggers: Sendable {
     let context: PoolContext
 
     /// What a trigger is fired with, besides its pool and source.
@@ -27,12 +27,13 @@ struct Triggers: Sendable {
         arn: String?,
         source: String,
         poolID: String,
-        _ invocation: Invocation
+        _ invocation: Invocation,
+        version: String = "1"
     ) async throws(LocalPoolError) -> [String: JSONValue]? {
         guard let arn else { return nil }
         let name = LambdaTriggers.functionName(of: arn) ?? arn
         let event = JSONValue.object([
-            "version": .string("1"),
+            "version": .string(version),
             "triggerSource": .string(source),
             "region": .string(String(poolID.prefix { $0 != "_" })),
             "userPoolId": .string(poolID),
