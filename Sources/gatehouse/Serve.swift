@@ -111,6 +111,13 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Serve the local pool's admin API unsigned on a non-loopback address (anyone who reaches it can manage users).")
     var insecureOpenAdminAPI = false
 
+    @Option(
+        name: .customLong("trigger"),
+        help:
+            "A local pool trigger function run here, NAME=COMMAND (repeatable; GATEHOUSE_TRIGGERS holds pairs separated by ;): COMMAND is a Lambda runtime (python -m awslambdaric handler.fn, a bootstrap) and NAME the function name in the pool's LambdaConfig ARNs."
+    )
+    var triggers: [String] = []
+
     @OptionGroup(title: "The app's own APIs behind the sign-in")
     var proxyOptions: ProxyOptions
 

@@ -215,7 +215,7 @@ def test_without_a_way_to_run_functions_the_trigger_fails_and_the_log_says_how(t
         # Logged before the answer was sent.
         log = (server.data_dir / "serve.log").read_text()
         assert "gatehouse.pool.trigger_unavailable" in log and "gatehouse.function=auto-confirm" in log
-        assert "AWS_ENDPOINT_URL_LAMBDA" in log
+        assert "AWS_ENDPOINT_URL_LAMBDA" in log and "--trigger auto-confirm=COMMAND" in log
     finally:
         server.close()
 

@@ -56,7 +56,7 @@ package struct Triggers: Sendable {
                 "gatehouse.pool.trigger_unavailable",
                 metadata: [
                     "gatehouse.trigger": "\(trigger)", "gatehouse.function": "\(name)",
-                    "gatehouse.hint": "set AWS_ENDPOINT_URL_LAMBDA to a Lambda endpoint (sam local start-lambda) or give AWS credentials",
+                    "gatehouse.hint": "run it with serve --trigger \(name)=COMMAND, or set AWS_ENDPOINT_URL_LAMBDA (sam local start-lambda)",
                 ]
             )
             throw Self.unexpected(trigger, "AccessDeniedException")

@@ -1,0 +1,92 @@
+"""Lambda triggers run locally (issue 26, `serve --trigger NAME=COMMAND`): the pool serves the
+Lambda Runtime API on loopback and starts AWS's own runtime client, `python -m awslambdaric`,
+with a handler module written here, unchanged from what Lambda would run. Claims come back in
+tokens verified against the JWKS; a handler that raises, one past the 5-second deadline, a process
+that dies and an answer of the wrong shape each fail the sign-in as Cognito's would, and the next
+sign-in works."""
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from conftest import LocalServe, free_port, gatehouse_binary
+from test_triggers_invoke_api import arn, verified
+
+HANDLERS = textwrap.dedent('''
+    import os, time
+
+    def pre_token(event, context):
+        name = event["userName"]
+        print(f"pre_token for {name}, {context.get_remaining_time_in_millis() > 0}", flush=True)
+        if name == "boom":
+            raise RuntimeError("no tokens for boom")
+        if name == "slow":
+            time.sleep(30)
+        if name == "crash":
+            os._exit(3)
+        if name == "garbled":
+            return ["not", "an", "event"]
+        event["response"]["claimsAndScopeOverrideDetails"] = {
+            "accessTokenGeneration": {"claimsToAddOrOverride": {"tenant": "acme", "function": context.function_name}},
+        }
+        return event
+''')
+
+
+@pytest.fixture(scope="module")
+def serve(tmp_path_factory):
+    code = tmp_path_factory.mktemp("functions")
+    (code / "handlers.py").write_text(HANDLERS)
+    server = LocalServe(tmp_path_factory.mktemp("runtime"), "--trigger", f"tokens={sys.executable} -m awslambdaric handlers.pre_token",
+                        environment={"PYTHONPATH": str(code)})
+    pool = server.cognito.create_user_pool(
+        PoolName="local-triggers", LambdaConfig={"PreTokenGenerationConfig": {"LambdaVersion": "V2_0", "LambdaArn": arn("tokens")}})
+    server.trigger_pool = pool["UserPool"]["Id"]
+    server.trigger_client = server.cognito.create_user_pool_client(
+        UserPoolId=server.trigger_pool, ClientName="app", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+    )["UserPoolClient"]["ClientId"]
+    for name in ("ada", "boom", "slow", "crash", "garbled"):
+        server.cognito.admin_create_user(UserPoolId=server.trigger_pool, Username=name, MessageAction="SUPPRESS")
+        server.cognito.admin_set_user_password(UserPoolId=server.trigger_pool, Username=name, Password="Sup3r-secret!", Permanent=True)
+    yield server
+    server.close()
+
+
+def sign_in(serve, name):
+    return serve.cognito.initiate_auth(ClientId=serve.trigger_client, AuthFlow="USER_PASSWORD_AUTH",
+                                       AuthParameters={"USERNAME": name, "PASSWORD": "Sup3r-secret!"})["AuthenticationResult"]
+
+
+def test_awslambdaric_runs_the_handler_and_its_claims_reach_the_token(serve):
+    access = verified(serve, serve.trigger_pool, sign_in(serve, "ada")["AccessToken"])
+    assert access["tenant"] == "acme" and access["function"] == "tokens"
+    # The handler's own output is in the pool's log, tagged with the function.
+    log = (serve.data_dir / "serve.log").read_text()
+    assert "gatehouse.function=tokens" in log and "pre_token for ada, True" in log
+
+
+@pytest.mark.parametrize("name, code, message", [
+    ("boom", "UserLambdaValidationException", "PreTokenGeneration failed with error no tokens for boom."),
+    ("garbled", "InvalidLambdaResponseException", "Unrecognizable lambda output"),
+    ("slow", "UnexpectedLambdaException", "PreTokenGeneration invocation failed due to error Socket timeout while invoking Lambda function."),
+    ("crash", "UnexpectedLambdaException", "PreTokenGeneration invocation failed due to error AccessDeniedException."),
+])
+def test_a_failing_handler_fails_the_sign_in_and_the_next_one_works(serve, name, code, message):
+    with pytest.raises(serve.cognito.exceptions.ClientError) as refused:
+        sign_in(serve, name)
+    assert refused.value.response["Error"] == {"Code": code, "Message": message}
+    # The process was restarted where it had to be; the next sign-in gets its claims.
+    assert verified(serve, serve.trigger_pool, sign_in(serve, "ada")["AccessToken"])["tenant"] == "acme"
+
+
+@pytest.mark.parametrize("pair", ["tokens", "bad name=python -m awslambdaric h.f", "tokens=   ", "=python"])
+def test_a_malformed_trigger_stops_serve_with_a_clear_error(tmp_path, pair):
+    ports = [str(free_port()) for _ in range(3)]
+    finished = subprocess.run([str(gatehouse_binary()), "serve", "--data-dir", str(tmp_path), "--port", ports[0], "--pool-port", ports[1],
+                               "--app-port", ports[2], "--trigger", pair],
+                              capture_output=True, text=True, timeout=60, env={"PATH": os.environ.get("PATH", "")})
+    assert finished.returncode == 2
+    assert "--trigger takes NAME=COMMAND" in finished.stderr and "Traceback" not in finished.stderr
