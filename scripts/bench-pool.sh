@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Local pool figures: refresh-token grants per second at /oauth2/token (each signs two RS256 tokens)
 # and client_credentials grants (one each) next to swift-crypto's signing rate, password and SRP sign-in latency (bcrypt cost 10; SRP's
-# arithmetic on its own), and GetUser throughput.
+# arithmetic on its own), GetUser throughput, and what a warm PreTokenGeneration trigger adds.
 # Needs wrk and the Python peers in .venv (scripts/setup-test-env.sh makes it; PYTHON overrides).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -87,3 +87,5 @@ wrk -t2 -c16 -d"$DURATION" --latency -s scripts/client-credentials.lua "http://1
 awk -v capacity="$capacity" '/Requests\/sec/ {printf "client_credentials grants: %.2f of the two-core signing rate (%s/s)\n", $2 / capacity, capacity}' "$work/credentials.txt"
 echo "== GetUser on the JSON API (token verification plus revocation checks; wrk -t2 -c16)"
 wrk -t2 -c16 -d"$DURATION" -s scripts/getuser.lua "http://127.0.0.1:$pool_port/" -- "$access" | grep -E "Requests/sec|p50"
+echo "== token issue with and without a warm trigger (serve --trigger; scripts/bench_triggers.py)"
+GATEHOUSE_BIN="$bin/gatehouse" "${PYTHON:-.venv/bin/python}" scripts/bench_triggers.py 300

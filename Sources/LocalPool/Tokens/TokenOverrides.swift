@@ -26,6 +26,9 @@ package struct TokenOverrides: Sendable, Equatable {
             && left.groups?.roles == right.groups?.roles && left.groups?.preferredRole == right.groups?.preferredRole
     }
 
+    /// Whether the answer changes nothing (the tokens are then issued as they would be without it).
+    var isEmpty: Bool { id.isEmpty && access.isEmpty && scopesToAdd.isEmpty && scopesToSuppress.isEmpty && groups == nil }
+
     /// The claims no trigger changes in an ID token.
     package static let protectedIDClaims: Set<String> = [
         "acr", "amr", "aud", "auth_time", "azp", "exp", "iat", "identities", "iss", "sub", "token_use", "nonce", "at_hash",

@@ -38,10 +38,11 @@ extension Triggers {
             Invocation(userName: user.username, clientID: client.id, request: request, response: [detailsName: .null]),
             version: isV1 ? "1" : version == "V2_0" ? "2" : "3"
         )
-        guard let answer, let details = answer[detailsName], details != .null else { return TokenOverrides() }
+        guard let answer, let details = answer[detailsName], details != .null else { return nil }
         guard let overrides = isV1 ? Self.versionOne(details) : Self.versionTwo(details) else {
             throw LocalPoolError(.invalidLambdaResponse, "Unrecognizable lambda output")
         }
+        guard !overrides.isEmpty else { return nil }
         if !overrides.refused.isEmpty {
             context.logger.warning("gatehouse.pool.trigger_claims_refused", metadata: ["gatehouse.claims": "\(overrides.refused)"])
         }

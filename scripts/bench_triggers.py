@@ -1,0 +1,100 @@
+"""What a warm trigger adds to token issue: `gatehouse serve --trigger` with a PreTokenGeneration
+V2_0 handler under AWS's awslambdaric, and trivial custom runtimes (a loop of next and response,
+answering each event unchanged: the Runtime API hop alone; one in Python, `gatehouse-bench
+echo-runtime` in Swift), against a pool without a trigger, all on one server. Each figure is the median of N REFRESH_TOKEN_AUTH calls over one
+keep-alive connection per pool (the pool signs two tokens per call), the pools called in turn.
+
+Usage: GATEHOUSE_BIN=.build/release/gatehouse .venv/bin/python scripts/bench_triggers.py [N]
+"""
+
+import http.client
+import json
+import os
+import pathlib
+import statistics
+import sys
+import tempfile
+import textwrap
+import time
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "Tests" / "Interop"))
+from conftest import LocalServe  # noqa: E402
+
+HANDLER = textwrap.dedent('''
+    def pre_token(event, context):
+        event["response"]["claimsAndScopeOverrideDetails"] = {
+            "accessTokenGeneration": {"claimsToAddOrOverride": {"tenant": "acme"}},
+        }
+        return event
+''')
+
+# A custom runtime at its smallest: the event handed back as the answer.
+ECHO_RUNTIME = textwrap.dedent('''
+    import http.client, os
+    host, port = os.environ["AWS_LAMBDA_RUNTIME_API"].split(":")
+    connection = http.client.HTTPConnection(host, int(port))
+    while True:
+        connection.request("GET", "/2018-06-01/runtime/invocation/next")
+        answer = connection.getresponse()
+        event = answer.read()
+        request_id = answer.getheader("Lambda-Runtime-Aws-Request-Id")
+        connection.request("POST", f"/2018-06-01/runtime/invocation/{request_id}/response", body=event)
+        connection.getresponse().read()
+''')
+
+
+def main(rounds):
+    work = pathlib.Path(tempfile.mkdtemp())
+    (work / "bench_handlers.py").write_text(HANDLER)
+    (work / "echo_runtime.py").write_text(ECHO_RUNTIME)
+    bench = pathlib.Path(os.environ.get("GATEHOUSE_BIN", ".build/release/gatehouse")).resolve().parent / "gatehouse-bench"
+    serve = LocalServe(work, "--trigger", f"tokens={sys.executable} -m awslambdaric bench_handlers.pre_token",
+                       "--trigger", f"echo={sys.executable} {work / 'echo_runtime.py'}",
+                       "--trigger", f"swift-echo={bench} echo-runtime",
+                       environment={"PYTHONPATH": str(work), "LOG_LEVEL": "warning"})
+    try:
+        arn = "arn:aws:lambda:us-east-1:123456789012:function:"
+        configs = {
+            "no trigger": {},
+            "Runtime API hop (trivial custom runtime, Python)": {"PreTokenGeneration": arn + "echo"},
+            "Runtime API hop (trivial custom runtime, Swift)": {"PreTokenGeneration": arn + "swift-echo"},
+            "PreTokenGeneration V2_0 under awslambdaric": {"PreTokenGenerationConfig": {"LambdaVersion": "V2_0", "LambdaArn": arn + "tokens"}},
+        }
+        calls = {}
+        for label, config in configs.items():
+            pool = serve.cognito.create_user_pool(PoolName="bench", LambdaConfig=config)["UserPool"]["Id"]
+            client = serve.cognito.create_user_pool_client(UserPoolId=pool, ClientName="app", ExplicitAuthFlows=[
+                "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])["UserPoolClient"]["ClientId"]
+            serve.cognito.admin_create_user(UserPoolId=pool, Username="ada", MessageAction="SUPPRESS")
+            serve.cognito.admin_set_user_password(UserPoolId=pool, Username="ada", Password="Sup3r-secret!", Permanent=True)
+            refresh = serve.cognito.initiate_auth(ClientId=client, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={
+                "USERNAME": "ada", "PASSWORD": "Sup3r-secret!"})["AuthenticationResult"]["RefreshToken"]
+            body = json.dumps({"ClientId": client, "AuthFlow": "REFRESH_TOKEN_AUTH", "AuthParameters": {"REFRESH_TOKEN": refresh}})
+            calls[label] = (http.client.HTTPConnection("127.0.0.1", serve.pool_port), body)
+        headers = {"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "AWSCognitoIdentityProviderService.InitiateAuth"}
+        times = {label: [] for label in configs}
+        # Round robin, so a machine that speeds up or slows down weighs on every pool alike; the
+        # first rounds warm the runtimes and the caches.
+        for index in range(rounds + 20):
+            for label, (connection, body) in calls.items():
+                start = time.perf_counter()
+                connection.request("POST", "/", body=body, headers=headers)
+                answer = connection.getresponse()
+                assert answer.status == 200, answer.read()
+                answer.read()
+                if index >= 20:
+                    times[label].append((time.perf_counter() - start) * 1000)
+        medians = {label: statistics.median(values) for label, values in times.items()}
+        for label, median in medians.items():
+            print(f"{label}: refresh median {median:.2f} ms over {rounds} calls")
+        base = medians["no trigger"]
+        print(f"the Runtime API hop adds {medians['Runtime API hop (trivial custom runtime, Swift)'] - base:.2f} ms at p50 with a Swift "
+              f"runtime, {medians['Runtime API hop (trivial custom runtime, Python)'] - base:.2f} ms with a Python one (target 0.3 ms); "
+              f"a warm awslambdaric PreTokenGeneration adds {medians['PreTokenGeneration V2_0 under awslambdaric'] - base:.2f} ms "
+              f"(target 2 ms)")
+    finally:
+        serve.close()
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 300)
