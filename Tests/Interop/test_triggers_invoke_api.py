@@ -5,6 +5,7 @@ written here and records each request, so the event's shape and the SigV4 signat
 (botocore's own signer checks it) are asserted on what came over the wire."""
 
 import json
+import subprocess
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -16,7 +17,7 @@ import pytest
 import requests
 from authlib.jose import JsonWebKey, JsonWebToken
 
-from conftest import LocalServe
+from conftest import LocalServe, gatehouse_binary
 
 ACCOUNT = "123456789012"
 
@@ -63,7 +64,11 @@ def claims_wrong_shape(event):
     return event
 
 
-HANDLERS = {"auto-confirm": auto_confirm, "refuse": refuse, "garbled": garbled, "claims-v1": claims_v1,
+def post_confirm(event):
+    return event
+
+
+HANDLERS = {"post-confirm": post_confirm, "auto-confirm": auto_confirm, "refuse": refuse, "garbled": garbled, "claims-v1": claims_v1,
             "claims-v2": claims_v2, "claims-wrong-shape": claims_wrong_shape}
 
 
@@ -275,3 +280,40 @@ def test_a_malformed_token_answer_signs_nobody_in(serve):
     with pytest.raises(botocore.exceptions.ClientError) as refused:
         signed_in(serve, {"PreTokenGenerationConfig": {"LambdaVersion": "V2_0", "LambdaArn": arn("claims-wrong-shape")}})
     assert refused.value.response["Error"]["Code"] == "InvalidLambdaResponseException"
+
+
+def confirmation_code(serve, username):
+    """The user's sign-up code, as `gatehouse users codes` prints it."""
+    done = subprocess.run([str(gatehouse_binary()), "users", "codes", username, "--data-dir", str(serve.data_dir / "state")],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return next(line.split(" ")[1] for line in done.stdout.splitlines() if line.startswith("SIGN_UP "))
+
+
+def test_post_confirmation_runs_after_the_confirmation_and_a_failure_leaves_the_user_confirmed(serve, endpoint):
+    try:
+        for name, function in (("eve", "post-confirm"), ("fay", "refuse")):
+            serve.cognito.update_user_pool(UserPoolId=serve.pool_id, LambdaConfig={"PostConfirmation": arn(function)})
+            serve.cognito.sign_up(ClientId=serve.spa, Username=name, Password="Sup3r-secret!",
+                                  UserAttributes=[{"Name": "email", "Value": f"{name}@example.com"}])
+            before = len(endpoint.requests)
+            confirm = lambda: serve.cognito.confirm_sign_up(ClientId=serve.spa, Username=name,  # noqa: E731
+                                                            ConfirmationCode=confirmation_code(serve, name))
+            if function == "refuse":
+                with pytest.raises(serve.cognito.exceptions.UserLambdaValidationException) as refused:
+                    confirm()
+                assert refused.value.response["Error"]["Message"] == \
+                    "PostConfirmation failed with error sign-ups from fay@example.com are closed."
+            else:
+                confirm()
+            (path, _, body), = endpoint.requests[before:]
+            event = json.loads(body)
+            assert path == f"/2015-03-31/functions/{function}/invocations"
+            assert event["triggerSource"] == "PostConfirmation_ConfirmSignUp" and event["callerContext"]["clientId"] == serve.spa
+            attributes = event["request"]["userAttributes"]
+            assert attributes["email"] == f"{name}@example.com" and attributes["cognito:user_status"] == "CONFIRMED"
+            assert attributes["sub"] and event["response"] == {}
+            # Confirmed before the trigger ran, as on Cognito.
+            assert serve.cognito.admin_get_user(UserPoolId=serve.pool_id, Username=name)["UserStatus"] == "CONFIRMED"
+    finally:
+        serve.cognito.update_user_pool(UserPoolId=serve.pool_id)

@@ -89,6 +89,7 @@ public struct SelfService: Sendable {
         }
         try await codes.consume(of: user, purpose: .signUp, code: code)
         try await confirm(user)
+        try await postConfirmation(user, source: "PostConfirmation_ConfirmSignUp", clientID: client.id)
     }
 
     /// `AdminConfirmSignUp`: confirms without a code.
@@ -98,6 +99,33 @@ public struct SelfService: Sendable {
             throw .notAuthorized("User cannot be confirmed. Current status is \(user.status.rawValue)")
         }
         try await confirm(user)
+        try await postConfirmation(user, source: "PostConfirmation_ConfirmSignUp", clientID: nil)
+    }
+
+    /// The pool's PostConfirmation trigger, after the confirmation is stored: a failure is the
+    /// operation's answer, and the user stays confirmed, as on Cognito.
+    private func postConfirmation(_ user: UserRecord, source: String, clientID: String?) async throws(LocalPoolError) {
+        let pool = try await pools.pool(user.poolId)
+        guard let arn = pool.lambdaConfig?.postConfirmation else { return }
+        let confirmed = try await users.user(poolID: user.poolId, username: user.username)
+        _ = try await Triggers(context: context).run(
+            "PostConfirmation",
+            arn: arn,
+            source: source,
+            poolID: pool.id,
+            Triggers.Invocation(
+                userName: confirmed.username,
+                clientID: clientID,
+                request: [
+                    "userAttributes": Triggers.attributes(
+                        confirmed.attributes + [UserRecord.Attribute(name: "sub", value: confirmed.sub)]
+                            + [UserRecord.Attribute(name: "cognito:user_status", value: confirmed.status.rawValue)]
+                    ),
+                    "clientMetadata": Triggers.strings([:]),
+                ],
+                response: [:]
+            )
+        )
     }
 
     private func confirm(_ user: UserRecord) async throws(LocalPoolError) {
@@ -160,6 +188,7 @@ public struct SelfService: Sendable {
         }
         try await codes.consume(of: user, purpose: .forgotPassword, code: code)
         try await users.setPassword(poolID: user.poolId, username: user.username, password: password, permanent: true)
+        try await postConfirmation(user, source: "PostConfirmation_ConfirmForgotPassword", clientID: client.id)
     }
 
     /// `AdminResetUserPassword`: the user must set a new password with a code before signing in.
