@@ -197,6 +197,25 @@ def test_pre_sign_up_confirms_and_verifies_through_the_invoke_api(serve, endpoin
     assert authorization.endswith("Signature=" + expected)
 
 
+def test_pre_sign_up_runs_for_admin_created_users_too(serve, endpoint):
+    pool, _ = pool_with(serve, PreSignUp=arn("auto-confirm"))
+    user = serve.cognito.admin_create_user(UserPoolId=pool["Id"], Username="gus", MessageAction="SUPPRESS",
+                                           UserAttributes=[{"Name": "email", "Value": "gus@example.com"}],
+                                           ClientMetadata={"source": "admin"})["User"]
+    # autoConfirmUser means nothing here: the user still sets a password first.
+    assert user["UserStatus"] == "FORCE_CHANGE_PASSWORD"
+    assert {"Name": "email_verified", "Value": "true"} in user["Attributes"]
+    event = json.loads(endpoint.requests[-1][2])
+    assert event["triggerSource"] == "PreSignUp_AdminCreateUser" and event["userName"] == "gus"
+    assert event["callerContext"]["clientId"] == "CLIENT_ID_NOT_APPLICABLE"
+    assert event["request"]["clientMetadata"] == {"source": "admin"}
+    serve.cognito.update_user_pool(UserPoolId=pool["Id"], LambdaConfig={"PreSignUp": arn("refuse")})
+    with pytest.raises(serve.cognito.exceptions.UserLambdaValidationException):
+        serve.cognito.admin_create_user(UserPoolId=pool["Id"], Username="hal", MessageAction="SUPPRESS")
+    with pytest.raises(serve.cognito.exceptions.UserNotFoundException):
+        serve.cognito.admin_get_user(UserPoolId=pool["Id"], Username="hal")
+
+
 def test_a_failing_or_missing_function_creates_no_user(serve):
     cases = [("refuse", "UserLambdaValidationException", "PreSignUp failed with error sign-ups from bo@example.com are closed."),
              ("garbled", "InvalidLambdaResponseException", "Unrecognizable lambda output"),

@@ -45,6 +45,11 @@ enum AccountOperations {
         (list ?? []).map { UserRecord.Attribute(name: $0.name, value: $0.value ?? "") }
     }
 
+    /// `ValidationData` as a trigger's `request.validationData` has it (name to value).
+    static func pairs(_ list: [AttributeType]?) -> [String: String]? {
+        list.map { Dictionary($0.map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { _, last in last }) }
+    }
+
     struct SignUp: CognitoOperation {
         struct Request: Decodable, Sendable {
             var clientId: String

@@ -53,17 +53,21 @@ enum UserOperations {
             var username: String
             var userAttributes: [AttributeType]?
             var temporaryPassword: String?
+            var validationData: [AttributeType]?
+            var clientMetadata: [String: String]?
         }
         struct Response: Encodable, Sendable {
             var user: UserType
         }
         static let name = "AdminCreateUser"
         static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> Response {
-            let user = try await api.service.users.createUser(
+            let user = try await api.service.users.adminCreateUser(
                 poolID: request.userPoolId,
                 username: request.username,
                 attributes: AccountOperations.attributes(request.userAttributes),
-                temporaryPassword: request.temporaryPassword.flatMap { $0.isEmpty ? nil : $0 }
+                temporaryPassword: request.temporaryPassword.flatMap { $0.isEmpty ? nil : $0 },
+                validationData: AccountOperations.pairs(request.validationData),
+                clientMetadata: request.clientMetadata
             )
             return Response(user: UserType(user))
         }
