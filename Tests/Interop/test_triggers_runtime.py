@@ -6,6 +6,7 @@ that dies and an answer of the wrong shape each fail the sign-in as Cognito's wo
 sign-in works."""
 
 import os
+import pathlib
 import subprocess
 import sys
 import textwrap
@@ -90,3 +91,33 @@ def test_a_malformed_trigger_stops_serve_with_a_clear_error(tmp_path, pair):
                               capture_output=True, text=True, timeout=60, env={"PATH": os.environ.get("PATH", "")})
     assert finished.returncode == 2
     assert "--trigger takes NAME=COMMAND" in finished.stderr and "Traceback" not in finished.stderr
+
+
+def test_sigterm_stops_serve_and_its_runtime_while_the_runtime_waits_for_an_event(tmp_path):
+    code = tmp_path / "functions"
+    code.mkdir()
+    (code / "handlers.py").write_text(HANDLERS)
+    (tmp_path / "data").mkdir()
+    server = LocalServe(tmp_path / "data", "--trigger", f"tokens={sys.executable} -m awslambdaric handlers.pre_token",
+                        environment={"PYTHONPATH": str(code)})
+    try:
+        pool = server.cognito.create_user_pool(
+            PoolName="stops", LambdaConfig={"PreTokenGenerationConfig": {"LambdaVersion": "V2_0", "LambdaArn": arn("tokens")}})
+        pool_id = pool["UserPool"]["Id"]
+        client = server.cognito.create_user_pool_client(
+            UserPoolId=pool_id, ClientName="app", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"])["UserPoolClient"]["ClientId"]
+        server.cognito.admin_create_user(UserPoolId=pool_id, Username="ada", MessageAction="SUPPRESS")
+        server.cognito.admin_set_user_password(UserPoolId=pool_id, Username="ada", Password="Sup3r-secret!", Permanent=True)
+        # One answered call: the runtime is now waiting in `GET …/invocation/next` for the next.
+        tokens = server.cognito.initiate_auth(ClientId=client, AuthFlow="USER_PASSWORD_AUTH",
+                                              AuthParameters={"USERNAME": "ada", "PASSWORD": "Sup3r-secret!"})
+        assert verified(server, pool_id, tokens["AuthenticationResult"]["AccessToken"])["tenant"] == "acme"
+        log = (server.data_dir / "serve.log").read_text()
+        runtime_pid = int(log.split("gatehouse.trigger.started")[1].split("gatehouse.pid=")[1].split()[0])
+        server.process.terminate()
+        # Graceful shutdown must not wait on the runtime's pending long poll.
+        assert server.process.wait(timeout=30) == 0
+        status = pathlib.Path(f"/proc/{runtime_pid}/status")
+        assert not status.exists() or "State:\tZ" in status.read_text()
+    finally:
+        server.close()

@@ -19,6 +19,7 @@ final class LocalFunction: Sendable {
         var queued: [Invocation] = []
         var waiting: [CheckedContinuation<Invocation?, Never>] = []
         var answers: [String: CheckedContinuation<Result<[UInt8], TriggerFailure>, Never>] = [:]
+        var closed = false
     }
 
     let name: String
@@ -61,7 +62,8 @@ final class LocalFunction: Sendable {
     /// takes; nil when the process it was for is gone.
     func next() async -> Invocation? {
         await withCheckedContinuation { continuation in
-            let ready: Invocation? = state.withLock { state in
+            let ready: Invocation?? = state.withLock { state in
+                if state.closed { return .some(nil) }
                 // Invocations that timed out while queued are gone from `answers`.
                 while let first = state.queued.first {
                     state.queued.removeFirst()
@@ -80,6 +82,17 @@ final class LocalFunction: Sendable {
         guard let continuation = state.withLock({ $0.answers.removeValue(forKey: id) }) else { return false }
         continuation.resume(returning: result)
         return true
+    }
+
+    /// Ends the function for good (the server is stopping): pending and later `next` calls get
+    /// nil, so the runtime's long poll does not hold the shutdown.
+    func close() {
+        let waiting = state.withLock { state in
+            state.closed = true
+            defer { state.waiting = [] }
+            return state.waiting
+        }
+        for waiter in waiting { waiter.resume(returning: nil) }
     }
 
     /// Fails every invocation the process had taken, and forgets its waiting `next` calls (it

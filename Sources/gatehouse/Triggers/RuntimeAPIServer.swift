@@ -84,7 +84,13 @@ final class RuntimeAPIServer: Service, Sendable {
             logger: Logger(label: "gatehouse.runtime-api", factory: { _ in SwiftLogNoOpLogHandler() })
         )
         defer { process.withLock { $0 }?.stop() }
-        try await app.runService()
+        // The runtime's `next` long poll is an open request: graceful shutdown would wait on it.
+        try await withGracefulShutdownHandler {
+            try await app.run()
+        } onGracefulShutdown: {
+            self.process.withLock { $0 }?.stop()
+            function.close()
+        }
     }
 
     /// `202` for an invocation settled now; `400` for one unknown or settled before (late, or
