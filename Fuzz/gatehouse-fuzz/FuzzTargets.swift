@@ -157,23 +157,6 @@ enum FuzzTargets {
         }
     }
 
-    /// A PreTokenGeneration function's `claimsOverrideDetails` (first byte even) or
-    /// `claimsAndScopeOverrideDetails` (odd), read and applied to a token's claims: whatever it
-    /// says, the claims that make the token what it is stay as they were.
-    static let triggerResponse: FuzzTarget = { bytes in
-        guard let first = bytes.first, let details = try? JSONParser.parse(Array(bytes.dropFirst())) else { return }
-        guard let overrides = first % 2 == 0 ? Triggers.versionOne(details) : Triggers.versionTwo(details) else { return }
-        let claims = Array(#"{"sub":"s","iss":"i","token_use":"access","scope":"a b","client_id":"c","exp":1}"#.utf8)
-        for isID in [true, false] {
-            guard let applied = try? JSONParser.parse(overrides.apply(to: claims, isID: isID)).objectValue else {
-                preconditionFailure("the claims no longer an object")
-            }
-            for name in ["sub", "iss", "token_use", "exp"] {
-                precondition(applied[name] == (try? JSONParser.parse(claims).objectValue?[name]) ?? nil, "\(name) changed")
-            }
-        }
-    }
-
     /// The JSON API on a pool in a temporary folder: the first byte picks the operation.
     static let pool: (CognitoAPI, String, String) = {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-fuzz-\(getpid())")

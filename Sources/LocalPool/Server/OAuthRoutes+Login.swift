@@ -167,7 +167,12 @@ extension OAuthRoutes {
             if let refusal = await screened(form.parameters, username: username, address: address) { return refusal }
             let user: UserRecord
             do {
-                user = try await service.signIn.authenticate(poolID: form.parameters.client.poolId, username: username, password: form["password"])
+                user = try await service.signIn.authenticate(
+                    poolID: form.parameters.client.poolId,
+                    username: username,
+                    password: form["password"],
+                    client: form.parameters.client
+                )
             } catch let error as LocalPoolError {
                 switch error.name {
                 case .userNotConfirmed:
@@ -212,6 +217,11 @@ extension OAuthRoutes {
 
     /// The hosted sign-in is complete: the pool's session cookie, and the code for the app.
     func finishSignIn(_ parameters: AuthorizeRequest, user: UserRecord) async throws -> Response {
+        do {
+            try await service.signIn.postAuthentication(user, client: parameters.client)
+        } catch {
+            return await show("login", parameters, ["username": user.username, "error": error.message], status: .unauthorized)
+        }
         let session = try await service.hostedLogin.startSSOSession(user: user)
         let cookie = Cookie(
             name: Self.sessionCookie,

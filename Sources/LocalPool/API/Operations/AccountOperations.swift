@@ -34,6 +34,7 @@ enum AccountOperations {
         var clientId: String
         var username: String
         var secretHash: String?
+        var clientMetadata: [String: String]?
     }
 
     /// An access token alone.
@@ -132,7 +133,12 @@ enum AccountOperations {
         static let name = "ForgotPassword"
         static func run(_ request: ClientUserRequest, api: CognitoAPI) async throws(LocalPoolError) -> DeliveryResponse {
             let client = try await api.service.pools.client(request.clientId)
-            let delivery = try await api.service.accounts.forgotPassword(client: client, username: request.username, secretHash: request.secretHash)
+            let delivery = try await api.service.accounts.forgotPassword(
+                client: client,
+                username: request.username,
+                secretHash: request.secretHash,
+                clientMetadata: request.clientMetadata
+            )
             return DeliveryResponse(codeDeliveryDetails: delivery.map(CodeDeliveryDetails.init))
         }
     }

@@ -49,6 +49,7 @@ enum AuthOperations {
         var clientId: String
         var authFlow: String
         var authParameters: [String: String]?
+        var clientMetadata: [String: String]?
         var contextData: ContextDataShape?
         var userContextData: ContextDataShape?
     }
@@ -91,7 +92,8 @@ enum AuthOperations {
                     username: username,
                     password: password,
                     secretHash: parameters["SECRET_HASH"],
-                    flow: caller == .admin ? .admin : .user
+                    flow: caller == .admin ? .admin : .user,
+                    validationData: request.clientMetadata
                 )
             }
         case (.userSRPAuth, _):
@@ -99,7 +101,13 @@ enum AuthOperations {
                 throw .invalidParameter("Missing required parameter USERNAME or SRP_A")
             }
             return try await watched(.password, client: client, username: username, address: address, api: api) { () throws(LocalPoolError) in
-                try await service.srp.srpAuth(client: client, username: username, clientPublic: srpA, secretHash: parameters["SECRET_HASH"])
+                try await service.srp.srpAuth(
+                    client: client,
+                    username: username,
+                    clientPublic: srpA,
+                    secretHash: parameters["SECRET_HASH"],
+                    validationData: request.clientMetadata
+                )
             }
         case (.refreshTokenAuth, _), (.refreshToken, _):
             guard let token = parameters["REFRESH_TOKEN"] else { throw .invalidParameter("Missing required parameter REFRESH_TOKEN") }

@@ -77,6 +77,36 @@ public struct SelfService: Sendable {
         }
     }
 
+    /// The user called `username`, or the one the pool's UserMigration trigger creates for it
+    /// (`UserMigration_ForgotPassword`: `RESET_REQUIRED`); nil for an unknown name when
+    /// existence is hidden.
+    func userOrMigrated(_ username: String, client: ClientRecord, clientMetadata: [String: String]?) async throws(LocalPoolError) -> UserRecord? {
+        let pool = try await pools.pool(client.poolId)
+        guard pool.lambdaConfig?.userMigration != nil, InputPatterns.isUsername(username) else {
+            return try await userUnlessHidden(username, client: client)
+        }
+        do {
+            return try await users.user(poolID: client.poolId, username: username)
+        } catch  where error.name == .userNotFound {
+            let caller = Triggers.SignInCaller(clientID: client.id, validationData: nil)
+            let migrated: Triggers.Migrated?
+            do {
+                migrated = try await Triggers(context: context).migrateUser(
+                    pool: pool,
+                    username: username,
+                    password: nil,
+                    caller: caller,
+                    clientMetadata: clientMetadata
+                )
+            } catch  where error.name == .userNotFound && client.settings.preventUserExistenceErrors {
+                return nil
+            }
+            guard let migrated else { return nil }
+            try await signIn.create(migrated, name: username, password: nil, pool: pool)
+            return try await users.user(poolID: client.poolId, username: username)
+        }
+    }
+
     /// `ConfirmSignUp`: the code confirms the user (and their email). With existence hidden, an
     /// unknown name gets `CodeMismatchException`, counted as a wrong code.
     public func confirmSignUp(client: ClientRecord, username: String, code: String, secretHash: String?) async throws(LocalPoolError) {
@@ -154,10 +184,15 @@ public struct SelfService: Sendable {
     /// `ForgotPassword`: a code to set a new password with. With existence hidden, a name that
     /// is unknown, disabled or without an email gets a made-up delivery shaped like a real one,
     /// under the same limits, as Cognito documents.
-    public func forgotPassword(client: ClientRecord, username: String, secretHash: String?) async throws(LocalPoolError) -> CodeDelivery? {
+    public func forgotPassword(
+        client: ClientRecord,
+        username: String,
+        secretHash: String?,
+        clientMetadata: [String: String]? = nil
+    ) async throws(LocalPoolError) -> CodeDelivery? {
         try SecretHash.check(secretHash, client: client, username: username)
         let hidden = client.settings.preventUserExistenceErrors
-        guard let user = try await userUnlessHidden(username, client: client) else {
+        guard let user = try await userOrMigrated(username, client: client, clientMetadata: clientMetadata) else {
             return try await codes.simulateSent(poolID: client.poolId, username: username, purpose: .forgotPassword)
         }
         guard user.enabled, user.attribute("email") != nil else {

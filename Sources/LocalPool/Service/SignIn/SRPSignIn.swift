@@ -10,8 +10,13 @@ public struct SRPSignIn: Sendable {
 
     /// `USER_SRP_AUTH` (from `InitiateAuth` or `AdminInitiateAuth`): answers the client's public
     /// value A with the `PASSWORD_VERIFIER` challenge.
-    public func srpAuth(client: ClientRecord, username: String, clientPublic: String, secretHash: String?) async throws(LocalPoolError) -> AuthOutcome
-    {
+    public func srpAuth(
+        client: ClientRecord,
+        username: String,
+        clientPublic: String,
+        secretHash: String?,
+        validationData: [String: String]? = nil
+    ) async throws(LocalPoolError) -> AuthOutcome {
         let flows = client.settings.explicitAuthFlows
         guard flows.contains("ALLOW_USER_SRP_AUTH") || flows.contains("USER_SRP_AUTH") else {
             throw .invalidParameter("USER_SRP_AUTH is not enabled for the client.")
@@ -24,6 +29,12 @@ public struct SRPSignIn: Sendable {
         } catch {
             if !client.settings.preventUserExistenceErrors || error.name != .userNotFound { throw error }
         }
+        try await Triggers(context: context).preAuthentication(
+            pool: try await signIn.pools.pool(client.poolId),
+            user: user,
+            username: username,
+            caller: Triggers.SignInCaller(clientID: client.id, validationData: validationData)
+        )
         let stored = user.flatMap { user -> (salt: [UInt8], verifier: [UInt8])? in
             guard let salt = user.srpSalt.flatMap(CognitoSRP.bytes(hex:)), let verifier = user.srpVerifier.flatMap(CognitoSRP.bytes(hex:)) else {
                 return nil

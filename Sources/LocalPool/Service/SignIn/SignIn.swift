@@ -21,7 +21,8 @@ public struct SignIn: Sendable {
         username: String,
         password: String,
         secretHash: String?,
-        flow: PasswordFlow
+        flow: PasswordFlow,
+        validationData: [String: String]? = nil
     ) async throws(LocalPoolError) -> AuthOutcome {
         guard flow.isAllowed(for: client) else { throw .invalidParameter("\(flow.name) flow not enabled for this client") }
         try SecretHash.check(secretHash, client: client, username: username)
@@ -29,15 +30,23 @@ public struct SignIn: Sendable {
             password,
             poolID: client.poolId,
             name: username,
-            hidden: client.settings.preventUserExistenceErrors
+            hidden: client.settings.preventUserExistenceErrors,
+            caller: Triggers.SignInCaller(clientID: client.id, validationData: validationData)
         )
         return try await finish(proven, client: client)
     }
 
-    /// Finds `username` and checks `password` (the hosted login; unknown users fail exactly like
-    /// wrong passwords, lockout included); the user, counters settled.
-    public func authenticate(poolID: String, username: String, password: String) async throws(LocalPoolError) -> UserRecord {
-        let proven = try await provePassword(password, poolID: poolID, name: username, hidden: true)
+    /// Finds `username` and checks `password` (unknown users fail exactly like wrong passwords,
+    /// lockout included); the user, counters settled. The hosted login signs in for `client`,
+    /// which fires the sign-in triggers; a password change only checks the old one.
+    public func authenticate(
+        poolID: String,
+        username: String,
+        password: String,
+        client: ClientRecord? = nil
+    ) async throws(LocalPoolError) -> UserRecord {
+        let caller = client.map { Triggers.SignInCaller(clientID: $0.id) }
+        let proven = try await provePassword(password, poolID: poolID, name: username, hidden: true, caller: caller)
         let stored = try await settle(proven, answered: nil, leftover: nil)
         guard stored.status != .unconfirmed else { throw LocalPoolError(.userNotConfirmed, "User is not confirmed.") }
         return stored
@@ -70,9 +79,17 @@ public struct SignIn: Sendable {
     }
 
     /// Counts the attempt on `name` (one transaction; refused while locked out or when the
-    /// password must be reset), then checks `password` with bcrypt.
-    func provePassword(_ password: String, poolID: String, name: String, hidden: Bool) async throws(LocalPoolError) -> ProvenPassword {
-        _ = try await pools.pool(poolID)
+    /// password must be reset), then checks `password` with bcrypt. Signing in (a `caller`), a
+    /// user unknown to the pool is first asked of the UserMigration trigger, and the
+    /// PreAuthentication trigger runs before the password is checked.
+    func provePassword(
+        _ password: String,
+        poolID: String,
+        name: String,
+        hidden: Bool,
+        caller: Triggers.SignInCaller? = nil
+    ) async throws(LocalPoolError) -> ProvenPassword {
+        let pool = try await pools.pool(poolID)
         let now = context.clock.now()
         // No stored username breaks the pattern; SQLite would cut `name\0junk` at the NUL.
         let count: AttemptCount =
@@ -81,11 +98,18 @@ public struct SignIn: Sendable {
         let user: UserRecord
         switch count {
         case .missing:
+            if let caller, try await migrate(name, password: password, pool: pool, hidden: hidden, caller: caller) {
+                return try await provePassword(password, poolID: poolID, name: name, hidden: hidden, caller: caller)
+            }
+            if let caller, hidden {
+                try await Triggers(context: context).preAuthentication(pool: pool, user: nil, username: name, caller: caller)
+            }
             try await refuseUnknownUser(poolID: poolID, username: name, password: password, hidden: hidden, error: .userNotFound())
         case .resetRequired: throw LocalPoolError(.passwordResetRequired, "Password reset required for the user")
         case .lockedOut: throw .notAuthorized(Lockout.lockedMessage)
         case .counted(let counted): user = counted
         }
+        if let caller { try await Triggers(context: context).preAuthentication(pool: pool, user: user, username: name, caller: caller) }
         let matches: Bool
         do {
             if let hash = user.passwordHash {
@@ -155,6 +179,7 @@ public struct SignIn: Sendable {
         answered: String?,
         change: @escaping @Sendable (inout UserRecord) -> Void
     ) async throws(LocalPoolError) -> AuthOutcome {
+        try await postAuthentication(user, client: client)
         let signedInAt = context.clock.now().rounded(.down)
         let originJti = Identifiers.uuid()
         let refresh = tokens.newRefreshToken(user: user, client: client, request: .api, authTime: signedInAt, originJti: originJti)
@@ -169,6 +194,12 @@ public struct SignIn: Sendable {
             refreshToken: refresh.token,
             source: "TokenGeneration_Authentication"
         )
+    }
+
+    /// The pool's PostAuthentication trigger for a sign-in complete but for its tokens (or the
+    /// hosted login's code): an error refuses it.
+    public func postAuthentication(_ user: UserRecord, client: ClientRecord) async throws(LocalPoolError) {
+        try await Triggers(context: context).postAuthentication(pool: try await pools.pool(client.poolId), user: user, clientID: client.id)
     }
 
     /// The counters settled for a proven password (and its SRP material stored), with what the

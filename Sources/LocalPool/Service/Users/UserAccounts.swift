@@ -6,12 +6,14 @@ public struct UserAccounts: Sendable {
     let context: PoolContext
     let pools: PoolAdministration
 
-    /// Creates a user who must set a new password at first sign-in (`FORCE_CHANGE_PASSWORD`).
+    /// Creates a user who must set a new password at first sign-in (`FORCE_CHANGE_PASSWORD`), or
+    /// one in another `status` (a user migrated by the UserMigration trigger).
     public func createUser(
         poolID: String,
         username: String,
         attributes: [UserRecord.Attribute],
-        temporaryPassword: String?
+        temporaryPassword: String?,
+        status: UserStatus = .forceChangePassword
     ) async throws(LocalPoolError) -> UserRecord {
         let schema = PoolSchema(try await pools.pool(poolID).schema)
         guard InputPatterns.isUsername(username) else {
@@ -35,7 +37,7 @@ public struct UserAccounts: Sendable {
             sub: Identifiers.uuid(),
             attributes: merged,
             enabled: true,
-            status: .forceChangePassword,
+            status: status,
             tokensValidAfter: 0,
             failedAttempts: 0,
             lockedUntil: 0,
