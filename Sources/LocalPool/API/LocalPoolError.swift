@@ -48,6 +48,8 @@ public enum CognitoErrorName: String, Sendable {
     case unsupportedOperation = "UnsupportedOperationException"
     /// Only refresh tokens can be revoked.
     case unsupportedTokenType = "UnsupportedTokenTypeException"
+    /// The user is not in the state the operation needs (AdminCreateUser's `RESEND`).
+    case unsupportedUserState = "UnsupportedUserStateException"
     /// The user signed up but has not confirmed.
     case userNotConfirmed = "UserNotConfirmedException"
     /// No such user (when the client does not hide who exists).

@@ -69,7 +69,14 @@ public struct LocalPoolService: Sendable {
         signIn = SignIn(context: context, pools: pools, users: users, tokens: tokens)
         srp = SRPSignIn(context: context, users: users, signIn: signIn)
         mfa = MFA(context: context, users: users, tokens: tokens, signIn: signIn)
-        accounts = SelfService(context: context, pools: pools, users: users, tokens: tokens, signIn: signIn, codes: Codes(context: context))
+        accounts = SelfService(
+            context: context,
+            pools: pools,
+            users: users,
+            tokens: tokens,
+            signIn: signIn,
+            codes: Codes(context: context, pools: pools)
+        )
         hostedLogin = HostedLogin(context: context, pools: pools, users: users, tokens: tokens)
         threats = ThreatProtection(context: context, pools: pools)
         federation = Federation(context: context, pools: pools, users: users)

@@ -53,6 +53,7 @@ enum UserOperations {
             var username: String
             var userAttributes: [AttributeType]?
             var temporaryPassword: String?
+            var messageAction: String?
             var validationData: [AttributeType]?
             var clientMetadata: [String: String]?
         }
@@ -66,6 +67,7 @@ enum UserOperations {
                 username: request.username,
                 attributes: AccountOperations.attributes(request.userAttributes),
                 temporaryPassword: request.temporaryPassword.flatMap { $0.isEmpty ? nil : $0 },
+                messageAction: request.messageAction,
                 validationData: AccountOperations.pairs(request.validationData),
                 clientMetadata: request.clientMetadata
             )

@@ -16,16 +16,31 @@ public struct CodeDelivery: Sendable, Equatable {
 /// withdrawn after five wrong tries; limited per name and purpose across codes (``CodeLimits``).
 struct Codes: Sendable {
     let context: PoolContext
+    let pools: PoolAdministration
 
     /// How long codes live, in seconds: a day to confirm a sign-up, an hour for the others.
     static func lifetime(_ purpose: CodePurpose) -> Double {
         purpose == .signUp ? 86_400 : 3_600
     }
 
-    /// A new code for `purpose`, replacing any earlier one; where it "went", when the user has an
-    /// email. Refused with `LimitExceededException` past ``CodeLimits/maximumIssued`` codes.
+    /// A new code for `purpose`, replacing any earlier one, in the email `source` words (the
+    /// pool's CustomMessage trigger may); where it "went", when the user has an email. Refused
+    /// with `LimitExceededException` past ``CodeLimits/maximumIssued`` codes.
     @discardableResult
-    func send(to user: UserRecord, purpose: CodePurpose) async throws(LocalPoolError) -> CodeDelivery? {
+    func send(
+        to user: UserRecord,
+        purpose: CodePurpose,
+        source: MessageSource,
+        clientID: String? = nil,
+        clientMetadata: [String: String]? = nil
+    ) async throws(LocalPoolError) -> CodeDelivery? {
+        let message = try await Triggers(context: context).customMessage(
+            pool: try await pools.pool(user.poolId),
+            source: source,
+            user: user,
+            clientID: clientID,
+            clientMetadata: clientMetadata
+        )
         let now = context.clock.now()
         var generator = SystemRandomNumberGenerator()
         let code = String(format: "%06d", Int(generator.next(upperBound: UInt64(1_000_000))))
@@ -39,11 +54,13 @@ struct Codes: Sendable {
             failedAttempts: 0
         )
         guard try await context.store({ try await context.storage.codes.issue(record, now: now) }) else { throw CodeLimits.exceeded }
-        // The pool's stand-in for mail: the code goes to the log.
+        // The pool's stand-in for mail: the code, and the email that carries it, go to the log.
+        let sent = message.filled(code: code, username: user.username)
         context.logger.notice(
             "gatehouse.pool.code_sent",
             metadata: [
                 "gatehouse.pool.username": "\(user.username)", "gatehouse.pool.purpose": "\(purpose.rawValue)", "gatehouse.pool.code": "\(code)",
+                "gatehouse.pool.email_subject": "\(sent.subject)", "gatehouse.pool.email_message": "\(sent.body)",
             ]
         )
         return user.attribute("email").map { CodeDelivery(destination: Self.masked(email: $0), medium: "EMAIL", attributeName: "email") }

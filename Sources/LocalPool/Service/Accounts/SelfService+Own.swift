@@ -22,7 +22,7 @@ extension SelfService {
         // The flags cannot come from the request (refused above): this one means a new email.
         guard changes.contains(where: { $0.name == "email_verified" }) else { return [] }
         let updated = try await users.user(poolID: user.poolId, username: user.username)
-        return try await codes.send(to: updated, purpose: .verifyEmail).map { [$0] } ?? []
+        return try await codes.send(to: updated, purpose: .verifyEmail, source: .updateUserAttribute, clientID: client.id).map { [$0] } ?? []
     }
 
     /// `DeleteUserAttributes` with the access token: as AdminDeleteUserAttributes, for the token's user.
@@ -37,7 +37,7 @@ extension SelfService {
     public func sendVerificationCode(accessToken: String, name: String) async throws(LocalPoolError) -> CodeDelivery {
         let user = try await tokens.userOfAccessToken(accessToken)
         guard name == "email" else { throw .invalidParameter("Only email can be verified by the local pool.") }
-        guard let delivery = try await codes.send(to: user, purpose: .verifyEmail) else {
+        guard let delivery = try await codes.send(to: user, purpose: .verifyEmail, source: .verifyUserAttribute) else {
             throw .invalidParameter("The user has no email to verify.")
         }
         return delivery

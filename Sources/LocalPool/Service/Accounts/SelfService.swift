@@ -64,7 +64,11 @@ public struct SelfService: Sendable {
             throw error
         }
         if autoConfirm { return (user.sub, nil, true) }
-        return (user.sub, try await codes.send(to: user, purpose: .signUp), false)
+        return (
+            user.sub,
+            try await codes.send(to: user, purpose: .signUp, source: .signUp, clientID: client.id, clientMetadata: clientMetadata),
+            false
+        )
     }
 
     /// The user called `username`, or nil when there is none and `client` hides who exists (the
@@ -175,7 +179,7 @@ public struct SelfService: Sendable {
             return try await codes.simulateSent(poolID: client.poolId, username: username, purpose: .signUp)
         }
         guard user.status == .unconfirmed else { throw .invalidParameter("User is already confirmed.") }
-        guard let delivery = try await codes.send(to: user, purpose: .signUp) else {
+        guard let delivery = try await codes.send(to: user, purpose: .signUp, source: .resendCode, clientID: client.id) else {
             return hidden ? try await codes.simulatedDelivery(poolID: client.poolId, username: user.username) : nil
         }
         return delivery
@@ -200,7 +204,13 @@ public struct SelfService: Sendable {
             guard user.enabled else { throw .notAuthorized("User is disabled.") }
             throw .invalidParameter("Cannot reset password for the user as there is no registered/verified email or phone_number")
         }
-        return try await codes.send(to: user, purpose: .forgotPassword)
+        return try await codes.send(
+            to: user,
+            purpose: .forgotPassword,
+            source: .forgotPassword,
+            clientID: client.id,
+            clientMetadata: clientMetadata
+        )
     }
 
     /// `ConfirmForgotPassword`: the code sets the new password and confirms the user.
@@ -229,7 +239,7 @@ public struct SelfService: Sendable {
     /// `AdminResetUserPassword`: the user must set a new password with a code before signing in.
     public func adminResetUserPassword(poolID: String, username: String) async throws(LocalPoolError) {
         let user = try await users.update(poolID: poolID, username: username) { $0.status = .resetRequired }
-        try await codes.send(to: user, purpose: .forgotPassword)
+        try await codes.send(to: user, purpose: .forgotPassword, source: .forgotPassword)
     }
 
     /// The live codes of `username`, newest first (for `gatehouse users codes`).

@@ -1,4 +1,5 @@
 import GatehouseCore
+import Logging
 import Testing
 
 @testable import LocalPool
@@ -34,5 +35,36 @@ struct UserMigrationAnswerTests {
     ])
     func answersOfTheWrongShapeAreRefused(json: String) {
         #expect(throws: LocalPoolError(.invalidLambdaResponse, "Unrecognizable lambda output")) { try read(json) }
+    }
+}
+
+/// CustomMessage's answer read as Cognito reads it: a body must keep the code's placeholder (and an
+/// invitation's, the username's) or the default body goes out; the subject stands on its own.
+struct CustomMessageAnswerTests {
+    let standard = Triggers.Message(subject: "Your verification code", body: "Your verification code is {####}. ")
+    let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    @Test func aBodyWithThePlaceholdersIsUsed() {
+        let answer: [String: JSONValue] = ["emailSubject": .string("Hi"), "emailMessage": .string("Code: {####}")]
+        let message = Triggers.message(answer, standard: standard, invitation: false, logger: logger)
+        #expect(message == Triggers.Message(subject: "Hi", body: "Code: {####}"))
+        #expect(message.filled(code: "123456", username: "kim").body == "Code: 123456")
+    }
+
+    @Test(arguments: [
+        (["emailMessage": JSONValue.string("no code")], false),
+        (["emailMessage": .string("{###} almost")], false),
+        (["emailMessage": .string("Password {####} but no name")], true),
+        (["emailMessage": .number(1)], false),
+        (["emailMessage": .null, "emailSubject": .string("")], false),
+    ])
+    func aBodyWithoutThePlaceholdersKeepsTheDefault(answer: [String: JSONValue], invitation: Bool) {
+        #expect(Triggers.message(answer, standard: standard, invitation: invitation, logger: logger) == standard)
+    }
+
+    @Test func anInvitationNeedsBothPlaceholders() {
+        let answer: [String: JSONValue] = ["emailMessage": .string("{username} / {####}")]
+        let message = Triggers.message(answer, standard: standard, invitation: true, logger: logger)
+        #expect(message.filled(code: "Temp-1!", username: "kim").body == "kim / Temp-1!")
     }
 }

@@ -1,0 +1,97 @@
+import GatehouseCore
+import Logging
+
+/// Why the pool sends a message: the CustomMessage trigger's sources.
+enum MessageSource: String, Sendable {
+    case signUp = "CustomMessage_SignUp"
+    case resendCode = "CustomMessage_ResendCode"
+    case forgotPassword = "CustomMessage_ForgotPassword"
+    case updateUserAttribute = "CustomMessage_UpdateUserAttribute"
+    case verifyUserAttribute = "CustomMessage_VerifyUserAttribute"
+    case adminCreateUser = "CustomMessage_AdminCreateUser"
+
+    /// Cognito's default email for the source, with its placeholders.
+    var defaultMessage: Triggers.Message {
+        self == .adminCreateUser
+            ? Triggers.Message(
+                subject: "Your temporary password",
+                body: "Your username is \(Triggers.usernamePlaceholder) and temporary password is \(Triggers.codePlaceholder). "
+            )
+            : Triggers.Message(subject: "Your verification code", body: "Your verification code is \(Triggers.codePlaceholder). ")
+    }
+}
+
+/// The CustomMessage trigger: the email that carries a code (or an invitation's temporary
+/// password) worded by the pool's function, before the pool "sends" it to its log.
+extension Triggers {
+    /// An email: its subject and body, placeholders and all until it is sent.
+    struct Message: Sendable, Equatable {
+        var subject: String
+        var body: String
+
+        /// The message with the code (and the username, for an invitation) in place.
+        func filled(code: String, username: String) -> Message {
+            Message(
+                subject: subject,
+                body: body.replacing(Triggers.codePlaceholder, with: code).replacing(Triggers.usernamePlaceholder, with: username)
+            )
+        }
+    }
+
+    /// `codeParameter`: where the code goes.
+    static let codePlaceholder = "{####}"
+    /// `usernameParameter` (invitations): where the username goes.
+    static let usernamePlaceholder = "{username}"
+
+    /// The email for `source` to `user`: the default one, or the pool's CustomMessage function's
+    /// `emailSubject` and `emailMessage`. A message without the code's placeholder (or, for an
+    /// invitation, the username's) is not used, as on Cognito: the default goes out instead.
+    func customMessage(
+        pool: PoolRecord,
+        source: MessageSource,
+        user: UserRecord,
+        clientID: String?,
+        clientMetadata: [String: String]?
+    ) async throws(LocalPoolError) -> Message {
+        let standard = source.defaultMessage
+        let invitation = source == .adminCreateUser
+        let answer = try await run(
+            "CustomMessage",
+            arn: pool.lambdaConfig?.customMessage,
+            source: source.rawValue,
+            poolID: pool.id,
+            Invocation(
+                userName: user.username,
+                clientID: clientID,
+                request: [
+                    "userAttributes": Self.attributes(user.attributes + [UserRecord.Attribute(name: "sub", value: user.sub)]),
+                    "codeParameter": .string(Self.codePlaceholder),
+                    "linkParameter": .string("{##Click Here##}"),
+                    "usernameParameter": invitation ? .string(Self.usernamePlaceholder) : .null,
+                    "clientMetadata": Self.strings(clientMetadata ?? [:]),
+                ],
+                response: ["smsMessage": .null, "emailMessage": .null, "emailSubject": .null]
+            )
+        )
+        guard let answer else { return standard }
+        return Self.message(answer, standard: standard, invitation: invitation, logger: context.logger)
+    }
+
+    /// CustomMessage's answer read: a string subject and body where given; a body that leaves
+    /// out a placeholder keeps the default body (logged).
+    static func message(_ answer: [String: JSONValue], standard: Message, invitation: Bool, logger: Logger) -> Message {
+        var message = standard
+        if let subject = answer["emailSubject"]?.stringValue, !subject.isEmpty { message.subject = subject }
+        if let body = answer["emailMessage"]?.stringValue {
+            if body.contains(codePlaceholder), !invitation || body.contains(usernamePlaceholder) {
+                message.body = body
+            } else {
+                logger.warning(
+                    "gatehouse.pool.custom_message_ignored",
+                    metadata: ["gatehouse.reason": "emailMessage leaves out \(invitation ? "{####} or {username}" : "{####}")"]
+                )
+            }
+        }
+        return message
+    }
+}
