@@ -2,16 +2,32 @@ import GatehouseCore
 import LocalPool
 
 extension FuzzTargets {
-    /// A trigger function's answer, picked by the first byte modulo 4: PreTokenGeneration's
+    /// A trigger function's answer, picked by the first byte modulo 6: PreTokenGeneration's
     /// `claimsOverrideDetails` (0) or `claimsAndScopeOverrideDetails` (1), read and applied to a
     /// token's claims, whatever it says, the claims that make the token what it is stay as they
-    /// were; or UserMigration's `response` at sign-in (2) or for a forgotten password (3), which
-    /// gives attributes and a status Cognito allows, or an error.
+    /// were; UserMigration's `response` at sign-in (2) or for a forgotten password (3), which
+    /// gives attributes and a status Cognito allows, or an error; DefineAuthChallenge's (4) and
+    /// CreateAuthChallenge's (5).
     static let triggerResponse: FuzzTarget = { bytes in
         guard let first = bytes.first, let details = try? JSONParser.parse(Array(bytes.dropFirst())) else { return }
-        switch first % 4 {
-        case 0, 1: tokenOverrides(details, versionOne: first % 4 == 0)
-        default: userMigration(details, forgotPassword: first % 4 == 3)
+        switch first % 6 {
+        case 0, 1: tokenOverrides(details, versionOne: first % 6 == 0)
+        case 2, 3: userMigration(details, forgotPassword: first % 6 == 3)
+        default: customAuth(details, define: first % 6 == 4)
+        }
+    }
+
+    static func customAuth(_ response: JSONValue, define: Bool) {
+        guard case .object(let members) = response else { return }
+        if define {
+            guard let decision = try? Triggers.decision(members) else { return }
+            if case .challenge(let name) = decision {
+                precondition(name == "CUSTOM_CHALLENGE" || name == "PASSWORD_VERIFIER", "challenge \(name)")
+                precondition(members["failAuthentication"]?.boolValue != true, "a failed sign-in goes on")
+            }
+            if decision == .issueTokens { precondition(members["failAuthentication"]?.boolValue != true, "a failed sign-in signs in") }
+        } else {
+            _ = try? Triggers.challenge(members)
         }
     }
 

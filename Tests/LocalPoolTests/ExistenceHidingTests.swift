@@ -138,7 +138,7 @@ struct ExistenceHidingTests {
                 "PASSWORD_CLAIM_SIGNATURE": Data(repeating: 1, count: 32).base64EncodedString(), "TIMESTAMP": "Tue Nov 3 09:05:01 UTC 2026",
             ]
             await expectError("NotAuthorizedException") {
-                _ = try await service.srp.respondToPasswordVerifier(client: client, responses: responses, session: session)
+                _ = try await service.customSignIn.respondToPasswordVerifier(client: client, responses: responses, session: session)
             }
             return runs.withLock { $0 }
         }

@@ -89,7 +89,7 @@ struct SRPSignInTests {
             let (session, parameters) = try await challenge(fixture, client, srp)
             #expect(parameters["USER_ID_FOR_SRP"] == "alice")
             #expect(parameters["SALT"].map { !$0.hasPrefix("00") } == true)
-            let outcome = try await fixture.service.srp.respondToPasswordVerifier(
+            let outcome = try await fixture.service.customSignIn.respondToPasswordVerifier(
                 client: client,
                 responses: srp.answer(parameters),
                 session: sendSession ? session : nil
@@ -108,18 +108,18 @@ struct SRPSignInTests {
         let srp = SRPTestClient(poolID: pool.id, password: "Passw0rd!")
         let (_, parameters) = try await challenge(fixture, client, srp)
         let answer = srp.answer(parameters)
-        _ = try await fixture.service.srp.respondToPasswordVerifier(client: client, responses: answer, session: nil)
+        _ = try await fixture.service.customSignIn.respondToPasswordVerifier(client: client, responses: answer, session: nil)
         await expectRefusal("Invalid session for the user, session is expired.") {
-            _ = try await fixture.service.srp.respondToPasswordVerifier(client: client, responses: answer, session: nil)
+            _ = try await fixture.service.customSignIn.respondToPasswordVerifier(client: client, responses: answer, session: nil)
         }
         // A challenge answered after its five minutes is refused; one answered just before is not.
         let (_, late) = try await challenge(fixture, client, srp)
         let (_, inTime) = try await challenge(fixture, client, srp)
         fixture.advance(SRPChallenges.lifetime - 1)
-        _ = try await fixture.service.srp.respondToPasswordVerifier(client: client, responses: srp.answer(inTime), session: nil)
+        _ = try await fixture.service.customSignIn.respondToPasswordVerifier(client: client, responses: srp.answer(inTime), session: nil)
         fixture.advance(1)
         await expectRefusal("Invalid session for the user, session is expired.") {
-            _ = try await fixture.service.srp.respondToPasswordVerifier(client: client, responses: srp.answer(late), session: nil)
+            _ = try await fixture.service.customSignIn.respondToPasswordVerifier(client: client, responses: srp.answer(late), session: nil)
         }
     }
 
@@ -129,23 +129,27 @@ struct SRPSignInTests {
         let srp = SRPTestClient(poolID: pool.id, password: "Passw0rd!")
         var (_, parameters) = try await challenge(fixture, client, srp)
         await expectRefusal("Invalid session for the user.") {
-            _ = try await fixture.service.srp.respondToPasswordVerifier(client: client, responses: srp.answer(parameters), session: "not-the-session")
+            _ = try await fixture.service.customSignIn.respondToPasswordVerifier(
+                client: client,
+                responses: srp.answer(parameters),
+                session: "not-the-session"
+            )
         }
         // Another user's name; the user's own sub is fine (Cognito takes either).
         try await fixture.confirmedUser(pool, "bob")
         (_, parameters) = try await challenge(fixture, client, srp)
         var answer = srp.answer(parameters)
         answer["USERNAME"] = try await fixture.service.users.user(poolID: pool.id, username: "alice").sub
-        _ = try await fixture.service.srp.respondToPasswordVerifier(client: client, responses: answer, session: nil)
+        _ = try await fixture.service.customSignIn.respondToPasswordVerifier(client: client, responses: answer, session: nil)
         (_, parameters) = try await challenge(fixture, client, srp)
         answer = srp.answer(parameters)
         answer["USERNAME"] = "bob"
         await expectRefusal("Invalid session for the user.") {
-            _ = try await fixture.service.srp.respondToPasswordVerifier(client: client, responses: answer, session: nil)
+            _ = try await fixture.service.customSignIn.respondToPasswordVerifier(client: client, responses: answer, session: nil)
         }
         (_, parameters) = try await challenge(fixture, client, srp)
         await expectRefusal("Invalid session for the user, session is expired.") {
-            _ = try await fixture.service.srp.respondToPasswordVerifier(client: other, responses: srp.answer(parameters), session: nil)
+            _ = try await fixture.service.customSignIn.respondToPasswordVerifier(client: other, responses: srp.answer(parameters), session: nil)
         }
     }
 
@@ -155,7 +159,7 @@ struct SRPSignInTests {
         for _ in 0..<5 {
             let (_, parameters) = try await challenge(fixture, client, srp)
             await expectRefusal("Incorrect username or password.") {
-                _ = try await fixture.service.srp.respondToPasswordVerifier(
+                _ = try await fixture.service.customSignIn.respondToPasswordVerifier(
                     client: client,
                     responses: srp.answer(parameters, password: "Wrong-pass1!"),
                     session: nil
@@ -167,7 +171,7 @@ struct SRPSignInTests {
         await expectRefusal("Password attempts exceeded") { _ = try await fixture.signIn(client) }
         let (_, parameters) = try await challenge(fixture, client, srp)
         await expectRefusal("Password attempts exceeded") {
-            _ = try await fixture.service.srp.respondToPasswordVerifier(client: client, responses: srp.answer(parameters), session: nil)
+            _ = try await fixture.service.customSignIn.respondToPasswordVerifier(client: client, responses: srp.answer(parameters), session: nil)
         }
     }
 
@@ -176,7 +180,7 @@ struct SRPSignInTests {
         let srp = SRPTestClient(poolID: pool.id, password: "Passw0rd!")
         var (_, parameters) = try await challenge(fixture, client, srp)
         let error = await #expect(throws: LocalPoolError.self) {
-            _ = try await fixture.service.srp.respondToPasswordVerifier(
+            _ = try await fixture.service.customSignIn.respondToPasswordVerifier(
                 client: client,
                 responses: srp.answer(parameters, timestamp: "Mon Nov 30 10:05:01 2026"),
                 session: nil
@@ -187,7 +191,7 @@ struct SRPSignInTests {
         var answer = srp.answer(parameters)
         answer["TIMESTAMP"] = "Mon Nov 30 10:05:02 UTC 2026"
         await expectRefusal("Incorrect username or password.") {
-            _ = try await fixture.service.srp.respondToPasswordVerifier(client: client, responses: answer, session: nil)
+            _ = try await fixture.service.customSignIn.respondToPasswordVerifier(client: client, responses: answer, session: nil)
         }
     }
 
@@ -199,7 +203,7 @@ struct SRPSignInTests {
         #expect(first["SALT"] == second["SALT"])
         #expect(first["SRP_B"] != second["SRP_B"])
         await expectRefusal("Incorrect username or password.") {
-            _ = try await fixture.service.srp.respondToPasswordVerifier(client: client, responses: srp.answer(first), session: nil)
+            _ = try await fixture.service.customSignIn.respondToPasswordVerifier(client: client, responses: srp.answer(first), session: nil)
         }
         // Without PreventUserExistenceErrors, Cognito says so at once.
         var settings = client.settings
@@ -219,12 +223,16 @@ struct SRPSignInTests {
         let srp = SRPTestClient(poolID: pool.id, password: "Passw0rd!")
         var (_, parameters) = try await challenge(fixture, client, srp)
         await expectRefusal("Incorrect username or password.") {
-            _ = try await fixture.service.srp.respondToPasswordVerifier(client: client, responses: srp.answer(parameters), session: nil)
+            _ = try await fixture.service.customSignIn.respondToPasswordVerifier(client: client, responses: srp.answer(parameters), session: nil)
         }
         _ = try await fixture.signIn(client)
         await #expect(try fixture.service.users.user(poolID: pool.id, username: "alice").srpVerifier != nil)
         (_, parameters) = try await challenge(fixture, client, srp)
-        let outcome = try await fixture.service.srp.respondToPasswordVerifier(client: client, responses: srp.answer(parameters), session: nil)
+        let outcome = try await fixture.service.customSignIn.respondToPasswordVerifier(
+            client: client,
+            responses: srp.answer(parameters),
+            session: nil
+        )
         guard case .tokens = outcome else {
             Issue.record("expected tokens, got \(outcome)")
             return
@@ -236,7 +244,11 @@ struct SRPSignInTests {
         _ = try await fixture.service.users.createUser(poolID: pool.id, username: "newbie", attributes: [], temporaryPassword: "Temp-pass1!")
         let srp = SRPTestClient(poolID: pool.id, password: "Temp-pass1!")
         let (_, parameters) = try await challenge(fixture, client, srp, username: "newbie")
-        let outcome = try await fixture.service.srp.respondToPasswordVerifier(client: client, responses: srp.answer(parameters), session: nil)
+        let outcome = try await fixture.service.customSignIn.respondToPasswordVerifier(
+            client: client,
+            responses: srp.answer(parameters),
+            session: nil
+        )
         guard case .newPasswordRequired(_, "newbie", _) = outcome else {
             Issue.record("expected NEW_PASSWORD_REQUIRED, got \(outcome)")
             return

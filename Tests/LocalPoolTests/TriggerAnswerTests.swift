@@ -68,3 +68,36 @@ struct CustomMessageAnswerTests {
         #expect(message.filled(code: "Temp-1!", username: "kim").body == "kim / Temp-1!")
     }
 }
+
+/// The CUSTOM_AUTH answers read: DefineAuthChallenge's flags and challenge, CreateAuthChallenge's
+/// string-to-string parameters.
+struct CustomAuthAnswerTests {
+    func members(_ json: String) throws -> [String: JSONValue] {
+        try #require(try JSONParser.parse(Array(json.utf8)).objectValue)
+    }
+
+    @Test func failingWinsOverTokensAndTokensOverAChallenge() throws {
+        let fail = try members(#"{"failAuthentication":true,"issueTokens":true,"challengeName":"CUSTOM_CHALLENGE"}"#)
+        #expect(try Triggers.decision(fail) == .fail)
+        #expect(try Triggers.decision(members(#"{"issueTokens":true,"challengeName":"CUSTOM_CHALLENGE"}"#)) == .issueTokens)
+        #expect(try Triggers.decision(members(#"{"challengeName":"PASSWORD_VERIFIER","issueTokens":null}"#)) == .challenge("PASSWORD_VERIFIER"))
+    }
+
+    @Test(arguments: [
+        #"{}"#, #"{"challengeName":"SMS_MFA"}"#, #"{"challengeName":"CUSTOM_CHALLENGE","issueTokens":"yes"}"#,
+        #"{"failAuthentication":1}"#,
+    ])
+    func definitionsOfTheWrongShapeAreRefused(json: String) throws {
+        let response = try members(json)
+        #expect(throws: LocalPoolError(.invalidLambdaResponse, "Unrecognizable lambda output")) { try Triggers.decision(response) }
+    }
+
+    @Test func challengesCarryStringsOnly() throws {
+        let made = try Triggers.challenge(members(#"{"publicChallengeParameters":{"a":"1"},"privateChallengeParameters":null}"#))
+        #expect(made == Triggers.CustomChallenge(publicParameters: ["a": "1"], privateParameters: [:], metadata: nil))
+        for json in [#"{"publicChallengeParameters":{"a":1}}"#, #"{"privateChallengeParameters":[]}"#, #"{"challengeMetadata":{}}"#] {
+            let response = try members(json)
+            #expect(throws: LocalPoolError(.invalidLambdaResponse, "Unrecognizable lambda output")) { try Triggers.challenge(response) }
+        }
+    }
+}

@@ -61,6 +61,15 @@ public final class TTLCache<Key: Hashable & Sendable, Value: Sendable>: Sendable
         state.withLock { state in Self.insert(value, for: key, until: expiresAt, now: now, into: &state, capacity: capacity) }
     }
 
+    /// Removes and returns the value for `key`, when it has one that has not expired at `now`:
+    /// of callers taking the same key at once, one gets it.
+    public func take(_ key: Key, now: Double) -> Value? {
+        state.withLock { state in
+            guard let entry = state.entries.removeValue(forKey: key), now < entry.expiresAt else { return nil }
+            return entry.value
+        }
+    }
+
     /// Forgets `key`.
     public func remove(_ key: Key) {
         state.withLock { _ = $0.entries.removeValue(forKey: key) }

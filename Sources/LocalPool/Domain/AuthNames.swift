@@ -8,6 +8,8 @@ public enum ChallengeName: String, Codable, Sendable {
     case softwareTokenMFA = "SOFTWARE_TOKEN_MFA"
     /// A pool with MFA on, a user without a token: set one up.
     case mfaSetup = "MFA_SETUP"
+    /// A challenge of the pool's CUSTOM_AUTH triggers.
+    case customChallenge = "CUSTOM_CHALLENGE"
 }
 
 /// The `AuthFlow` values of InitiateAuth and AdminInitiateAuth the pool knows.
@@ -20,4 +22,6 @@ enum AuthFlow: String, Sendable {
     case refreshTokenAuth = "REFRESH_TOKEN_AUTH"
     /// The old name of REFRESH_TOKEN_AUTH.
     case refreshToken = "REFRESH_TOKEN"
+    /// Challenges set by the pool's DefineAuthChallenge trigger.
+    case customAuth = "CUSTOM_AUTH"
 }

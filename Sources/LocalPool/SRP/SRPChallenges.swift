@@ -22,6 +22,8 @@ final class SRPChallenges: Sendable {
         /// The `Session` sent with the challenge.
         var session: String
         var expiresAt: Double
+        /// A custom sign-in (CUSTOM_AUTH with `SRP_A`) goes on after the proof, under `session`.
+        var continuesCustomSignIn = false
     }
 
     /// How long a challenge may be answered, in seconds.

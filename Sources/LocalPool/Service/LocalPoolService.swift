@@ -16,6 +16,8 @@ public struct LocalPoolService: Sendable {
     public let signIn: SignIn
     /// Signing in with SRP.
     public let srp: SRPSignIn
+    /// Signing in through the pool's CUSTOM_AUTH triggers (and every `PASSWORD_VERIFIER` answer).
+    public let customSignIn: CustomSignIn
     /// TOTP MFA.
     public let mfa: MFA
     /// Sign-up, forgotten and changed passwords, a user's own account.
@@ -68,6 +70,7 @@ public struct LocalPoolService: Sendable {
         tokens = TokenService(context: context, pools: pools)
         signIn = SignIn(context: context, pools: pools, users: users, tokens: tokens)
         srp = SRPSignIn(context: context, users: users, signIn: signIn)
+        customSignIn = CustomSignIn(context: context, pools: pools, users: users, signIn: signIn, srp: srp)
         mfa = MFA(context: context, users: users, tokens: tokens, signIn: signIn)
         accounts = SelfService(
             context: context,

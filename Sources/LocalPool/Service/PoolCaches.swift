@@ -26,6 +26,8 @@ final class PoolCaches: Sendable {
 
     /// SRP challenges waiting for their `PASSWORD_VERIFIER` answer.
     let srpChallenges = SRPChallenges()
+    /// Custom sign-ins (CUSTOM_AUTH) waiting for their next answer, by session.
+    let customSignIns = TTLCache<String, CustomSignInState>(capacity: 10_000)
 
     func client(_ id: String) -> ClientRecord? { clients.value(for: id, now: 0) }
 

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Signing in: InitiateAuth and AdminInitiateAuth (by `AuthFlow`), RespondToAuthChallenge and
 /// AdminRespondToAuthChallenge (by `ChallengeName`).
 enum AuthOperations {
@@ -7,42 +5,6 @@ enum AuthOperations {
         InitiateAuth.name: InitiateAuth.handler, AdminInitiateAuth.name: AdminInitiateAuth.handler,
         RespondToAuthChallenge.name: RespondToAuthChallenge.handler, AdminRespondToAuthChallenge.name: AdminRespondToAuthChallenge.handler,
     ]
-
-    /// What both sign-in calls answer: tokens, or the next challenge.
-    struct Outcome: Encodable, Sendable {
-        struct Result: Encodable, Sendable {
-            var accessToken: String
-            var expiresIn: Int
-            var tokenType = "Bearer"
-            var refreshToken: String?
-            var idToken: String?
-        }
-        var challengeName: String?
-        var session: String?
-        var challengeParameters: [String: String]
-        var authenticationResult: Result?
-
-        init(_ outcome: AuthOutcome) {
-            switch outcome {
-            case .tokens(let access, let id, let refresh, let expiresIn):
-                challengeParameters = [:]
-                authenticationResult = Result(accessToken: access, expiresIn: expiresIn, refreshToken: refresh, idToken: id)
-            case .challenge(let name, let session, let parameters):
-                challengeName = name.rawValue
-                self.session = session
-                challengeParameters = parameters
-            case .newPasswordRequired(let session, let username, let attributes):
-                // Cognito lists the user's attributes (not `sub`) as a JSON text.
-                let visible = Dictionary(attributes.filter { $0.name != "sub" }.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 })
-                let encoded =
-                    (try? JSONSerialization.data(withJSONObject: visible, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) }
-                    ?? "{}"
-                challengeName = ChallengeName.newPasswordRequired.rawValue
-                self.session = session
-                challengeParameters = ["USER_ID_FOR_SRP": username, "requiredAttributes": "[]", "userAttributes": encoded]
-            }
-        }
-    }
 
     struct InitiateRequest: Decodable, Sendable {
         var userPoolId: String?
@@ -60,6 +22,7 @@ enum AuthOperations {
         var challengeName: String
         var session: String?
         var challengeResponses: [String: String]?
+        var clientMetadata: [String: String]?
         var contextData: ContextDataShape?
         var userContextData: ContextDataShape?
     }
@@ -109,6 +72,17 @@ enum AuthOperations {
                     validationData: request.clientMetadata
                 )
             }
+        case (.customAuth, _):
+            guard let username = parameters["USERNAME"] else { throw .invalidParameter("Missing required parameter USERNAME") }
+            return try await watched(.password, client: client, username: username, address: address, api: api) { () throws(LocalPoolError) in
+                try await service.customSignIn.start(
+                    client: client,
+                    username: username,
+                    srpPublic: parameters["SRP_A"],
+                    secretHash: parameters["SECRET_HASH"],
+                    clientMetadata: request.clientMetadata
+                )
+            }
         case (.refreshTokenAuth, _), (.refreshToken, _):
             guard let token = parameters["REFRESH_TOKEN"] else { throw .invalidParameter("Missing required parameter REFRESH_TOKEN") }
             return Outcome(
@@ -129,7 +103,7 @@ enum AuthOperations {
         switch ChallengeName(rawValue: request.challengeName) {
         case .passwordVerifier:
             return try await watched(.password, client: client, username: username, address: address, api: api) { () throws(LocalPoolError) in
-                try await service.srp.respondToPasswordVerifier(client: client, responses: responses, session: request.session)
+                try await service.customSignIn.respondToPasswordVerifier(client: client, responses: responses, session: request.session)
             }
         case .softwareTokenMFA:
             guard let username = responses["USERNAME"], let code = responses["SOFTWARE_TOKEN_MFA_CODE"] else {
@@ -169,10 +143,25 @@ enum AuthOperations {
                     secretHash: responses["SECRET_HASH"]
                 )
             }
+        case .customChallenge:
+            guard let username = responses["USERNAME"], let answer = responses["ANSWER"] else {
+                throw .invalidParameter("Missing required parameter USERNAME or ANSWER")
+            }
+            let session = try session()
+            return try await watched(.password, client: client, username: username, address: address, api: api) { () throws(LocalPoolError) in
+                try await service.customSignIn.respond(
+                    client: client,
+                    session: session,
+                    username: username,
+                    answer: answer,
+                    secretHash: responses["SECRET_HASH"],
+                    clientMetadata: request.clientMetadata
+                )
+            }
         case nil:
             throw .invalidParameter(
                 "The challenge \(request.challengeName) is not supported by the local pool "
-                    + "(NEW_PASSWORD_REQUIRED, PASSWORD_VERIFIER, SOFTWARE_TOKEN_MFA and MFA_SETUP are)"
+                    + "(NEW_PASSWORD_REQUIRED, PASSWORD_VERIFIER, SOFTWARE_TOKEN_MFA, MFA_SETUP and CUSTOM_CHALLENGE are)"
             )
         }
     }

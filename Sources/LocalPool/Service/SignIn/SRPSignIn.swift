@@ -15,13 +15,17 @@ public struct SRPSignIn: Sendable {
         username: String,
         clientPublic: String,
         secretHash: String?,
-        validationData: [String: String]? = nil
+        validationData: [String: String]? = nil,
+        continuingCustomSignIn: Bool = false
     ) async throws(LocalPoolError) -> AuthOutcome {
         let flows = client.settings.explicitAuthFlows
-        guard flows.contains("ALLOW_USER_SRP_AUTH") || flows.contains("USER_SRP_AUTH") else {
-            throw .invalidParameter("USER_SRP_AUTH is not enabled for the client.")
+        // A custom sign-in's client allows CUSTOM_AUTH, and proved its secret when it began.
+        if !continuingCustomSignIn {
+            guard flows.contains("ALLOW_USER_SRP_AUTH") || flows.contains("USER_SRP_AUTH") else {
+                throw .invalidParameter("USER_SRP_AUTH is not enabled for the client.")
+            }
+            try SecretHash.check(secretHash, client: client, username: username)
         }
-        try SecretHash.check(secretHash, client: client, username: username)
         guard let a = CognitoSRP.bytes(hex: clientPublic) else { throw .invalidParameter("SRP_A must be a hexadecimal number.") }
         var user: UserRecord?
         do {
@@ -29,12 +33,14 @@ public struct SRPSignIn: Sendable {
         } catch {
             if !client.settings.preventUserExistenceErrors || error.name != .userNotFound { throw error }
         }
-        try await Triggers(context: context).preAuthentication(
-            pool: try await signIn.pools.pool(client.poolId),
-            user: user,
-            username: username,
-            caller: Triggers.SignInCaller(clientID: client.id, validationData: validationData)
-        )
+        if !continuingCustomSignIn {
+            try await Triggers(context: context).preAuthentication(
+                pool: try await signIn.pools.pool(client.poolId),
+                user: user,
+                username: username,
+                caller: Triggers.SignInCaller(clientID: client.id, validationData: validationData)
+            )
+        }
         let stored = user.flatMap { user -> (salt: [UInt8], verifier: [UInt8])? in
             guard let salt = user.srpSalt.flatMap(CognitoSRP.bytes(hex:)), let verifier = user.srpVerifier.flatMap(CognitoSRP.bytes(hex:)) else {
                 return nil
@@ -71,7 +77,8 @@ public struct SRPSignIn: Sendable {
                 userExists: stored != nil,
                 key: exchange.key,
                 session: session,
-                expiresAt: now + SRPChallenges.lifetime
+                expiresAt: now + SRPChallenges.lifetime,
+                continuesCustomSignIn: continuingCustomSignIn
             ),
             secretBlock: secretBlock,
             now: now
@@ -86,14 +93,14 @@ public struct SRPSignIn: Sendable {
         )
     }
 
-    /// Answers `PASSWORD_VERIFIER`: checks the client's signature with the key of its challenge
+    /// Checks a `PASSWORD_VERIFIER` answer: the client's signature with the key of its challenge
     /// (each challenge answers once), counting a wrong one towards the lockout like a wrong
-    /// password, then signs the user in (or asks for the next challenge).
-    public func respondToPasswordVerifier(
+    /// password. The user whose proof it is (the attempt counted), and the challenge.
+    func verifiedClaim(
         client: ClientRecord,
         responses: [String: String],
         session: String?
-    ) async throws(LocalPoolError) -> AuthOutcome {
+    ) async throws(LocalPoolError) -> (UserRecord, SRPChallenges.Pending) {
         guard let secretBlock = responses["PASSWORD_CLAIM_SECRET_BLOCK"], let signature = responses["PASSWORD_CLAIM_SIGNATURE"],
             let timestamp = responses["TIMESTAMP"], let username = responses["USERNAME"]
         else {
@@ -146,7 +153,7 @@ public struct SRPSignIn: Sendable {
             throw .notAuthorized("Incorrect username or password.")
         }
         guard user.enabled else { throw .notAuthorized("User is disabled.") }
-        return try await signIn.finish(try await signIn.proven(user), client: client)
+        return (user, pending)
     }
 
     /// The salt shown for a user without a verifier: the same for the same name every time,

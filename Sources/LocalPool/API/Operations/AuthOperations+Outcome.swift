@@ -1,0 +1,39 @@
+import Foundation
+
+extension AuthOperations {
+    /// What both sign-in calls answer: tokens, or the next challenge.
+    struct Outcome: Encodable, Sendable {
+        struct Result: Encodable, Sendable {
+            var accessToken: String
+            var expiresIn: Int
+            var tokenType = "Bearer"
+            var refreshToken: String?
+            var idToken: String?
+        }
+        var challengeName: String?
+        var session: String?
+        var challengeParameters: [String: String]
+        var authenticationResult: Result?
+
+        init(_ outcome: AuthOutcome) {
+            switch outcome {
+            case .tokens(let access, let id, let refresh, let expiresIn):
+                challengeParameters = [:]
+                authenticationResult = Result(accessToken: access, expiresIn: expiresIn, refreshToken: refresh, idToken: id)
+            case .challenge(let name, let session, let parameters):
+                challengeName = name.rawValue
+                self.session = session
+                challengeParameters = parameters
+            case .newPasswordRequired(let session, let username, let attributes):
+                // Cognito lists the user's attributes (not `sub`) as a JSON text.
+                let visible = Dictionary(attributes.filter { $0.name != "sub" }.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 })
+                let encoded =
+                    (try? JSONSerialization.data(withJSONObject: visible, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) }
+                    ?? "{}"
+                challengeName = ChallengeName.newPasswordRequired.rawValue
+                self.session = session
+                challengeParameters = ["USER_ID_FOR_SRP": username, "requiredAttributes": "[]", "userAttributes": encoded]
+            }
+        }
+    }
+}
