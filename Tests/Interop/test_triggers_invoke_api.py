@@ -59,6 +59,19 @@ def claims_v2(event):
     return event
 
 
+def claims_v3(event):
+    assert event["version"] == "3"
+    if event["request"]["clientMetadata"].get("deny"):
+        raise ValueError("no token for this job")
+    event["response"]["claimsAndScopeOverrideDetails"] = {
+        "idTokenGeneration": {"claimsToAddOrOverride": {"ignored": "no ID token here"}},
+        "accessTokenGeneration": {"claimsToAddOrOverride": {"tenant": event["request"]["clientMetadata"].get("tenant"), "sub": "forged"},
+                                  "scopesToSuppress": ["urn:orders/write"]},
+        "groupOverrideDetails": {"groupsToOverride": ["admins"]},
+    }
+    return event
+
+
 def claims_wrong_shape(event):
     event["response"]["claimsAndScopeOverrideDetails"] = {"accessTokenGeneration": {"scopesToAdd": "orders/read"}}
     return event
@@ -68,8 +81,8 @@ def post_confirm(event):
     return event
 
 
-HANDLERS = {"post-confirm": post_confirm, "auto-confirm": auto_confirm, "refuse": refuse, "garbled": garbled, "claims-v1": claims_v1,
-            "claims-v2": claims_v2, "claims-wrong-shape": claims_wrong_shape}
+HANDLERS = {"echo": post_confirm, "post-confirm": post_confirm, "auto-confirm": auto_confirm, "refuse": refuse, "garbled": garbled, "claims-v1": claims_v1,
+            "claims-v2": claims_v2, "claims-v3": claims_v3, "claims-wrong-shape": claims_wrong_shape}
 
 
 class LambdaEndpoint:
@@ -336,3 +349,57 @@ def test_post_confirmation_runs_after_the_confirmation_and_a_failure_leaves_the_
             assert serve.cognito.admin_get_user(UserPoolId=serve.pool_id, Username=name)["UserStatus"] == "CONFIRMED"
     finally:
         serve.cognito.update_user_pool(UserPoolId=serve.pool_id)
+
+
+def test_token_generation_sources_and_client_metadata_follow_the_operation(serve, endpoint):
+    pool, client = pool_with(serve, PreTokenGeneration=arn("echo"))
+    admin = serve.cognito.create_user_pool_client(UserPoolId=pool["Id"], ClientName="admin",
+                                                  ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH"])["UserPoolClient"]["ClientId"]
+    serve.cognito.admin_create_user(UserPoolId=pool["Id"], Username="nel", TemporaryPassword="Temp-passw0rd!", MessageAction="SUPPRESS")
+
+    def token_event():
+        return next(json.loads(body) for path, _, body in reversed(endpoint.requests) if "/functions/echo/" in path)
+
+    challenge = serve.cognito.initiate_auth(ClientId=client, AuthFlow="USER_PASSWORD_AUTH", ClientMetadata={"from": "initiate"},
+                                            AuthParameters={"USERNAME": "nel", "PASSWORD": "Temp-passw0rd!"})
+    assert challenge["ChallengeName"] == "NEW_PASSWORD_REQUIRED"
+    serve.cognito.respond_to_auth_challenge(ClientId=client, ChallengeName="NEW_PASSWORD_REQUIRED", Session=challenge["Session"],
+                                            ChallengeResponses={"USERNAME": "nel", "NEW_PASSWORD": "Sup3r-secret!"},
+                                            ClientMetadata={"from": "respond"})
+    event = token_event()
+    assert event["triggerSource"] == "TokenGeneration_NewPasswordChallenge" and event["request"]["clientMetadata"] == {"from": "respond"}
+    # InitiateAuth's ClientMetadata is not passed to the token trigger; AdminInitiateAuth's is.
+    serve.cognito.initiate_auth(ClientId=client, AuthFlow="USER_PASSWORD_AUTH", ClientMetadata={"from": "initiate"},
+                                AuthParameters={"USERNAME": "nel", "PASSWORD": "Sup3r-secret!"})
+    assert token_event()["triggerSource"] == "TokenGeneration_Authentication" and token_event()["request"]["clientMetadata"] == {}
+    serve.cognito.admin_initiate_auth(UserPoolId=pool["Id"], ClientId=admin, AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+                                      ClientMetadata={"from": "admin"}, AuthParameters={"USERNAME": "nel", "PASSWORD": "Sup3r-secret!"})
+    assert token_event()["request"]["clientMetadata"] == {"from": "admin"}
+
+
+def test_pre_token_generation_v3_changes_a_client_credentials_token(serve, endpoint):
+    pool = serve.cognito.create_user_pool(PoolName="m2m", LambdaConfig={
+        "PreTokenGenerationConfig": {"LambdaVersion": "V3_0", "LambdaArn": arn("claims-v3")}})["UserPool"]["Id"]
+    serve.cognito.create_resource_server(UserPoolId=pool, Identifier="urn:orders", Name="Orders",
+                                         Scopes=[{"ScopeName": "read", "ScopeDescription": "r"}, {"ScopeName": "write", "ScopeDescription": "w"}])
+    client = serve.cognito.create_user_pool_client(
+        UserPoolId=pool, ClientName="worker", GenerateSecret=True, AllowedOAuthFlows=["client_credentials"],
+        AllowedOAuthFlowsUserPoolClient=True, AllowedOAuthScopes=["urn:orders/read", "urn:orders/write"])["UserPoolClient"]
+    token_endpoint = requests.get(f"{serve.pool_url}/{pool}/.well-known/openid-configuration", timeout=10).json()["token_endpoint"]
+
+    def grant(metadata):
+        return requests.post(token_endpoint, auth=(client["ClientId"], client["ClientSecret"]), timeout=10,
+                             data={"grant_type": "client_credentials", "aws_client_metadata": json.dumps(metadata)})
+
+    answer = grant({"tenant": "acme"})
+    assert answer.status_code == 200, answer.text
+    claims = verified(serve, pool, answer.json()["access_token"])
+    assert claims["tenant"] == "acme" and claims["sub"] == client["ClientId"] and claims["scope"] == "urn:orders/read"
+    assert "ignored" not in claims and "cognito:groups" not in claims
+    event = json.loads(endpoint.requests[-1][2])
+    assert event["triggerSource"] == "TokenGeneration_ClientCredentials" and event["callerContext"]["clientId"] == client["ClientId"]
+    assert event["request"]["scopes"] == ["urn:orders/read", "urn:orders/write"] and event["request"]["clientMetadata"] == {"tenant": "acme"}
+    refused = grant({"deny": "yes"})
+    assert refused.status_code == 400
+    assert refused.json() == {"error": "invalid_request", "error_description": "PreTokenGeneration failed with error no token for this job."}
+    assert grant(["not", "an", "object"]).json()["error"] == "invalid_request"

@@ -53,7 +53,11 @@ extension OAuthRoutes {
                 guard let refresh = form["refresh_token"] else { throw OAuthError("invalid_request", "refresh_token is required") }
                 return try await tokenResponse(try service.hostedLogin.refreshGrant(client: client, refreshToken: refresh), origin: origin)
             case "client_credentials":
-                let (token, expiresIn) = try await service.hostedLogin.clientCredentialsGrant(client: client, scope: form["scope"])
+                let (token, expiresIn) = try await service.hostedLogin.clientCredentialsGrant(
+                    client: client,
+                    scope: form["scope"],
+                    clientMetadata: try Self.clientMetadata(form["aws_client_metadata"])
+                )
                 var writer = JSONWriter()
                 writer.add("access_token", token)
                 writer.add("expires_in", expiresIn)
@@ -67,6 +71,15 @@ extension OAuthRoutes {
         } catch let error as OAuthError {
             throw await failure(error, request: request)
         }
+    }
+
+    /// `aws_client_metadata`: a JSON object of strings, for the token trigger's `clientMetadata`.
+    static func clientMetadata(_ value: String?) throws(OAuthError) -> [String: String]? {
+        guard let value else { return nil }
+        guard let parsed = try? JSONParser.parse(Array(value.utf8)), case .object(let members) = parsed,
+            members.values.allSatisfy({ $0.stringValue != nil })
+        else { throw OAuthError("invalid_request", "aws_client_metadata must be a JSON object of strings") }
+        return members.compactMapValues(\.stringValue)
     }
 
     func tokenResponse(_ outcome: AuthOutcome, origin: String?) async throws(OAuthError) -> Response {

@@ -100,7 +100,12 @@ struct TokenIssuer: Sendable {
     }
 
     /// An access token for a client acting for itself (`client_credentials`): `sub` is the client id.
-    func issueClientCredentials(client: ClientRecord, scopes: [String], now: Double) async throws -> (token: String, expiresIn: Int) {
+    func issueClientCredentials(
+        client: ClientRecord,
+        scopes: [String],
+        now: Double,
+        overrides: TokenOverrides? = nil
+    ) async throws -> (token: String, expiresIn: Int) {
         let keys = try await keyRing.keys(poolID: client.poolId)
         let iat = Int(now)
         var access = JSONWriter()
@@ -114,7 +119,8 @@ struct TokenIssuer: Sendable {
         access.add("version", 2)
         access.add("jti", Identifiers.uuid())
         access.add("client_id", client.id)
-        return (try sign(access.finish(), kid: keys.access.kid, key: keys.access.key), client.settings.accessTokenSeconds)
+        let claims = try overrides.map { try $0.apply(to: access.finish(), isID: false) } ?? access.finish()
+        return (try sign(claims, kid: keys.access.kid, key: keys.access.key), client.settings.accessTokenSeconds)
     }
 
     private func sign(_ claims: [UInt8], kid: String, key: _RSA.Signing.PrivateKey) throws -> String {

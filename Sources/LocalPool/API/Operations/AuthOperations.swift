@@ -103,7 +103,12 @@ enum AuthOperations {
         switch ChallengeName(rawValue: request.challengeName) {
         case .passwordVerifier:
             return try await watched(.password, client: client, username: username, address: address, api: api) { () throws(LocalPoolError) in
-                try await service.customSignIn.respondToPasswordVerifier(client: client, responses: responses, session: request.session)
+                try await service.customSignIn.respondToPasswordVerifier(
+                    client: client,
+                    responses: responses,
+                    session: request.session,
+                    clientMetadata: request.clientMetadata
+                )
             }
         case .softwareTokenMFA:
             guard let username = responses["USERNAME"], let code = responses["SOFTWARE_TOKEN_MFA_CODE"] else {
@@ -116,14 +121,21 @@ enum AuthOperations {
                     session: session,
                     username: username,
                     code: code,
-                    secretHash: responses["SECRET_HASH"]
+                    secretHash: responses["SECRET_HASH"],
+                    clientMetadata: request.clientMetadata
                 )
             }
         case .mfaSetup:
             guard let username = responses["USERNAME"] else { throw .invalidParameter("Missing required parameter USERNAME") }
             let session = try session()
             return try await watched(.mfa, client: client, username: username, address: address, api: api) { () throws(LocalPoolError) in
-                try await service.mfa.respondToMFASetup(client: client, session: session, username: username, secretHash: responses["SECRET_HASH"])
+                try await service.mfa.respondToMFASetup(
+                    client: client,
+                    session: session,
+                    username: username,
+                    secretHash: responses["SECRET_HASH"],
+                    clientMetadata: request.clientMetadata
+                )
             }
         case .newPasswordRequired:
             guard let username = responses["USERNAME"], let password = responses["NEW_PASSWORD"] else {
@@ -140,7 +152,8 @@ enum AuthOperations {
                     username: username,
                     newPassword: password,
                     attributes: attributes,
-                    secretHash: responses["SECRET_HASH"]
+                    secretHash: responses["SECRET_HASH"],
+                    clientMetadata: request.clientMetadata
                 )
             }
         case .customChallenge:

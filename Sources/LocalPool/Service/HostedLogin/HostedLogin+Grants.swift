@@ -79,7 +79,16 @@ extension HostedLogin {
                 originJti: originJti
             )
         } catch {
-            throw OAuthError("server_error", "token issuing failed", status: 500)
+            throw Self.grantError(error)
+        }
+    }
+
+    /// A grant's failure to issue: the trigger's refusal as it is (`invalid_request`, its message),
+    /// anything else a server error.
+    static func grantError(_ error: LocalPoolError) -> OAuthError {
+        switch error.name {
+        case .userLambdaValidation?, .invalidLambdaResponse?, .unexpectedLambda?: OAuthError("invalid_request", error.message)
+        default: OAuthError("server_error", "token issuing failed", status: 500)
         }
     }
 
@@ -99,7 +108,13 @@ extension HostedLogin {
     /// scopes asked for (each one the client is allowed and its resource server still has), or
     /// all of them when `scope` is left out. A scope it may not have is `invalid_scope`, not
     /// dropped, as Cognito answers.
-    public func clientCredentialsGrant(client: ClientRecord, scope: String?) async throws(OAuthError) -> (token: String, expiresIn: Int) {
+    /// The pool's PreTokenGeneration trigger sees the token first when it takes the `V3_0` event
+    /// (`TokenGeneration_ClientCredentials`, with `clientMetadata` from `aws_client_metadata`).
+    public func clientCredentialsGrant(
+        client: ClientRecord,
+        scope: String?,
+        clientMetadata: [String: String]? = nil
+    ) async throws(OAuthError) -> (token: String, expiresIn: Int) {
         guard client.secret != nil, client.settings.allowedOAuthFlows.contains("client_credentials") else {
             throw OAuthError("unauthorized_client", "the client may not use client_credentials")
         }
@@ -116,8 +131,19 @@ extension HostedLogin {
         // In the client's order, each once.
         let scopes = requested.isEmpty ? grantable : grantable.filter { requested.contains($0) }
         guard !scopes.isEmpty else { throw OAuthError("invalid_scope", "no custom scope is allowed for this client") }
+        let overrides: TokenOverrides?
         do {
-            return try await context.issuer.issueClientCredentials(client: client, scopes: scopes, now: context.clock.now())
+            overrides = try await Triggers(context: context).clientCredentialsOverrides(
+                pool: try await pools.pool(client.poolId),
+                client: client,
+                scopes: scopes,
+                clientMetadata: clientMetadata
+            )
+        } catch {
+            throw Self.grantError(error)
+        }
+        do {
+            return try await context.issuer.issueClientCredentials(client: client, scopes: scopes, now: context.clock.now(), overrides: overrides)
         } catch {
             throw OAuthError("server_error", "token issuing failed", status: 500)
         }

@@ -106,16 +106,20 @@ public struct CustomSignIn: Sendable {
     public func respondToPasswordVerifier(
         client: ClientRecord,
         responses: [String: String],
-        session: String?
+        session: String?,
+        clientMetadata: [String: String]? = nil
     ) async throws(LocalPoolError) -> AuthOutcome {
         let (user, pending) = try await srp.verifiedClaim(client: client, responses: responses, session: session)
-        guard pending.continuesCustomSignIn else { return try await signIn.finish(try await signIn.proven(user), client: client) }
+        guard pending.continuesCustomSignIn else {
+            return try await signIn.finish(try await signIn.proven(user), client: client, trigger: .authentication(clientMetadata))
+        }
         guard var state = context.caches.customSignIns.take(pending.session, now: context.clock.now()) else {
             throw .notAuthorized("Invalid session for the user, session is expired.")
         }
         // Only this attempt's count is taken back: the sign-in is not complete yet.
         let settled = try await signIn.settle(SignIn.ProvenPassword(user: user, secondStep: true, srp: nil), answered: nil, leftover: nil)
         state.rounds.append(Triggers.Round(challengeName: "PASSWORD_VERIFIER", challengeResult: true))
+        if let clientMetadata { state.clientMetadata = clientMetadata }
         return try await advance(state, user: settled, client: client, pool: try await pools.pool(client.poolId))
     }
 
@@ -137,7 +141,7 @@ public struct CustomSignIn: Sendable {
         case .issueTokens:
             // A name the pool does not know never signs in, whatever the function says.
             guard let user else { throw .notAuthorized("Incorrect username or password.") }
-            return try await signIn.next(after: user, client: client) { _ in }
+            return try await signIn.next(after: user, client: client, trigger: .authentication(state.clientMetadata)) { _ in }
         case .challenge("PASSWORD_VERIFIER"):
             guard let srpPublic = state.srpPublic, state.rounds.count == 1 else {
                 throw LocalPoolError(.invalidLambdaResponse, "Unrecognizable lambda output")

@@ -9,11 +9,14 @@ extension MFA {
         session: String,
         username: String,
         code: String,
-        secretHash: String?
+        secretHash: String?,
+        clientMetadata: [String: String]? = nil
     ) async throws(LocalPoolError) -> AuthOutcome {
         try SecretHash.check(secretHash, client: client, username: username)
         let (record, user, step) = try await checkCode(client: client, session: session, username: username, code: code)
-        return try await signIn.signIn(user, client: client, answered: record.sessionHash) { Self.accepted(step, &$0) }
+        return try await signIn.signIn(user, client: client, answered: record.sessionHash, trigger: .authentication(clientMetadata)) {
+            Self.accepted(step, &$0)
+        }
     }
 
     /// Checks an MFA code against the session's challenge; the user, once it is right (the
@@ -75,11 +78,12 @@ extension MFA {
         client: ClientRecord,
         session: String,
         username: String,
-        secretHash: String?
+        secretHash: String?,
+        clientMetadata: [String: String]? = nil
     ) async throws(LocalPoolError) -> AuthOutcome {
         try SecretHash.check(secretHash, client: client, username: username)
         let (record, user) = try await verifiedSetup(client: client, session: session, username: username)
-        return try await signIn.signIn(user, client: client, answered: record.sessionHash) { _ in }
+        return try await signIn.signIn(user, client: client, answered: record.sessionHash, trigger: .authentication(clientMetadata)) { _ in }
     }
 
     /// Ends an `MFA_SETUP` challenge whose own VerifySoftwareToken verified a code; the user.

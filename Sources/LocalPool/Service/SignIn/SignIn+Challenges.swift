@@ -53,7 +53,8 @@ extension SignIn {
         username: String,
         newPassword: String,
         attributes: [UserRecord.Attribute],
-        secretHash: String?
+        secretHash: String?,
+        clientMetadata: [String: String]? = nil
     ) async throws(LocalPoolError) -> AuthOutcome {
         try SecretHash.check(secretHash, client: client, username: username)
         let user = try await completeNewPassword(
@@ -63,7 +64,7 @@ extension SignIn {
             newPassword: newPassword,
             attributes: attributes
         )
-        return try await next(after: user, client: client) { _ in }
+        return try await next(after: user, client: client, trigger: .newPasswordChallenge(clientMetadata)) { _ in }
     }
 
     /// Sets the new password a `NEW_PASSWORD_REQUIRED` session asked for; the confirmed user.

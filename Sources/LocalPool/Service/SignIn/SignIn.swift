@@ -24,6 +24,8 @@ public struct SignIn: Sendable {
         flow: PasswordFlow,
         validationData: [String: String]? = nil
     ) async throws(LocalPoolError) -> AuthOutcome {
+        // AdminInitiateAuth's ClientMetadata reaches the token trigger too; InitiateAuth's does not.
+        let trigger = TokenTrigger.authentication(flow == .admin ? validationData : nil)
         guard flow.isAllowed(for: client) else { throw .invalidParameter("\(flow.name) flow not enabled for this client") }
         try SecretHash.check(secretHash, client: client, username: username)
         let proven = try await provePassword(
@@ -33,7 +35,7 @@ public struct SignIn: Sendable {
             hidden: client.settings.preventUserExistenceErrors,
             caller: Triggers.SignInCaller(clientID: client.id, validationData: validationData)
         )
-        return try await finish(proven, client: client)
+        return try await finish(proven, client: client, trigger: trigger)
     }
 
     /// Finds `username` and checks `password` (unknown users fail exactly like wrong passwords,
@@ -138,7 +140,11 @@ public struct SignIn: Sendable {
 
     /// What follows a proven password, in one transaction with the settled counters: the
     /// new-password challenge, the MFA challenge, or the tokens.
-    func finish(_ proven: ProvenPassword, client: ClientRecord) async throws(LocalPoolError) -> AuthOutcome {
+    func finish(
+        _ proven: ProvenPassword,
+        client: ClientRecord,
+        trigger: TokenTrigger = .authentication()
+    ) async throws(LocalPoolError) -> AuthOutcome {
         let user = proven.user
         guard user.status != .unconfirmed else {
             _ = try await settle(proven, answered: nil, leftover: nil)
@@ -149,7 +155,7 @@ public struct SignIn: Sendable {
             let stored = try await settle(proven, answered: nil, leftover: .challenge(record))
             return .newPasswordRequired(session: session, username: stored.username, userAttributes: stored.allAttributes)
         }
-        return try await next(after: user, client: client) { proven.apply(to: &$0) }
+        return try await next(after: user, client: client, trigger: trigger) { proven.apply(to: &$0) }
     }
 
     /// After a proven password (and a new one, when it was due): `change` applied to the user
@@ -157,6 +163,7 @@ public struct SignIn: Sendable {
     func next(
         after user: UserRecord,
         client: ClientRecord,
+        trigger: TokenTrigger = .authentication(),
         change: @escaping @Sendable (inout UserRecord) -> Void
     ) async throws(LocalPoolError) -> AuthOutcome {
         if let challenge = try await mfaChallenge(for: user, poolID: client.poolId) {
@@ -168,7 +175,7 @@ public struct SignIn: Sendable {
                 : ["USER_ID_FOR_SRP": user.username]
             return .challenge(name: challenge, session: session, parameters: parameters)
         }
-        return try await signIn(user, client: client, answered: nil, change: change)
+        return try await signIn(user, client: client, answered: nil, trigger: trigger, change: change)
     }
 
     /// Issues the tokens of an API sign-in: `change` applied to the user, the challenge
@@ -177,9 +184,10 @@ public struct SignIn: Sendable {
         _ user: UserRecord,
         client: ClientRecord,
         answered: String?,
+        trigger: TokenTrigger = .authentication(),
         change: @escaping @Sendable (inout UserRecord) -> Void
     ) async throws(LocalPoolError) -> AuthOutcome {
-        try await postAuthentication(user, client: client)
+        try await postAuthentication(user, client: client, clientMetadata: trigger.clientMetadata)
         let signedInAt = context.clock.now().rounded(.down)
         let originJti = Identifiers.uuid()
         let refresh = tokens.newRefreshToken(user: user, client: client, request: .api, authTime: signedInAt, originJti: originJti)
@@ -192,14 +200,20 @@ public struct SignIn: Sendable {
             authTime: signedInAt,
             originJti: originJti,
             refreshToken: refresh.token,
-            source: "TokenGeneration_Authentication"
+            source: trigger.source,
+            clientMetadata: trigger.clientMetadata
         )
     }
 
     /// The pool's PostAuthentication trigger for a sign-in complete but for its tokens (or the
     /// hosted login's code): an error refuses it.
-    public func postAuthentication(_ user: UserRecord, client: ClientRecord) async throws(LocalPoolError) {
-        try await Triggers(context: context).postAuthentication(pool: try await pools.pool(client.poolId), user: user, clientID: client.id)
+    public func postAuthentication(_ user: UserRecord, client: ClientRecord, clientMetadata: [String: String]? = nil) async throws(LocalPoolError) {
+        try await Triggers(context: context).postAuthentication(
+            pool: try await pools.pool(client.poolId),
+            user: user,
+            clientID: client.id,
+            clientMetadata: clientMetadata
+        )
     }
 
     /// The counters settled for a proven password (and its SRP material stored), with what the

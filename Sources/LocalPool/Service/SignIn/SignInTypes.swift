@@ -12,6 +12,26 @@ public enum AuthOutcome: Sendable {
     case challenge(name: ChallengeName, session: String?, parameters: [String: String])
 }
 
+/// What a sign-in tells the pool's PreTokenGeneration (and PostAuthentication) trigger: the
+/// trigger source, and the `ClientMetadata` of the operation that completed it (AdminInitiateAuth
+/// and the RespondToAuthChallenge calls pass theirs on; InitiateAuth does not, as on Cognito).
+public struct TokenTrigger: Sendable {
+    /// `TokenGeneration_Authentication`, `TokenGeneration_NewPasswordChallenge`, ….
+    public var source: String
+    /// The operation's `ClientMetadata`.
+    public var clientMetadata: [String: String]?
+
+    /// A sign-in's tokens (`TokenGeneration_Authentication`).
+    public static func authentication(_ clientMetadata: [String: String]? = nil) -> TokenTrigger {
+        TokenTrigger(source: "TokenGeneration_Authentication", clientMetadata: clientMetadata)
+    }
+
+    /// Tokens right after a new password was chosen (`TokenGeneration_NewPasswordChallenge`).
+    public static func newPasswordChallenge(_ clientMetadata: [String: String]? = nil) -> TokenTrigger {
+        TokenTrigger(source: "TokenGeneration_NewPasswordChallenge", clientMetadata: clientMetadata)
+    }
+}
+
 /// Which of the password flows a sign-in came by: the app's `USER_PASSWORD_AUTH`, or the
 /// admin's `ADMIN_USER_PASSWORD_AUTH` (each allowed per client).
 public enum PasswordFlow: Sendable {

@@ -41,7 +41,8 @@ public struct TokenService: Sendable {
         authTime: Double,
         originJti: String,
         refreshToken: String?,
-        source: String
+        source: String,
+        clientMetadata: [String: String]? = nil
     ) async throws(LocalPoolError) -> AuthOutcome {
         let pool = try await pools.pool(client.poolId)
         let overrides = try await Triggers(context: context).tokenOverrides(
@@ -50,7 +51,8 @@ public struct TokenService: Sendable {
             user: user,
             groups: groups,
             client: client,
-            scopes: request.scope.split(separator: " ").map(String.init)
+            scopes: request.scope.split(separator: " ").map(String.init),
+            clientMetadata: clientMetadata
         )
         let grant = TokenIssuer.Grant(
             poolID: client.poolId,

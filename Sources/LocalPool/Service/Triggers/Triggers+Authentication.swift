@@ -36,7 +36,12 @@ extension Triggers {
 
     /// PostAuthentication (`PostAuthentication_Authentication`), fired after every step of a
     /// sign-in succeeded and before its tokens are issued: an error fails the sign-in.
-    func postAuthentication(pool: PoolRecord, user: UserRecord, clientID: String) async throws(LocalPoolError) {
+    func postAuthentication(
+        pool: PoolRecord,
+        user: UserRecord,
+        clientID: String,
+        clientMetadata: [String: String]? = nil
+    ) async throws(LocalPoolError) {
         _ = try await run(
             "PostAuthentication",
             arn: pool.lambdaConfig?.postAuthentication,
@@ -48,7 +53,7 @@ extension Triggers {
                 request: [
                     "userAttributes": Self.attributes(user.attributes + [UserRecord.Attribute(name: "sub", value: user.sub)]),
                     "newDeviceUsed": .bool(false),
-                    "clientMetadata": Self.strings([:]),
+                    "clientMetadata": Self.strings(clientMetadata ?? [:]),
                 ],
                 response: [:]
             )

@@ -49,6 +49,41 @@ extension Triggers {
         return overrides
     }
 
+    /// The changes a `V3_0` PreTokenGeneration function makes to a client's own access token
+    /// (`TokenGeneration_ClientCredentials`): claims and scopes, no groups; nil for a pool without
+    /// one (the `V1_0` and `V2_0` events are for users' tokens only).
+    func clientCredentialsOverrides(
+        pool: PoolRecord,
+        client: ClientRecord,
+        scopes: [String],
+        clientMetadata: [String: String]?
+    ) async throws(LocalPoolError) -> TokenOverrides? {
+        guard let (arn, version) = pool.lambdaConfig?.tokenGeneration, version == "V3_0" else { return nil }
+        let answer = try await run(
+            "PreTokenGeneration",
+            arn: arn,
+            source: "TokenGeneration_ClientCredentials",
+            poolID: pool.id,
+            Invocation(
+                userName: client.id,
+                clientID: client.id,
+                request: [
+                    "userAttributes": .object([:]),
+                    "groupConfiguration": .object(["groupsToOverride": .array([]), "iamRolesToOverride": .array([]), "preferredRole": .null]),
+                    "scopes": .array(scopes.map(JSONValue.string)),
+                    "clientMetadata": Self.strings(clientMetadata ?? [:]),
+                ],
+                response: ["claimsAndScopeOverrideDetails": .null]
+            ),
+            version: "3"
+        )
+        guard let details = answer?["claimsAndScopeOverrideDetails"], details != .null else { return nil }
+        guard var overrides = Self.versionTwo(details) else { throw LocalPoolError(.invalidLambdaResponse, "Unrecognizable lambda output") }
+        // A client has no groups: an answer about them changes nothing.
+        overrides.groups = nil
+        return overrides.isEmpty ? nil : overrides
+    }
+
     /// `claimsOverrideDetails`: the ID token's claims (strings, as V1 takes them) and the groups.
     package static func versionOne(_ details: JSONValue) -> TokenOverrides? {
         guard case .object(let members) = details else { return nil }
