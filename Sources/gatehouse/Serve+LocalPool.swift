@@ -56,7 +56,7 @@ extension Serve {
         let region = environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"] ?? "us-east-1"
         let localTriggers = Dictionary(
             functions.map {
-                ($0.name, RuntimeAPIServer(function: LocalFunction(name: $0.name, command: $0.command), region: region, logger: logger))
+                ($0.name, FunctionPool(function: LocalFunction(name: $0.name, command: $0.command), region: region, logger: logger))
             },
             uniquingKeysWith: { _, last in last }
         )
@@ -156,7 +156,7 @@ extension Serve {
         } catch {
             fail("configuration error: \(error)")
         }
-        var services: [any Service] = [poolApp] + localTriggers.values.map { $0 as any Service }
+        var services: [any Service] = [poolApp] + localTriggers.values.flatMap { $0.servers.map { $0 as any Service } }
         var appLine = "not served (no web app folder found; see --web-dir)"
         if let assets = loadWebAssets(logger: logger) {
             var config = JSONWriter()

@@ -5,6 +5,7 @@ tokens verified against the JWKS; a handler that raises, one past the 5-second d
 that dies and an answer of the wrong shape each fail the sign-in as Cognito's would, and the next
 sign-in works."""
 
+import concurrent.futures
 import os
 import pathlib
 import subprocess
@@ -34,6 +35,20 @@ HANDLERS = textwrap.dedent('''
             "accessTokenGeneration": {"claimsToAddOrOverride": {"tenant": "acme", "function": context.function_name}},
         }
         return event
+
+    def gathering(event, context):
+        # Answers only once three calls are in handlers at the same time: one process each.
+        directory = os.environ["BARRIER_DIR"]
+        open(os.path.join(directory, event["userName"]), "w").close()
+        deadline = time.time() + 4
+        while len(os.listdir(directory)) < 3:
+            if time.time() > deadline:
+                raise RuntimeError("alone in the handler")
+            time.sleep(0.01)
+        event["response"]["claimsAndScopeOverrideDetails"] = {
+            "accessTokenGeneration": {"claimsToAddOrOverride": {"pid": os.getpid()}},
+        }
+        return event
 ''')
 
 
@@ -41,8 +56,10 @@ HANDLERS = textwrap.dedent('''
 def serve(tmp_path_factory):
     code = tmp_path_factory.mktemp("functions")
     (code / "handlers.py").write_text(HANDLERS)
+    barrier = tmp_path_factory.mktemp("barrier")
     server = LocalServe(tmp_path_factory.mktemp("runtime"), "--trigger", f"tokens={sys.executable} -m awslambdaric handlers.pre_token",
-                        environment={"PYTHONPATH": str(code)})
+                        "--trigger", f"gather={sys.executable} -m awslambdaric handlers.gathering",
+                        environment={"PYTHONPATH": str(code), "BARRIER_DIR": str(barrier)})
     pool = server.cognito.create_user_pool(
         PoolName="local-triggers", LambdaConfig={"PreTokenGenerationConfig": {"LambdaVersion": "V2_0", "LambdaArn": arn("tokens")}})
     server.trigger_pool = pool["UserPool"]["Id"]
@@ -81,6 +98,28 @@ def test_a_failing_handler_fails_the_sign_in_and_the_next_one_works(serve, name,
     assert refused.value.response["Error"] == {"Code": code, "Message": message}
     # The process was restarted where it had to be; the next sign-in gets its claims.
     assert verified(serve, serve.trigger_pool, sign_in(serve, "ada")["AccessToken"])["tenant"] == "acme"
+
+
+def test_overlapping_calls_get_processes_of_their_own(serve):
+    pool = serve.cognito.create_user_pool(
+        PoolName="overlap", LambdaConfig={"PreTokenGenerationConfig": {"LambdaVersion": "V2_0", "LambdaArn": arn("gather")}})["UserPool"]["Id"]
+    client = serve.cognito.create_user_pool_client(
+        UserPoolId=pool, ClientName="app", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"])["UserPoolClient"]["ClientId"]
+    names = ("one", "two", "three")
+    for name in names:
+        serve.cognito.admin_create_user(UserPoolId=pool, Username=name, MessageAction="SUPPRESS")
+        serve.cognito.admin_set_user_password(UserPoolId=pool, Username=name, Password="Sup3r-secret!", Permanent=True)
+
+    def sign_in(name):
+        return serve.cognito.initiate_auth(ClientId=client, AuthFlow="USER_PASSWORD_AUTH",
+                                           AuthParameters={"USERNAME": name, "PASSWORD": "Sup3r-secret!"})["AuthenticationResult"]
+
+    with concurrent.futures.ThreadPoolExecutor(len(names)) as calls:
+        results = list(calls.map(sign_in, names))
+    pids = {verified(serve, pool, result["AccessToken"])["pid"] for result in results}
+    assert len(pids) == 3
+    log = (serve.data_dir / "serve.log").read_text()
+    assert {f"gatehouse.slot={slot}" for slot in range(3)} <= {part for part in log.split() if part.startswith("gatehouse.slot=")}
 
 
 @pytest.mark.parametrize("pair", ["tokens", "bad name=python -m awslambdaric h.f", "tokens=   ", "=python"])

@@ -14,12 +14,15 @@ final class FunctionProcess: Sendable {
     }
 
     let function: LocalFunction
+    /// Which of the function's processes this is.
+    let slot: Int
     let environment: [String: String]
     let logger: Logger
     private let state = Mutex(State())
 
-    init(function: LocalFunction, runtimeAPI: String, region: String, logger: Logger) {
+    init(function: LocalFunction, slot: Int, runtimeAPI: String, region: String, logger: Logger) {
         self.function = function
+        self.slot = slot
         var environment = ProcessInfo.processInfo.environment
         let name = function.name
         environment.merge(
@@ -68,7 +71,10 @@ final class FunctionProcess: Sendable {
         do {
             try process.run()
             state.withLock { $0.process = process }
-            logger.info("gatehouse.trigger.started", metadata: ["gatehouse.function": "\(name)", "gatehouse.pid": "\(process.processIdentifier)"])
+            logger.info(
+                "gatehouse.trigger.started",
+                metadata: ["gatehouse.function": "\(name)", "gatehouse.slot": "\(slot)", "gatehouse.pid": "\(process.processIdentifier)"]
+            )
         } catch {
             logger.error("gatehouse.trigger.start_failed", metadata: ["gatehouse.function": "\(name)", "gatehouse.error": "\(error)"])
         }
@@ -80,7 +86,7 @@ final class FunctionProcess: Sendable {
             state.restarts += 1
             return (state.stopping, state.restarts)
         }
-        function.processGone(reason: "the runtime process exited with status \(status)")
+        function.processGone(slot: slot, reason: "the runtime process exited with status \(status)")
         guard !stopping else { return }
         logger.warning("gatehouse.trigger.exited", metadata: ["gatehouse.function": "\(function.name)", "gatehouse.status": "\(status)"])
         // A process that keeps dying is restarted less and less often, at most every 5 seconds.

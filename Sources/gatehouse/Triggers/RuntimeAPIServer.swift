@@ -8,35 +8,59 @@ import NIOCore
 import ServiceLifecycle
 import Synchronization
 
-/// The Lambda Runtime API (`2018-06-01`) of one local trigger function, on its own loopback
-/// port, seen from the function's side: `GET …/invocation/next` hands over the next event with
-/// its request id and deadline, `POST …/invocation/ID/response` and `…/ID/error` settle it,
-/// `POST …/init/error` reports a runtime that could not start (it exits, and is restarted).
-/// Running, it starts the function's process and stops it when the server stops.
+/// The Lambda Runtime API (`2018-06-01`) of one runtime process of a local trigger function
+/// (its `slot`), on its own loopback port, seen from the process's side: `GET …/invocation/next`
+/// hands over the next event with its request id and deadline, `POST …/invocation/ID/response`
+/// and `…/ID/error` settle it, `POST …/init/error` reports a runtime that could not start (it
+/// exits, and is restarted). The process starts once the server runs and is wanted (slot 0 at
+/// once, the others when calls overlap), and stops with the server.
 final class RuntimeAPIServer: Service, Sendable {
+    private struct Slot {
+        var process: FunctionProcess?
+        var wanted: Bool
+        var started = false
+    }
+
     let function: LocalFunction
+    let slot: Int
     let region: String
     let logger: Logger
-    let process: Mutex<FunctionProcess?>
+    private let state: Mutex<Slot>
 
-    init(function: LocalFunction, region: String, logger: Logger) {
+    init(function: LocalFunction, slot: Int, region: String, logger: Logger) {
         self.function = function
+        self.slot = slot
         self.region = region
         self.logger = logger
-        self.process = Mutex(nil)
+        self.state = Mutex(Slot(wanted: slot == 0))
     }
 
     /// Kills the process when an invocation outlived its deadline.
-    func restartProcess() { process.withLock { $0 }?.restart() }
+    func restartProcess() { state.withLock { $0.process }?.restart() }
+
+    /// Starts this slot's process, once; false when it was started (or asked for) before.
+    @discardableResult
+    func startProcess() -> Bool {
+        let (process, first): (FunctionProcess?, Bool) = state.withLock { slot in
+            guard !slot.wanted else { return (nil, false) }
+            slot.wanted = true
+            guard let process = slot.process else { return (nil, true) }
+            slot.started = true
+            return (process, true)
+        }
+        process?.start()
+        return first
+    }
 
     func run() async throws {
         let router = Router()
         let function = function
+        let slot = slot
         let logger = logger
         let region = region
         let base = "/2018-06-01/runtime"
         router.get("\(base)/invocation/next") { _, _ -> Response in
-            guard let invocation = await function.next() else { return Response(status: .gone) }
+            guard let invocation = await function.next(slot: slot) else { return Response(status: .gone) }
             return Response(
                 status: .ok,
                 headers: [
@@ -77,18 +101,22 @@ final class RuntimeAPIServer: Service, Sendable {
             configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: nil),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
-                let started = FunctionProcess(function: function, runtimeAPI: "127.0.0.1:\(port)", region: region, logger: logger)
-                self.process.withLock { $0 = started }
-                started.start()
+                let made = FunctionProcess(function: function, slot: slot, runtimeAPI: "127.0.0.1:\(port)", region: region, logger: logger)
+                let wanted = self.state.withLock { state in
+                    state.process = made
+                    state.started = state.wanted
+                    return state.wanted
+                }
+                if wanted { made.start() }
             },
             logger: Logger(label: "gatehouse.runtime-api", factory: { _ in SwiftLogNoOpLogHandler() })
         )
-        defer { process.withLock { $0 }?.stop() }
+        defer { state.withLock { $0.process }?.stop() }
         // The runtime's `next` long poll is an open request: graceful shutdown would wait on it.
         try await withGracefulShutdownHandler {
             try await app.run()
         } onGracefulShutdown: {
-            self.process.withLock { $0 }?.stop()
+            self.state.withLock { $0.process }?.stop()
             function.close()
         }
     }
@@ -107,8 +135,26 @@ final class RuntimeAPIServer: Service, Sendable {
 
 /// The local pool's triggers: functions given with `--trigger` run here; the others through
 /// Lambda's Invoke API when the environment allows it.
+/// A local trigger function's processes: one Runtime API server per slot, up to the function's
+/// ``LocalFunction/processLimit``; the first process runs from the start, another starts each
+/// time a call finds every running one busy.
+struct FunctionPool: Sendable {
+    let function: LocalFunction
+    let servers: [RuntimeAPIServer]
+
+    init(function: LocalFunction, region: String, logger: Logger) {
+        let servers = (0..<function.processLimit).map { RuntimeAPIServer(function: function, slot: $0, region: region, logger: logger) }
+        function.onBacklog {
+            // The first slot not yet asked for; when all run, the call waits its turn.
+            for server in servers where server.startProcess() { return }
+        }
+        self.function = function
+        self.servers = servers
+    }
+}
+
 struct LocalTriggers: TriggerInvoker {
-    let servers: [String: RuntimeAPIServer]
+    let servers: [String: FunctionPool]
     let invokeAPI: InvokeAPITriggers?
 
     func invoke(functionARN: String, functionName: String, event: [UInt8]) async throws(TriggerFailure) -> [UInt8] {
@@ -118,7 +164,7 @@ struct LocalTriggers: TriggerInvoker {
             }
             return try await invokeAPI.invoke(functionARN: functionARN, functionName: functionName, event: event)
         }
-        let result = await server.function.invoke(event) { server.restartProcess() }
+        let result = await server.function.invoke(event) { slot in server.servers[slot].restartProcess() }
         return try result.get()
     }
 
