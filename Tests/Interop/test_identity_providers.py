@@ -8,6 +8,7 @@ import html
 import json
 import os
 import re
+import sys
 from urllib.parse import parse_qs, urlencode, urlparse
 
 import botocore.exceptions
@@ -18,9 +19,25 @@ from conftest import LocalServe, free_port
 from test_oidc_flow import login_through_form
 
 
+PRE_SIGN_UP = """
+import json, os
+
+def pre_sign_up(event, context):
+    with open(os.environ["EVENTS_FILE"], "a") as events:
+        events.write(json.dumps(event) + "\\n")
+    if event["request"]["userAttributes"].get("email", "").endswith("@blocked.example"):
+        raise Exception("partners from blocked.example may not sign up")
+    return event
+"""
+
+
 @pytest.fixture(scope="module")
 def local(tmp_path_factory):
-    serve = LocalServe(tmp_path_factory.mktemp("federating"))
+    code = tmp_path_factory.mktemp("functions")
+    (code / "handlers.py").write_text(PRE_SIGN_UP)
+    serve = LocalServe(tmp_path_factory.mktemp("federating"), "--trigger", f"presignup={sys.executable} -m awslambdaric handlers.pre_sign_up",
+                       environment={"PYTHONPATH": str(code), "EVENTS_FILE": str(code / "events.jsonl")})
+    serve.events_file = code / "events.jsonl"
     yield serve
     serve.close()
 
@@ -276,3 +293,31 @@ def test_a_linked_provider_identity_signs_in_as_the_native_user_until_it_is_disa
     assert refused.status_code == 401 and "User is disabled." in refused.text
     assert error_of(lambda: cognito.admin_disable_provider_for_user(
         UserPoolId=pool, User={**source, "ProviderAttributeValue": "never-seen"}))[0] == "UserNotFoundException"
+
+
+def test_pre_sign_up_runs_for_a_first_federated_sign_in_and_may_refuse_it(local, upstream, federation):
+    local.cognito.update_user_pool(UserPoolId=local.pool_id, LambdaConfig={
+        "PreSignUp": "arn:aws:lambda:us-east-1:123456789012:function:presignup"})
+    try:
+        blocked_sub = upstream_user(upstream, "blocked-partner", "someone@blocked.example")
+        verifier, challenge = pkce()
+        browser = requests.Session()
+        to_provider = browser.get(authorize_url(local, federation, challenge, identity_provider="Partner"), allow_redirects=False, timeout=10)
+        back = login_through_form(browser, to_provider.headers["Location"], "blocked-partner", "Upstream-passw0rd!")
+        refused = browser.get(back.headers["Location"], allow_redirects=False, timeout=10)
+        assert refused.status_code == 401
+        assert "PreSignUp failed with error partners from blocked.example may not sign up." in html.unescape(refused.text)
+        with pytest.raises(botocore.exceptions.ClientError):
+            local.cognito.admin_get_user(UserPoolId=local.pool_id, Username=f"Partner_{blocked_sub}")
+
+        fresh_sub = upstream_user(upstream, "fresh-partner", "fresh@partner.example")
+        claims = claims_of(sign_in_through_partner(local, federation, requests.Session(), "fresh-partner", identity_provider="Partner")["id_token"])
+        assert claims["cognito:username"] == f"Partner_{fresh_sub}"
+        sign_in_through_partner(local, federation, requests.Session(), "fresh-partner", identity_provider="Partner")
+        events = [e for e in map(json.loads, local.events_file.read_text().splitlines()) if e["userName"] == f"Partner_{fresh_sub}"]
+        # Once: the second sign-in is no sign-up.
+        assert len(events) == 1 and events[0]["triggerSource"] == "PreSignUp_ExternalProvider"
+        assert events[0]["request"]["userAttributes"]["email"] == "fresh@partner.example"
+        assert events[0]["callerContext"]["clientId"] == federation
+    finally:
+        local.cognito.update_user_pool(UserPoolId=local.pool_id)

@@ -62,7 +62,13 @@ extension OAuthRoutes {
         let user: UserRecord
         do {
             let provider = try await service.pools.identityProvider(poolID: parameters.client.poolId, name: providerName)
-            user = try await service.federation.signIn(provider: provider, code: code, redirectURI: idpResponseURL, nonce: nonce)
+            user = try await service.federation.signIn(
+                provider: provider,
+                code: code,
+                redirectURI: idpResponseURL,
+                nonce: nonce,
+                appClientID: parameters.client.id
+            )
         } catch {
             return errorPage(error.message, status: .unauthorized)
         }

@@ -42,9 +42,16 @@ public struct Federation: Sendable {
         return base + (base.contains("?") ? "&" : "?") + query
     }
 
-    /// The user the provider's `code` signs in: exchanged, verified, mapped, created or updated.
-    public func signIn(provider: IdentityProviderRecord, code: String, redirectURI: String, nonce: String) async throws(LocalPoolError) -> UserRecord
-    {
+    /// The user the provider's `code` signs in for `appClientID`'s hosted login: exchanged,
+    /// verified, mapped, created (after the pool's PreSignUp trigger, `PreSignUp_ExternalProvider`)
+    /// or updated.
+    public func signIn(
+        provider: IdentityProviderRecord,
+        code: String,
+        redirectURI: String,
+        nonce: String,
+        appClientID: String? = nil
+    ) async throws(LocalPoolError) -> UserRecord {
         guard let upstream = context.upstream else { throw .internalError("no upstream") }
         let details = provider.providerDetails
         guard let tokenURL = details["token_url"], let jwksURI = details["jwks_uri"], let clientID = details["client_id"],
@@ -78,7 +85,7 @@ public struct Federation: Sendable {
         if let linked {
             user = try await users.user(poolID: provider.poolId, username: linked)
         } else {
-            user = try await self.user(provider: provider, token: token)
+            user = try await self.user(provider: provider, token: token, appClientID: appClientID)
         }
         guard user.enabled else { throw .notAuthorized("User is disabled.") }
         return user
@@ -102,7 +109,7 @@ public struct Federation: Sendable {
     }
 
     /// `NAME_sub`, with the mapped attributes: created the first time, updated after.
-    private func user(provider: IdentityProviderRecord, token: UpstreamIDToken) async throws(LocalPoolError) -> UserRecord {
+    private func user(provider: IdentityProviderRecord, token: UpstreamIDToken, appClientID: String?) async throws(LocalPoolError) -> UserRecord {
         let username = provider.providerName + "_" + token.subject
         let mapped = token.attributes(provider.attributeMapping)
         let now = context.clock.now()
@@ -115,11 +122,30 @@ public struct Federation: Sendable {
             }
         }
         if let updated { return updated }
+        let pool = try await pools.pool(provider.poolId)
+        let verdict = try await Triggers(context: context).run(
+            "PreSignUp",
+            arn: pool.lambdaConfig?.preSignUp,
+            source: "PreSignUp_ExternalProvider",
+            poolID: pool.id,
+            Triggers.Invocation(
+                userName: username,
+                clientID: appClientID,
+                request: ["userAttributes": Triggers.attributes(mapped), "validationData": .null],
+                response: ["autoConfirmUser": .bool(false), "autoVerifyEmail": .bool(false), "autoVerifyPhone": .bool(false)]
+            )
+        )
+        var attributes = Identities.updating(mapped, provider: provider.providerName, subject: token.subject, adding: true, primary: true, now: now)
+        for (flag, attribute) in [("autoVerifyEmail", "email"), ("autoVerifyPhone", "phone_number")]
+        where verdict?[flag]?.boolValue == true && attributes.contains(where: { $0.name == attribute }) {
+            attributes.removeAll { $0.name == attribute + "_verified" }
+            attributes.append(UserRecord.Attribute(name: attribute + "_verified", value: "true"))
+        }
         let user = UserRecord(
             poolId: provider.poolId,
             username: username,
             sub: Identifiers.uuid(),
-            attributes: Identities.updating(mapped, provider: provider.providerName, subject: token.subject, adding: true, primary: true, now: now),
+            attributes: attributes,
             enabled: true,
             status: .externalProvider,
             tokensValidAfter: 0,
