@@ -30,33 +30,23 @@ public struct SelfService: Sendable {
         // Only a code (or an admin) verifies an email or a phone number.
         try AttributeRules.refuseVerifiedFlags(attributes)
         try AttributeRules.refuseUnwritable(attributes, client: client.settings, schema: PoolSchema(pool.schema))
-        let verdict = try await Triggers(context: context).run(
-            "PreSignUp",
-            arn: pool.lambdaConfig?.preSignUp,
+        let verdict = try await Triggers(context: context).preSignUp(
+            pool: pool,
             source: "PreSignUp_SignUp",
-            poolID: pool.id,
-            Triggers.Invocation(
-                userName: username,
-                clientID: client.id,
-                request: [
-                    "userAttributes": Triggers.attributes(attributes),
-                    "validationData": Triggers.strings(validationData),
-                    "clientMetadata": Triggers.strings(clientMetadata),
-                ],
-                response: ["autoConfirmUser": .bool(false), "autoVerifyEmail": .bool(false), "autoVerifyPhone": .bool(false)]
-            )
+            userName: username,
+            clientID: client.id,
+            attributes: attributes,
+            validationData: validationData,
+            clientMetadata: clientMetadata
         )
-        let autoConfirm = verdict?["autoConfirmUser"]?.boolValue == true
+        let autoConfirm = verdict.autoConfirmUser
         var user = try await users.createUser(poolID: client.poolId, username: username, attributes: attributes, temporaryPassword: nil)
         do {
             let stored = try await users.storedPassword(password, poolID: client.poolId, username: user.username)
             user = try await users.update(poolID: client.poolId, username: user.username) { user in
                 stored.apply(to: &user)
                 user.status = autoConfirm ? .confirmed : .unconfirmed
-                if verdict?["autoVerifyEmail"]?.boolValue == true, user.attribute("email") != nil { user.set("email_verified", "true") }
-                if verdict?["autoVerifyPhone"]?.boolValue == true, user.attribute("phone_number") != nil {
-                    user.set("phone_number_verified", "true")
-                }
+                verdict.verify(&user)
             }
         } catch {
             // A refused password leaves no half-made account behind.

@@ -123,29 +123,20 @@ public struct Federation: Sendable {
         }
         if let updated { return updated }
         let pool = try await pools.pool(provider.poolId)
-        let verdict = try await Triggers(context: context).run(
-            "PreSignUp",
-            arn: pool.lambdaConfig?.preSignUp,
+        let verdict = try await Triggers(context: context).preSignUp(
+            pool: pool,
             source: "PreSignUp_ExternalProvider",
-            poolID: pool.id,
-            Triggers.Invocation(
-                userName: username,
-                clientID: appClientID,
-                request: ["userAttributes": Triggers.attributes(mapped), "validationData": .null],
-                response: ["autoConfirmUser": .bool(false), "autoVerifyEmail": .bool(false), "autoVerifyPhone": .bool(false)]
-            )
+            userName: username,
+            clientID: appClientID,
+            attributes: mapped,
+            validationData: nil,
+            clientMetadata: nil
         )
-        var attributes = Identities.updating(mapped, provider: provider.providerName, subject: token.subject, adding: true, primary: true, now: now)
-        for (flag, attribute) in [("autoVerifyEmail", "email"), ("autoVerifyPhone", "phone_number")]
-        where verdict?[flag]?.boolValue == true && attributes.contains(where: { $0.name == attribute }) {
-            attributes.removeAll { $0.name == attribute + "_verified" }
-            attributes.append(UserRecord.Attribute(name: attribute + "_verified", value: "true"))
-        }
-        let user = UserRecord(
+        var user = UserRecord(
             poolId: provider.poolId,
             username: username,
             sub: Identifiers.uuid(),
-            attributes: attributes,
+            attributes: Identities.updating(mapped, provider: provider.providerName, subject: token.subject, adding: true, primary: true, now: now),
             enabled: true,
             status: .externalProvider,
             tokensValidAfter: 0,
@@ -154,7 +145,9 @@ public struct Federation: Sendable {
             createdAt: now,
             updatedAt: now
         )
-        guard try await context.store({ try await context.storage.users.create(user) }) else {
+        verdict.verify(&user)
+        let created = user
+        guard try await context.store({ try await context.storage.users.create(created) }) else {
             throw .internalError("federated user raced")
         }
         return user

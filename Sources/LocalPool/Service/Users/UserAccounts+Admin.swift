@@ -36,30 +36,18 @@ extension UserAccounts {
                     + "Member must satisfy enum value set: [RESEND, SUPPRESS]"
             )
         }
-        let verdict = try await Triggers(context: context).run(
-            "PreSignUp",
-            arn: pool.lambdaConfig?.preSignUp,
+        let verdict = try await Triggers(context: context).preSignUp(
+            pool: pool,
             source: "PreSignUp_AdminCreateUser",
-            poolID: pool.id,
-            Triggers.Invocation(
-                userName: username,
-                clientID: nil,
-                request: [
-                    "userAttributes": Triggers.attributes(attributes),
-                    "validationData": Triggers.strings(validationData),
-                    "clientMetadata": Triggers.strings(clientMetadata),
-                ],
-                response: ["autoConfirmUser": .bool(false), "autoVerifyEmail": .bool(false), "autoVerifyPhone": .bool(false)]
-            )
+            userName: username,
+            clientID: nil,
+            attributes: attributes,
+            validationData: validationData,
+            clientMetadata: clientMetadata
         )
         var user = try await createUser(poolID: poolID, username: username, attributes: attributes, temporaryPassword: temporary)
-        let verifyEmail = verdict?["autoVerifyEmail"]?.boolValue == true && user.attribute("email") != nil
-        let verifyPhone = verdict?["autoVerifyPhone"]?.boolValue == true && user.attribute("phone_number") != nil
-        if verifyEmail || verifyPhone {
-            user = try await update(poolID: poolID, username: user.username) { user in
-                if verifyEmail { user.set("email_verified", "true") }
-                if verifyPhone { user.set("phone_number_verified", "true") }
-            }
+        if verdict.autoVerifyEmail || verdict.autoVerifyPhone {
+            user = try await update(poolID: poolID, username: user.username) { verdict.verify(&$0) }
         }
         if messageAction != "SUPPRESS" { try await invite(user, temporaryPassword: temporary, pool: pool, clientMetadata: clientMetadata) }
         return user
