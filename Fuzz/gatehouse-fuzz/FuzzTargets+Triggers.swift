@@ -10,6 +10,8 @@ extension FuzzTargets {
     /// CreateAuthChallenge's (5).
     static let triggerResponse: FuzzTarget = { bytes in
         guard let first = bytes.first, let details = try? JSONParser.parse(Array(bytes.dropFirst())) else { return }
+        // What the pool writes back (events, claims) reads as what it read.
+        precondition((try? JSONParser.parse(details.serialized)) == details, "JSON written does not read back")
         switch first % 6 {
         case 0, 1: tokenOverrides(details, versionOne: first % 6 == 0)
         case 2, 3: userMigration(details, forgotPassword: first % 6 == 3)

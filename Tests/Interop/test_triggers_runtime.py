@@ -13,6 +13,7 @@ import sys
 import textwrap
 
 import pytest
+import requests
 
 from conftest import LocalServe, free_port, gatehouse_binary
 from test_triggers_invoke_api import arn, verified
@@ -120,6 +121,21 @@ def test_overlapping_calls_get_processes_of_their_own(serve):
     assert len(pids) == 3
     log = (serve.data_dir / "serve.log").read_text()
     assert {f"gatehouse.slot={slot}" for slot in range(3)} <= {part for part in log.split() if part.startswith("gatehouse.slot=")}
+
+
+def test_the_runtime_api_answers_its_own_process_only(serve):
+    log = (serve.data_dir / "serve.log").read_text()
+    address = log.split("gatehouse.runtime_api=")[1].split()[0]
+    assert address.startswith("127.0.0.1:")
+    base = f"http://{address}/2018-06-01/runtime"
+    # A page on another name that resolves to loopback (DNS rebinding) gets nothing, not even an event.
+    rebound = requests.get(f"{base}/invocation/next", headers={"Host": "attacker.example"}, timeout=10)
+    assert rebound.status_code == 421
+    assert requests.post(f"{base}/invocation/not-an-id/response", data=b"{}", headers={"Host": "attacker.example"},
+                         timeout=10).status_code == 421
+    # From the process's own address, an unknown invocation is refused as Lambda refuses it.
+    unknown = requests.post(f"{base}/invocation/not-an-id/response", data=b"{}", timeout=10)
+    assert unknown.status_code == 400 and unknown.json()["errorType"] == "InvalidRequestID"
 
 
 @pytest.mark.parametrize("pair", ["tokens", "bad name=python -m awslambdaric h.f", "tokens=   ", "=python"])

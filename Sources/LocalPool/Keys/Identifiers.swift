@@ -1,7 +1,7 @@
 import GatehouseCore
 
 /// Random identifiers shaped like Cognito's, so format checks in verifiers and SDKs pass.
-enum Identifiers {
+package enum Identifiers {
     private static let alphanumerics = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
     private static let lowercaseAlphanumerics = Array("abcdefghijklmnopqrstuvwxyz0123456789")
 
@@ -21,7 +21,7 @@ enum Identifiers {
 
     /// A lowercase random (version 4) UUID (subs, jti, event ids), written out here rather than
     /// through Foundation's formatter: every token carries one.
-    static func uuid() -> String {
+    package static func uuid() -> String {
         var generator = SystemRandomNumberGenerator()
         let high = generator.next() & 0xFFFF_FFFF_FFFF_0FFF | 0x4000
         let low = generator.next() & 0x3FFF_FFFF_FFFF_FFFF | 0x8000_0000_0000_0000

@@ -1,4 +1,3 @@
-import Foundation
 import GatehouseCore
 
 /// What a PreTokenGeneration trigger changes in a token pair: claims added or overridden and
@@ -67,6 +66,6 @@ package struct TokenOverrides: Sendable, Equatable {
             scopes.removeAll { scopesToSuppress.contains($0) }
             members["scope"] = .string(scopes.joined(separator: " "))
         }
-        return Array(try JSONEncoder().encode(JSONValue.object(members)))
+        return JSONValue.object(members).serialized
     }
 }

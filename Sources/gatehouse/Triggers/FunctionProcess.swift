@@ -73,7 +73,10 @@ final class FunctionProcess: Sendable {
             state.withLock { $0.process = process }
             logger.info(
                 "gatehouse.trigger.started",
-                metadata: ["gatehouse.function": "\(name)", "gatehouse.slot": "\(slot)", "gatehouse.pid": "\(process.processIdentifier)"]
+                metadata: [
+                    "gatehouse.function": "\(name)", "gatehouse.slot": "\(slot)", "gatehouse.pid": "\(process.processIdentifier)",
+                    "gatehouse.runtime_api": "\(environment["AWS_LAMBDA_RUNTIME_API"] ?? "")",
+                ]
             )
         } catch {
             logger.error("gatehouse.trigger.start_failed", metadata: ["gatehouse.function": "\(name)", "gatehouse.error": "\(error)"])

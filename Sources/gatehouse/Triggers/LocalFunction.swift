@@ -53,7 +53,7 @@ final class LocalFunction: Sendable {
     /// and `onTimeout` runs with the slot of the process that had it (stuck in its handler: it is
     /// restarted).
     func invoke(_ event: [UInt8], onTimeout: @escaping @Sendable (Int) -> Void) async -> Result<[UInt8], TriggerFailure> {
-        let id = UUID().uuidString.lowercased()
+        let id = Identifiers.uuid()
         let deadline = Int64((Date().timeIntervalSince1970 + timeout) * 1000)
         let invocation = Invocation(id: id, event: event, deadline: deadline)
         let timer = Task { [timeout] in

@@ -1,5 +1,6 @@
 import Foundation
 import GatehouseCore
+import GatehouseHTTP
 import HTTPTypes
 import Hummingbird
 import LocalPool
@@ -19,6 +20,8 @@ final class RuntimeAPIServer: Service, Sendable {
         var process: FunctionProcess?
         var wanted: Bool
         var started = false
+        /// The bound port, once the server runs.
+        var port = 0
     }
 
     let function: LocalFunction
@@ -59,7 +62,14 @@ final class RuntimeAPIServer: Service, Sendable {
         let logger = logger
         let region = region
         let base = "/2018-06-01/runtime"
-        router.get("\(base)/invocation/next") { _, _ -> Response in
+        // Only the process's own requests: a page on another name that resolves to 127.0.0.1
+        // (DNS rebinding) sends that name as Host.
+        let foreign = { @Sendable (request: Request) -> Bool in
+            let port = self.state.withLock { $0.port }
+            return !AllowedHosts.listening(host: "127.0.0.1", port: port).allows(request.head.authority)
+        }
+        router.get("\(base)/invocation/next") { request, _ -> Response in
+            if foreign(request) { return Response(status: .misdirectedRequest) }
             guard let invocation = await function.next(slot: slot) else { return Response(status: .gone) }
             return Response(
                 status: .ok,
@@ -75,11 +85,13 @@ final class RuntimeAPIServer: Service, Sendable {
             )
         }
         router.post("\(base)/invocation/:id/response") { request, context -> Response in
+            if foreign(request) { return Response(status: .misdirectedRequest) }
             let body = Array(buffer: try await request.body.collect(upTo: 6 << 20))
             let settled = function.finish(try context.parameters.require("id"), with: .success(body))
             return Self.accepted(settled)
         }
         router.post("\(base)/invocation/:id/error") { request, context -> Response in
+            if foreign(request) { return Response(status: .misdirectedRequest) }
             let body = try await request.body.collect(upTo: 1 << 20)
             let error = try? JSONParser.parse(Array(buffer: body))
             let message =
@@ -89,6 +101,7 @@ final class RuntimeAPIServer: Service, Sendable {
             return Self.accepted(settled)
         }
         router.post("\(base)/init/error") { request, _ -> Response in
+            if foreign(request) { return Response(status: .misdirectedRequest) }
             let body = try await request.body.collect(upTo: 1 << 20)
             logger.error(
                 "gatehouse.trigger.init_error",
@@ -103,6 +116,7 @@ final class RuntimeAPIServer: Service, Sendable {
                 let port = channel.localAddress?.port ?? 0
                 let made = FunctionProcess(function: function, slot: slot, runtimeAPI: "127.0.0.1:\(port)", region: region, logger: logger)
                 let wanted = self.state.withLock { state in
+                    state.port = port
                     state.process = made
                     state.started = state.wanted
                     return state.wanted

@@ -1,4 +1,3 @@
-import Foundation
 import GatehouseCore
 import Logging
 
@@ -45,12 +44,7 @@ package struct Triggers: Sendable {
             "request": .object(invocation.request),
             "response": .object(invocation.response),
         ])
-        let body: [UInt8]
-        do {
-            body = Array(try JSONEncoder().encode(event))
-        } catch {
-            throw .internalError("trigger event")
-        }
+        let body = event.serialized
         guard let invoker = context.triggerInvoker else {
             context.logger.error(
                 "gatehouse.pool.trigger_unavailable",
