@@ -210,11 +210,6 @@ extension OAuthRoutes {
         }
     }
 
-    func setupValues(session: String, secret: String, username: String) -> [String: Any] {
-        let label = ("Gatehouse:" + username).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "Gatehouse"
-        return ["session": session, "secret": secret, "otpauth": "otpauth://totp/\(label)?secret=\(secret)&issuer=Gatehouse"]
-    }
-
     /// The hosted sign-in is complete: the pool's session cookie, and the code for the app.
     func finishSignIn(_ parameters: AuthorizeRequest, user: UserRecord) async throws -> Response {
         do {

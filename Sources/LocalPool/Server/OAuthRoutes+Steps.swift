@@ -1,3 +1,4 @@
+import GatehouseCore
 import GatehouseEdge
 import Hummingbird
 
@@ -89,5 +90,11 @@ extension OAuthRoutes {
                 return await sessionEnded(form.parameters)
             }
         }
+    }
+
+    /// What the authenticator set-up page shows: the secret, and its `otpauth://` URI.
+    func setupValues(session: String, secret: String, username: String) -> [String: Any] {
+        let label = URLEncoding.percentEncode("Gatehouse:" + username)
+        return ["session": session, "secret": secret, "otpauth": "otpauth://totp/\(label)?secret=\(secret)&issuer=Gatehouse"]
     }
 }

@@ -147,4 +147,25 @@ extension SignIn {
         if let password { _ = try? await context.hasher.verifyDecoy(password) }
         throw hidden ? .notAuthorized("Incorrect username or password.") : error
     }
+
+    /// The pool's PostAuthentication trigger for a sign-in complete but for its tokens (or the
+    /// hosted login's code): an error refuses it.
+    public func postAuthentication(_ user: UserRecord, client: ClientRecord, clientMetadata: [String: String]? = nil) async throws(LocalPoolError) {
+        try await Triggers(context: context).postAuthentication(
+            pool: try await pools.pool(client.poolId),
+            user: user,
+            clientID: client.id,
+            clientMetadata: clientMetadata
+        )
+    }
+
+    /// The MFA challenge a user with a proven password must answer next, if any.
+    func mfaChallenge(for user: UserRecord, poolID: String) async throws(LocalPoolError) -> ChallengeName? {
+        switch try await pools.pool(poolID).mfaConfiguration {
+        case .off: nil
+        case _ where user.totpEnabled && user.totpSecret != nil: .softwareTokenMFA
+        case .on: .mfaSetup
+        case .optional: nil
+        }
+    }
 }

@@ -205,17 +205,6 @@ public struct SignIn: Sendable {
         )
     }
 
-    /// The pool's PostAuthentication trigger for a sign-in complete but for its tokens (or the
-    /// hosted login's code): an error refuses it.
-    public func postAuthentication(_ user: UserRecord, client: ClientRecord, clientMetadata: [String: String]? = nil) async throws(LocalPoolError) {
-        try await Triggers(context: context).postAuthentication(
-            pool: try await pools.pool(client.poolId),
-            user: user,
-            clientID: client.id,
-            clientMetadata: clientMetadata
-        )
-    }
-
     /// The counters settled for a proven password (and its SRP material stored), with what the
     /// step leaves behind; the user as stored.
     func settle(_ proven: ProvenPassword, answered: String?, leftover: SignInLeftover?) async throws(LocalPoolError) -> UserRecord {
@@ -242,15 +231,5 @@ public struct SignIn: Sendable {
         }
         guard let stored else { throw .notAuthorized("Incorrect username or password.") }
         return stored
-    }
-
-    /// The MFA challenge a user with a proven password must answer next, if any.
-    func mfaChallenge(for user: UserRecord, poolID: String) async throws(LocalPoolError) -> ChallengeName? {
-        switch try await pools.pool(poolID).mfaConfiguration {
-        case .off: nil
-        case _ where user.totpEnabled && user.totpSecret != nil: .softwareTokenMFA
-        case .on: .mfaSetup
-        case .optional: nil
-        }
     }
 }
