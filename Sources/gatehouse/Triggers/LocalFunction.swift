@@ -6,7 +6,7 @@ import Synchronization
 /// One trigger function run locally (`serve --trigger NAME=COMMAND`): its invocations, handed one
 /// at a time to each of its runtime processes through their Runtime API (``RuntimeAPIServer``,
 /// one per process, its `slot`), each answered or failed by its deadline. When every running
-/// process is busy, the next call asks for one more (``onBacklog``), up to ``processLimit``.
+/// process is busy, a queued call asks for one more (``onBacklog``), up to ``processLimit``.
 final class LocalFunction: Sendable {
     /// An invocation waiting for, or being handled by, a process.
     struct Invocation: Sendable {
@@ -28,7 +28,7 @@ final class LocalFunction: Sendable {
         /// Which process took each invocation being handled.
         var taken: [String: Int] = [:]
         var closed = false
-        var onBacklog: (@Sendable () -> Void)?
+        var onBacklog: (@Sendable (Int) -> Void)?
     }
 
     let name: String
@@ -46,8 +46,9 @@ final class LocalFunction: Sendable {
         self.processLimit = max(1, processLimit)
     }
 
-    /// Called (outside the lock) when a call finds no process waiting for it.
-    func onBacklog(_ action: @escaping @Sendable () -> Void) { state.withLock { $0.onBacklog = action } }
+    /// Called (outside the lock) when a call finds no process waiting for it, with the number of
+    /// calls now queued.
+    func onBacklog(_ action: @escaping @Sendable (Int) -> Void) { state.withLock { $0.onBacklog = action } }
 
     /// The function's answer to `event`, or why there is none. Past the deadline the call fails
     /// and `onTimeout` runs with the slot of the process that had it (stuck in its handler: it is
@@ -63,18 +64,18 @@ final class LocalFunction: Sendable {
         }
         defer { timer.cancel() }
         return await withCheckedContinuation { continuation in
-            let (waiter, backlog): (Waiter?, (@Sendable () -> Void)?) = state.withLock { state in
+            let (waiter, backlog, queued): (Waiter?, (@Sendable (Int) -> Void)?, Int) = state.withLock { state in
                 state.answers[id] = continuation
                 guard !state.waiting.isEmpty else {
                     state.queued.append(invocation)
-                    return (nil, state.onBacklog)
+                    return (nil, state.onBacklog, state.queued.count)
                 }
                 let waiter = state.waiting.removeFirst()
                 state.taken[id] = waiter.slot
-                return (waiter, nil)
+                return (waiter, nil, 0)
             }
             waiter?.continuation.resume(returning: invocation)
-            backlog?()
+            backlog?(queued)
         }
     }
 

@@ -20,6 +20,8 @@ final class RuntimeAPIServer: Service, Sendable {
         var process: FunctionProcess?
         var wanted: Bool
         var started = false
+        /// Whether its process asked for an event yet (a started process that has not is booting).
+        var polled = false
         /// The bound port, once the server runs.
         var port = 0
     }
@@ -40,6 +42,9 @@ final class RuntimeAPIServer: Service, Sendable {
 
     /// Kills the process when an invocation outlived its deadline.
     func restartProcess() { state.withLock { $0.process }?.restart() }
+
+    /// Whether this slot's process was asked for but has not asked for an event yet.
+    var isBooting: Bool { state.withLock { $0.wanted && !$0.polled } }
 
     /// Starts this slot's process, once; false when it was started (or asked for) before.
     @discardableResult
@@ -70,6 +75,7 @@ final class RuntimeAPIServer: Service, Sendable {
         }
         router.get("\(base)/invocation/next") { request, _ -> Response in
             if foreign(request) { return Response(status: .misdirectedRequest) }
+            self.state.withLock { $0.polled = true }
             guard let invocation = await function.next(slot: slot) else { return Response(status: .gone) }
             return Response(
                 status: .ok,
@@ -158,8 +164,10 @@ struct FunctionPool: Sendable {
 
     init(function: LocalFunction, region: String, logger: Logger) {
         let servers = (0..<function.processLimit).map { RuntimeAPIServer(function: function, slot: $0, region: region, logger: logger) }
-        function.onBacklog {
-            // The first slot not yet asked for; when all run, the call waits its turn.
+        function.onBacklog { queued in
+            // Processes still booting will take the first queued calls; past them, the first slot
+            // not yet asked for. When all run, the call waits its turn.
+            guard queued > servers.filter(\.isBooting).count else { return }
             for server in servers where server.startProcess() { return }
         }
         self.function = function
