@@ -13,7 +13,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 
 from conftest import LocalServe
-from test_browser import chromium, screenshot, sign_in, stored_session, wait
+from test_browser import browser, screenshot, sign_in, stored_session, wait  # noqa: F401 (browser: the fixture)
 from test_triggers_invoke_api import arn
 
 HANDLERS = textwrap.dedent('''
@@ -54,13 +54,6 @@ def stack(tmp_path_factory):
     web.cognito.admin_set_user_password(UserPoolId=web.pool_id, Username="blocked", Password="Sup3r-secret!", Permanent=True)
     yield web
     web.close()
-
-
-@pytest.fixture
-def browser():
-    driver = chromium()
-    yield driver
-    driver.quit()
 
 
 def claims(token):
