@@ -130,6 +130,18 @@ def test_three_wrong_codes_fail_the_sign_in(local):
     assert refused(lambda: answer(local, challenge, "000000x"), "NotAuthorizedException") == "Incorrect username or password."
 
 
+def test_a_user_disabled_between_the_rounds_gets_no_tokens(local):
+    challenge = start(local)
+    local.cognito.admin_disable_user(UserPoolId=local.pool_id, Username="ada")
+    try:
+        assert refused(lambda: answer(local, challenge, last_code(local, "ada")), "NotAuthorizedException") == "User is disabled."
+    finally:
+        local.cognito.admin_enable_user(UserPoolId=local.pool_id, Username="ada")
+    # Enabled again, the same flow signs in.
+    challenge = start(local)
+    assert "AccessToken" in answer(local, challenge, last_code(local, "ada"))["AuthenticationResult"]
+
+
 def test_srp_a_first_proves_the_password_then_the_code(local):
     srp = AWSSRP(username="ada", password=PASSWORD, pool_id=local.pool_id, client_id=local.custom_client, client=local.cognito)
     verifier = local.cognito.initiate_auth(ClientId=local.custom_client, AuthFlow="CUSTOM_AUTH", AuthParameters=srp.get_auth_params())

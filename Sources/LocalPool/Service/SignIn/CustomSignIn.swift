@@ -141,6 +141,9 @@ public struct CustomSignIn: Sendable {
         case .issueTokens:
             // A name the pool does not know never signs in, whatever the function says.
             guard let user else { throw .notAuthorized("Incorrect username or password.") }
+            // A user disabled (or unconfirmed) between the rounds gets no tokens.
+            guard user.enabled else { throw .notAuthorized("User is disabled.") }
+            guard user.status != .unconfirmed else { throw LocalPoolError(.userNotConfirmed, "User is not confirmed.") }
             return try await signIn.next(after: user, client: client, trigger: .authentication(state.clientMetadata)) { _ in }
         case .challenge("PASSWORD_VERIFIER"):
             guard let srpPublic = state.srpPublic, state.rounds.count == 1 else {
