@@ -131,3 +131,25 @@ def test_a_message_without_the_code_is_not_used(local):
 def test_a_handler_that_raises_fails_the_operation(local):
     assert refused(lambda: sign_up(local, "loud"),
                    "UserLambdaValidationException") == "CustomMessage failed with error the mail server is down."
+
+
+def test_a_sign_in_code_goes_out_as_custom_message_authentication(local):
+    local.cognito.update_user_pool(UserPoolId=local.pool_id, AutoVerifiedAttributes=["email"],
+                                   LambdaConfig={"CustomMessage": arn("messages")},
+                                   Policies={"SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "EMAIL_OTP"]}})
+    client = local.cognito.create_user_pool_client(UserPoolId=local.pool_id, ClientName="choice",
+                                                   ExplicitAuthFlows=["ALLOW_USER_AUTH"])["UserPoolClient"]["ClientId"]
+    local.cognito.admin_create_user(UserPoolId=local.pool_id, Username="otto", MessageAction="SUPPRESS", UserAttributes=[
+        {"Name": "email", "Value": "otto@example.com"}, {"Name": "email_verified", "Value": "true"}])
+    local.cognito.admin_set_user_password(UserPoolId=local.pool_id, Username="otto", Password=PASSWORD, Permanent=True)
+    challenge = local.cognito.initiate_auth(ClientId=client, AuthFlow="USER_AUTH", ClientMetadata={"app": "web"},
+                                            AuthParameters={"USERNAME": "otto", "PREFERRED_CHALLENGE": "EMAIL_OTP"})
+    sent = code(local, "otto", "EMAIL_OTP")
+    assert f"<CustomMessage_Authentication> Your code is {sent}" in log(local)
+    (event,) = events(local, "CustomMessage_Authentication", "otto")
+    assert event["request"]["codeParameter"] == "{####}" and event["request"]["clientMetadata"] == {"app": "web"}
+    assert event["callerContext"]["clientId"] == client
+    tokens = local.cognito.respond_to_auth_challenge(
+        ClientId=client, ChallengeName="EMAIL_OTP", Session=challenge["Session"],
+        ChallengeResponses={"USERNAME": "otto", "EMAIL_OTP_CODE": sent})["AuthenticationResult"]
+    assert tokens["AccessToken"]

@@ -34,6 +34,7 @@ public struct CognitoAPI: Sendable {
         .merging(GroupOperations.handlers) { first, _ in first }
         .merging(AccountOperations.handlers) { first, _ in first }
         .merging(MFAOperations.handlers) { first, _ in first }
+        .merging(FactorOperations.handlers) { first, _ in first }
         .merging(PoolOperations.handlers) { first, _ in first }
         .merging(ResourceServerOperations.handlers) { first, _ in first }
         .merging(PoolSettingsOperations.handlers) { first, _ in first }

@@ -10,6 +10,12 @@ public enum ChallengeName: String, Codable, Sendable {
     case mfaSetup = "MFA_SETUP"
     /// A challenge of the pool's CUSTOM_AUTH triggers.
     case customChallenge = "CUSTOM_CHALLENGE"
+    /// Choice-based sign-in (`USER_AUTH`): pick one of the `AvailableChallenges`.
+    case selectChallenge = "SELECT_CHALLENGE"
+    /// A one-time code sent by email, as the first factor.
+    case emailOTP = "EMAIL_OTP"
+    /// A one-time code sent by SMS, as the first factor.
+    case smsOTP = "SMS_OTP"
 }
 
 /// The `AuthFlow` values of InitiateAuth and AdminInitiateAuth the pool knows.
@@ -24,4 +30,6 @@ enum AuthFlow: String, Sendable {
     case refreshToken = "REFRESH_TOKEN"
     /// Challenges set by the pool's DefineAuthChallenge trigger.
     case customAuth = "CUSTOM_AUTH"
+    /// Choice-based sign-in: the user picks a first factor.
+    case userAuth = "USER_AUTH"
 }

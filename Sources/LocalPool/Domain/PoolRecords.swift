@@ -33,6 +33,15 @@ public struct PoolRecord: Codable, Sendable {
     public var riskConfigurations: [String: RiskConfiguration]? = nil
     /// `LambdaConfig`: the functions the pool's triggers call (nil: none).
     public var lambdaConfig: LambdaTriggers? = nil
+    /// `Policies.SignInPolicy.AllowedFirstAuthFactors` (nil: the password alone).
+    public var allowedFirstAuthFactors: [AuthFactor]? = nil
+    /// `WebAuthnConfiguration` (nil: Cognito's defaults).
+    public var webAuthn: WebAuthnSettings? = nil
+    /// `DeviceConfiguration` (nil: devices are not tracked).
+    public var deviceConfiguration: DeviceSettings? = nil
+
+    /// The first factors the pool's users may sign in with.
+    public var firstAuthFactors: [AuthFactor] { allowedFirstAuthFactors ?? AuthFactor.defaults }
 
     /// The policy passwords of this pool must meet.
     public var effectivePasswordPolicy: PasswordPolicy { passwordPolicy ?? .cognitoDefault }

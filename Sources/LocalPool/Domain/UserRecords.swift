@@ -136,6 +136,13 @@ public enum CodePurpose: String, Codable, Sendable, CaseIterable {
     case forgotPassword = "FORGOT_PASSWORD"
     /// VerifyUserAttribute of a changed email.
     case verifyEmail = "VERIFY_EMAIL"
+    /// A sign-in's one-time code by email (`EMAIL_OTP`).
+    case emailOTP = "EMAIL_OTP"
+    /// A sign-in's one-time code by SMS (`SMS_OTP`).
+    case smsOTP = "SMS_OTP"
+
+    /// Whether the code signs the user in (eight digits, three minutes).
+    public var signsIn: Bool { self == .emailOTP || self == .smsOTP }
 }
 
 /// A one-time code the pool "sent" (it sends no mail: codes go to the log and to

@@ -87,6 +87,16 @@ enum InputPatterns {
         !text.isEmpty && text.utf8.count <= 128 && text.unicodeScalars.allSatisfy { isWordASCII($0) || $0 == "+" }
     }
 
+    /// A host name (a WebAuthn relying party id): dot-separated labels of ASCII letters, digits
+    /// and inner hyphens, each 1 to 63 characters, 253 in all (`localhost` included).
+    static func isDomainName(_ text: String) -> Bool {
+        guard !text.isEmpty, text.utf8.count <= 253 else { return false }
+        return text.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { label in
+            !label.isEmpty && label.utf8.count <= 63 && label.first != "-" && label.last != "-"
+                && label.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+        }
+    }
+
     static func isWordASCII(_ scalar: Unicode.Scalar) -> Bool {
         ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar) || scalar == "_"
     }

@@ -18,6 +18,8 @@ public struct LocalPoolService: Sendable {
     public let srp: SRPSignIn
     /// Signing in through the pool's CUSTOM_AUTH triggers (and every `PASSWORD_VERIFIER` answer).
     public let customSignIn: CustomSignIn
+    /// Choice-based sign-in (USER_AUTH): passwords and one-time codes.
+    public let choiceSignIn: ChoiceSignIn
     /// TOTP MFA.
     public let mfa: MFA
     /// Sign-up, forgotten and changed passwords, a user's own account.
@@ -72,14 +74,9 @@ public struct LocalPoolService: Sendable {
         srp = SRPSignIn(context: context, users: users, signIn: signIn)
         customSignIn = CustomSignIn(context: context, pools: pools, users: users, signIn: signIn, srp: srp)
         mfa = MFA(context: context, users: users, tokens: tokens, signIn: signIn)
-        accounts = SelfService(
-            context: context,
-            pools: pools,
-            users: users,
-            tokens: tokens,
-            signIn: signIn,
-            codes: Codes(context: context, pools: pools)
-        )
+        let codes = Codes(context: context, pools: pools)
+        choiceSignIn = ChoiceSignIn(context: context, pools: pools, users: users, signIn: signIn, srp: srp, codes: codes)
+        accounts = SelfService(context: context, pools: pools, users: users, tokens: tokens, signIn: signIn, codes: codes)
         hostedLogin = HostedLogin(context: context, pools: pools, users: users, tokens: tokens)
         threats = ThreatProtection(context: context, pools: pools)
         federation = Federation(context: context, pools: pools, users: users)

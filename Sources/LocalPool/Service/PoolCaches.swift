@@ -28,6 +28,8 @@ final class PoolCaches: Sendable {
     let srpChallenges = SRPChallenges()
     /// Custom sign-ins (CUSTOM_AUTH) waiting for their next answer, by session.
     let customSignIns = TTLCache<String, CustomSignInState>(capacity: 10_000)
+    /// Choice-based sign-ins (USER_AUTH) waiting for their choice or code, by session.
+    let choiceSignIns = TTLCache<String, ChoiceSignInState>(capacity: 10_000)
 
     func client(_ id: String) -> ClientRecord? { clients.value(for: id, now: 0) }
 

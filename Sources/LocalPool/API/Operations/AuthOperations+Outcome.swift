@@ -14,6 +14,7 @@ extension AuthOperations {
         var session: String?
         var challengeParameters: [String: String]
         var authenticationResult: Result?
+        var availableChallenges: [String]?
 
         init(_ outcome: AuthOutcome) {
             switch outcome {
@@ -24,6 +25,11 @@ extension AuthOperations {
                 challengeName = name.rawValue
                 self.session = session
                 challengeParameters = parameters
+            case .choice(let session, let available):
+                challengeName = ChallengeName.selectChallenge.rawValue
+                self.session = session
+                challengeParameters = [:]
+                availableChallenges = available
             case .newPasswordRequired(let session, let username, let attributes):
                 // Cognito lists the user's attributes (not `sub`) as a JSON text.
                 let visible = Dictionary(attributes.filter { $0.name != "sub" }.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 })

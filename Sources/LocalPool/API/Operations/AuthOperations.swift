@@ -83,6 +83,11 @@ enum AuthOperations {
                     clientMetadata: request.clientMetadata
                 )
             }
+        case (.userAuth, _):
+            let username = parameters["USERNAME"]
+            return try await watched(.password, client: client, username: username, address: address, api: api) { () throws(LocalPoolError) in
+                try await service.choiceSignIn.start(client: client, parameters: parameters, clientMetadata: request.clientMetadata)
+            }
         case (.refreshTokenAuth, _), (.refreshToken, _):
             guard let token = parameters["REFRESH_TOKEN"] else { throw .invalidParameter("Missing required parameter REFRESH_TOKEN") }
             return Outcome(
@@ -171,10 +176,31 @@ enum AuthOperations {
                     clientMetadata: request.clientMetadata
                 )
             }
+        case .selectChallenge:
+            let session = try session()
+            return try await watched(.password, client: client, username: username, address: address, api: api) { () throws(LocalPoolError) in
+                try await service.choiceSignIn.respondToSelection(
+                    client: client,
+                    session: session,
+                    responses: responses,
+                    clientMetadata: request.clientMetadata
+                )
+            }
+        case .emailOTP, .smsOTP:
+            let session = try session()
+            return try await watched(.password, client: client, username: username, address: address, api: api) { () throws(LocalPoolError) in
+                try await service.choiceSignIn.respondToCode(
+                    ChallengeName(rawValue: request.challengeName) ?? .emailOTP,
+                    client: client,
+                    session: session,
+                    responses: responses,
+                    clientMetadata: request.clientMetadata
+                )
+            }
         case nil:
             throw .invalidParameter(
-                "The challenge \(request.challengeName) is not supported by the local pool "
-                    + "(NEW_PASSWORD_REQUIRED, PASSWORD_VERIFIER, SOFTWARE_TOKEN_MFA, MFA_SETUP and CUSTOM_CHALLENGE are)"
+                "The challenge \(request.challengeName) is not supported by the local pool (NEW_PASSWORD_REQUIRED, PASSWORD_VERIFIER, "
+                    + "SOFTWARE_TOKEN_MFA, MFA_SETUP, CUSTOM_CHALLENGE, SELECT_CHALLENGE, EMAIL_OTP and SMS_OTP are)"
             )
         }
     }
@@ -205,32 +231,5 @@ enum AuthOperations {
         static func run(_ request: RespondRequest, api: CognitoAPI) async throws(LocalPoolError) -> Outcome {
             try await respond(request, caller: .admin, api: api)
         }
-    }
-}
-
-/// GetTokensFromRefreshToken: a refresh that rotates the refresh token when the client says so.
-struct GetTokensFromRefreshToken: CognitoOperation {
-    struct Request: Decodable, Sendable {
-        var refreshToken: String
-        var clientId: String
-        var clientSecret: String?
-    }
-    struct Response: Encodable, Sendable {
-        struct Result: Encodable, Sendable {
-            var accessToken: String
-            var expiresIn: Int
-            var tokenType = "Bearer"
-            var refreshToken: String?
-            var idToken: String?
-        }
-        var authenticationResult: Result
-    }
-    static let name = "GetTokensFromRefreshToken"
-    static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> Response {
-        let client = try await api.service.pools.client(request.clientId)
-        try SecretHash.checkClientSecret(request.clientSecret, client: client)
-        let outcome = try await api.service.tokens.refresh(client: client, refreshToken: request.refreshToken, caller: .authenticatedClient)
-        guard case .tokens(let access, let id, let refresh, let expiresIn) = outcome else { throw .internalError("refresh") }
-        return Response(authenticationResult: .init(accessToken: access, expiresIn: expiresIn, refreshToken: refresh, idToken: id))
     }
 }

@@ -12,14 +12,38 @@ enum MFAOperations {
         var enabled: Bool?
     }
 
+    /// `WebAuthnConfigurationType`.
+    struct WebAuthnConfig: Codable, Sendable {
+        var relyingPartyId: String?
+        var userVerification: String?
+
+        /// The settings asked for: a domain name for the relying party, `required` or `preferred`.
+        func settings() throws(LocalPoolError) -> WebAuthnSettings {
+            if let relyingPartyId, !InputPatterns.isDomainName(relyingPartyId) {
+                throw .invalidParameter("RelyingPartyId must be a domain name (like auth.example.com).")
+            }
+            let verification = userVerification ?? WebAuthnSettings.defaults.userVerification
+            guard ["required", "preferred"].contains(verification) else {
+                throw .invalidParameter(
+                    "1 validation error detected: Value at 'webAuthnConfiguration.userVerification' failed to satisfy constraint: "
+                        + "Member must satisfy enum value set: [required, preferred]"
+                )
+            }
+            return WebAuthnSettings(relyingPartyId: relyingPartyId, userVerification: verification)
+        }
+    }
+
     /// A pool's MFA settings, as both calls answer them.
     struct ConfigResponse: Encodable, Sendable {
         var softwareTokenMfaConfiguration: SoftwareTokenConfig
         var mfaConfiguration: String
+        var webAuthnConfiguration: WebAuthnConfig
 
         init(_ pool: PoolRecord) {
             softwareTokenMfaConfiguration = SoftwareTokenConfig(enabled: pool.softwareTokenMFAEnabled)
             mfaConfiguration = pool.mfaConfiguration.rawValue
+            let webAuthn = pool.webAuthn ?? .defaults
+            webAuthnConfiguration = WebAuthnConfig(relyingPartyId: webAuthn.relyingPartyId, userVerification: webAuthn.userVerification)
         }
     }
 
@@ -41,6 +65,7 @@ enum MFAOperations {
             var userPoolId: String
             var softwareTokenMfaConfiguration: SoftwareTokenConfig?
             var mfaConfiguration: String?
+            var webAuthnConfiguration: WebAuthnConfig?
         }
         static let name = "SetUserPoolMfaConfig"
         static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> ConfigResponse {
@@ -57,7 +82,8 @@ enum MFAOperations {
             let pool = try await api.service.pools.setMFAConfiguration(
                 poolID: request.userPoolId,
                 configuration: configuration ?? current.mfaConfiguration,
-                softwareToken: request.softwareTokenMfaConfiguration?.enabled ?? current.softwareTokenMFAEnabled
+                softwareToken: request.softwareTokenMfaConfiguration?.enabled ?? current.softwareTokenMFAEnabled,
+                webAuthn: try request.webAuthnConfiguration?.settings()
             )
             return ConfigResponse(pool)
         }

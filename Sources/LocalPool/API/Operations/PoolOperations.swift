@@ -14,6 +14,33 @@ enum PoolOperations {
     struct UserPoolType: Encodable, Sendable {
         struct Policies: Codable, Sendable {
             var passwordPolicy: PasswordPolicyType?
+            var signInPolicy: SignInPolicyType?
+
+            /// `AllowedFirstAuthFactors` checked (nil: left out).
+            func firstAuthFactors() throws(LocalPoolError) -> [AuthFactor]? {
+                try signInPolicy?.allowedFirstAuthFactors.map { names throws(LocalPoolError) in try AuthFactor.checked(names) }
+            }
+        }
+        /// `SignInPolicyType`.
+        struct SignInPolicyType: Codable, Sendable {
+            var allowedFirstAuthFactors: [String]?
+        }
+        /// `DeviceConfigurationType`.
+        struct DeviceConfiguration: Codable, Sendable {
+            var challengeRequiredOnNewDevice: Bool?
+            var deviceOnlyRememberedOnUserPrompt: Bool?
+
+            init(_ settings: DeviceSettings) {
+                challengeRequiredOnNewDevice = settings.challengeRequiredOnNewDevice
+                deviceOnlyRememberedOnUserPrompt = settings.deviceOnlyRememberedOnUserPrompt
+            }
+
+            var settings: DeviceSettings {
+                DeviceSettings(
+                    challengeRequiredOnNewDevice: challengeRequiredOnNewDevice ?? false,
+                    deviceOnlyRememberedOnUserPrompt: deviceOnlyRememberedOnUserPrompt ?? false
+                )
+            }
         }
         struct AdminCreateUserConfig: Codable, Sendable {
             var allowAdminCreateUserOnly: Bool?
@@ -37,6 +64,7 @@ enum PoolOperations {
         var schemaAttributes: [SchemaAttributeType]
         var userPoolAddOns: UserPoolAddOns
         var lambdaConfig: LambdaTriggers?
+        var deviceConfiguration: DeviceConfiguration?
 
         init(_ pool: PoolRecord, region: String, domains: [UserPoolDomainRecord] = []) {
             id = pool.id
@@ -46,7 +74,11 @@ enum PoolOperations {
             lastModifiedDate = pool.updatedAt
             adminCreateUserConfig = AdminCreateUserConfig(allowAdminCreateUserOnly: pool.allowAdminCreateUserOnly)
             mfaConfiguration = pool.mfaConfiguration.rawValue
-            policies = Policies(passwordPolicy: PasswordPolicyType(pool.effectivePasswordPolicy))
+            policies = Policies(
+                passwordPolicy: PasswordPolicyType(pool.effectivePasswordPolicy),
+                signInPolicy: SignInPolicyType(allowedFirstAuthFactors: pool.firstAuthFactors.map(\.rawValue))
+            )
+            deviceConfiguration = pool.deviceConfiguration.map(DeviceConfiguration.init)
             userPoolTags = pool.tags
             domain = domains.first { !$0.isCustom }?.domain
             customDomain = domains.first(where: \.isCustom)?.domain
@@ -113,6 +145,7 @@ enum PoolOperations {
             var schema: [SchemaAttributeType]?
             var userPoolAddOns: UserPoolType.UserPoolAddOns?
             var lambdaConfig: LambdaTriggers?
+            var deviceConfiguration: UserPoolType.DeviceConfiguration?
         }
         static let name = "CreateUserPool"
         static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> PoolResponse {
@@ -124,7 +157,9 @@ enum PoolOperations {
                 tags: request.userPoolTags,
                 schema: try SchemaAttributeType.attributes(request.schema, member: "schema", limit: 50),
                 advancedSecurityMode: request.userPoolAddOns?.advancedSecurityMode,
-                lambdaConfig: request.lambdaConfig
+                lambdaConfig: request.lambdaConfig,
+                firstAuthFactors: try request.policies?.firstAuthFactors(),
+                deviceConfiguration: request.deviceConfiguration?.settings
             )
             return PoolResponse(userPool: UserPoolType(pool, region: api.region))
         }
@@ -174,6 +209,7 @@ struct UpdateUserPool: CognitoOperation {
         var userPoolTags: [String: String]?
         var userPoolAddOns: PoolOperations.UserPoolType.UserPoolAddOns?
         var lambdaConfig: LambdaTriggers?
+        var deviceConfiguration: PoolOperations.UserPoolType.DeviceConfiguration?
     }
     static let name = "UpdateUserPool"
     static func run(_ request: Request, api: CognitoAPI) async throws(LocalPoolError) -> EmptyShape {
@@ -183,7 +219,9 @@ struct UpdateUserPool: CognitoOperation {
             passwordPolicy: try request.policies?.passwordPolicy?.policy(),
             tags: request.userPoolTags,
             advancedSecurityMode: request.userPoolAddOns?.advancedSecurityMode,
-            lambdaConfig: request.lambdaConfig
+            lambdaConfig: request.lambdaConfig,
+            firstAuthFactors: try request.policies?.firstAuthFactors(),
+            deviceConfiguration: request.deviceConfiguration?.settings
         )
         return EmptyShape()
     }

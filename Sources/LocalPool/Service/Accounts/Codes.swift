@@ -18,9 +18,10 @@ struct Codes: Sendable {
     let context: PoolContext
     let pools: PoolAdministration
 
-    /// How long codes live, in seconds: a day to confirm a sign-up, an hour for the others.
+    /// How long codes live, in seconds: a day to confirm a sign-up, three minutes to sign in
+    /// (the sign-in's session lasts as long), an hour for the others.
     static func lifetime(_ purpose: CodePurpose) -> Double {
-        purpose == .signUp ? 86_400 : 3_600
+        purpose == .signUp ? 86_400 : purpose.signsIn ? 180 : 3_600
     }
 
     /// A new code for `purpose`, replacing any earlier one, in the email `source` words (the
@@ -43,7 +44,11 @@ struct Codes: Sendable {
         )
         let now = context.clock.now()
         var generator = SystemRandomNumberGenerator()
-        let code = String(format: "%06d", Int(generator.next(upperBound: UInt64(1_000_000))))
+        // Sign-in codes have eight digits (as Cognito's), the others six.
+        let code =
+            purpose.signsIn
+            ? String(format: "%08d", Int(generator.next(upperBound: UInt64(100_000_000))))
+            : String(format: "%06d", Int(generator.next(upperBound: UInt64(1_000_000))))
         let record = UserCodeRecord(
             poolId: user.poolId,
             username: user.username,
@@ -60,9 +65,15 @@ struct Codes: Sendable {
             "gatehouse.pool.code_sent",
             metadata: [
                 "gatehouse.pool.username": "\(user.username)", "gatehouse.pool.purpose": "\(purpose.rawValue)", "gatehouse.pool.code": "\(code)",
+                "gatehouse.pool.medium": "\(purpose == .smsOTP ? "SMS" : "EMAIL")",
                 "gatehouse.pool.email_subject": "\(sent.subject)", "gatehouse.pool.email_message": "\(sent.body)",
             ]
         )
+        if purpose == .smsOTP {
+            return user.attribute("phone_number").map {
+                CodeDelivery(destination: Self.masked(phone: $0), medium: "SMS", attributeName: "phone_number")
+            }
+        }
         return user.attribute("email").map { CodeDelivery(destination: Self.masked(email: $0), medium: "EMAIL", attributeName: "email") }
     }
 
@@ -111,6 +122,11 @@ struct Codes: Sendable {
         let letters = Array("abcdefghijklmnopqrstuvwxyz")
         let destination = "\(letters[Int(mac[0]) % 26])***@\(letters[Int(mac[1]) % 26])***"
         return CodeDelivery(destination: destination, medium: "EMAIL", attributeName: "email")
+    }
+
+    /// `+15555550100` → `+*******0100`, as Cognito shows phone numbers.
+    static func masked(phone: String) -> String {
+        "+" + String(repeating: "*", count: max(0, phone.count - 5)) + phone.suffix(4)
     }
 
     /// `alice@example.com` → `a***@e***`, as Cognito shows destinations.

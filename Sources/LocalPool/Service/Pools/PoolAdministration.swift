@@ -16,7 +16,9 @@ public struct PoolAdministration: Sendable {
         tags: [String: String]? = nil,
         schema: [SchemaAttribute]? = nil,
         advancedSecurityMode: String? = nil,
-        lambdaConfig: LambdaTriggers? = nil
+        lambdaConfig: LambdaTriggers? = nil,
+        firstAuthFactors: [AuthFactor]? = nil,
+        deviceConfiguration: DeviceSettings? = nil
     ) async throws(LocalPoolError) -> PoolRecord {
         if let tags { try TagRules.check(tags) }
         let mode = try Self.checked(advancedSecurityMode)
@@ -34,7 +36,9 @@ public struct PoolAdministration: Sendable {
             tags: tags,
             schema: defined,
             advancedSecurityMode: mode,
-            lambdaConfig: triggers
+            lambdaConfig: triggers,
+            allowedFirstAuthFactors: firstAuthFactors,
+            deviceConfiguration: deviceConfiguration
         )
         let keys: [SigningKeyRecord]
         do {
@@ -71,12 +75,17 @@ public struct PoolAdministration: Sendable {
         passwordPolicy: PasswordPolicy? = nil,
         tags: [String: String]? = nil,
         advancedSecurityMode: String? = nil,
-        lambdaConfig: LambdaTriggers? = nil
+        lambdaConfig: LambdaTriggers? = nil,
+        firstAuthFactors: [AuthFactor]? = nil,
+        deviceConfiguration: DeviceSettings? = nil
     ) async throws(LocalPoolError) -> PoolRecord {
         if let tags { try TagRules.check(tags) }
         let mode = try Self.checked(advancedSecurityMode)
         let triggers = try lambdaConfig?.checked()
-        return try await change(id) { pool in
+        return try await change(id) { pool throws(LocalPoolError) in
+            try Self.checkPasswordless(factors: firstAuthFactors ?? AuthFactor.defaults, mfa: pool.mfaConfiguration)
+            pool.allowedFirstAuthFactors = firstAuthFactors
+            pool.deviceConfiguration = deviceConfiguration
             pool.lambdaConfig = triggers
             pool.allowAdminCreateUserOnly = allowAdminCreateUserOnly
             pool.passwordPolicy = passwordPolicy
@@ -86,13 +95,28 @@ public struct PoolAdministration: Sendable {
     }
 
     /// SetUserPoolMfaConfig.
-    public func setMFAConfiguration(poolID: String, configuration: MFAConfiguration, softwareToken: Bool) async throws(LocalPoolError) -> PoolRecord {
+    public func setMFAConfiguration(
+        poolID: String,
+        configuration: MFAConfiguration,
+        softwareToken: Bool,
+        webAuthn: WebAuthnSettings? = nil
+    ) async throws(LocalPoolError) -> PoolRecord {
         guard configuration == .off || softwareToken else {
             throw .invalidParameter("Invalid MFA configuration given, can't turn on MFA without any enabled MFA factor.")
         }
-        return try await change(poolID) { pool in
+        return try await change(poolID) { pool throws(LocalPoolError) in
+            try Self.checkPasswordless(factors: pool.firstAuthFactors, mfa: configuration)
             pool.mfaConfiguration = configuration
             pool.softwareTokenMFAEnabled = softwareToken
+            if let webAuthn { pool.webAuthn = webAuthn }
+        }
+    }
+
+    /// A passwordless first factor signs in without a second one, so a pool that requires MFA
+    /// allows none (as Cognito: required MFA and passwordless sign-in exclude each other).
+    static func checkPasswordless(factors: [AuthFactor], mfa: MFAConfiguration) throws(LocalPoolError) {
+        guard mfa != .on || !factors.contains(where: \.isPasswordless) else {
+            throw .invalidParameter("Passwordless first factors (EMAIL_OTP, SMS_OTP, WEB_AUTHN) cannot be allowed while MFA is required.")
         }
     }
 

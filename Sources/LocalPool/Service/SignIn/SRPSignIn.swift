@@ -16,12 +16,14 @@ public struct SRPSignIn: Sendable {
         clientPublic: String,
         secretHash: String?,
         validationData: [String: String]? = nil,
-        continuingCustomSignIn: Bool = false
+        continuingCustomSignIn: Bool = false,
+        choosing: Bool = false
     ) async throws(LocalPoolError) -> AuthOutcome {
         let flows = client.settings.explicitAuthFlows
-        // A custom sign-in's client allows CUSTOM_AUTH, and proved its secret when it began.
+        // A custom sign-in's client allows CUSTOM_AUTH, and proved its secret when it began; a
+        // choice-based one (`PASSWORD_SRP`) allows USER_AUTH.
         if !continuingCustomSignIn {
-            guard flows.contains("ALLOW_USER_SRP_AUTH") || flows.contains("USER_SRP_AUTH") else {
+            guard choosing || flows.contains("ALLOW_USER_SRP_AUTH") || flows.contains("USER_SRP_AUTH") else {
                 throw .invalidParameter("USER_SRP_AUTH is not enabled for the client.")
             }
             try SecretHash.check(secretHash, client: client, username: username)

@@ -10,6 +10,8 @@ public enum AuthOutcome: Sendable {
     case newPasswordRequired(session: String, username: String, userAttributes: [UserRecord.Attribute])
     /// Another challenge (`PASSWORD_VERIFIER`, …) with its parameters.
     case challenge(name: ChallengeName, session: String?, parameters: [String: String])
+    /// Choice-based sign-in: `SELECT_CHALLENGE`, answered with one of `available`.
+    case choice(session: String, available: [String])
 }
 
 /// What a sign-in tells the pool's PreTokenGeneration (and PostAuthentication) trigger: the
@@ -39,12 +41,15 @@ public enum PasswordFlow: Sendable {
     case user
     /// `ADMIN_USER_PASSWORD_AUTH` (AdminInitiateAuth).
     case admin
+    /// `USER_AUTH` with the `PASSWORD` choice.
+    case choice
 
     /// Cognito's name for the flow.
     var name: String {
         switch self {
         case .user: "USER_PASSWORD_AUTH"
         case .admin: "ADMIN_USER_PASSWORD_AUTH"
+        case .choice: "USER_AUTH"
         }
     }
 
@@ -54,6 +59,7 @@ public enum PasswordFlow: Sendable {
         switch self {
         case .user: return flows.contains("ALLOW_USER_PASSWORD_AUTH") || flows.contains("USER_PASSWORD_AUTH")
         case .admin: return flows.contains("ALLOW_ADMIN_USER_PASSWORD_AUTH") || flows.contains("ADMIN_NO_SRP_AUTH")
+        case .choice: return flows.contains("ALLOW_USER_AUTH")
         }
     }
 }

@@ -9,10 +9,14 @@ enum MessageSource: String, Sendable {
     case updateUserAttribute = "CustomMessage_UpdateUserAttribute"
     case verifyUserAttribute = "CustomMessage_VerifyUserAttribute"
     case adminCreateUser = "CustomMessage_AdminCreateUser"
+    case authentication = "CustomMessage_Authentication"
 
     /// Cognito's default email for the source, with its placeholders.
     var defaultMessage: Triggers.Message {
-        self == .adminCreateUser
+        if self == .authentication {
+            return Triggers.Message(subject: "Your sign-in code", body: "Your sign-in code is \(Triggers.codePlaceholder). ")
+        }
+        return self == .adminCreateUser
             ? Triggers.Message(
                 subject: "Your temporary password",
                 body: "Your username is \(Triggers.usernamePlaceholder) and temporary password is \(Triggers.codePlaceholder). "

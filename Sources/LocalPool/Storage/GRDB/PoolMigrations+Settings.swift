@@ -128,5 +128,12 @@ extension PoolMigrations {
         migrator.registerMigration("v21-lambda-config") { db in
             try db.alter(table: "pool") { table in table.add(column: "lambdaConfig", .jsonText) }
         }
+        migrator.registerMigration("v22-passwordless") { db in
+            try db.alter(table: "pool") { table in
+                table.add(column: "allowedFirstAuthFactors", .jsonText)
+                table.add(column: "webAuthn", .jsonText)
+                table.add(column: "deviceConfiguration", .jsonText)
+            }
+        }
     }
 }
