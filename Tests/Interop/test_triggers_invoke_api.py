@@ -16,6 +16,7 @@ import botocore.exceptions
 import pytest
 import requests
 from authlib.jose import JsonWebKey, JsonWebToken
+from pycognito.aws_srp import AWSSRP, generate_hash_device
 
 from conftest import LocalServe, gatehouse_binary
 
@@ -403,3 +404,28 @@ def test_pre_token_generation_v3_changes_a_client_credentials_token(serve, endpo
     assert refused.status_code == 400
     assert refused.json() == {"error": "invalid_request", "error_description": "PreTokenGeneration failed with error no token for this job."}
     assert grant(["not", "an", "object"]).json()["error"] == "invalid_request"
+
+
+def test_a_sign_in_from_a_remembered_device_is_token_generation_authenticate_device(serve, endpoint):
+    pool = serve.cognito.create_user_pool(PoolName="devices", LambdaConfig={"PreTokenGeneration": arn("echo")},
+                                          DeviceConfiguration={"ChallengeRequiredOnNewDevice": False})["UserPool"]
+    client = serve.cognito.create_user_pool_client(UserPoolId=pool["Id"], ClientName="app",
+                                                   ExplicitAuthFlows=["ALLOW_USER_SRP_AUTH"])["UserPoolClient"]["ClientId"]
+    serve.cognito.admin_create_user(UserPoolId=pool["Id"], Username="dev", MessageAction="SUPPRESS")
+    serve.cognito.admin_set_user_password(UserPoolId=pool["Id"], Username="dev", Password="Sup3r-secret!", Permanent=True)
+
+    def srp(**device):
+        return AWSSRP(username="dev", password="Sup3r-secret!", pool_id=pool["Id"], client_id=client, client=serve.cognito,
+                      **device).authenticate_user()["AuthenticationResult"]
+
+    def token_event():
+        return next(json.loads(body) for path, _, body in reversed(endpoint.requests) if "/functions/echo/" in path)
+
+    first = srp()
+    assert token_event()["triggerSource"] == "TokenGeneration_Authentication"
+    metadata = first["NewDeviceMetadata"]
+    password, config = generate_hash_device(metadata["DeviceGroupKey"], metadata["DeviceKey"])
+    serve.cognito.confirm_device(AccessToken=first["AccessToken"], DeviceKey=metadata["DeviceKey"], DeviceSecretVerifierConfig=config)
+    tokens = srp(device_key=metadata["DeviceKey"], device_group_key=metadata["DeviceGroupKey"], device_password=password)
+    assert token_event()["triggerSource"] == "TokenGeneration_AuthenticateDevice"
+    assert verified(serve, pool["Id"], tokens["AccessToken"])["device_key"] == metadata["DeviceKey"]

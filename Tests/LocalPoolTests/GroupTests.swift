@@ -45,7 +45,7 @@ struct GroupTests {
         try await service.groups.removeUserFromGroup(poolID: pool.id, username: "alice", groupName: "admins")
         try await service.groups.deleteGroup(poolID: pool.id, name: "zeta")
         let refreshed = try await service.tokens.refresh(client: client, refreshToken: tokens.refresh, caller: .initiateAuth(secretHash: nil))
-        guard case .tokens(let newAccess, let newID?, _, _) = refreshed else {
+        guard case .tokens(let newAccess, let newID?, _, _, _) = refreshed else {
             Issue.record("expected tokens")
             return
         }

@@ -76,7 +76,7 @@ final class PoolFixture: Sendable {
         async throws -> (access: String, id: String, refresh: String)
     {
         let outcome = try await service.signIn.passwordAuth(client: client, username: name, password: password, secretHash: secretHash, flow: .user)
-        guard case .tokens(let access, let id?, let refresh?, _) = outcome else {
+        guard case .tokens(let access, let id?, let refresh?, _, _) = outcome else {
             Issue.record("expected tokens, got \(outcome)")
             throw LocalPoolError("Test", "no tokens")
         }
@@ -250,7 +250,7 @@ struct LocalPoolServiceTests {
         let tokens = try await fixture.signIn(client)
         fixture.advance(60)
         guard
-            case .tokens(let access, _, let refresh, _) = try await fixture.service.tokens.refresh(
+            case .tokens(let access, _, let refresh, _, _) = try await fixture.service.tokens.refresh(
                 client: client,
                 refreshToken: tokens.refresh,
                 caller: .initiateAuth(secretHash: nil)

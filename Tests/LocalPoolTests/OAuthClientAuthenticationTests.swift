@@ -100,7 +100,7 @@ struct OAuthClientAuthenticationTests {
             redirectURI: Self.callback,
             verifier: Self.verifier
         )
-        guard case .tokens(let access, _, let refresh?, _) = outcome else {
+        guard case .tokens(let access, _, let refresh?, _, _) = outcome else {
             Issue.record("expected tokens")
             return
         }

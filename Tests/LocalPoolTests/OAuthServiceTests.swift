@@ -94,7 +94,7 @@ struct OAuthServiceTests {
             redirectURI: Self.callback,
             verifier: Self.verifier
         )
-        guard case .tokens(_, let id?, _, _) = outcome else {
+        guard case .tokens(_, let id?, _, _, _) = outcome else {
             Issue.record("expected an ID token")
             return
         }

@@ -18,7 +18,7 @@ struct RotationTests {
 
     func refresh(_ fixture: PoolFixture, _ client: ClientRecord, _ token: String) async throws -> String? {
         guard
-            case .tokens(_, _, let next, _) = try await fixture.service.tokens.refresh(
+            case .tokens(_, _, let next, _, _) = try await fixture.service.tokens.refresh(
                 client: client,
                 refreshToken: token,
                 caller: .authenticatedClient

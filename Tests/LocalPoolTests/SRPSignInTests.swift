@@ -94,7 +94,7 @@ struct SRPSignInTests {
                 responses: srp.answer(parameters),
                 session: sendSession ? session : nil
             )
-            guard case .tokens(let access, _, _, _) = outcome else {
+            guard case .tokens(let access, _, _, _, _) = outcome else {
                 Issue.record("expected tokens, got \(outcome)")
                 return
             }

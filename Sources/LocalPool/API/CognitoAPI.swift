@@ -35,6 +35,7 @@ public struct CognitoAPI: Sendable {
         .merging(AccountOperations.handlers) { first, _ in first }
         .merging(MFAOperations.handlers) { first, _ in first }
         .merging(FactorOperations.handlers) { first, _ in first }
+        .merging(DeviceOperations.handlers) { first, _ in first }
         .merging(PoolOperations.handlers) { first, _ in first }
         .merging(ResourceServerOperations.handlers) { first, _ in first }
         .merging(PoolSettingsOperations.handlers) { first, _ in first }

@@ -16,6 +16,10 @@ public enum ChallengeName: String, Codable, Sendable {
     case emailOTP = "EMAIL_OTP"
     /// A one-time code sent by SMS, as the first factor.
     case smsOTP = "SMS_OTP"
+    /// A confirmed device's `SRP_A`, after the password.
+    case deviceSRPAuth = "DEVICE_SRP_AUTH"
+    /// The device's SRP proof.
+    case devicePasswordVerifier = "DEVICE_PASSWORD_VERIFIER"
 }
 
 /// The `AuthFlow` values of InitiateAuth and AdminInitiateAuth the pool knows.

@@ -21,6 +21,8 @@ struct RefreshTokenRecord: Codable, Sendable {
     var revokedAt: Double?
     /// When a rotation replaced it: it still works for the client's grace period after that.
     var rotatedAt: Double?
+    /// The device the sign-in came from (its refreshes must name it as `DEVICE_KEY`).
+    var deviceKey: String? = nil
 }
 
 /// A revoked token family (every token whose `origin_jti` is this).
@@ -43,6 +45,8 @@ struct AuthSessionRecord: Codable, Sendable {
     var pendingSecret: String?
     /// `MFA_SETUP`: whether this session's VerifySoftwareToken verified a code.
     var setupVerified: Bool = false
+    /// The device this sign-in proved (`DEVICE_SRP_AUTH`), for the tokens the MFA step ends with.
+    var deviceKey: String? = nil
 }
 
 /// An authorization code, stored by hash, single-use.

@@ -38,6 +38,8 @@ public struct UserRecord: Codable, Sendable {
     public var totpLastStep: Int = 0
     /// The legacy `MFAOptions` (SetUserSettings); nil: none.
     public var mfaOptions: [MFAOption]? = nil
+    /// The devices the user signed in from, when the pool tracks them (nil: none).
+    public var devices: [DeviceRecord]? = nil
     /// Whether the user may sign in.
     public var enabled: Bool
     /// Where the user is in their life.

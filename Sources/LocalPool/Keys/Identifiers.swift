@@ -87,6 +87,15 @@ enum InputPatterns {
         !text.isEmpty && text.utf8.count <= 128 && text.unicodeScalars.allSatisfy { isWordASCII($0) || $0 == "+" }
     }
 
+    /// A device key: `[\w-]+_[0-9a-f-]+`, at most 55 characters.
+    static func isDeviceKey(_ text: String) -> Bool {
+        guard text.utf8.count <= 55, let separator = text.firstIndex(of: "_") else { return false }
+        let region = text[..<separator]
+        let suffix = text[text.index(after: separator)...]
+        return !region.isEmpty && !suffix.isEmpty && region.unicodeScalars.allSatisfy { isWordASCII($0) || $0 == "-" }
+            && suffix.unicodeScalars.allSatisfy { ("0"..."9").contains($0) || ("a"..."f").contains($0) || $0 == "-" }
+    }
+
     /// A host name (a WebAuthn relying party id): dot-separated labels of ASCII letters, digits
     /// and inner hyphens, each 1 to 63 characters, 253 in all (`localhost` included).
     static func isDomainName(_ text: String) -> Bool {

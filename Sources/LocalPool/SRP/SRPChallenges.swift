@@ -24,6 +24,8 @@ final class SRPChallenges: Sendable {
         var expiresAt: Double
         /// A custom sign-in (CUSTOM_AUTH with `SRP_A`) goes on after the proof, under `session`.
         var continuesCustomSignIn = false
+        /// The `DEVICE_KEY` the client started with (a device challenge follows the proof).
+        var deviceKey: String? = nil
     }
 
     /// How long a challenge may be answered, in seconds.

@@ -83,7 +83,7 @@ extension OAuthRoutes {
     }
 
     func tokenResponse(_ outcome: AuthOutcome, origin: String?) async throws(OAuthError) -> Response {
-        guard case .tokens(let access, let id, let refresh, let expiresIn) = outcome else {
+        guard case .tokens(let access, let id, let refresh, let expiresIn, _) = outcome else {
             throw OAuthError("server_error", "unexpected challenge", status: 500)
         }
         var writer = JSONWriter()

@@ -18,6 +18,8 @@ public struct LocalPoolService: Sendable {
     public let srp: SRPSignIn
     /// Signing in through the pool's CUSTOM_AUTH triggers (and every `PASSWORD_VERIFIER` answer).
     public let customSignIn: CustomSignIn
+    /// Remembered devices.
+    public let devices: Devices
     /// Choice-based sign-in (USER_AUTH): passwords and one-time codes.
     public let choiceSignIn: ChoiceSignIn
     /// TOTP MFA.
@@ -74,6 +76,7 @@ public struct LocalPoolService: Sendable {
         srp = SRPSignIn(context: context, users: users, signIn: signIn)
         customSignIn = CustomSignIn(context: context, pools: pools, users: users, signIn: signIn, srp: srp)
         mfa = MFA(context: context, users: users, tokens: tokens, signIn: signIn)
+        devices = Devices(context: context, users: users)
         let codes = Codes(context: context, pools: pools)
         choiceSignIn = ChoiceSignIn(context: context, pools: pools, users: users, signIn: signIn, srp: srp, codes: codes)
         accounts = SelfService(context: context, pools: pools, users: users, tokens: tokens, signIn: signIn, codes: codes)

@@ -30,6 +30,8 @@ final class PoolCaches: Sendable {
     let customSignIns = TTLCache<String, CustomSignInState>(capacity: 10_000)
     /// Choice-based sign-ins (USER_AUTH) waiting for their choice or code, by session.
     let choiceSignIns = TTLCache<String, ChoiceSignInState>(capacity: 10_000)
+    /// Device sign-ins waiting for the device's SRP steps, by session and by user and device.
+    let deviceSignIns = TTLCache<String, DeviceSignInState>(capacity: 20_000)
 
     func client(_ id: String) -> ClientRecord? { clients.value(for: id, now: 0) }
 

@@ -27,6 +27,8 @@ struct TokenIssuer: Sendable {
         let originJti: String
         /// The user's groups, in `cognito:groups` order.
         let groups: [GroupRecord]
+        /// The device signed in from, when the pool tracks devices (the `device_key` claim).
+        var deviceKey: String? = nil
     }
 
     func issue(_ grant: Grant, now: Double, overrides: TokenOverrides? = nil) async throws -> Tokens {
@@ -41,6 +43,7 @@ struct TokenIssuer: Sendable {
         access.add("iss", issuer(poolID: grant.poolID))
         if grant.request.isOAuth { access.add("version", 2) }
         access.add("client_id", grant.client.id)
+        if let deviceKey = grant.deviceKey { access.add("device_key", deviceKey) }
         access.add("origin_jti", grant.originJti)
         access.add("event_id", eventID)
         access.add("token_use", "access")

@@ -36,7 +36,7 @@ package struct TokenOverrides: Sendable, Equatable {
     /// The claims no trigger changes in an access token.
     package static let protectedAccessClaims: Set<String> = [
         "acr", "amr", "aud", "auth_time", "azp", "exp", "iat", "iss", "sub", "token_use", "jti", "origin_jti", "event_id", "nbf",
-        "client_id", "scope", "username", "version", "cognito:groups",
+        "client_id", "scope", "username", "version", "cognito:groups", "device_key",
     ]
 
     /// The claims the trigger tried to change that no trigger may, for the log.

@@ -9,6 +9,12 @@ extension AuthOperations {
             var tokenType = "Bearer"
             var refreshToken: String?
             var idToken: String?
+            var newDeviceMetadata: NewDevice?
+        }
+        /// `NewDeviceMetadataType`.
+        struct NewDevice: Encodable, Sendable {
+            var deviceKey: String
+            var deviceGroupKey: String
         }
         var challengeName: String?
         var session: String?
@@ -18,9 +24,15 @@ extension AuthOperations {
 
         init(_ outcome: AuthOutcome) {
             switch outcome {
-            case .tokens(let access, let id, let refresh, let expiresIn):
+            case .tokens(let access, let id, let refresh, let expiresIn, let device):
                 challengeParameters = [:]
-                authenticationResult = Result(accessToken: access, expiresIn: expiresIn, refreshToken: refresh, idToken: id)
+                authenticationResult = Result(
+                    accessToken: access,
+                    expiresIn: expiresIn,
+                    refreshToken: refresh,
+                    idToken: id,
+                    newDeviceMetadata: device.map { NewDevice(deviceKey: $0.deviceKey, deviceGroupKey: $0.deviceGroupKey) }
+                )
             case .challenge(let name, let session, let parameters):
                 challengeName = name.rawValue
                 self.session = session

@@ -56,7 +56,8 @@ enum AuthOperations {
                     password: password,
                     secretHash: parameters["SECRET_HASH"],
                     flow: caller == .admin ? .admin : .user,
-                    validationData: request.clientMetadata
+                    validationData: request.clientMetadata,
+                    deviceKey: parameters["DEVICE_KEY"]
                 )
             }
         case (.userSRPAuth, _):
@@ -69,7 +70,8 @@ enum AuthOperations {
                     username: username,
                     clientPublic: srpA,
                     secretHash: parameters["SECRET_HASH"],
-                    validationData: request.clientMetadata
+                    validationData: request.clientMetadata,
+                    deviceKey: parameters["DEVICE_KEY"]
                 )
             }
         case (.customAuth, _):
@@ -91,7 +93,11 @@ enum AuthOperations {
         case (.refreshTokenAuth, _), (.refreshToken, _):
             guard let token = parameters["REFRESH_TOKEN"] else { throw .invalidParameter("Missing required parameter REFRESH_TOKEN") }
             return Outcome(
-                try await service.tokens.refresh(client: client, refreshToken: token, caller: .initiateAuth(secretHash: parameters["SECRET_HASH"]))
+                try await service.tokens.refresh(
+                    client: client,
+                    refreshToken: token,
+                    caller: .initiateAuth(secretHash: parameters["SECRET_HASH"], deviceKey: parameters["DEVICE_KEY"])
+                )
             )
         default:
             throw .invalidParameter("Unsupported AuthFlow \(request.authFlow) for \(operation)")
@@ -176,6 +182,19 @@ enum AuthOperations {
                     clientMetadata: request.clientMetadata
                 )
             }
+        case .deviceSRPAuth:
+            return try await watched(.password, client: client, username: username, address: address, api: api) { () throws(LocalPoolError) in
+                try await service.signIn.respondToDeviceSRP(client: client, session: request.session, responses: responses)
+            }
+        case .devicePasswordVerifier:
+            return try await watched(.password, client: client, username: username, address: address, api: api) { () throws(LocalPoolError) in
+                try await service.signIn.respondToDevicePasswordVerifier(
+                    client: client,
+                    session: request.session,
+                    responses: responses,
+                    clientMetadata: request.clientMetadata
+                )
+            }
         case .selectChallenge:
             let session = try session()
             return try await watched(.password, client: client, username: username, address: address, api: api) { () throws(LocalPoolError) in
@@ -200,7 +219,7 @@ enum AuthOperations {
         case nil:
             throw .invalidParameter(
                 "The challenge \(request.challengeName) is not supported by the local pool (NEW_PASSWORD_REQUIRED, PASSWORD_VERIFIER, "
-                    + "SOFTWARE_TOKEN_MFA, MFA_SETUP, CUSTOM_CHALLENGE, SELECT_CHALLENGE, EMAIL_OTP and SMS_OTP are)"
+                    + "SOFTWARE_TOKEN_MFA, MFA_SETUP, CUSTOM_CHALLENGE, SELECT_CHALLENGE, EMAIL_OTP, SMS_OTP, DEVICE_SRP_AUTH and DEVICE_PASSWORD_VERIFIER are)"
             )
         }
     }

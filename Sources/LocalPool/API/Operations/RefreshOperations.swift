@@ -20,7 +20,7 @@ struct GetTokensFromRefreshToken: CognitoOperation {
         let client = try await api.service.pools.client(request.clientId)
         try SecretHash.checkClientSecret(request.clientSecret, client: client)
         let outcome = try await api.service.tokens.refresh(client: client, refreshToken: request.refreshToken, caller: .authenticatedClient)
-        guard case .tokens(let access, let id, let refresh, let expiresIn) = outcome else { throw .internalError("refresh") }
+        guard case .tokens(let access, let id, let refresh, let expiresIn, _) = outcome else { throw .internalError("refresh") }
         return Response(authenticationResult: .init(accessToken: access, expiresIn: expiresIn, refreshToken: refresh, idToken: id))
     }
 }

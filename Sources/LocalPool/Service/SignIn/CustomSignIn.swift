@@ -111,7 +111,12 @@ public struct CustomSignIn: Sendable {
     ) async throws(LocalPoolError) -> AuthOutcome {
         let (user, pending) = try await srp.verifiedClaim(client: client, responses: responses, session: session)
         guard pending.continuesCustomSignIn else {
-            return try await signIn.finish(try await signIn.proven(user), client: client, trigger: .authentication(clientMetadata))
+            return try await signIn.finish(
+                try await signIn.proven(user),
+                client: client,
+                trigger: .authentication(clientMetadata),
+                deviceKey: pending.deviceKey
+            )
         }
         guard var state = context.caches.customSignIns.take(pending.session, now: context.clock.now()) else {
             throw .notAuthorized("Invalid session for the user, session is expired.")

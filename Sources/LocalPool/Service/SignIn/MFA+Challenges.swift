@@ -14,9 +14,13 @@ extension MFA {
     ) async throws(LocalPoolError) -> AuthOutcome {
         try SecretHash.check(secretHash, client: client, username: username)
         let (record, user, step) = try await checkCode(client: client, session: session, username: username, code: code)
-        return try await signIn.signIn(user, client: client, answered: record.sessionHash, trigger: .authentication(clientMetadata)) {
-            Self.accepted(step, &$0)
-        }
+        return try await signIn.signIn(
+            user,
+            client: client,
+            answered: record.sessionHash,
+            trigger: .authentication(clientMetadata),
+            deviceKey: record.deviceKey
+        ) { Self.accepted(step, &$0) }
     }
 
     /// Checks an MFA code against the session's challenge; the user, once it is right (the
@@ -83,7 +87,13 @@ extension MFA {
     ) async throws(LocalPoolError) -> AuthOutcome {
         try SecretHash.check(secretHash, client: client, username: username)
         let (record, user) = try await verifiedSetup(client: client, session: session, username: username)
-        return try await signIn.signIn(user, client: client, answered: record.sessionHash, trigger: .authentication(clientMetadata)) { _ in }
+        return try await signIn.signIn(
+            user,
+            client: client,
+            answered: record.sessionHash,
+            trigger: .authentication(clientMetadata),
+            deviceKey: record.deviceKey
+        ) { _ in }
     }
 
     /// Ends an `MFA_SETUP` challenge whose own VerifySoftwareToken verified a code; the user.

@@ -17,7 +17,8 @@ public struct SRPSignIn: Sendable {
         secretHash: String?,
         validationData: [String: String]? = nil,
         continuingCustomSignIn: Bool = false,
-        choosing: Bool = false
+        choosing: Bool = false,
+        deviceKey: String? = nil
     ) async throws(LocalPoolError) -> AuthOutcome {
         let flows = client.settings.explicitAuthFlows
         // A custom sign-in's client allows CUSTOM_AUTH, and proved its secret when it began; a
@@ -80,7 +81,8 @@ public struct SRPSignIn: Sendable {
                 key: exchange.key,
                 session: session,
                 expiresAt: now + SRPChallenges.lifetime,
-                continuesCustomSignIn: continuingCustomSignIn
+                continuesCustomSignIn: continuingCustomSignIn,
+                deviceKey: deviceKey
             ),
             secretBlock: secretBlock,
             now: now

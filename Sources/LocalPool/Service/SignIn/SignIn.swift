@@ -22,7 +22,8 @@ public struct SignIn: Sendable {
         password: String,
         secretHash: String?,
         flow: PasswordFlow,
-        validationData: [String: String]? = nil
+        validationData: [String: String]? = nil,
+        deviceKey: String? = nil
     ) async throws(LocalPoolError) -> AuthOutcome {
         // AdminInitiateAuth's ClientMetadata reaches the token trigger too; InitiateAuth's does not.
         let trigger = TokenTrigger.authentication(flow == .admin ? validationData : nil)
@@ -35,7 +36,7 @@ public struct SignIn: Sendable {
             hidden: client.settings.preventUserExistenceErrors,
             caller: Triggers.SignInCaller(clientID: client.id, validationData: validationData)
         )
-        return try await finish(proven, client: client, trigger: trigger)
+        return try await finish(proven, client: client, trigger: trigger, deviceKey: deviceKey)
     }
 
     /// Finds `username` and checks `password` (unknown users fail exactly like wrong passwords,
@@ -139,11 +140,13 @@ public struct SignIn: Sendable {
     }
 
     /// What follows a proven password, in one transaction with the settled counters: the
-    /// new-password challenge, the MFA challenge, or the tokens.
+    /// new-password challenge, the device challenge (a sign-in from a confirmed device of a pool
+    /// that tracks them), the MFA challenge, or the tokens.
     func finish(
         _ proven: ProvenPassword,
         client: ClientRecord,
-        trigger: TokenTrigger = .authentication()
+        trigger: TokenTrigger = .authentication(),
+        deviceKey: String? = nil
     ) async throws(LocalPoolError) -> AuthOutcome {
         let user = proven.user
         guard user.status != .unconfirmed else {
@@ -155,6 +158,13 @@ public struct SignIn: Sendable {
             let stored = try await settle(proven, answered: nil, leftover: .challenge(record))
             return .newPasswordRequired(session: session, username: stored.username, userAttributes: stored.allAttributes)
         }
+        if let deviceKey, try await pools.pool(client.poolId).deviceConfiguration != nil,
+            user.devices?.contains(where: { $0.key == deviceKey && $0.isConfirmed }) == true
+        {
+            // Only this attempt's count is taken back: the sign-in is not complete yet.
+            _ = try await settle(ProvenPassword(user: user, secondStep: true, srp: proven.srp), answered: nil, leftover: nil)
+            return startDeviceChallenge(user: user, client: client, deviceKey: deviceKey, clientMetadata: trigger.clientMetadata)
+        }
         return try await next(after: user, client: client, trigger: trigger) { proven.apply(to: &$0) }
     }
 
@@ -164,10 +174,12 @@ public struct SignIn: Sendable {
         after user: UserRecord,
         client: ClientRecord,
         trigger: TokenTrigger = .authentication(),
+        deviceKey: String? = nil,
         change: @escaping @Sendable (inout UserRecord) -> Void
     ) async throws(LocalPoolError) -> AuthOutcome {
         if let challenge = try await mfaChallenge(for: user, poolID: client.poolId) {
-            let (session, record) = newChallenge(challenge, user: user, client: client, lifetime: Self.mfaSessionLifetime)
+            var (session, record) = newChallenge(challenge, user: user, client: client, lifetime: Self.mfaSessionLifetime)
+            record.deviceKey = deviceKey
             _ = try await finishStep(user, change: change, answered: nil, leftover: .challenge(record))
             let parameters =
                 challenge == .mfaSetup
@@ -175,23 +187,46 @@ public struct SignIn: Sendable {
                 : ["USER_ID_FOR_SRP": user.username]
             return .challenge(name: challenge, session: session, parameters: parameters)
         }
-        return try await signIn(user, client: client, answered: nil, trigger: trigger, change: change)
+        return try await signIn(user, client: client, answered: nil, trigger: trigger, deviceKey: deviceKey, change: change)
     }
 
     /// Issues the tokens of an API sign-in: `change` applied to the user, the challenge
     /// `answered` deleted and the refresh token stored in one transaction, then the tokens signed.
+    /// When the pool tracks devices, the tokens are bound to the device `deviceKey` proved, or
+    /// to a new device the client may confirm (`NewDeviceMetadata`).
     func signIn(
         _ user: UserRecord,
         client: ClientRecord,
         answered: String?,
         trigger: TokenTrigger = .authentication(),
+        deviceKey: String? = nil,
         change: @escaping @Sendable (inout UserRecord) -> Void
     ) async throws(LocalPoolError) -> AuthOutcome {
         try await postAuthentication(user, client: client, clientMetadata: trigger.clientMetadata)
-        let signedInAt = context.clock.now().rounded(.down)
+        let now = context.clock.now()
+        let signedInAt = now.rounded(.down)
         let originJti = Identifiers.uuid()
-        let refresh = tokens.newRefreshToken(user: user, client: client, request: .api, authTime: signedInAt, originJti: originJti)
-        let stored = try await finishStep(user, change: change, answered: answered, leftover: .refreshToken(refresh.record))
+        var refresh = tokens.newRefreshToken(user: user, client: client, request: .api, authTime: signedInAt, originJti: originJti)
+        var device: (key: String, new: NewDeviceMetadata?, change: @Sendable (inout UserRecord) -> Void)?
+        if try await pools.pool(client.poolId).deviceConfiguration != nil {
+            if let deviceKey {
+                device = (deviceKey, nil, Devices.used(deviceKey, now: now))
+            } else {
+                let (metadata, add) = Devices.new(for: user, now: now)
+                device = (metadata.deviceKey, metadata, add)
+            }
+        }
+        refresh.record.deviceKey = device?.key
+        let deviceChange = device?.change
+        let stored = try await finishStep(
+            user,
+            change: { user in
+                change(&user)
+                deviceChange?(&user)
+            },
+            answered: answered,
+            leftover: .refreshToken(refresh.record)
+        )
         return try await tokens.sign(
             user: stored.user,
             groups: stored.groups,
@@ -201,7 +236,9 @@ public struct SignIn: Sendable {
             originJti: originJti,
             refreshToken: refresh.token,
             source: trigger.source,
-            clientMetadata: trigger.clientMetadata
+            clientMetadata: trigger.clientMetadata,
+            deviceKey: device?.key,
+            newDevice: device?.new
         )
     }
 

@@ -4,14 +4,22 @@ import GatehouseCore
 
 /// The outcome of a sign-in step: tokens, or a challenge to answer.
 public enum AuthOutcome: Sendable {
-    /// Signed in.
-    case tokens(accessToken: String, idToken: String?, refreshToken: String?, expiresIn: Int)
+    /// Signed in (from a new device, when the pool tracks devices: `newDevice` to confirm).
+    case tokens(accessToken: String, idToken: String?, refreshToken: String?, expiresIn: Int, newDevice: NewDeviceMetadata? = nil)
     /// A user created with a temporary password must choose their own.
     case newPasswordRequired(session: String, username: String, userAttributes: [UserRecord.Attribute])
     /// Another challenge (`PASSWORD_VERIFIER`, …) with its parameters.
     case challenge(name: ChallengeName, session: String?, parameters: [String: String])
     /// Choice-based sign-in: `SELECT_CHALLENGE`, answered with one of `available`.
     case choice(session: String, available: [String])
+}
+
+/// `NewDeviceMetadata`: the device a sign-in came from, for ConfirmDevice.
+public struct NewDeviceMetadata: Sendable, Equatable {
+    /// `DeviceKey`.
+    public let deviceKey: String
+    /// `DeviceGroupKey`.
+    public let deviceGroupKey: String
 }
 
 /// What a sign-in tells the pool's PreTokenGeneration (and PostAuthentication) trigger: the

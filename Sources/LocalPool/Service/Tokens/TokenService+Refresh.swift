@@ -5,7 +5,8 @@ import Logging
 public enum RefreshCaller: Sendable {
     /// `REFRESH_TOKEN_AUTH` (InitiateAuth): the client's flow and `SECRET_HASH` checked; refused
     /// for clients with rotation on (Cognito sends them to GetTokensFromRefreshToken).
-    case initiateAuth(secretHash: String?)
+    /// A `DEVICE_KEY` given must be the device the refresh token was issued to.
+    case initiateAuth(secretHash: String?, deviceKey: String? = nil)
     /// The token endpoint or GetTokensFromRefreshToken: the client proved itself already; the
     /// refresh rotates when the client says so.
     case authenticatedClient
@@ -24,8 +25,12 @@ extension TokenService {
             }
         }
         let (record, user, groups) = try await liveRefreshToken(refreshToken, client: client)
-        if case .initiateAuth(let secretHash) = caller, client.secret != nil {
-            try SecretHash.check(secretHash, client: client, username: user.username)
+        if case .initiateAuth(let secretHash, let deviceKey) = caller {
+            if client.secret != nil { try SecretHash.check(secretHash, client: client, username: user.username) }
+            // A device named must be the sign-in's, and still the user's.
+            if let deviceKey, deviceKey != record.deviceKey || user.devices?.contains(where: { $0.key == deviceKey }) != true {
+                throw .notAuthorized("Invalid Refresh Token")
+            }
         }
         let outcome = try await sign(
             user: user,
@@ -35,9 +40,10 @@ extension TokenService {
             authTime: record.authTime,
             originJti: record.originJti,
             refreshToken: nil,
-            source: "TokenGeneration_RefreshTokens"
+            source: "TokenGeneration_RefreshTokens",
+            deviceKey: record.deviceKey
         )
-        guard client.settings.rotatesRefreshTokens, case .tokens(let access, let id, _, let expiresIn) = outcome else { return outcome }
+        guard client.settings.rotatesRefreshTokens, case .tokens(let access, let id, _, let expiresIn, _) = outcome else { return outcome }
         return .tokens(accessToken: access, idToken: id, refreshToken: try await rotate(record), expiresIn: expiresIn)
     }
 

@@ -42,7 +42,9 @@ public struct TokenService: Sendable {
         originJti: String,
         refreshToken: String?,
         source: String,
-        clientMetadata: [String: String]? = nil
+        clientMetadata: [String: String]? = nil,
+        deviceKey: String? = nil,
+        newDevice: NewDeviceMetadata? = nil
     ) async throws(LocalPoolError) -> AuthOutcome {
         let pool = try await pools.pool(client.poolId)
         let overrides = try await Triggers(context: context).tokenOverrides(
@@ -61,11 +63,18 @@ public struct TokenService: Sendable {
             request: request,
             authTime: Int(authTime),
             originJti: originJti,
-            groups: groups
+            groups: groups,
+            deviceKey: deviceKey
         )
         do {
             let tokens = try await context.issuer.issue(grant, now: context.clock.now(), overrides: overrides)
-            return .tokens(accessToken: tokens.accessToken, idToken: tokens.idToken, refreshToken: refreshToken, expiresIn: tokens.expiresIn)
+            return .tokens(
+                accessToken: tokens.accessToken,
+                idToken: tokens.idToken,
+                refreshToken: refreshToken,
+                expiresIn: tokens.expiresIn,
+                newDevice: newDevice
+            )
         } catch {
             throw .internalError("signing")
         }

@@ -134,6 +134,9 @@ extension PoolMigrations {
                 table.add(column: "webAuthn", .jsonText)
                 table.add(column: "deviceConfiguration", .jsonText)
             }
+            try db.alter(table: "user") { table in table.add(column: "devices", .jsonText) }
+            try db.alter(table: "refreshToken") { table in table.add(column: "deviceKey", .text) }
+            try db.alter(table: "authSession") { table in table.add(column: "deviceKey", .text) }
         }
     }
 }
