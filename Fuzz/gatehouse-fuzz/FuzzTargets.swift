@@ -31,6 +31,7 @@ enum FuzzTargets {
         "user-import": userImport,
         "upstream-id-token": upstreamIDToken,
         "trigger-response": triggerResponse,
+        "webauthn": webAuthn,
     ]
 
     /// Logs cost time and say nothing a crash would not.

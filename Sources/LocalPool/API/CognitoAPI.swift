@@ -36,6 +36,7 @@ public struct CognitoAPI: Sendable {
         .merging(MFAOperations.handlers) { first, _ in first }
         .merging(FactorOperations.handlers) { first, _ in first }
         .merging(DeviceOperations.handlers) { first, _ in first }
+        .merging(WebAuthnOperations.handlers) { first, _ in first }
         .merging(PoolOperations.handlers) { first, _ in first }
         .merging(ResourceServerOperations.handlers) { first, _ in first }
         .merging(PoolSettingsOperations.handlers) { first, _ in first }

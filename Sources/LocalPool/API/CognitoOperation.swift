@@ -40,10 +40,15 @@ enum OperationCoding {
         init?(intValue: Int) { nil }
     }
 
+    /// The members that are JSON documents (Smithy's `document`): their keys are the document's own.
+    static let documentMembers: Set<String> = ["credential", "credentialCreationOptions"]
+
     static func decode<T: Decodable>(_ type: T.Type, from body: [UInt8]) throws(LocalPoolError) -> T {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .custom { path in
             let key = path.last!.stringValue
+            // A JSON document member (a WebAuthn credential) keeps its keys as they are.
+            if path.count > 1, documentMembers.contains(path[0].stringValue) { return Key(stringValue: key) }
             return Key(stringValue: key.prefix(1).lowercased() + key.dropFirst())
         }
         do {
@@ -82,6 +87,7 @@ enum OperationCoding {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .custom { path in
             let key = path.last!.stringValue
+            if path.count > 1, documentMembers.contains(path[0].stringValue) { return Key(stringValue: key) }
             return Key(stringValue: key.prefix(1).uppercased() + key.dropFirst())
         }
         do {

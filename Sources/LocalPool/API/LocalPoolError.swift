@@ -60,6 +60,16 @@ public enum CognitoErrorName: String, Sendable {
     case userLambdaValidation = "UserLambdaValidationException"
     /// A user of that name exists.
     case usernameExists = "UsernameExistsException"
+    /// The pool does not allow passkeys (`WEB_AUTHN` is not among its first factors).
+    case webAuthnNotEnabled = "WebAuthnNotEnabledException"
+    /// No registration was started, or it expired.
+    case webAuthnChallengeNotFound = "WebAuthnChallengeNotFoundException"
+    /// The credential is of another relying party.
+    case webAuthnRelyingPartyMismatch = "WebAuthnRelyingPartyMismatchException"
+    /// The ceremony ran on a page the relying party does not cover.
+    case webAuthnOriginNotAllowed = "WebAuthnOriginNotAllowedException"
+    /// The credential's key, attestation or flags are not ones the pool accepts.
+    case webAuthnCredentialNotSupported = "WebAuthnCredentialNotSupportedException"
 }
 
 /// An error of the cognito-idp JSON API, with Cognito's exception name and status.

@@ -16,6 +16,8 @@ public enum ChallengeName: String, Codable, Sendable {
     case emailOTP = "EMAIL_OTP"
     /// A one-time code sent by SMS, as the first factor.
     case smsOTP = "SMS_OTP"
+    /// A passkey's assertion, as the first factor.
+    case webAuthn = "WEB_AUTHN"
     /// A confirmed device's `SRP_A`, after the password.
     case deviceSRPAuth = "DEVICE_SRP_AUTH"
     /// The device's SRP proof.

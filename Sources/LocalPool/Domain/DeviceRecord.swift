@@ -26,3 +26,27 @@ public struct DeviceRecord: Codable, Sendable, Equatable {
     /// The devices a user keeps at most; confirming one more forgets the least recently used.
     public static let maximumPerUser = 32
 }
+
+/// A passkey of a user (CompleteWebAuthnRegistration): its id, COSE public key and signature
+/// counter, bound to the relying party it was made for.
+public struct WebAuthnCredentialRecord: Codable, Sendable, Equatable {
+    /// The credential id (base64url).
+    public var id: String
+    /// The COSE public key (base64url of its CBOR bytes).
+    public var publicKey: String
+    /// The authenticator's signature counter at the last ceremony.
+    public var signCount: UInt32
+    /// The relying party id it was registered for.
+    public var relyingPartyId: String
+    /// `authenticatorAttachment` (`platform`, `cross-platform`), when the browser said.
+    public var attachment: String?
+    /// `transports` (`usb`, `internal`, …), when the browser said.
+    public var transports: [String]?
+    /// A name for the user to tell their passkeys apart.
+    public var friendlyName: String?
+    /// When it was registered (seconds since 1970).
+    public var createdAt: Double
+
+    /// The passkeys a user keeps at most (as Cognito).
+    public static let maximumPerUser = 20
+}

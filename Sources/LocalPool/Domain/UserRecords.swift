@@ -40,6 +40,8 @@ public struct UserRecord: Codable, Sendable {
     public var mfaOptions: [MFAOption]? = nil
     /// The devices the user signed in from, when the pool tracks them (nil: none).
     public var devices: [DeviceRecord]? = nil
+    /// The user's passkeys (nil: none).
+    public var webAuthnCredentials: [WebAuthnCredentialRecord]? = nil
     /// Whether the user may sign in.
     public var enabled: Bool
     /// Where the user is in their life.

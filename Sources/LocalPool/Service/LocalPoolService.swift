@@ -20,6 +20,8 @@ public struct LocalPoolService: Sendable {
     public let customSignIn: CustomSignIn
     /// Remembered devices.
     public let devices: Devices
+    /// Passkeys.
+    public let passkeys: Passkeys
     /// Choice-based sign-in (USER_AUTH): passwords and one-time codes.
     public let choiceSignIn: ChoiceSignIn
     /// TOTP MFA.
@@ -78,7 +80,8 @@ public struct LocalPoolService: Sendable {
         mfa = MFA(context: context, users: users, tokens: tokens, signIn: signIn)
         devices = Devices(context: context, users: users)
         let codes = Codes(context: context, pools: pools)
-        choiceSignIn = ChoiceSignIn(context: context, pools: pools, users: users, signIn: signIn, srp: srp, codes: codes)
+        passkeys = Passkeys(context: context, pools: pools, users: users)
+        choiceSignIn = ChoiceSignIn(context: context, pools: pools, users: users, signIn: signIn, srp: srp, codes: codes, passkeys: passkeys)
         accounts = SelfService(context: context, pools: pools, users: users, tokens: tokens, signIn: signIn, codes: codes)
         hostedLogin = HostedLogin(context: context, pools: pools, users: users, tokens: tokens)
         threats = ThreatProtection(context: context, pools: pools)

@@ -32,6 +32,8 @@ final class PoolCaches: Sendable {
     let choiceSignIns = TTLCache<String, ChoiceSignInState>(capacity: 10_000)
     /// Device sign-ins waiting for the device's SRP steps, by session and by user and device.
     let deviceSignIns = TTLCache<String, DeviceSignInState>(capacity: 20_000)
+    /// Passkey registrations waiting for CompleteWebAuthnRegistration: the challenge, by user.
+    let passkeyRegistrations = TTLCache<String, [UInt8]>(capacity: 10_000)
 
     func client(_ id: String) -> ClientRecord? { clients.value(for: id, now: 0) }
 

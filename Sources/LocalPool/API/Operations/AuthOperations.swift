@@ -6,38 +6,6 @@ enum AuthOperations {
         RespondToAuthChallenge.name: RespondToAuthChallenge.handler, AdminRespondToAuthChallenge.name: AdminRespondToAuthChallenge.handler,
     ]
 
-    struct InitiateRequest: Decodable, Sendable {
-        var userPoolId: String?
-        var clientId: String
-        var authFlow: String
-        var authParameters: [String: String]?
-        var clientMetadata: [String: String]?
-        var contextData: ContextDataShape?
-        var userContextData: ContextDataShape?
-    }
-
-    struct RespondRequest: Decodable, Sendable {
-        var userPoolId: String?
-        var clientId: String
-        var challengeName: String
-        var session: String?
-        var challengeResponses: [String: String]?
-        var clientMetadata: [String: String]?
-        var contextData: ContextDataShape?
-        var userContextData: ContextDataShape?
-    }
-
-    /// Who calls: an app (InitiateAuth, RespondToAuthChallenge) or an admin with IAM credentials
-    /// (the `Admin…` twins, which name the pool and allow the admin password flow).
-    enum Caller {
-        case app, admin
-
-        /// The pool the admin names (which the client must be of); nil for an app.
-        func poolID(_ userPoolId: String?) throws(LocalPoolError) -> String? {
-            self == .admin ? try Validate.nonEmpty(userPoolId ?? "", "userPoolId") : nil
-        }
-    }
-
     static func initiate(_ request: InitiateRequest, caller: Caller, api: CognitoAPI) async throws(LocalPoolError) -> Outcome {
         let service = api.service
         let client = try await service.pools.client(request.clientId, poolID: try caller.poolID(request.userPoolId))
@@ -205,6 +173,16 @@ enum AuthOperations {
                     clientMetadata: request.clientMetadata
                 )
             }
+        case .webAuthn:
+            let session = try session()
+            return try await watched(.password, client: client, username: username, address: address, api: api) { () throws(LocalPoolError) in
+                try await service.choiceSignIn.respondToPasskey(
+                    client: client,
+                    session: session,
+                    responses: responses,
+                    clientMetadata: request.clientMetadata
+                )
+            }
         case .emailOTP, .smsOTP:
             let session = try session()
             return try await watched(.password, client: client, username: username, address: address, api: api) { () throws(LocalPoolError) in
@@ -219,7 +197,7 @@ enum AuthOperations {
         case nil:
             throw .invalidParameter(
                 "The challenge \(request.challengeName) is not supported by the local pool (NEW_PASSWORD_REQUIRED, PASSWORD_VERIFIER, "
-                    + "SOFTWARE_TOKEN_MFA, MFA_SETUP, CUSTOM_CHALLENGE, SELECT_CHALLENGE, EMAIL_OTP, SMS_OTP, DEVICE_SRP_AUTH and DEVICE_PASSWORD_VERIFIER are)"
+                    + "SOFTWARE_TOKEN_MFA, MFA_SETUP, CUSTOM_CHALLENGE, SELECT_CHALLENGE, EMAIL_OTP, SMS_OTP, WEB_AUTHN, DEVICE_SRP_AUTH and DEVICE_PASSWORD_VERIFIER are)"
             )
         }
     }

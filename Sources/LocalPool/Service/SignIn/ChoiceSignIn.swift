@@ -11,6 +11,8 @@ struct ChoiceSignInState: Sendable {
     var step: ChallengeName
     /// The first factors offered to this user.
     var available: [String]
+    /// `WEB_AUTHN`: the challenge the assertion must sign.
+    var challenge: [UInt8]? = nil
 }
 
 /// Choice-based sign-in (`USER_AUTH`): the user picks a first factor among those the pool allows
@@ -24,6 +26,7 @@ public struct ChoiceSignIn: Sendable {
     let signIn: SignIn
     let srp: SRPSignIn
     let codes: Codes
+    let passkeys: Passkeys
 
     /// How long a session may be answered (Cognito's three minutes; a code lives as long).
     static let sessionLifetime = 180.0
@@ -76,36 +79,6 @@ public struct ChoiceSignIn: Sendable {
         return try await begin(answer, state: state, client: client, parameters: responses, clientMetadata: clientMetadata)
     }
 
-    /// `EMAIL_OTP` or `SMS_OTP` answered with its code (`EMAIL_OTP_CODE`, `SMS_OTP_CODE`): the
-    /// tokens. Five wrong codes withdraw it, and the name's limits across codes apply.
-    public func respondToCode(
-        _ challenge: ChallengeName,
-        client: ClientRecord,
-        session: String,
-        responses: [String: String],
-        clientMetadata: [String: String]?
-    ) async throws(LocalPoolError) -> AuthOutcome {
-        let field = challenge == .smsOTP ? "SMS_OTP_CODE" : "EMAIL_OTP_CODE"
-        guard let code = responses[field] else { throw .invalidParameter("Missing required parameter \(field)") }
-        let state = try await pending(challenge, session: session, client: client, username: responses["USERNAME"])
-        try SecretHash.check(responses["SECRET_HASH"], client: client, username: responses["USERNAME"] ?? state.username)
-        let purpose: CodePurpose = challenge == .smsOTP ? .smsOTP : .emailOTP
-        guard state.known else { try await codes.refuse(poolID: client.poolId, username: state.username, purpose: purpose) }
-        let user = try await users.user(poolID: client.poolId, username: state.username)
-        do {
-            try await codes.consume(of: user, purpose: purpose, code: code)
-        } catch  where error.name == .expiredCode || error.name == .limitExceeded {
-            _ = context.caches.choiceSignIns.take(session, now: context.clock.now())
-            throw error
-        }
-        _ = context.caches.choiceSignIns.take(session, now: context.clock.now())
-        guard user.enabled else { throw .notAuthorized("User is disabled.") }
-        return try await signIn.signIn(user, client: client, answered: nil, trigger: .authentication(clientMetadata)) { user in
-            user.failedAttempts = 0
-            user.lockedUntil = 0
-        }
-    }
-
     /// The factor `choice` begun: a password checked, an SRP challenge, or a code sent.
     private func begin(
         _ choice: String,
@@ -145,6 +118,25 @@ public struct ChoiceSignIn: Sendable {
                 "CODE_DELIVERY_DELIVERY_MEDIUM": delivery.medium, "CODE_DELIVERY_DESTINATION": delivery.destination, "USERNAME": state.username,
             ]
             return .challenge(name: challenge, session: remember(next), parameters: parameters)
+        case "WEB_AUTHN":
+            let pool = try await pools.pool(client.poolId)
+            let user = try await users.user(poolID: client.poolId, username: state.username)
+            guard user.enabled else { throw .notAuthorized("User is disabled.") }
+            try await Triggers(context: context).preAuthentication(
+                pool: pool,
+                user: user,
+                username: state.username,
+                caller: Triggers.SignInCaller(clientID: client.id, validationData: clientMetadata)
+            )
+            var next = state
+            next.step = .webAuthn
+            next.challenge = Passkeys.randomBytes(32)
+            let options = Passkeys.requestOptions(user, pool: pool, challenge: next.challenge ?? [])
+            return .challenge(
+                name: .webAuthn,
+                session: remember(next),
+                parameters: ["CREDENTIAL_REQUEST_OPTIONS": options, "USERNAME": state.username]
+            )
         default:
             throw .invalidParameter("The first factor \(choice) is not available to this user.")
         }
@@ -175,7 +167,7 @@ public struct ChoiceSignIn: Sendable {
 
     /// The live session `session` of `client` at `step`, named by `username` (its username, or an
     /// alias of it).
-    private func pending(
+    func pending(
         _ step: ChallengeName,
         session: String,
         client: ClientRecord,
@@ -190,7 +182,7 @@ public struct ChoiceSignIn: Sendable {
         return state
     }
 
-    private func remember(_ state: ChoiceSignInState) -> String {
+    func remember(_ state: ChoiceSignInState) -> String {
         let session = Identifiers.opaque(bytes: 64)
         let now = context.clock.now()
         context.caches.choiceSignIns.insert(state, for: session, until: now + Self.sessionLifetime, now: now)
@@ -206,8 +198,8 @@ public struct ChoiceSignIn: Sendable {
         }
     }
 
-    /// GetUserAuthFactors' `ConfiguredUserAuthFactors`: the password (when the user has one), and
-    /// the codes the pool allows to the addresses the user has verified.
+    /// GetUserAuthFactors' `ConfiguredUserAuthFactors`: the password (when the user has one), the
+    /// codes the pool allows to the addresses the user has verified, and the user's passkeys.
     static func configuredFactors(of user: UserRecord, pool: PoolRecord) -> [String] {
         available(to: user, pool: pool).filter { $0 != "PASSWORD_SRP" && ($0 != "PASSWORD" || user.passwordHash != nil) }
     }
@@ -226,6 +218,7 @@ public struct ChoiceSignIn: Sendable {
         let confirmed = user.status == .confirmed
         if allowed.contains(.emailOTP), confirmed, user.attribute("email_verified") == "true" { names.append("EMAIL_OTP") }
         if allowed.contains(.smsOTP), confirmed, user.attribute("phone_number_verified") == "true" { names.append("SMS_OTP") }
+        if allowed.contains(.webAuthn), confirmed, !Passkeys.usable(user, pool: pool).isEmpty { names.append("WEB_AUTHN") }
         return names
     }
 }

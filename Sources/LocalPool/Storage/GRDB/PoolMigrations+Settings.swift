@@ -134,7 +134,10 @@ extension PoolMigrations {
                 table.add(column: "webAuthn", .jsonText)
                 table.add(column: "deviceConfiguration", .jsonText)
             }
-            try db.alter(table: "user") { table in table.add(column: "devices", .jsonText) }
+            try db.alter(table: "user") { table in
+                table.add(column: "devices", .jsonText)
+                table.add(column: "webAuthnCredentials", .jsonText)
+            }
             try db.alter(table: "refreshToken") { table in table.add(column: "deviceKey", .text) }
             try db.alter(table: "authSession") { table in table.add(column: "deviceKey", .text) }
         }
