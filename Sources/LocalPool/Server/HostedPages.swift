@@ -21,7 +21,7 @@ enum HostedPages {
     static let templates: [String: String] = [
         "layout": layout, "login": login, "mfa": mfa, "mfa-setup": mfaSetup, "new-password": newPassword,
         "sign-up": signUp, "confirm": confirm, "forgot": forgot, "reset": reset, "error": errorPage,
-        "onward": onward,
+        "onward": onward, "email-code": emailCode,
     ]
 
     static let layout = """
@@ -76,6 +76,7 @@ enum HostedPages {
         <label for="password">Password</label>
         <input id="password" name="password" type="password" autocomplete="current-password" required>
         <button type="submit">Sign in</button>
+        {{#emailCode}}<button type="submit" class="link" id="email-code" formaction="/login/email-code?{{query}}">Email me a code instead</button>{{/emailCode}}
         </form>
         <p class="links"><a id="forgot-link" href="/login/forgot?{{query}}">Forgot your password?</a>{{#signUp}}<a id="sign-up-link" href="/login/signup?{{query}}">Sign up</a>{{/signUp}}</p>
         {{/body}}{{/layout}}
@@ -90,6 +91,18 @@ enum HostedPages {
         <label for="code">Code</label>
         <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required autofocus>
         <button type="submit">Verify</button>
+        </form>
+        {{/body}}{{/layout}}
+        """
+
+    static let emailCode = """
+        {{<layout}}{{$title}}Sign-in code{{/title}}{{$heading}}Enter the code we emailed{{/heading}}{{$body}}
+        <form method="post" action="/login/email-code/verify?{{query}}" novalidate>
+        <input type="hidden" name="_csrf" value="{{csrf}}">
+        <input type="hidden" name="session" value="{{session}}">
+        <label for="code">Code</label>
+        <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{8}" maxlength="8" required autofocus>
+        <button type="submit">Sign in</button>
         </form>
         {{/body}}{{/layout}}
         """

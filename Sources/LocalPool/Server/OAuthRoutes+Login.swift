@@ -107,6 +107,7 @@ extension OAuthRoutes {
         all["client"] = parameters.client.name
         if template == "login" {
             all["signUp"] = await service.pools.allowsSignUp(poolID: parameters.client.poolId)
+            all["emailCode"] = (try? await service.pools.pool(parameters.client.poolId))?.firstAuthFactors.contains(.emailOTP) ?? false
             all["providers"] = await service.federation.providers(for: parameters.client).map { name in
                 ["name": name, "href": "/oauth2/authorize?" + FormData.encode(parameters.queryItems + [("identity_provider", name)])]
             }
@@ -236,22 +237,5 @@ extension OAuthRoutes {
         var response = redirect(to: Self.appending(items, to: parameters.redirectURI))
         if let setCookie { response.setCookie(setCookie) }
         return response
-    }
-
-    func refusal(_ error: AuthorizeRefusal) -> Response {
-        switch error {
-        case .page(let message):
-            return errorPage(message)
-        case .redirect(let target, let code, let description, let state):
-            var items = [("error", code), ("error_description", description)]
-            if let state { items.append(("state", state)) }
-            return redirect(to: Self.appending(items, to: target))
-        }
-    }
-
-    /// A page saying what went wrong, where there is no client to send the user back to.
-    func errorPage(_ message: String, status: HTTPResponse.Status = .badRequest) -> Response {
-        let nonce = Identifiers.opaque(bytes: 16)
-        return page(HostedPages.render("error", ["nonce": nonce, "error": message]), status: status, nonce: nonce)
     }
 }

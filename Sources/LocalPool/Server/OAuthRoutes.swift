@@ -51,6 +51,8 @@ public struct OAuthRoutes: Sendable {
         on("/login/new-password", .post) { request, context in try await newPassword(request, from: context.clientAddress) }
         on("/login/mfa", .post) { request, context in try await mfaCode(request, from: context.clientAddress) }
         on("/login/mfa-setup", .post) { request, context in try await mfaSetup(request, from: context.clientAddress) }
+        on("/login/email-code", .post) { request, context in try await emailCode(request, from: context.clientAddress) }
+        on("/login/email-code/verify", .post) { request, context in try await emailCodeVerify(request, from: context.clientAddress) }
         on("/login/signup", .get) { request, _ in try await signUpPage(request) }
         on("/login/signup", .post) { request, _ in try await signUp(request) }
         on("/login/confirm", .post) { request, _ in try await confirm(request) }

@@ -144,7 +144,7 @@ public struct ChoiceSignIn: Sendable {
 
     /// A sign-in code sent to a known user (after the PreAuthentication trigger); for a name the
     /// client hides, the same limits and a made-up destination.
-    private func sendCode(
+    func sendCode(
         _ purpose: CodePurpose,
         state: ChoiceSignInState,
         client: ClientRecord,
