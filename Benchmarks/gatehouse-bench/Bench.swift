@@ -35,6 +35,7 @@ import Darwin
 ///   password change computes; medians in µs.
 /// - `gatehouse-bench authorizer [count]`: the Lambda authorizer's own time per warm bearer event
 ///   (see AuthorizerBench.swift).
+/// - `gatehouse-bench passkey [count]`: one passkey assertion checked (see PasskeyBench.swift).
 /// - `gatehouse-bench echo-runtime`: a trivial Lambda custom runtime (our `LambdaLoop`) that answers
 ///   each event with itself, at `AWS_LAMBDA_RUNTIME_API` (see EchoRuntime.swift).
 /// - `gatehouse-bench bare-server <port> [eventloop|nio]`: a bare Hummingbird route (`GET /` →
@@ -57,13 +58,15 @@ struct Bench {
             srp(count: arguments.dropFirst().first.flatMap(Int.init) ?? 200)
         case "authorizer":
             try await authorizer(count: arguments.dropFirst().first.flatMap(Int.init) ?? 2000)
+        case "passkey":
+            try passkey(count: arguments.dropFirst().first.flatMap(Int.init) ?? 2000)
         case "echo-runtime":
             try await echoRuntime()
         case "bare-server":
             try await bareServer(port: arguments.dropFirst().first.flatMap(Int.init) ?? 8081, executor: arguments.dropFirst(2).first)
         default:
             print(
-                "usage: gatehouse-bench verify [count] | sign [count] | bcrypt [count] | srp [count] | authorizer [count] | echo-runtime | bare-server <port> [eventloop|nio]"
+                "usage: gatehouse-bench verify [count] | sign [count] | bcrypt [count] | srp [count] | authorizer [count] | passkey [count] | echo-runtime | bare-server <port> [eventloop|nio]"
             )
         }
     }
