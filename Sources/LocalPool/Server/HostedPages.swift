@@ -1,12 +1,12 @@
 import Mustache
 
-/// The hosted pages (sign in, MFA, new password, sign up, confirm, forgotten password), rendered
+/// The hosted pages (sign in, MFA, new password, sign up, confirm, forgotten password, passkeys), rendered
 /// with swift-mustache: `{{value}}` is HTML-escaped, and every page fills the one layout. The
 /// one unescaped value is the pool's custom CSS, which holds no `<` (``UICustomizationRules``).
 enum HostedPages {
     static let library: MustacheLibrary = {
         var library = MustacheLibrary()
-        for (name, text) in templates {
+        for (name, text) in templates.merging(passkeyTemplates, uniquingKeysWith: { own, _ in own }) {
             // The templates are constants of this file: a parse error is a bug caught by any test.
             try! library.register(text, named: name)
         }
@@ -47,6 +47,7 @@ enum HostedPages {
         .links { margin-top: 1.25rem; display: flex; justify-content: space-between; font-size: .95rem; }
         .client, .hint { color: #555b66; font-size: .9rem; }
         .client { margin-top: 1.5rem; }
+        ul.passkeys { padding: 0; list-style: none; } ul.passkeys li { padding: .5rem 0; border-bottom: 1px solid #e3e5e8; }
         .idp-button { display: block; text-align: center; padding: .6rem; border: 1px solid #8a9099; border-radius: 6px; color: #1d1f23; text-decoration: none; font-weight: 600; }
         </style>
         {{#customCSS}}<style nonce="{{nonce}}" id="ui-customization">{{{customCSS}}}</style>{{/customCSS}}
@@ -77,6 +78,7 @@ enum HostedPages {
         <input id="password" name="password" type="password" autocomplete="current-password" required>
         <button type="submit">Sign in</button>
         {{#emailCode}}<button type="submit" class="link" id="email-code" formaction="/login/email-code?{{query}}">Email me a code instead</button>{{/emailCode}}
+        {{#passkey}}<button type="submit" class="link" id="passkey-sign-in" formaction="/login/passkey?{{query}}">Sign in with a passkey</button>{{/passkey}}
         </form>
         <p class="links"><a id="forgot-link" href="/login/forgot?{{query}}">Forgot your password?</a>{{#signUp}}<a id="sign-up-link" href="/login/signup?{{query}}">Sign up</a>{{/signUp}}</p>
         {{/body}}{{/layout}}

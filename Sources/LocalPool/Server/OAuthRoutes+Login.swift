@@ -107,7 +107,9 @@ extension OAuthRoutes {
         all["client"] = parameters.client.name
         if template == "login" {
             all["signUp"] = await service.pools.allowsSignUp(poolID: parameters.client.poolId)
-            all["emailCode"] = (try? await service.pools.pool(parameters.client.poolId))?.firstAuthFactors.contains(.emailOTP) ?? false
+            let factors = (try? await service.pools.pool(parameters.client.poolId))?.firstAuthFactors ?? []
+            all["emailCode"] = factors.contains(.emailOTP)
+            all["passkey"] = factors.contains(.webAuthn)
             all["providers"] = await service.federation.providers(for: parameters.client).map { name in
                 ["name": name, "href": "/oauth2/authorize?" + FormData.encode(parameters.queryItems + [("identity_provider", name)])]
             }
@@ -131,7 +133,8 @@ extension OAuthRoutes {
             HostedPages.render(template, all),
             status: status,
             nonce: nonce,
-            formRedirectOrigin: Self.origin(of: parameters.redirectURI)
+            formRedirectOrigin: Self.origin(of: parameters.redirectURI),
+            script: HostedPages.passkeyCeremonies.contains(template)
         )
         response.setCookie(Cookie(name: Self.csrfCookie, value: csrf, path: "/login", httpOnly: true, sameSite: .strict))
         return response

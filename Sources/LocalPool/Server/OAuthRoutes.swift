@@ -53,6 +53,12 @@ public struct OAuthRoutes: Sendable {
         on("/login/mfa-setup", .post) { request, context in try await mfaSetup(request, from: context.clientAddress) }
         on("/login/email-code", .post) { request, context in try await emailCode(request, from: context.clientAddress) }
         on("/login/email-code/verify", .post) { request, context in try await emailCodeVerify(request, from: context.clientAddress) }
+        on("/login/passkey", .post) { request, context in try await passkeySignIn(request, from: context.clientAddress) }
+        on("/login/passkey/verify", .post) { request, context in try await passkeyVerify(request, from: context.clientAddress) }
+        on("/login/passkeys", .get) { request, _ in try await passkeysPage(request) }
+        on("/login/passkeys/add", .post) { request, _ in try await passkeyAdd(request) }
+        on("/login/passkeys/add/complete", .post) { request, _ in try await passkeyAddComplete(request) }
+        on("/login/passkeys/delete", .post) { request, _ in try await passkeyDelete(request) }
         on("/login/signup", .get) { request, _ in try await signUpPage(request) }
         on("/login/signup", .post) { request, _ in try await signUp(request) }
         on("/login/confirm", .post) { request, _ in try await confirm(request) }
@@ -119,8 +125,11 @@ public struct OAuthRoutes: Sendable {
         Response(status: .found, headers: [.location: location, .cacheControl: "no-store"])
     }
 
-    func page(_ html: String, status: HTTPResponse.Status, nonce: String?, formRedirectOrigin: String? = nil) -> Response {
-        let style = nonce.map { "'nonce-\($0)'" } ?? "'none'"
+    /// A hosted page: its nonce admits its own styles, and its script when `script` (the passkey
+    /// ceremony's); no other page runs any.
+    func page(_ html: String, status: HTTPResponse.Status, nonce: String?, formRedirectOrigin: String? = nil, script: Bool = false) -> Response {
+        let own = nonce.map { "'nonce-\($0)'" } ?? "'none'"
+        let scripts = script ? own : "'none'"
         let formAction = ["'self'", formRedirectOrigin].compactMap { $0 }.joined(separator: " ")
         return Response(
             status: status,
@@ -128,7 +137,7 @@ public struct OAuthRoutes: Sendable {
                 .contentType: "text/html; charset=utf-8",
                 .cacheControl: "no-store",
                 .contentSecurityPolicy:
-                    "default-src 'none'; style-src \(style); img-src data:; form-action \(formAction); frame-ancestors 'none'; base-uri 'none'",
+                    "default-src 'none'; style-src \(own); script-src \(scripts); img-src data:; form-action \(formAction); frame-ancestors 'none'; base-uri 'none'",
             ],
             body: ResponseBody(byteBuffer: ByteBuffer(string: html))
         )

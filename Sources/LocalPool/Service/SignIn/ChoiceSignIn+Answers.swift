@@ -22,46 +22,9 @@ extension ChoiceSignIn {
         }
     }
 
-    /// The hosted login's "Email me a code": a code to the user's verified email when the pool
-    /// allows EMAIL_OTP, and its session; for anyone else (the hosted login hides who exists) a
-    /// session no code answers, with the same limits and a made-up destination.
-    public func startHostedEmailCode(client: ClientRecord, username: String) async throws(LocalPoolError) -> (session: String, destination: String) {
-        let pool = try await pools.pool(client.poolId)
-        guard pool.firstAuthFactors.contains(.emailOTP) else { throw .invalidParameter("The pool does not allow sign-in codes by email.") }
-        let user = try? await users.user(poolID: client.poolId, username: username)
-        let usable = user.map { Self.available(to: $0, pool: pool).contains("EMAIL_OTP") && $0.enabled } ?? false
-        let state = ChoiceSignInState(
-            clientID: client.id,
-            username: user?.username ?? username,
-            known: usable,
-            step: .emailOTP,
-            available: ["EMAIL_OTP"]
-        )
-        let delivery = try await sendCode(.emailOTP, state: state, client: client, clientMetadata: nil)
-        return (remember(state), delivery.destination)
-    }
-
-    /// The hosted login's code, checked: the user, whose sign-in the page then completes.
-    public func answerHostedEmailCode(client: ClientRecord, session: String, code: String) async throws(LocalPoolError) -> UserRecord {
-        guard let state = context.caches.choiceSignIns.value(for: session, now: context.clock.now()), state.clientID == client.id,
-            state.step == .emailOTP
-        else { throw .notAuthorized("Invalid session for the user, session is expired.") }
-        let user = try await checkCode(code, state: state, session: session, client: client)
-        return try await signIn.finishStep(
-            user,
-            change: {
-                $0.failedAttempts = 0
-                $0.lockedUntil = 0
-            },
-            answered: nil,
-            leftover: nil
-        ).user
-    }
-
     /// `code` checked against the session's user (a name the pool does not know only counts the
     /// failure); the session ends when the code is used, expired or withdrawn.
-    private func checkCode(_ code: String, state: ChoiceSignInState, session: String, client: ClientRecord) async throws(LocalPoolError) -> UserRecord
-    {
+    func checkCode(_ code: String, state: ChoiceSignInState, session: String, client: ClientRecord) async throws(LocalPoolError) -> UserRecord {
         let purpose: CodePurpose = state.step == .smsOTP ? .smsOTP : .emailOTP
         guard state.known else { try await codes.refuse(poolID: client.poolId, username: state.username, purpose: purpose) }
         let user = try await users.user(poolID: client.poolId, username: state.username)

@@ -1,3 +1,4 @@
+import Crypto
 public import GatehouseCore
 import Logging
 
@@ -107,7 +108,21 @@ public struct Passkeys: Sendable {
 
     /// A sign-in's `CREDENTIAL_REQUEST_OPTIONS` (a JSON text) for `challenge`.
     static func requestOptions(_ user: UserRecord, pool: PoolRecord, challenge: [UInt8]) -> String {
-        let allowed = usable(user, pool: pool).map { credential -> JSONValue in
+        requestOptions(allowing: usable(user, pool: pool).map { ($0.id, $0.transports) }, pool: pool, challenge: challenge)
+    }
+
+    /// Request options for a name with no passkey to offer (unknown, or without one), shaped as a
+    /// user's: one credential id, the same for that name while the pool runs, that no
+    /// authenticator holds. The hosted login shows them so that its page does not tell who exists.
+    static func decoyRequestOptions(username: String, pool: PoolRecord, challenge: [UInt8]) -> String {
+        let digest = SHA256.hash(data: decoySalt + Array("\(pool.id)\u{0}\(username.lowercased())".utf8))
+        return requestOptions(allowing: [(Base64URL.encode(Array(digest.prefix(16))), ["internal"])], pool: pool, challenge: challenge)
+    }
+
+    private static let decoySalt = randomBytes(32)
+
+    private static func requestOptions(allowing credentials: [(id: String, transports: [String]?)], pool: PoolRecord, challenge: [UInt8]) -> String {
+        let allowed = credentials.map { credential -> JSONValue in
             var entry: [String: JSONValue] = ["type": .string("public-key"), "id": .string(credential.id)]
             if let transports = credential.transports { entry["transports"] = .array(transports.map(JSONValue.string)) }
             return .object(entry)
