@@ -109,6 +109,28 @@ def test_a_remembered_device_skips_mfa_and_a_forgotten_one_does_not(local):
         srp(local, "max", device).authenticate_user()
 
 
+def test_without_challenge_required_on_new_device_a_remembered_device_still_answers_mfa(local):
+    settings = dict(UserPoolId=local.pool_id, MfaConfiguration="OPTIONAL")
+    local.cognito.admin_create_user(UserPoolId=local.pool_id, Username="ivo", MessageAction="SUPPRESS")
+    local.cognito.admin_set_user_password(UserPoolId=local.pool_id, Username="ivo", Password=PASSWORD, Permanent=True)
+    device, tokens = new_device(local, "ivo")
+    secret = local.cognito.associate_software_token(AccessToken=tokens["AccessToken"])["SecretCode"]
+    local.cognito.verify_software_token(AccessToken=tokens["AccessToken"], UserCode=pyotp.TOTP(secret).now())
+    local.cognito.set_user_mfa_preference(AccessToken=tokens["AccessToken"],
+                                          SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True})
+    try:
+        local.cognito.update_user_pool(**settings, DeviceConfiguration={"ChallengeRequiredOnNewDevice": False})
+        # The device is remembered and proves itself; the code is still asked.
+        got = local.cognito.admin_get_device(UserPoolId=local.pool_id, Username="ivo", DeviceKey=device["key"])["Device"]
+        assert {a["Name"]: a["Value"] for a in got["DeviceAttributes"]}["dev:device_remembered_status"] == "remembered"
+        assert srp(local, "ivo", device).authenticate_user()["ChallengeName"] == "SOFTWARE_TOKEN_MFA"
+    finally:
+        local.cognito.update_user_pool(**settings, DeviceConfiguration={
+            "ChallengeRequiredOnNewDevice": True, "DeviceOnlyRememberedOnUserPrompt": False})
+    signed_in = srp(local, "ivo", device).authenticate_user()
+    assert "AuthenticationResult" in signed_in and "ChallengeName" not in signed_in
+
+
 def test_refreshes_name_the_device_of_the_sign_in(local):
     device, tokens = new_device(local, "ada", device_name="phone")
     refresh = lambda key: local.cognito.initiate_auth(ClientId=local.devices, AuthFlow="REFRESH_TOKEN_AUTH", AuthParameters={

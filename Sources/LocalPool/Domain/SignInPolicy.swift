@@ -49,7 +49,8 @@ public struct WebAuthnSettings: Codable, Sendable, Equatable {
 
 /// A pool's `DeviceConfiguration`: whether devices are remembered, and how.
 public struct DeviceSettings: Codable, Sendable, Equatable {
-    /// `ChallengeRequiredOnNewDevice`: a device not yet remembered answers the MFA step.
+    /// `ChallengeRequiredOnNewDevice`: a remembered device stands in for the MFA step (so only a
+    /// new device answers it). When false, every sign-in of a user with MFA answers it.
     public var challengeRequiredOnNewDevice: Bool
     /// `DeviceOnlyRememberedOnUserPrompt`: a device is remembered only when the user says so
     /// (UpdateDeviceStatus); otherwise every confirmed device is.

@@ -18,8 +18,9 @@ struct DeviceSignInState: Sendable {
 
 /// The device challenges: `DEVICE_SRP_AUTH` (the device's `SRP_A`), then
 /// `DEVICE_PASSWORD_VERIFIER` (its proof, SRP with the device group key in place of the pool
-/// name). A remembered device then signs in without MFA (`TokenGeneration_AuthenticateDevice`);
-/// another goes on to the MFA step the pool asks for.
+/// name). A remembered device then signs in without MFA (`TokenGeneration_AuthenticateDevice`)
+/// when the pool's `ChallengeRequiredOnNewDevice` lets remembered devices stand in for it;
+/// otherwise the sign-in goes on to the MFA step the pool asks for.
 extension SignIn {
     /// How long a device challenge may be answered.
     static let deviceSessionLifetime = 180.0
@@ -118,7 +119,8 @@ extension SignIn {
         let user = try await users.user(poolID: state.poolID, username: state.username)
         guard user.enabled else { throw .notAuthorized("User is disabled.") }
         let trigger = TokenTrigger(source: "TokenGeneration_AuthenticateDevice", clientMetadata: clientMetadata ?? state.clientMetadata)
-        if device.remembered {
+        let replacesMFA = try await pools.pool(state.poolID).deviceConfiguration?.challengeRequiredOnNewDevice == true
+        if device.remembered && replacesMFA {
             return try await signIn(user, client: client, answered: nil, trigger: trigger, deviceKey: deviceKey) { _ in }
         }
         return try await next(after: user, client: client, trigger: trigger, deviceKey: deviceKey) { _ in }
