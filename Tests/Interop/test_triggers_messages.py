@@ -31,6 +31,7 @@ HANDLER = textwrap.dedent('''
             event["response"]["emailMessage"] = f"Welcome {request['usernameParameter']}, your password is {request['codeParameter']}"
         else:
             event["response"]["emailMessage"] = f"<{source}> Your code is {request['codeParameter']}"
+            event["response"]["smsMessage"] = f"<{source}> Text code {request['codeParameter']}"
         event["response"]["emailSubject"] = f"Subject of {source}"
         return event
 ''')
@@ -153,3 +154,22 @@ def test_a_sign_in_code_goes_out_as_custom_message_authentication(local):
         ClientId=client, ChallengeName="EMAIL_OTP", Session=challenge["Session"],
         ChallengeResponses={"USERNAME": "otto", "EMAIL_OTP_CODE": sent})["AuthenticationResult"]
     assert tokens["AccessToken"]
+
+
+def test_a_sign_in_code_by_sms_is_worded_by_the_sms_message(local):
+    local.cognito.update_user_pool(UserPoolId=local.pool_id, AutoVerifiedAttributes=["email"],
+                                   LambdaConfig={"CustomMessage": arn("messages")},
+                                   Policies={"SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "SMS_OTP"]}})
+    client = local.cognito.create_user_pool_client(UserPoolId=local.pool_id, ClientName="texts",
+                                                   ExplicitAuthFlows=["ALLOW_USER_AUTH"])["UserPoolClient"]["ClientId"]
+    local.cognito.admin_create_user(UserPoolId=local.pool_id, Username="tess", MessageAction="SUPPRESS", UserAttributes=[
+        {"Name": "phone_number", "Value": "+15550100"}, {"Name": "phone_number_verified", "Value": "true"}])
+    local.cognito.admin_set_user_password(UserPoolId=local.pool_id, Username="tess", Password=PASSWORD, Permanent=True)
+    challenge = local.cognito.initiate_auth(ClientId=client, AuthFlow="USER_AUTH",
+                                            AuthParameters={"USERNAME": "tess", "PREFERRED_CHALLENGE": "SMS_OTP"})
+    assert challenge["ChallengeName"] == "SMS_OTP"
+    sent = code(local, "tess", "SMS_OTP")
+    assert f"<CustomMessage_Authentication> Text code {sent}" in log(local)
+    assert f"<CustomMessage_Authentication> Your code is {sent}" not in log(local)
+    (event,) = events(local, "CustomMessage_Authentication", "tess")
+    assert event["response"] == {"smsMessage": None, "emailMessage": None, "emailSubject": None}

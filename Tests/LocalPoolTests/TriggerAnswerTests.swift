@@ -62,6 +62,15 @@ struct CustomMessageAnswerTests {
         #expect(Triggers.message(answer, standard: standard, invitation: invitation, logger: logger) == standard)
     }
 
+    @Test func aTextMessageIsReadOnItsOwn() {
+        let answer: [String: JSONValue] = ["smsMessage": .string("SMS {####}"), "emailMessage": .string("no code")]
+        let message = Triggers.message(answer, standard: standard, invitation: false, logger: logger)
+        #expect(message.body == standard.body && message.sms == "SMS {####}")
+        #expect(message.filled(code: "12345678", username: "kim").sms == "SMS 12345678")
+        let without = Triggers.message(["smsMessage": .string("SMS without")], standard: standard, invitation: false, logger: logger)
+        #expect(without == standard)
+    }
+
     @Test func anInvitationNeedsBothPlaceholders() {
         let answer: [String: JSONValue] = ["emailMessage": .string("{username} / {####}")]
         let message = Triggers.message(answer, standard: standard, invitation: true, logger: logger)

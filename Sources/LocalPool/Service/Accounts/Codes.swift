@@ -61,14 +61,18 @@ struct Codes: Sendable {
         guard try await context.store({ try await context.storage.codes.issue(record, now: now) }) else { throw CodeLimits.exceeded }
         // The pool's stand-in for mail: the code, and the email that carries it, go to the log.
         let sent = message.filled(code: code, username: user.username)
-        context.logger.notice(
-            "gatehouse.pool.code_sent",
-            metadata: [
-                "gatehouse.pool.username": "\(user.username)", "gatehouse.pool.purpose": "\(purpose.rawValue)", "gatehouse.pool.code": "\(code)",
-                "gatehouse.pool.medium": "\(purpose == .smsOTP ? "SMS" : "EMAIL")",
-                "gatehouse.pool.email_subject": "\(sent.subject)", "gatehouse.pool.email_message": "\(sent.body)",
-            ]
-        )
+        var metadata: Logger.Metadata = [
+            "gatehouse.pool.username": "\(user.username)", "gatehouse.pool.purpose": "\(purpose.rawValue)", "gatehouse.pool.code": "\(code)",
+        ]
+        if purpose == .smsOTP {
+            metadata["gatehouse.pool.medium"] = "SMS"
+            metadata["gatehouse.pool.sms_message"] = "\(sent.sms)"
+        } else {
+            metadata["gatehouse.pool.medium"] = "EMAIL"
+            metadata["gatehouse.pool.email_subject"] = "\(sent.subject)"
+            metadata["gatehouse.pool.email_message"] = "\(sent.body)"
+        }
+        context.logger.notice("gatehouse.pool.code_sent", metadata: metadata)
         if purpose == .smsOTP {
             return user.attribute("phone_number").map {
                 CodeDelivery(destination: Self.masked(phone: $0), medium: "SMS", attributeName: "phone_number")

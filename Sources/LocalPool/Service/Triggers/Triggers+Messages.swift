@@ -11,34 +11,45 @@ enum MessageSource: String, Sendable {
     case adminCreateUser = "CustomMessage_AdminCreateUser"
     case authentication = "CustomMessage_Authentication"
 
-    /// Cognito's default email for the source, with its placeholders.
+    /// Cognito's default email and text message for the source, with their placeholders.
     var defaultMessage: Triggers.Message {
-        if self == .authentication {
-            return Triggers.Message(subject: "Your sign-in code", body: "Your sign-in code is \(Triggers.codePlaceholder). ")
-        }
-        return self == .adminCreateUser
-            ? Triggers.Message(
-                subject: "Your temporary password",
-                body: "Your username is \(Triggers.usernamePlaceholder) and temporary password is \(Triggers.codePlaceholder). "
+        let code = Triggers.codePlaceholder
+        switch self {
+        case .authentication:
+            return Triggers.Message(
+                subject: "Your sign-in code",
+                body: "Your sign-in code is \(code). ",
+                sms: "Your authentication code is \(code). "
             )
-            : Triggers.Message(subject: "Your verification code", body: "Your verification code is \(Triggers.codePlaceholder). ")
+        case .adminCreateUser:
+            let invitation = "Your username is \(Triggers.usernamePlaceholder) and temporary password is \(code). "
+            return Triggers.Message(subject: "Your temporary password", body: invitation, sms: invitation)
+        default:
+            return Triggers.Message(
+                subject: "Your verification code",
+                body: "Your verification code is \(code). ",
+                sms: "Your verification code is \(code). "
+            )
+        }
     }
 }
 
 /// The CustomMessage trigger: the email that carries a code (or an invitation's temporary
 /// password) worded by the pool's function, before the pool "sends" it to its log.
 extension Triggers {
-    /// An email: its subject and body, placeholders and all until it is sent.
+    /// A message: the email's subject and body, and the text message (SMS) sent instead to a
+    /// phone, placeholders and all until it is sent.
     struct Message: Sendable, Equatable {
         var subject: String
         var body: String
+        var sms: String = ""
 
         /// The message with the code (and the username, for an invitation) in place.
         func filled(code: String, username: String) -> Message {
-            Message(
-                subject: subject,
-                body: body.replacing(Triggers.codePlaceholder, with: code).replacing(Triggers.usernamePlaceholder, with: username)
-            )
+            func fill(_ text: String) -> String {
+                text.replacing(Triggers.codePlaceholder, with: code).replacing(Triggers.usernamePlaceholder, with: username)
+            }
+            return Message(subject: subject, body: fill(body), sms: fill(sms))
         }
     }
 
@@ -81,21 +92,24 @@ extension Triggers {
         return Self.message(answer, standard: standard, invitation: invitation, logger: context.logger)
     }
 
-    /// CustomMessage's answer read: a string subject and body where given; a body that leaves
-    /// out a placeholder keeps the default body (logged).
+    /// CustomMessage's answer read: a string subject, body and text message where given; a body
+    /// or text message that leaves out a placeholder keeps the default (logged).
     static func message(_ answer: [String: JSONValue], standard: Message, invitation: Bool, logger: Logger) -> Message {
         var message = standard
         if let subject = answer["emailSubject"]?.stringValue, !subject.isEmpty { message.subject = subject }
-        if let body = answer["emailMessage"]?.stringValue {
-            if body.contains(codePlaceholder), !invitation || body.contains(usernamePlaceholder) {
-                message.body = body
-            } else {
+        func placed(_ member: String) -> String? {
+            guard let text = answer[member]?.stringValue else { return nil }
+            guard text.contains(codePlaceholder), !invitation || text.contains(usernamePlaceholder) else {
                 logger.warning(
                     "gatehouse.pool.custom_message_ignored",
-                    metadata: ["gatehouse.reason": "emailMessage leaves out \(invitation ? "{####} or {username}" : "{####}")"]
+                    metadata: ["gatehouse.reason": "\(member) leaves out \(invitation ? "{####} or {username}" : "{####}")"]
                 )
+                return nil
             }
+            return text
         }
+        if let body = placed("emailMessage") { message.body = body }
+        if let sms = placed("smsMessage") { message.sms = sms }
         return message
     }
 }
