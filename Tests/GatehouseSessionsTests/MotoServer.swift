@@ -41,6 +41,7 @@ final class MotoServer: Sendable {
     }
 
     static let exitedEarly = "a running moto server (it exited)"
+    static let startLimit = 240.0
 
     private static func start() async throws -> MotoServer {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -64,8 +65,10 @@ final class MotoServer: Sendable {
         // Ready when it answers (moto takes a second or two to import), and once its DynamoDB
         // has answered a first request: moto loads each service's backend on its first call,
         // which on a loaded machine outlasts a client's deadline. That first call gets all the
-        // time it needs here, so the tests' own calls keep their short deadlines.
-        let deadline = Date().addingTimeInterval(60)
+        // time it needs here, so the tests' own calls keep their short deadlines. The wait is
+        // long: with the whole suite and other work on two cores, this loop and moto's imports
+        // get their turns late (a minute was seen to run out); a missing moto fails at once.
+        let deadline = Date().addingTimeInterval(Self.startLimit)
         while Date() < deadline {
             guard server.isRunning else { throw Missing(path: Self.exitedEarly) }
             if accepts(port: port) {
@@ -75,7 +78,7 @@ final class MotoServer: Sendable {
             try await Task.sleep(for: .milliseconds(100))
         }
         server.stop()
-        throw Missing(path: "a moto server answering within 60 s")
+        throw Missing(path: "a moto server answering within \(Int(Self.startLimit)) s")
     }
 
     /// Whether moto's DynamoDB answers a `ListTables` within `seconds` (any answer will do).
