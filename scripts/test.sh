@@ -15,13 +15,14 @@ python=$(scripts/setup-test-env.sh | tail -n 1) || { echo "test.sh: setting up t
 
 failed=()
 stage() {
-  local name="$1"
+  local name="$1" started=$SECONDS
   shift
   echo "== $name"
   if ! "$@"; then
     echo "== $name: FAILED" >&2
     failed+=("$name")
   fi
+  echo "== $name: $((SECONDS - started)) s"
 }
 
 # The fuzz targets' seed corpora and crash regressions, replayed through a normal build.

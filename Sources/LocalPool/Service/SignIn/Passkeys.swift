@@ -112,7 +112,7 @@ public struct Passkeys: Sendable {
     }
 
     /// Request options for a name with no passkey to offer (unknown, or without one), shaped as a
-    /// user's: one credential id, the same for that name while the pool runs, that no
+    /// user's: one credential id, the same for that name while the server runs, that no
     /// authenticator holds. The hosted login shows them so that its page does not tell who exists.
     static func decoyRequestOptions(username: String, pool: PoolRecord, challenge: [UInt8]) -> String {
         let digest = SHA256.hash(data: decoySalt + Array("\(pool.id)\u{0}\(username.lowercased())".utf8))
