@@ -26,6 +26,8 @@ def local(tmp_path_factory):
         "ChallengeRequiredOnNewDevice": True, "DeviceOnlyRememberedOnUserPrompt": False})
     serve.cognito.set_user_pool_mfa_config(UserPoolId=serve.pool_id, MfaConfiguration="OPTIONAL",
                                            SoftwareTokenMfaConfiguration={"Enabled": True})
+    serve.admin = serve.cognito.create_user_pool_client(
+        UserPoolId=serve.pool_id, ClientName="admin", ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH"])["UserPoolClient"]["ClientId"]
     serve.devices = serve.cognito.create_user_pool_client(
         UserPoolId=serve.pool_id, ClientName="devices",
         ExplicitAuthFlows=["ALLOW_USER_SRP_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])["UserPoolClient"]["ClientId"]
@@ -63,12 +65,24 @@ def test_a_new_device_is_confirmed_and_then_signs_in_with_its_own_proof(local):
     assert [d["DeviceKey"] for d in listed] == [device["key"]]
     attributes = {a["Name"]: a["Value"] for a in listed[0]["DeviceAttributes"]}
     assert attributes["device_name"] == "laptop" and attributes["dev:device_remembered_status"] == "remembered"
+    assert attributes["last_ip_used"] == "127.0.0.1"  # the sign-in's caller
     # The next sign-in names the device and proves it: no new device, the same key in the token.
     tokens = srp(local, "ada", device).authenticate_user()["AuthenticationResult"]
     assert "NewDeviceMetadata" not in tokens
     assert verified(local, local.pool_id, tokens["AccessToken"])["device_key"] == device["key"]
     got = local.cognito.get_device(AccessToken=tokens["AccessToken"], DeviceKey=device["key"])["Device"]
     assert got["DeviceKey"] == device["key"]
+    # An admin sign-in names the end user's address (ContextData); its new device keeps it.
+    admin = local.cognito.admin_initiate_auth(
+        UserPoolId=local.pool_id, ClientId=local.admin, AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "ada", "PASSWORD": PASSWORD},
+        ContextData={"IpAddress": "203.0.113.9", "ServerName": "app.example.com", "ServerPath": "/sign-in", "HttpHeaders": []})
+    metadata = admin["AuthenticationResult"]["NewDeviceMetadata"]
+    key = metadata["DeviceKey"]
+    _, config = generate_hash_device(metadata["DeviceGroupKey"], key)
+    local.cognito.confirm_device(AccessToken=admin["AuthenticationResult"]["AccessToken"], DeviceKey=key, DeviceSecretVerifierConfig=config)
+    got = local.cognito.admin_get_device(UserPoolId=local.pool_id, Username="ada", DeviceKey=key)["Device"]
+    assert {a["Name"]: a["Value"] for a in got["DeviceAttributes"]}["last_ip_used"] == "203.0.113.9"
 
 
 def test_a_wrong_device_password_is_refused(local):

@@ -19,6 +19,8 @@ public struct DeviceRecord: Codable, Sendable, Equatable {
     public var updatedAt: Double
     /// When it last signed in.
     public var lastAuthenticatedAt: Double
+    /// The address it last signed in from (`last_ip_used`), when the sign-in's caller had one.
+    public var lastIPUsed: String? = nil
 
     /// Whether ConfirmDevice gave it a verifier.
     public var isConfirmed: Bool { verifier != nil }

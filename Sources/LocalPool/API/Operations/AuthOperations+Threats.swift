@@ -28,13 +28,14 @@ extension AuthOperations {
         api: CognitoAPI,
         _ body: () async throws(LocalPoolError) -> AuthOutcome
     ) async throws(LocalPoolError) -> Outcome {
-        guard let username else { return Outcome(try await body()) }
+        // The sign-in's device notes where it came from (`last_ip_used`).
+        guard let username else { return Outcome(try await SignInOrigin.with(address, body)) }
         let threats = api.service.threats
         let attempt = ThreatProtection.Attempt(client: client, username: username, ipAddress: address)
         try await threats.screen(attempt)
         let password = AuthEventRecord.Challenge(name: "Password", response: "Success")
         do {
-            let outcome = try await body()
+            let outcome = try await SignInOrigin.with(address, body)
             if case .tokens = outcome {
                 let mfa = AuthEventRecord.Challenge(name: "Mfa", response: "Success")
                 await threats.record(attempt, passed: true, challenges: step == .mfa ? [password, mfa] : [password])

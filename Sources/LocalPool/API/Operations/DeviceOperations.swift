@@ -23,6 +23,7 @@ enum DeviceOperations {
                 UserRecord.Attribute(name: "dev:device_remembered_status", value: device.remembered ? "remembered" : "not_remembered"),
             ]
             if let name = device.name { attributes.append(.init(name: "device_name", value: name)) }
+            if let address = device.lastIPUsed { attributes.append(.init(name: "last_ip_used", value: address)) }
             deviceAttributes = AttributeType.list(attributes)
             deviceCreateDate = device.createdAt
             deviceLastModifiedDate = device.updatedAt

@@ -22,9 +22,9 @@ extension SignIn {
         var device: (key: String, new: NewDeviceMetadata?, change: @Sendable (inout UserRecord) -> Void)?
         if try await pools.pool(client.poolId).deviceConfiguration != nil {
             if let deviceKey {
-                device = (deviceKey, nil, Devices.used(deviceKey, now: now))
+                device = (deviceKey, nil, Devices.used(deviceKey, now: now, address: SignInOrigin.address))
             } else {
-                let (metadata, add) = Devices.new(for: user, now: now)
+                let (metadata, add) = Devices.new(for: user, now: now, address: SignInOrigin.address)
                 device = (metadata.deviceKey, metadata, add)
             }
         }

@@ -109,3 +109,21 @@ public enum SecretHash {
         }
     }
 }
+
+/// Where the sign-in step running comes from: the caller's address, as threat protection sees it.
+/// The API sets it around each step; the device a sign-in binds keeps it (`last_ip_used`).
+enum SignInOrigin {
+    @TaskLocal static var address: String?
+
+    /// `body` run with `address` as its sign-in's origin.
+    static func with<T: Sendable>(_ address: String?, _ body: () async throws(LocalPoolError) -> T) async throws(LocalPoolError) -> T {
+        let result = await $address.withValue(address) { () async -> Result<T, LocalPoolError> in
+            do throws(LocalPoolError) {
+                return .success(try await body())
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+}

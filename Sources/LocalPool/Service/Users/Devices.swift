@@ -113,7 +113,7 @@ public struct Devices: Sendable {
     /// A new device for a sign-in of `user` in pool `poolID`: its metadata, and the change that
     /// adds it to the user (forgetting the oldest unconfirmed devices, then the least recently
     /// used, past ``DeviceRecord/maximumPerUser``).
-    static func new(for user: UserRecord, now: Double) -> (NewDeviceMetadata, @Sendable (inout UserRecord) -> Void) {
+    static func new(for user: UserRecord, now: Double, address: String?) -> (NewDeviceMetadata, @Sendable (inout UserRecord) -> Void) {
         let region = user.poolId.split(separator: "_").first.map(String.init) ?? "us-east-1"
         let key = "\(region)_\(Identifiers.uuid().lowercased())"
         let groupKey = user.devices?.first?.groupKey ?? "-" + Identifiers.opaque(bytes: 6).filter { $0.isLetter || $0.isNumber }
@@ -123,7 +123,8 @@ public struct Devices: Sendable {
             remembered: false,
             createdAt: now,
             updatedAt: now,
-            lastAuthenticatedAt: now
+            lastAuthenticatedAt: now,
+            lastIPUsed: address
         )
         return (
             NewDeviceMetadata(deviceKey: key, deviceGroupKey: groupKey),
@@ -141,11 +142,12 @@ public struct Devices: Sendable {
         )
     }
 
-    /// The change that marks device `key` used for a sign-in now.
-    static func used(_ key: String, now: Double) -> @Sendable (inout UserRecord) -> Void {
+    /// The change that marks device `key` used for a sign-in now, from `address`.
+    static func used(_ key: String, now: Double, address: String?) -> @Sendable (inout UserRecord) -> Void {
         { user in
             guard let index = user.devices?.firstIndex(where: { $0.key == key }) else { return }
             user.devices?[index].lastAuthenticatedAt = now
+            if let address { user.devices?[index].lastIPUsed = address }
         }
     }
 }
