@@ -3,15 +3,17 @@ import GatehouseCore
 import LocalPool
 
 extension FuzzTargets {
-    /// WebAuthn's binary parsers through the ceremonies that use them, picked by the first byte
-    /// modulo 3: a CBOR item (0), which decodes the same when encoded again… as far as the
-    /// decoder goes: it must not crash or loop; an attestation object in a registration whose
-    /// client data is right (1); an authenticator data in an assertion with a fixed ES256 key (2).
-    /// Random bytes never make a registration or an assertion that verifies.
+    /// WebAuthn's parsers through the ceremonies that use them, picked by the first byte modulo
+    /// 4: a CBOR item (0), as far as the decoder goes: it must not crash or loop; an attestation
+    /// object in a registration whose client data is right (1); an authenticator data in an
+    /// assertion with a fixed ES256 key (2); the browser's whole answer as JSON text (3), as the
+    /// API's `CREDENTIAL` and the hosted login's `credential` field bring it, read as an
+    /// assertion and as a registration. Random bytes never make a registration or an assertion
+    /// that verifies.
     static let webAuthn: FuzzTarget = { bytes in
         guard let first = bytes.first else { return }
         let rest = Array(bytes.dropFirst())
-        switch first % 3 {
+        switch first % 4 {
         case 0:
             _ = try? CBOR.decode(rest)
             _ = try? CBOR.decodePrefix(rest[...])
@@ -26,6 +28,18 @@ extension FuzzTargets {
                 // Only a `none` or self attestation with a real key gets here; its parts are whole.
                 precondition(!registration.credentialID.isEmpty && (try? CBOR.decode(registration.publicKey)) != nil, "half a credential")
             }
+        case 3:
+            guard let credential = try? JSONParser.parse(rest) else { return }
+            let asserted = try? WebAuthnCeremony.verifyAssertion(
+                credential,
+                challenge: webAuthnChallenge,
+                rpID: "localhost",
+                requireUserVerification: false,
+                publicKey: webAuthnKey,
+                storedSignCount: 0
+            )
+            precondition(asserted == nil, "a made-up assertion verified")
+            _ = try? WebAuthnCeremony.verifyRegistration(credential, challenge: webAuthnChallenge, rpID: "localhost", requireUserVerification: false)
         default:
             let credential = webAuthnCredential([
                 "clientDataJSON": webAuthnClientData("webauthn.get"), "authenticatorData": rest, "signature": Array(repeating: 0x30, count: 8),
