@@ -30,30 +30,28 @@ extension FuzzTargets {
             }
         case 3:
             guard let credential = try? JSONParser.parse(rest) else { return }
-            let asserted = try? WebAuthnCeremony.verifyAssertion(
-                credential,
-                challenge: webAuthnChallenge,
-                rpID: "localhost",
-                requireUserVerification: false,
-                publicKey: webAuthnKey,
-                storedSignCount: 0
-            )
-            precondition(asserted == nil, "a made-up assertion verified")
+            refuseAssertion(credential)
             _ = try? WebAuthnCeremony.verifyRegistration(credential, challenge: webAuthnChallenge, rpID: "localhost", requireUserVerification: false)
         default:
-            let credential = webAuthnCredential([
-                "clientDataJSON": webAuthnClientData("webauthn.get"), "authenticatorData": rest, "signature": Array(repeating: 0x30, count: 8),
-            ])
-            let verified = try? WebAuthnCeremony.verifyAssertion(
-                credential,
-                challenge: webAuthnChallenge,
-                rpID: "localhost",
-                requireUserVerification: false,
-                publicKey: webAuthnKey,
-                storedSignCount: 0
+            refuseAssertion(
+                webAuthnCredential([
+                    "clientDataJSON": webAuthnClientData("webauthn.get"), "authenticatorData": rest, "signature": Array(repeating: 0x30, count: 8),
+                ])
             )
-            precondition(verified == nil, "a made-up signature verified")
         }
+    }
+
+    /// Reads `credential` as an assertion for the fixed key: made up, it must never verify.
+    static func refuseAssertion(_ credential: JSONValue) {
+        let verified = try? WebAuthnCeremony.verifyAssertion(
+            credential,
+            challenge: webAuthnChallenge,
+            rpID: "localhost",
+            requireUserVerification: false,
+            publicKey: webAuthnKey,
+            storedSignCount: 0
+        )
+        precondition(verified == nil, "a made-up assertion verified")
     }
 
     static let webAuthnChallenge = Array("fuzz-challenge-0123456789abcdef".utf8)
