@@ -1,11 +1,24 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-let swiftSettings: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny"),
-    .enableUpcomingFeature("MemberImportVisibility"),
-    .enableUpcomingFeature("InternalImportsByDefault"),
-]
+// scripts/fuzz.sh builds with GATEHOUSE_FUZZ=1: our own targets are then compiled for libFuzzer
+// (edge coverage, traced comparisons) and AddressSanitizer, and the dependencies as usual, so a
+// fuzz build reuses the dependencies an ordinary build of the same configuration made.
+let fuzzing = Context.environment["GATEHOUSE_FUZZ"] == "1"
+
+let swiftSettings: [SwiftSetting] =
+    [
+        .enableUpcomingFeature("ExistentialAny"),
+        .enableUpcomingFeature("MemberImportVisibility"),
+        .enableUpcomingFeature("InternalImportsByDefault"),
+    ]
+    + (fuzzing
+        ? [
+            .define("FUZZING"),
+            .unsafeFlags([
+                "-sanitize=address", "-sanitize-coverage=edge,trace-cmp,inline-8bit-counters,pc-table", "-enable-testing",
+            ]),
+        ] : [])
 
 let package = Package(
     name: "gatehouse",
@@ -278,7 +291,9 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
             path: "Fuzz/gatehouse-fuzz",
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings,
+            // The AddressSanitizer runtime (scripts/fuzz.sh links libFuzzer's own).
+            linkerSettings: fuzzing ? [.unsafeFlags(["-sanitize=address"])] : []
         ),
         .executableTarget(
             name: "gatehouse-bench",
