@@ -136,6 +136,12 @@ def test_the_runtime_api_answers_its_own_process_only(serve):
     # From the process's own address, an unknown invocation is refused as Lambda refuses it.
     unknown = requests.post(f"{base}/invocation/not-an-id/response", data=b"{}", timeout=10)
     assert unknown.status_code == 400 and unknown.json()["errorType"] == "InvalidRequestID"
+    # Paths the Runtime API does not have, and a response past Lambda's 6 MB payload limit.
+    assert requests.get(f"{base}/invocation/not-an-id/response", timeout=10).status_code == 404
+    assert requests.get(f"http://{address}/2018-06-01/runtimes", timeout=10).status_code == 404
+    assert requests.post(f"{base}/invocation/next/extra", data=b"{}", timeout=10).status_code == 404
+    oversized = requests.post(f"{base}/invocation/not-an-id/response", data=b"x" * ((6 << 20) + 1), timeout=30)
+    assert oversized.status_code == 413
 
 
 @pytest.mark.parametrize("pair", ["tokens", "bad name=python -m awslambdaric h.f", "tokens=   ", "=python"])

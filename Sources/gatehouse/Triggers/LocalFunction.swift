@@ -1,6 +1,8 @@
 import Foundation
 import LocalPool
 import Logging
+import NIOCore
+import NIOPosix
 import Synchronization
 
 /// One trigger function run locally (`serve --trigger NAME=COMMAND`): its invocations, handed one
@@ -18,7 +20,7 @@ final class LocalFunction: Sendable {
 
     private struct Waiter {
         let slot: Int
-        let continuation: CheckedContinuation<Invocation?, Never>
+        let deliver: @Sendable (Invocation?) -> Void
     }
 
     private struct State {
@@ -57,8 +59,9 @@ final class LocalFunction: Sendable {
         let id = Identifiers.uuid()
         let deadline = Int64((Date().timeIntervalSince1970 + timeout) * 1000)
         let invocation = Invocation(id: id, event: event, deadline: deadline)
-        let timer = Task { [timeout] in
-            try await Task.sleep(for: .seconds(timeout))
+        // A timer on an event loop (the caller's, when it runs on one): cheaper to set and cancel
+        // on every call than a sleeping task.
+        let timer = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: .milliseconds(Int64(timeout * 1000))) {
             let slot = self.state.withLock { $0.taken[id] }
             if self.finish(id, with: .failure(.timedOut)), let slot { onTimeout(slot) }
         }
@@ -74,30 +77,29 @@ final class LocalFunction: Sendable {
                 state.taken[id] = waiter.slot
                 return (waiter, nil, 0)
             }
-            waiter?.continuation.resume(returning: invocation)
+            waiter?.deliver(invocation)
             backlog?(queued)
         }
     }
 
-    /// The next invocation for the process in `slot` (`GET …/invocation/next`), waiting as long
-    /// as it takes; nil when the process it was for is gone, or the function is closed.
-    func next(slot: Int) async -> Invocation? {
-        await withCheckedContinuation { continuation in
-            let ready: Invocation?? = state.withLock { state in
-                if state.closed { return .some(nil) }
-                // Invocations that timed out while queued are gone from `answers`.
-                while let first = state.queued.first {
-                    state.queued.removeFirst()
-                    if state.answers[first.id] != nil {
-                        state.taken[first.id] = slot
-                        return first
-                    }
+    /// Hands the next invocation for the process in `slot` (`GET …/invocation/next`) to
+    /// `deliver`, now or when a call comes; nil when the process it was for is gone, or the
+    /// function is closed.
+    func next(slot: Int, deliver: @escaping @Sendable (Invocation?) -> Void) {
+        let ready: Invocation?? = state.withLock { state in
+            if state.closed { return .some(nil) }
+            // Invocations that timed out while queued are gone from `answers`.
+            while let first = state.queued.first {
+                state.queued.removeFirst()
+                if state.answers[first.id] != nil {
+                    state.taken[first.id] = slot
+                    return first
                 }
-                state.waiting.append(Waiter(slot: slot, continuation: continuation))
-                return nil
             }
-            if let ready { continuation.resume(returning: ready) }
+            state.waiting.append(Waiter(slot: slot, deliver: deliver))
+            return nil
         }
+        if let ready { deliver(ready) }
     }
 
     /// Settles invocation `id`; false when it was settled already (or never existed).
@@ -120,7 +122,7 @@ final class LocalFunction: Sendable {
             defer { state.waiting = [] }
             return state.waiting
         }
-        for waiter in waiting { waiter.continuation.resume(returning: nil) }
+        for waiter in waiting { waiter.deliver(nil) }
     }
 
     /// Fails every invocation the process in `slot` had taken, and forgets its waiting `next`
@@ -137,7 +139,7 @@ final class LocalFunction: Sendable {
             }
             return (waiting, taken)
         }
-        for waiter in waiting { waiter.continuation.resume(returning: nil) }
+        for waiter in waiting { waiter.deliver(nil) }
         for continuation in taken { continuation.resume(returning: .failure(.unreachable(reason: reason))) }
     }
 }

@@ -1,11 +1,8 @@
-import Foundation
-import GatehouseCore
-import GatehouseHTTP
-import HTTPTypes
-import Hummingbird
 import LocalPool
 import Logging
 import NIOCore
+import NIOHTTP1
+import NIOPosix
 import ServiceLifecycle
 import Synchronization
 
@@ -60,96 +57,42 @@ final class RuntimeAPIServer: Service, Sendable {
         return first
     }
 
-    func run() async throws {
-        let router = Router()
-        let function = function
-        let slot = slot
-        let logger = logger
-        let region = region
-        let base = "/2018-06-01/runtime"
-        // Only the process's own requests: a page on another name that resolves to 127.0.0.1
-        // (DNS rebinding) sends that name as Host.
-        let foreign = { @Sendable (request: Request) -> Bool in
-            let port = self.state.withLock { $0.port }
-            return !AllowedHosts.listening(host: "127.0.0.1", port: port).allows(request.head.authority)
-        }
-        router.get("\(base)/invocation/next") { request, _ -> Response in
-            if foreign(request) { return Response(status: .misdirectedRequest) }
-            self.state.withLock { $0.polled = true }
-            guard let invocation = await function.next(slot: slot) else { return Response(status: .gone) }
-            return Response(
-                status: .ok,
-                headers: [
-                    .contentType: "application/json",
-                    HTTPField.Name("Lambda-Runtime-Aws-Request-Id")!: invocation.id,
-                    HTTPField.Name("Lambda-Runtime-Deadline-Ms")!: String(invocation.deadline),
-                    HTTPField.Name("Lambda-Runtime-Invoked-Function-Arn")!:
-                        "arn:aws:lambda:\(region):000000000000:function:\(function.name)",
-                    HTTPField.Name("Lambda-Runtime-Trace-Id")!: "Root=1-00000000-000000000000000000000000;Sampled=0",
-                ],
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: invocation.event))
-            )
-        }
-        router.post("\(base)/invocation/:id/response") { request, context -> Response in
-            if foreign(request) { return Response(status: .misdirectedRequest) }
-            let body = Array(buffer: try await request.body.collect(upTo: 6 << 20))
-            let settled = function.finish(try context.parameters.require("id"), with: .success(body))
-            return Self.accepted(settled)
-        }
-        router.post("\(base)/invocation/:id/error") { request, context -> Response in
-            if foreign(request) { return Response(status: .misdirectedRequest) }
-            let body = try await request.body.collect(upTo: 1 << 20)
-            let error = try? JSONParser.parse(Array(buffer: body))
-            let message =
-                error?.objectValue?["errorMessage"]?.stringValue
-                ?? request.headers[HTTPField.Name("Lambda-Runtime-Function-Error-Type")!] ?? "Unhandled"
-            let settled = function.finish(try context.parameters.require("id"), with: .failure(.handler(message: message)))
-            return Self.accepted(settled)
-        }
-        router.post("\(base)/init/error") { request, _ -> Response in
-            if foreign(request) { return Response(status: .misdirectedRequest) }
-            let body = try await request.body.collect(upTo: 1 << 20)
-            logger.error(
-                "gatehouse.trigger.init_error",
-                metadata: ["gatehouse.function": "\(function.name)", "gatehouse.error": "\(String(buffer: body).prefix(2048))"]
-            )
-            return Self.accepted(true)
-        }
-        let app = Application(
-            router: router,
-            configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: nil),
-            onServerRunning: { channel in
-                let port = channel.localAddress?.port ?? 0
-                let made = FunctionProcess(function: function, slot: slot, runtimeAPI: "127.0.0.1:\(port)", region: region, logger: logger)
-                let wanted = self.state.withLock { state in
-                    state.port = port
-                    state.process = made
-                    state.started = state.wanted
-                    return state.wanted
-                }
-                if wanted { made.start() }
-            },
-            logger: Logger(label: "gatehouse.runtime-api", factory: { _ in SwiftLogNoOpLogHandler() })
-        )
-        defer { state.withLock { $0.process }?.stop() }
-        // The runtime's `next` long poll is an open request: graceful shutdown would wait on it.
-        try await withGracefulShutdownHandler {
-            try await app.run()
-        } onGracefulShutdown: {
-            self.state.withLock { $0.process }?.stop()
-            function.close()
-        }
-    }
+    /// The bound port (0 until the server runs).
+    var port: Int { state.withLock { $0.port } }
 
-    /// `202` for an invocation settled now; `400` for one unknown or settled before (late, or
-    /// past its deadline), as Lambda answers.
-    static func accepted(_ settled: Bool) -> Response {
-        let body = settled ? #"{"status":"OK"}"# : #"{"errorMessage":"Invalid request ID","errorType":"InvalidRequestID"}"#
-        return Response(
-            status: settled ? .accepted : .badRequest,
-            headers: [.contentType: "application/json"],
-            body: ResponseBody(byteBuffer: ByteBuffer(string: body))
-        )
+    /// Notes that the process asked for an event: it is no longer booting.
+    func polled() { state.withLock { $0.polled = true } }
+
+    func run() async throws {
+        let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                // Parse errors answered 400; a pipelined request waits for the answer before it.
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    try channel.pipeline.syncOperations.addHandler(RuntimeAPIHandler(server: self))
+                }
+            }
+        let listener = try await bootstrap.bind(host: "127.0.0.1", port: 0).get()
+        let port = listener.localAddress?.port ?? 0
+        let made = FunctionProcess(function: function, slot: slot, runtimeAPI: "127.0.0.1:\(port)", region: region, logger: logger)
+        let wanted = state.withLock { state in
+            state.port = port
+            state.process = made
+            state.started = state.wanted
+            return state.wanted
+        }
+        if wanted { made.start() }
+        defer { made.stop() }
+        // The runtime's `next` long poll is an open request: the process is stopped, and pending
+        // polls answered, rather than waited for.
+        try await withTaskCancellationOrGracefulShutdownHandler {
+            try await listener.closeFuture.get()
+        } onCancelOrGracefulShutdown: {
+            made.stop()
+            self.function.close()
+            listener.close(promise: nil)
+        }
     }
 }
 
