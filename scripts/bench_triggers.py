@@ -1,7 +1,8 @@
 """What a warm trigger adds to token issue: `gatehouse serve --trigger` with a PreTokenGeneration
 V2_0 handler under AWS's awslambdaric, and trivial custom runtimes (a loop of next and response,
-answering each event unchanged: the Runtime API hop alone; one in Python, `gatehouse-bench
-echo-runtime` in Swift), against a pool without a trigger, all on one server. Each figure is the median of N REFRESH_TOKEN_AUTH calls over one
+answering each event unchanged: the Runtime API hop alone; one in Python's http.client, one on raw
+sockets, `gatehouse-bench echo-runtime` in Swift), against a pool without a trigger, all on one
+server. Each figure is the median of N REFRESH_TOKEN_AUTH calls over one
 keep-alive connection per pool (the pool signs two tokens per call), the pools called in turn.
 
 Usage: GATEHOUSE_BIN=.build/release/gatehouse .venv/bin/python scripts/bench_triggers.py [N]
@@ -12,6 +13,7 @@ import json
 import os
 import pathlib
 import statistics
+import subprocess
 import sys
 import tempfile
 import textwrap
@@ -42,15 +44,48 @@ ECHO_RUNTIME = textwrap.dedent('''
         connection.getresponse().read()
 ''')
 
+# A custom runtime with next to nothing of its own: raw socket calls, the request id and the
+# length read straight from the bytes; what is left of the hop is the pool's side and the trips.
+RAW_RUNTIME = r'''
+import os, socket
+host, port = os.environ["AWS_LAMBDA_RUNTIME_API"].split(":")
+s = socket.create_connection((host, int(port)))
+s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+buf = b""
+def response():
+    global buf
+    while b"\r\n\r\n" not in buf:
+        buf += s.recv(65536)
+    head, _, rest = buf.partition(b"\r\n\r\n")
+    head += b"\r\n"
+    lower = head.lower()
+    i = lower.find(b"content-length:")
+    n = int(head[i + 15:head.find(b"\r\n", i)])
+    while len(rest) < n:
+        rest += s.recv(65536)
+    buf = rest[n:]
+    return head, rest[:n]
+host_header = f"Host: {host}:{port}\r\n".encode()
+while True:
+    s.sendall(b"GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\n" + host_header + b"\r\n")
+    head, event = response()
+    i = head.lower().find(b"lambda-runtime-aws-request-id:")
+    rid = head[i + 30:head.find(b"\r\n", i)].strip()
+    s.sendall(b"POST /2018-06-01/runtime/invocation/" + rid + b"/response HTTP/1.1\r\n" + host_header + b"Content-Length: " + str(len(event)).encode() + b"\r\n\r\n" + event)
+    response()
+'''
+
 
 def main(rounds):
     work = pathlib.Path(tempfile.mkdtemp())
     (work / "bench_handlers.py").write_text(HANDLER)
     (work / "echo_runtime.py").write_text(ECHO_RUNTIME)
+    (work / "raw_runtime.py").write_text(RAW_RUNTIME)
     bench = pathlib.Path(os.environ.get("GATEHOUSE_BIN", ".build/release/gatehouse")).resolve().parent / "gatehouse-bench"
     serve = LocalServe(work, "--trigger", f"tokens={sys.executable} -m awslambdaric bench_handlers.pre_token",
                        "--trigger", f"echo={sys.executable} {work / 'echo_runtime.py'}",
                        "--trigger", f"swift-echo={bench} echo-runtime",
+                       "--trigger", f"raw-echo={sys.executable} {work / 'raw_runtime.py'}",
                        environment={"PYTHONPATH": str(work), "LOG_LEVEL": "warning"})
     try:
         arn = "arn:aws:lambda:us-east-1:123456789012:function:"
@@ -58,6 +93,7 @@ def main(rounds):
             "no trigger": {},
             "Runtime API hop (trivial custom runtime, Python)": {"PreTokenGeneration": arn + "echo"},
             "Runtime API hop (trivial custom runtime, Swift)": {"PreTokenGeneration": arn + "swift-echo"},
+            "Runtime API hop (minimal custom runtime, raw sockets)": {"PreTokenGeneration": arn + "raw-echo"},
             "PreTokenGeneration V2_0 under awslambdaric": {"PreTokenGenerationConfig": {"LambdaVersion": "V2_0", "LambdaArn": arn + "tokens"}},
         }
         calls = {}
@@ -96,15 +132,20 @@ def main(rounds):
             if index >= 100:
                 exchanges.append((time.perf_counter() - start) * 1000)
         exchange = statistics.median(exchanges)
+        # The same with the Swift runtime's client (async-http-client on one event loop).
+        swift_exchange = subprocess.run([str(bench), "exchange", f"http://127.0.0.1:{serve.api_port}/healthz", str(rounds * 4)],
+                                        check=True, capture_output=True, text=True).stdout.strip()
         for label, median in medians.items():
             print(f"{label}: refresh median {median:.2f} ms over {rounds} calls")
         base = medians["no trigger"]
-        print(f"the Runtime API hop adds {medians['Runtime API hop (trivial custom runtime, Swift)'] - base:.2f} ms at p50 with a Swift "
+        print(f"the Runtime API hop adds {medians['Runtime API hop (minimal custom runtime, raw sockets)'] - base:.2f} ms at p50 with a "
+              f"minimal runtime, {medians['Runtime API hop (trivial custom runtime, Swift)'] - base:.2f} ms with a Swift "
               f"runtime, {medians['Runtime API hop (trivial custom runtime, Python)'] - base:.2f} ms with a Python one (target 0.3 ms); "
               f"a warm awslambdaric PreTokenGeneration adds {medians['PreTokenGeneration V2_0 under awslambdaric'] - base:.2f} ms "
               f"(target 2 ms)")
         print(f"reference: one keep-alive HTTP exchange with a trivial route (GET /healthz from Python) takes {exchange:.2f} ms "
               f"at p50; the hop makes two")
+        print(f"reference, Swift: {swift_exchange}")
     finally:
         serve.close()
 

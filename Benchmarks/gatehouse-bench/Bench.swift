@@ -38,6 +38,8 @@ import Darwin
 /// - `gatehouse-bench passkey [count]`: one passkey assertion checked (see PasskeyBench.swift).
 /// - `gatehouse-bench echo-runtime`: a trivial Lambda custom runtime (our `LambdaLoop`) that answers
 ///   each event with itself, at `AWS_LAMBDA_RUNTIME_API` (see EchoRuntime.swift).
+/// - `gatehouse-bench exchange <url> [count]`: keep-alive GETs through that runtime's HTTP client
+///   set-up; the median milliseconds of one.
 /// - `gatehouse-bench bare-server <port> [eventloop|nio]`: a bare Hummingbird route (`GET /` →
 ///   `ok`) for comparing against `/userinfo` under wrk (see scripts/bench-userinfo.sh), with
 ///   `GET /bytes/N` (N bytes, streamed) and `PUT /sink` (a body counted) for transfer rates; with
@@ -62,11 +64,16 @@ struct Bench {
             try passkey(count: arguments.dropFirst().first.flatMap(Int.init) ?? 2000)
         case "echo-runtime":
             try await echoRuntime()
+        case "exchange":
+            try await exchange(
+                url: arguments.dropFirst().first ?? "http://127.0.0.1:8080/",
+                count: arguments.dropFirst(2).first.flatMap(Int.init) ?? 2000
+            )
         case "bare-server":
             try await bareServer(port: arguments.dropFirst().first.flatMap(Int.init) ?? 8081, executor: arguments.dropFirst(2).first)
         default:
             print(
-                "usage: gatehouse-bench verify [count] | sign [count] | bcrypt [count] | srp [count] | authorizer [count] | passkey [count] | echo-runtime | bare-server <port> [eventloop|nio]"
+                "usage: gatehouse-bench verify [count] | sign [count] | bcrypt [count] | srp [count] | authorizer [count] | passkey [count] | echo-runtime | exchange <url> [count] | bare-server <port> [eventloop|nio]"
             )
         }
     }
