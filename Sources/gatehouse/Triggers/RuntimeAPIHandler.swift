@@ -19,12 +19,14 @@ final class RuntimeAPIHandler: ChannelInboundHandler, RemovableChannelHandler {
     private static let maximumReport = 1 << 20
 
     private let server: RuntimeAPIServer
+    private let allowed: AllowedHosts
     private var head: HTTPRequestHead?
     private var body = ByteBuffer()
     private var tooLarge = false
 
-    init(server: RuntimeAPIServer) {
+    init(server: RuntimeAPIServer, allowed: AllowedHosts) {
         self.server = server
+        self.allowed = allowed
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -49,7 +51,7 @@ final class RuntimeAPIHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func route(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
         // Only the process's own requests: a page on another name that resolves to 127.0.0.1
         // (DNS rebinding) sends that name as Host.
-        guard AllowedHosts.listening(host: "127.0.0.1", port: server.port).allows(head.headers.first(name: "host")) else {
+        guard allowed.allows(head.headers.first(name: "host")) else {
             return respond(.misdirectedRequest, keepAlive: head.isKeepAlive, context: context)
         }
         let keepAlive = head.isKeepAlive

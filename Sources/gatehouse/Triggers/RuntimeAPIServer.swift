@@ -1,3 +1,4 @@
+import GatehouseHTTP
 import LocalPool
 import Logging
 import NIOCore
@@ -19,8 +20,6 @@ final class RuntimeAPIServer: Service, Sendable {
         var started = false
         /// Whether its process asked for an event yet (a started process that has not is booting).
         var polled = false
-        /// The bound port, once the server runs.
-        var port = 0
     }
 
     let function: LocalFunction
@@ -57,9 +56,6 @@ final class RuntimeAPIServer: Service, Sendable {
         return first
     }
 
-    /// The bound port (0 until the server runs).
-    var port: Int { state.withLock { $0.port } }
-
     /// Notes that the process asked for an event: it is no longer booting.
     func polled() { state.withLock { $0.polled = true } }
 
@@ -70,14 +66,15 @@ final class RuntimeAPIServer: Service, Sendable {
                 // Parse errors answered 400; a pipelined request waits for the answer before it.
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(RuntimeAPIHandler(server: self))
+                    // The connection's own address is the listener's: its Host, and nothing else, is allowed.
+                    let allowed = AllowedHosts.listening(host: "127.0.0.1", port: channel.localAddress?.port ?? 0)
+                    try channel.pipeline.syncOperations.addHandler(RuntimeAPIHandler(server: self, allowed: allowed))
                 }
             }
         let listener = try await bootstrap.bind(host: "127.0.0.1", port: 0).get()
         let port = listener.localAddress?.port ?? 0
         let made = FunctionProcess(function: function, slot: slot, runtimeAPI: "127.0.0.1:\(port)", region: region, logger: logger)
         let wanted = state.withLock { state in
-            state.port = port
             state.process = made
             state.started = state.wanted
             return state.wanted
