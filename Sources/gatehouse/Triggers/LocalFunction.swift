@@ -18,15 +18,35 @@ final class LocalFunction: Sendable {
         let deadline: Int64
     }
 
+    /// A process's `next` long poll, answered on its connection's event loop.
     private struct Waiter {
         let slot: Int
+        let eventLoop: any EventLoop
         let deliver: @Sendable (Invocation?) -> Void
+
+        func hand(_ invocation: Invocation?, before: @escaping @Sendable () -> Void = {}) {
+            guard !eventLoop.inEventLoop else {
+                before()
+                return deliver(invocation)
+            }
+            eventLoop.execute {
+                before()
+                deliver(invocation)
+            }
+        }
+    }
+
+    /// A call waiting for its answer.
+    private struct Pending {
+        let continuation: CheckedContinuation<Result<[UInt8], TriggerFailure>, Never>
+        let onTimeout: @Sendable (Int) -> Void
+        var timer: Scheduled<Void>?
     }
 
     private struct State {
-        var queued: [Invocation] = []
+        var queued: [(invocation: Invocation, deadline: NIODeadline)] = []
         var waiting: [Waiter] = []
-        var answers: [String: CheckedContinuation<Result<[UInt8], TriggerFailure>, Never>] = [:]
+        var pending: [String: Pending] = [:]
         /// Which process took each invocation being handled.
         var taken: [String: Int] = [:]
         var closed = false
@@ -57,61 +77,81 @@ final class LocalFunction: Sendable {
     /// restarted).
     func invoke(_ event: [UInt8], onTimeout: @escaping @Sendable (Int) -> Void) async -> Result<[UInt8], TriggerFailure> {
         let id = Identifiers.uuid()
-        let deadline = Int64((Date().timeIntervalSince1970 + timeout) * 1000)
-        let invocation = Invocation(id: id, event: event, deadline: deadline)
-        // A timer on an event loop (the caller's, when it runs on one): cheaper to set and cancel
-        // on every call than a sleeping task.
-        let timer = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: .milliseconds(Int64(timeout * 1000))) {
-            let slot = self.state.withLock { $0.taken[id] }
-            if self.finish(id, with: .failure(.timedOut)), let slot { onTimeout(slot) }
-        }
-        defer { timer.cancel() }
+        let deadline = NIODeadline.now() + .milliseconds(Int64(timeout * 1000))
+        let invocation = Invocation(id: id, event: event, deadline: Int64((Date().timeIntervalSince1970 + timeout) * 1000))
         return await withCheckedContinuation { continuation in
             let (waiter, backlog, queued): (Waiter?, (@Sendable (Int) -> Void)?, Int) = state.withLock { state in
-                state.answers[id] = continuation
+                state.pending[id] = Pending(continuation: continuation, onTimeout: onTimeout)
                 guard !state.waiting.isEmpty else {
-                    state.queued.append(invocation)
+                    state.queued.append((invocation, deadline))
                     return (nil, state.onBacklog, state.queued.count)
                 }
                 let waiter = state.waiting.removeFirst()
                 state.taken[id] = waiter.slot
                 return (waiter, nil, 0)
             }
-            waiter?.deliver(invocation)
-            backlog?(queued)
+            if let waiter {
+                // The deadline's timer goes on the loop that answers the poll and reads the
+                // response, where setting and cancelling it wakes no other thread.
+                waiter.hand(invocation) { self.arm(id, deadline: deadline, on: waiter.eventLoop) }
+            } else {
+                arm(id, deadline: deadline, on: MultiThreadedEventLoopGroup.singleton.any())
+                backlog?(queued)
+            }
         }
     }
 
     /// Hands the next invocation for the process in `slot` (`GET …/invocation/next`) to
-    /// `deliver`, now or when a call comes; nil when the process it was for is gone, or the
-    /// function is closed.
-    func next(slot: Int, deliver: @escaping @Sendable (Invocation?) -> Void) {
+    /// `deliver`, on `eventLoop`, now or when a call comes; nil when the process it was for is
+    /// gone, or the function is closed.
+    func next(slot: Int, on eventLoop: any EventLoop, deliver: @escaping @Sendable (Invocation?) -> Void) {
+        let waiter = Waiter(slot: slot, eventLoop: eventLoop, deliver: deliver)
         let ready: Invocation?? = state.withLock { state in
             if state.closed { return .some(nil) }
-            // Invocations that timed out while queued are gone from `answers`.
+            // Invocations that timed out while queued are gone from `pending`.
             while let first = state.queued.first {
                 state.queued.removeFirst()
-                if state.answers[first.id] != nil {
-                    state.taken[first.id] = slot
-                    return first
+                if state.pending[first.invocation.id] != nil {
+                    state.taken[first.invocation.id] = slot
+                    return first.invocation
                 }
             }
-            state.waiting.append(Waiter(slot: slot, deliver: deliver))
+            state.waiting.append(waiter)
             return nil
         }
-        if let ready { deliver(ready) }
+        if let ready { waiter.hand(ready) }
     }
 
     /// Settles invocation `id`; false when it was settled already (or never existed).
     @discardableResult
     func finish(_ id: String, with result: Result<[UInt8], TriggerFailure>) -> Bool {
-        let continuation = state.withLock { state in
+        let pending = state.withLock { state in
             state.taken[id] = nil
-            return state.answers.removeValue(forKey: id)
+            return state.pending.removeValue(forKey: id)
         }
-        guard let continuation else { return false }
-        continuation.resume(returning: result)
+        guard let pending else { return false }
+        pending.timer?.cancel()
+        pending.continuation.resume(returning: result)
         return true
+    }
+
+    /// Fails invocation `id` once its deadline passed, and tells its caller which process had it.
+    private func expire(_ id: String) {
+        let (pending, slot) = state.withLock { state in (state.pending.removeValue(forKey: id), state.taken.removeValue(forKey: id)) }
+        guard let pending else { return }
+        pending.continuation.resume(returning: .failure(.timedOut))
+        if let slot { pending.onTimeout(slot) }
+    }
+
+    /// Sets invocation `id`'s deadline on `eventLoop`, unless it was settled already.
+    private func arm(_ id: String, deadline: NIODeadline, on eventLoop: any EventLoop) {
+        let timer = eventLoop.scheduleTask(deadline: deadline) { self.expire(id) }
+        let settled = state.withLock { state in
+            guard state.pending[id] != nil else { return true }
+            state.pending[id]?.timer = timer
+            return false
+        }
+        if settled { timer.cancel() }
     }
 
     /// Ends the function for good (the server is stopping): pending and later `next` calls get
@@ -122,7 +162,7 @@ final class LocalFunction: Sendable {
             defer { state.waiting = [] }
             return state.waiting
         }
-        for waiter in waiting { waiter.deliver(nil) }
+        for waiter in waiting { waiter.hand(nil) }
     }
 
     /// Fails every invocation the process in `slot` had taken, and forgets its waiting `next`
@@ -132,14 +172,17 @@ final class LocalFunction: Sendable {
             let waiting = state.waiting.filter { $0.slot == slot }
             state.waiting.removeAll { $0.slot == slot }
             let ids = state.taken.filter { $0.value == slot }.keys
-            var taken: [CheckedContinuation<Result<[UInt8], TriggerFailure>, Never>] = []
+            var taken: [Pending] = []
             for id in ids {
                 state.taken[id] = nil
-                if let continuation = state.answers.removeValue(forKey: id) { taken.append(continuation) }
+                if let pending = state.pending.removeValue(forKey: id) { taken.append(pending) }
             }
             return (waiting, taken)
         }
-        for waiter in waiting { waiter.deliver(nil) }
-        for continuation in taken { continuation.resume(returning: .failure(.unreachable(reason: reason))) }
+        for waiter in waiting { waiter.hand(nil) }
+        for pending in taken {
+            pending.timer?.cancel()
+            pending.continuation.resume(returning: .failure(.unreachable(reason: reason)))
+        }
     }
 }

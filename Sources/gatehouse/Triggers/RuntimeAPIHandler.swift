@@ -104,25 +104,22 @@ final class RuntimeAPIHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
-    /// Answers the long poll when the function hands this slot an invocation (on this loop when
-    /// the call came from elsewhere); `410 Gone` when the process is to stop.
+    /// Answers the long poll when the function hands this slot an invocation (on this loop);
+    /// `410 Gone` when the process is to stop.
     private func next(keepAlive: Bool, context: ChannelHandlerContext) {
         server.polled()
         let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
         let region = server.region
         let name = server.function.name
-        server.function.next(slot: server.slot) { invocation in
-            let answer: @Sendable () -> Void = {
-                let (handler, context) = bound.value
-                guard let invocation else { return handler.respond(.gone, keepAlive: false, context: context) }
-                var headers = HTTPHeaders()
-                headers.add(name: "Lambda-Runtime-Aws-Request-Id", value: invocation.id)
-                headers.add(name: "Lambda-Runtime-Deadline-Ms", value: String(invocation.deadline))
-                headers.add(name: "Lambda-Runtime-Invoked-Function-Arn", value: "arn:aws:lambda:\(region):000000000000:function:\(name)")
-                headers.add(name: "Lambda-Runtime-Trace-Id", value: "Root=1-00000000-000000000000000000000000;Sampled=0")
-                handler.respond(.ok, headers: headers, body: invocation.event, keepAlive: keepAlive, context: context)
-            }
-            if bound.eventLoop.inEventLoop { answer() } else { bound.eventLoop.execute(answer) }
+        server.function.next(slot: server.slot, on: context.eventLoop) { invocation in
+            let (handler, context) = bound.value
+            guard let invocation else { return handler.respond(.gone, keepAlive: false, context: context) }
+            var headers = HTTPHeaders()
+            headers.add(name: "Lambda-Runtime-Aws-Request-Id", value: invocation.id)
+            headers.add(name: "Lambda-Runtime-Deadline-Ms", value: String(invocation.deadline))
+            headers.add(name: "Lambda-Runtime-Invoked-Function-Arn", value: "arn:aws:lambda:\(region):000000000000:function:\(name)")
+            headers.add(name: "Lambda-Runtime-Trace-Id", value: "Root=1-00000000-000000000000000000000000;Sampled=0")
+            handler.respond(.ok, headers: headers, body: invocation.event, keepAlive: keepAlive, context: context)
         }
     }
 
