@@ -26,7 +26,8 @@ extension Bench {
         let client = HTTPClient(eventLoopGroup: eventLoop)
         let logger = Logger(label: "echo-runtime")
         try await withTaskExecutorPreference(EventLoopTaskExecutor(eventLoop)) {
-            try await LambdaLoop(runtime: HTTPRuntimeAPIClient(host: host, client: client), handler: EchoHandler(), logger: logger).run()
+            let runtime = HTTPRuntimeAPIClient(host: host, client: client)
+            try await LambdaLoop(runtime: runtime, handler: EchoHandler(), logger: logger, eventLoop: eventLoop).run()
         }
     }
 

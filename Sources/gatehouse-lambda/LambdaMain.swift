@@ -34,6 +34,7 @@ enum LambdaMain {
         )
         let status = await serve(
             runtime: HTTPRuntimeAPIClient(host: runtimeHost, client: httpClient),
+            eventLoop: eventLoop,
             httpClient: httpClient,
             environment: environment,
             logger: logger
@@ -42,8 +43,15 @@ enum LambdaMain {
         return status
     }
 
-    /// Initialises (or reports why it cannot) and runs the loop until the Runtime API fails.
-    static func serve(runtime: some LambdaRuntimeAPI, httpClient: HTTPClient, environment: [String: String], logger: Logger) async -> Int32 {
+    /// Initialises (or reports why it cannot) and runs the loop, its handlers on `eventLoop`, until
+    /// the Runtime API fails.
+    static func serve(
+        runtime: some LambdaRuntimeAPI,
+        eventLoop: any EventLoop,
+        httpClient: HTTPClient,
+        environment: [String: String],
+        logger: Logger
+    ) async -> Int32 {
         let configuration: GatehouseConfiguration
         let credentials: AWSCredentials
         let sessions: SessionSetup?
@@ -99,10 +107,10 @@ enum LambdaMain {
             switch kind {
             case .api:
                 let handler = GatewayHandler(responder: buildRouter(dependencies).buildResponder())
-                try await LambdaLoop(runtime: runtime, handler: handler, logger: logger).run()
+                try await LambdaLoop(runtime: runtime, handler: handler, logger: logger, eventLoop: eventLoop).run()
             case .authorizer:
                 let handler = AuthorizerHandler(authenticator: dependencies.authenticator, settings: authorizer)
-                try await LambdaLoop(runtime: runtime, handler: handler, logger: logger).run()
+                try await LambdaLoop(runtime: runtime, handler: handler, logger: logger, eventLoop: eventLoop).run()
             }
         } catch {
             logger.critical("gatehouse.lambda.runtime_api_failed", metadata: ["gatehouse.error": "\(error)"])

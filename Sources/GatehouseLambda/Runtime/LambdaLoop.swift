@@ -1,6 +1,8 @@
 public import GatehouseCore
+import GatehouseHTTP
 public import Logging
 public import NIOCore
+import NIOPosix
 import Synchronization
 
 #if canImport(Glibc)
@@ -41,16 +43,21 @@ public struct LambdaLoop<Runtime: LambdaRuntimeAPI, Handler: LambdaHandler>: Sen
     private let logger: Logger
     private let clock: WallClock
     private let deadlineMargin: Duration
+    private let eventLoop: (any EventLoop)?
 
     /// A loop serving `handler` from `runtime`. Errors are reported `deadlineMargin` before
-    /// the deadline, so the report arrives before Lambda stops the function.
+    /// the deadline, so the report arrives before Lambda stops the function. Given the event
+    /// loop the loop runs on (its runtime client's), each handler and its deadline run there
+    /// too, so an event is read, handled and answered without a hop to another thread.
     public init(
         runtime: Runtime,
         handler: Handler,
         logger: Logger,
         clock: WallClock = .system,
-        deadlineMargin: Duration = .milliseconds(50)
+        deadlineMargin: Duration = .milliseconds(50),
+        eventLoop: (any EventLoop)? = nil
     ) {
+        self.eventLoop = eventLoop
         self.runtime = runtime
         self.handler = handler
         self.logger = logger
@@ -125,16 +132,12 @@ public struct LambdaLoop<Runtime: LambdaRuntimeAPI, Handler: LambdaHandler>: Sen
         // The handler runs as its own task, so the report need not wait for it: a handler stuck
         // in a call that ignores cancellation is cancelled and left behind, and the deadline
         // error still goes out on time (Lambda freezes or replaces the environment after it).
-        let handling = Task { await run() }
         let first = FirstOutcome()
-        let timer = Task {
-            try? await Task.sleep(for: allowed)
-            first.resolve(timedOut)
-        }
-        Task {
-            let outcome = await handling.value
-            first.resolve(outcome)
-        }
+        let handling = Task(executorPreference: eventLoop.map(EventLoopTaskExecutor.init)) { first.resolve(await run()) }
+        let (seconds, attoseconds) = allowed.components
+        let timer = (eventLoop ?? MultiThreadedEventLoopGroup.singleton.any()).scheduleTask(
+            in: .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        ) { first.resolve(timedOut) }
         let result = await first.value
         timer.cancel()
         handling.cancel()
