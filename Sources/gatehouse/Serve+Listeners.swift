@@ -51,7 +51,9 @@ extension Serve {
     /// format at `GET /metrics` on 127.0.0.1:`port` (never a public address, never the API port).
     func metricsServer(port: Int, limits: ServerLimits, logger: Logger) -> some Service {
         let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.durationHistogramBuckets[LocalTriggers.durationMetric] = LocalTriggers.durationBuckets
+        MetricsSystem.bootstrap(factory)
         let router = Router()
         router.get("/metrics") { _, _ in
             Response(

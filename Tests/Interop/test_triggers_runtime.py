@@ -8,6 +8,7 @@ sign-in works."""
 import concurrent.futures
 import os
 import pathlib
+import re
 import subprocess
 import sys
 import textwrap
@@ -58,9 +59,11 @@ def serve(tmp_path_factory):
     code = tmp_path_factory.mktemp("functions")
     (code / "handlers.py").write_text(HANDLERS)
     barrier = tmp_path_factory.mktemp("barrier")
+    metrics = free_port()
     server = LocalServe(tmp_path_factory.mktemp("runtime"), "--trigger", f"tokens={sys.executable} -m awslambdaric handlers.pre_token",
-                        "--trigger", f"gather={sys.executable} -m awslambdaric handlers.gathering",
+                        "--trigger", f"gather={sys.executable} -m awslambdaric handlers.gathering", "--metrics-port", str(metrics),
                         environment={"PYTHONPATH": str(code), "BARRIER_DIR": str(barrier)})
+    server.metrics = f"http://127.0.0.1:{metrics}/metrics"
     pool = server.cognito.create_user_pool(
         PoolName="local-triggers", LambdaConfig={"PreTokenGenerationConfig": {"LambdaVersion": "V2_0", "LambdaArn": arn("tokens")}})
     server.trigger_pool = pool["UserPool"]["Id"]
@@ -99,6 +102,31 @@ def test_a_failing_handler_fails_the_sign_in_and_the_next_one_works(serve, name,
     assert refused.value.response["Error"] == {"Code": code, "Message": message}
     # The process was restarted where it had to be; the next sign-in gets its claims.
     assert verified(serve, serve.trigger_pool, sign_in(serve, "ada")["AccessToken"])["tenant"] == "acme"
+
+
+def trigger_durations(serve):
+    """`gatehouse_trigger_duration_seconds` as scraped: {(function, outcome, le): cumulative count}."""
+    text = requests.get(serve.metrics, timeout=10).text
+    pattern = r'gatehouse_trigger_duration_seconds_bucket\{function="([^"]+)",outcome="([^"]+)",le="([^"]+)"\} (\d+)'
+    return {(function, outcome, le): int(count) for function, outcome, le, count in re.findall(pattern, text)}
+
+
+def test_each_invocation_is_timed_by_function_and_outcome(serve):
+    before = trigger_durations(serve)
+    sign_in(serve, "ada")
+    with pytest.raises(serve.cognito.exceptions.ClientError):
+        sign_in(serve, "boom")
+    after = trigger_durations(serve)
+
+    def added(outcome, le):
+        return after.get(("tokens", outcome, le), 0) - before.get(("tokens", outcome, le), 0)
+
+    assert added("success", "+Inf") == 1 and added("handler_error", "+Inf") == 1
+    # Buckets fine enough for a warm hop (well under a millisecond), up to Cognito's deadline.
+    bounds = {le for function, outcome, le in after if function == "tokens" and outcome == "success"}
+    assert {"0.0001", "0.0003", "0.001", "5.0", "+Inf"} <= bounds
+    # A warm awslambdaric handler answers within the deadline: both calls are in the 5 s bucket.
+    assert added("success", "5.0") == 1 and added("handler_error", "5.0") == 1
 
 
 def test_overlapping_calls_get_processes_of_their_own(serve):

@@ -93,8 +93,6 @@ final class RuntimeAPIServer: Service, Sendable {
     }
 }
 
-/// The local pool's triggers: functions given with `--trigger` run here; the others through
-/// Lambda's Invoke API when the environment allows it.
 /// A local trigger function's processes: one Runtime API server per slot, up to the function's
 /// ``LocalFunction/processLimit``; the first process runs from the start, another starts each
 /// time a call finds every running one busy.
@@ -112,37 +110,5 @@ struct FunctionPool: Sendable {
         }
         self.function = function
         self.servers = servers
-    }
-}
-
-struct LocalTriggers: TriggerInvoker {
-    let servers: [String: FunctionPool]
-    let invokeAPI: InvokeAPITriggers?
-
-    func invoke(functionARN: String, functionName: String, event: [UInt8]) async throws(TriggerFailure) -> [UInt8] {
-        guard let server = servers[functionName] else {
-            guard let invokeAPI else {
-                throw .unreachable(reason: "no --trigger \(functionName)=COMMAND, and no Lambda endpoint (AWS_ENDPOINT_URL_LAMBDA) or credentials")
-            }
-            return try await invokeAPI.invoke(functionARN: functionARN, functionName: functionName, event: event)
-        }
-        let result = await server.function.invoke(event) { slot in server.servers[slot].restartProcess() }
-        return try result.get()
-    }
-
-    /// `NAME=COMMAND` pairs (from `--trigger` and `GATEHOUSE_TRIGGERS`, separated by `;`), or
-    /// nil when one is not a Lambda function name, `=`, and a command.
-    static func parse(_ pairs: [String]) -> [(name: String, command: String)]? {
-        var parsed: [(name: String, command: String)] = []
-        for pair in pairs {
-            guard let equals = pair.firstIndex(of: "=") else { return nil }
-            let name = String(pair[..<equals])
-            let command = String(pair[pair.index(after: equals)...])
-            guard LambdaTriggers.functionName(of: "arn:aws:lambda:us-east-1:000000000000:function:" + name) == name,
-                command.contains(where: { !$0.isWhitespace })
-            else { return nil }
-            parsed.append((name, command))
-        }
-        return parsed
     }
 }
