@@ -193,7 +193,6 @@ let package = Package(
                 "GatehouseHTTP",
                 "GatehouseCore",
                 "GatehouseEdge",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -21,12 +21,12 @@ extension Bench {
             return
         }
         // As the Lambda bootstrap runs (Sources/gatehouse-lambda/main.swift): the loop and its
-        // HTTP client on one event loop, so each event is read, handled and answered on one thread.
+        // Runtime API connection on one event loop, so each event is read, handled and answered
+        // on one thread.
         let eventLoop = MultiThreadedEventLoopGroup.singleton.next()
-        let client = HTTPClient(eventLoopGroup: eventLoop)
         let logger = Logger(label: "echo-runtime")
         try await withTaskExecutorPreference(EventLoopTaskExecutor(eventLoop)) {
-            let runtime = HTTPRuntimeAPIClient(host: host, client: client)
+            let runtime = HTTPRuntimeAPIClient(host: host, eventLoop: eventLoop)
             try await LambdaLoop(runtime: runtime, handler: EchoHandler(), logger: logger, eventLoop: eventLoop).run()
         }
     }

@@ -33,7 +33,7 @@ enum LambdaMain {
             )
         )
         let status = await serve(
-            runtime: HTTPRuntimeAPIClient(host: runtimeHost, client: httpClient),
+            runtime: HTTPRuntimeAPIClient(host: runtimeHost, eventLoop: eventLoop),
             eventLoop: eventLoop,
             httpClient: httpClient,
             environment: environment,
@@ -47,7 +47,7 @@ enum LambdaMain {
     /// the Runtime API fails.
     static func serve(
         runtime: some LambdaRuntimeAPI,
-        eventLoop: any EventLoop,
+        eventLoop: (any EventLoop)? = nil,
         httpClient: HTTPClient,
         environment: [String: String],
         logger: Logger

@@ -31,6 +31,8 @@ class RuntimeEmulator:
         self.init_error_posted = threading.Event()
         self.first_next_at = None
         self.protocol_errors = []
+        # When set, each answer says `Connection: close` and the emulator closes the connection.
+        self.close_connections = False
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -46,13 +48,14 @@ class RuntimeEmulator:
         self.server.server_close()
 
     def enqueue(self, event, deadline_seconds=10.0, trace_id=None):
-        """Queues `event` and returns (request id, outcome) without waiting."""
+        """Queues `event` (or bytes sent as they are) and returns (request id, outcome) without
+        waiting."""
         request_id = str(uuid.uuid4())
         outcome = Outcome()
         self.outcomes[request_id] = outcome
         deadline_ms = int((time.time() + deadline_seconds) * 1000)
         self.events.put((request_id, deadline_ms, trace_id or f"Root=1-{uuid.uuid4().hex[:8]}-{uuid.uuid4().hex[:24]};Sampled=0",
-                         json.dumps(event).encode()))
+                         event if isinstance(event, bytes) else json.dumps(event).encode()))
         return request_id, outcome
 
     def invoke(self, event, timeout=30.0, **options):
@@ -78,6 +81,8 @@ class RuntimeEmulator:
                 for name, value in headers:
                     self.send_header(name, value)
                 self.send_header("Content-Length", str(len(body)))
+                if emulator.close_connections:
+                    self.send_header("Connection", "close")
                 self.end_headers()
                 self.wfile.write(body)
 

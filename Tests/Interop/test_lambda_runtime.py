@@ -136,6 +136,42 @@ def test_not_an_api_gateway_event_is_an_invocation_error_and_the_loop_goes_on(mo
     assert response["statusCode"] == 200
 
 
+def test_a_runtime_api_that_closes_each_connection_is_reconnected_to(moto_lambda, pool):
+    # Each event's answer and each 202 close the connection: the bootstrap connects again for
+    # its response, then for its next poll.
+    moto_lambda.emulator.close_connections = True
+    try:
+        for _ in range(3):
+            response, _ = moto_lambda.invoke(rest_event(headers={"Authorization": moto_tokens(pool)["IdToken"]}))
+            assert response["statusCode"] == 200
+    finally:
+        moto_lambda.emulator.close_connections = False
+    response, _ = moto_lambda.invoke(rest_event(method="OPTIONS", headers={
+        "Origin": ALLOWED_ORIGIN, "Access-Control-Request-Method": "GET"}))
+    assert response["statusCode"] == 204
+    assert not moto_lambda.emulator.protocol_errors
+
+
+def test_an_event_past_the_payload_limit_stops_the_runtime_with_a_clear_log(tmp_path, moto_endpoint, pool):
+    bootstrap = Bootstrap(tmp_path, {
+        "GATEHOUSE_USER_POOL_ID": pool.id,
+        "GATEHOUSE_JWKS_URL": f"{moto_endpoint}/{pool.id}/.well-known/jwks.json",
+        "GATEHOUSE_COGNITO_ENDPOINT": moto_endpoint,
+        "GATEHOUSE_CLIENT_IDS": pool.client_id,
+        "AWS_ACCESS_KEY_ID": "ASIATESTING", "AWS_SECRET_ACCESS_KEY": "testing-secret",
+    })
+    try:
+        # Lambda's synchronous payload limit is 6 MB; 256 bytes past the runtime's own limit
+        # (6 MB and 64 KiB) is refused, and Lambda would start a new environment.
+        _, outcome = bootstrap.emulator.enqueue(b" " * (6 * 1024 * 1024 + 64 * 1024 + 256))
+        assert bootstrap.process.wait(timeout=30) == 1
+        assert not outcome.done.is_set()
+        log = "\n".join(bootstrap.log_lines())
+        assert "gatehouse.lambda.runtime_api_failed" in log and "over 6356992 bytes" in log
+    finally:
+        bootstrap.close()
+
+
 def test_json_logs_carry_request_and_trace_ids_and_no_tokens(moto_lambda, pool):
     token = moto_tokens(pool)["IdToken"]
     outcome = moto_lambda.emulator.invoke(

@@ -1,5 +1,5 @@
 import GatehouseCore
-public import GatehouseHTTP
+import GatehouseHTTP
 public import HTTPTypes
 public import NIOCore
 

@@ -1,27 +1,25 @@
-public import AsyncHTTPClient
 public import NIOCore
 import NIOHTTP1
 
-/// The Runtime API over HTTP/1.1 with async-http-client; one kept-alive connection serves the
-/// whole life of the function.
+/// The Runtime API over HTTP/1.1 (``RuntimeAPIConnection``): one kept-alive connection serves
+/// the whole life of the function, on its event loop.
 public struct HTTPRuntimeAPIClient: LambdaRuntimeAPI {
-    private let client: HTTPClient
-    private let base: String
+    private let connection: RuntimeAPIConnection
+    private static let base = "/2018-06-01"
 
     /// Largest event accepted (API Gateway's synchronous payload limit is 6 MB).
     public static let maximumEventBytes = 6 * 1024 * 1024 + 64 * 1024
 
     /// A client of the Runtime API at `host` (the value of `AWS_LAMBDA_RUNTIME_API`, `host:port`).
-    public init(host: String, client: HTTPClient) {
-        self.client = client
-        self.base = "http://\(host)/2018-06-01"
+    public init(host: String, eventLoop: any EventLoop) {
+        self.connection = RuntimeAPIConnection(address: host, eventLoop: eventLoop)
     }
 
     public func next() async throws -> LambdaInvocation {
-        let request = HTTPClientRequest(url: base + "/runtime/invocation/next")
         // A long poll: the function sleeps here between events, for as long as Lambda likes.
-        let response = try await client.execute(request, deadline: .distantFuture)
-        let body = try await response.body.collect(upTo: Self.maximumEventBytes)
+        let answer = try await connection.exchange(.GET, Self.base + "/runtime/invocation/next", limit: Self.maximumEventBytes, timeout: nil)
+        let response = answer.head
+        let body = answer.body
         guard response.status == .ok else {
             throw LambdaRuntimeAPIError(endpoint: "next", status: Int(response.status.code))
         }
@@ -51,21 +49,17 @@ public struct HTTPRuntimeAPIClient: LambdaRuntimeAPI {
     }
 
     private func post(_ path: String, body: ByteBuffer, errorType: String?) async throws {
-        var request = HTTPClientRequest(url: base + path)
-        request.method = .POST
-        request.body = .bytes(body)
+        var headers = HTTPHeaders()
         if let errorType {
-            request.headers.add(name: "Content-Type", value: "application/vnd.aws.lambda.error+json")
-            request.headers.add(name: "Lambda-Runtime-Function-Error-Type", value: errorType)
+            headers.add(name: "Content-Type", value: "application/vnd.aws.lambda.error+json")
+            headers.add(name: "Lambda-Runtime-Function-Error-Type", value: errorType)
         }
-        let response = try await client.execute(request, timeout: .seconds(10))
-        _ = try await response.body.collect(upTo: 64 * 1024)
-        guard response.status == .accepted || response.status == .ok else {
-            throw LambdaRuntimeAPIError(endpoint: path, status: Int(response.status.code))
+        let answer = try await connection.exchange(.POST, Self.base + path, headers: headers, body: body, limit: 64 * 1024, timeout: .seconds(10))
+        guard answer.head.status == .accepted || answer.head.status == .ok else {
+            throw LambdaRuntimeAPIError(endpoint: path, status: Int(answer.head.status.code))
         }
     }
 
-    /// Request ids go into URL paths: only letters, digits and `-` are let through.
     static func isSafe(_ id: String) -> Bool {
         !id.isEmpty && id.utf8.count <= 128
             && id.utf8.allSatisfy { byte in
