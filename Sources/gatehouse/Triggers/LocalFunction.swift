@@ -24,6 +24,7 @@ final class LocalFunction: Sendable {
         let eventLoop: any EventLoop
         let deliver: @Sendable (Invocation?) -> Void
 
+        /// Gives the poll `invocation` (nil: the process is to stop) on its loop, after `before`.
         func hand(_ invocation: Invocation?, before: @escaping @Sendable () -> Void = {}) {
             guard !eventLoop.inEventLoop else {
                 before()
@@ -44,7 +45,7 @@ final class LocalFunction: Sendable {
     }
 
     private struct State {
-        var queued: [(invocation: Invocation, deadline: NIODeadline)] = []
+        var queued: [Invocation] = []
         var waiting: [Waiter] = []
         var pending: [String: Pending] = [:]
         /// Which process took each invocation being handled.
@@ -83,7 +84,7 @@ final class LocalFunction: Sendable {
             let (waiter, backlog, queued): (Waiter?, (@Sendable (Int) -> Void)?, Int) = state.withLock { state in
                 state.pending[id] = Pending(continuation: continuation, onTimeout: onTimeout)
                 guard !state.waiting.isEmpty else {
-                    state.queued.append((invocation, deadline))
+                    state.queued.append(invocation)
                     return (nil, state.onBacklog, state.queued.count)
                 }
                 let waiter = state.waiting.removeFirst()
@@ -111,9 +112,9 @@ final class LocalFunction: Sendable {
             // Invocations that timed out while queued are gone from `pending`.
             while let first = state.queued.first {
                 state.queued.removeFirst()
-                if state.pending[first.invocation.id] != nil {
-                    state.taken[first.invocation.id] = slot
-                    return first.invocation
+                if state.pending[first.id] != nil {
+                    state.taken[first.id] = slot
+                    return first
                 }
             }
             state.waiting.append(waiter)
