@@ -162,14 +162,17 @@ def hop_histogram(port):
 
 
 def describe(before, after):
-    """The share of the calls whose hop took 0.3 ms or less, and the bucket holding the median."""
+    """The share of the calls whose hop took 0.3 ms or less, and the median: the bucket that holds
+    it, and a point in it by linear interpolation (as Prometheus' histogram_quantile)."""
     counts = {bound: after[bound] - before.get(bound, 0) for bound in after}
     total = counts[float("inf")]
     bounds = sorted(counts)
     median = next(bound for bound in bounds if counts[bound] * 2 >= total)
     lower = max([bound for bound in bounds if bound < median], default=0.0)
+    below = counts.get(lower, 0)
+    estimate = lower + (median - lower) * (total / 2 - below) / max(counts[median] - below, 1)
     return (f"{counts[0.0003] * 100 / total:.0f}% of {total} hops at or under 0.3 ms, median between "
-            f"{lower * 1000:g} and {median * 1000:g} ms")
+            f"{lower * 1000:g} and {median * 1000:g} ms (about {estimate * 1000:.2f})")
 
 
 def main(rounds):

@@ -122,7 +122,7 @@ def test_each_invocation_is_timed_by_function_and_outcome(serve):
         return after.get(("tokens", outcome, le), 0) - before.get(("tokens", outcome, le), 0)
 
     assert added("success", "+Inf") == 1 and added("handler_error", "+Inf") == 1
-    # Buckets fine enough for a warm hop (well under a millisecond), up to Cognito's deadline.
+    # Buckets fine enough for a warm hop (a fraction of a millisecond), up to Cognito's deadline.
     bounds = {le for function, outcome, le in after if function == "tokens" and outcome == "success"}
     assert {"0.0001", "0.0003", "0.001", "5.0", "+Inf"} <= bounds
     # A warm awslambdaric handler answers within the deadline: both calls are in the 5 s bucket.

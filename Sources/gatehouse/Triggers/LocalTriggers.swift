@@ -13,7 +13,7 @@ struct LocalTriggers: TriggerInvoker {
     static let durationMetric = "gatehouse_trigger_duration_seconds"
     /// Its histogram's buckets: a warm local hop takes well under a millisecond, Cognito's
     /// deadline is 5 seconds.
-    static let durationBuckets: [Duration] = [0.1, 0.2, 0.3, 0.4, 0.5, 0.75, 1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000]
+    static let durationBuckets: [Duration] = [0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000]
         .map { Duration.microseconds(Int64($0 * 1000)) }
 
     func invoke(functionARN: String, functionName: String, event: [UInt8]) async throws(TriggerFailure) -> [UInt8] {
