@@ -6,6 +6,7 @@ error for each request id, or an init error once. Timestamps are kept for cold-s
 
 import json
 import queue
+import select
 import threading
 import time
 import uuid
@@ -33,6 +34,9 @@ class RuntimeEmulator:
         self.protocol_errors = []
         # When set, each answer says `Connection: close` and the emulator closes the connection.
         self.close_connections = False
+        # When set, each 202 is followed by a close the emulator does not announce, made once the
+        # runtime's next request is on the wire: the runtime's kept-alive connection is reset.
+        self.reset_after_accepting = False
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -126,6 +130,11 @@ class RuntimeEmulator:
                 outcome.posted_at = time.monotonic()
                 outcome.done.set()
                 self._reply(202, b'{"status":"OK"}')
+                if emulator.reset_after_accepting:
+                    self.wfile.flush()
+                    # Unread bytes on a closed socket make the kernel send a reset.
+                    select.select([self.connection], [], [], 5)
+                    self.close_connection = True
 
         return Handler
 

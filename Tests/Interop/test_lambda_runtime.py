@@ -152,6 +152,24 @@ def test_a_runtime_api_that_closes_each_connection_is_reconnected_to(moto_lambda
     assert not moto_lambda.emulator.protocol_errors
 
 
+def test_a_poll_sent_as_the_runtime_api_resets_the_connection_goes_out_again(moto_lambda, pool):
+    # After each 202 the emulator waits for the bootstrap's next poll to arrive on the kept-alive
+    # connection, then resets it unread, without having said it would close: the poll, which
+    # changes nothing, goes out again on a new connection instead of stopping the runtime.
+    moto_lambda.emulator.reset_after_accepting = True
+    try:
+        for _ in range(3):
+            response, _ = moto_lambda.invoke(rest_event(headers={"Authorization": moto_tokens(pool)["IdToken"]}))
+            assert response["statusCode"] == 200
+    finally:
+        moto_lambda.emulator.reset_after_accepting = False
+    response, _ = moto_lambda.invoke(rest_event(method="OPTIONS", headers={
+        "Origin": ALLOWED_ORIGIN, "Access-Control-Request-Method": "GET"}))
+    assert response["statusCode"] == 204
+    assert moto_lambda.process.poll() is None
+    assert not moto_lambda.emulator.protocol_errors
+
+
 def test_an_event_past_the_payload_limit_stops_the_runtime_with_a_clear_log(tmp_path, moto_endpoint, pool):
     bootstrap = Bootstrap(tmp_path, {
         "GATEHOUSE_USER_POOL_ID": pool.id,

@@ -3,13 +3,16 @@ import NIOHTTP1
 import NIOPosix
 
 /// One kept-alive HTTP/1.1 connection to the Runtime API, on NIO's codec directly: one exchange
-/// at a time, on the function's event loop, connected again when the API closed it. No general
-/// client's connection pool, streaming body or deadline machinery sits on every event's path.
+/// at a time, on the function's event loop, connected again when the API closed it or said it
+/// would (`Connection: close`). No general client's connection pool, streaming body or deadline
+/// machinery sits on every event's path.
 final class RuntimeAPIConnection: Sendable {
     /// Why an exchange has no answer (besides NIO's own connection errors).
     enum Failure: Error, CustomStringConvertible {
         /// The API closed the connection before it answered.
         case closed
+        /// The API closed a kept-alive connection before any of the answer came back.
+        case closedWhileReused
         /// The answer's body passed the exchange's limit.
         case tooLarge(limit: Int)
         /// No answer within the exchange's timeout.
@@ -19,7 +22,7 @@ final class RuntimeAPIConnection: Sendable {
 
         var description: String {
             switch self {
-            case .closed: "the Runtime API closed the connection before it answered"
+            case .closed, .closedWhileReused: "the Runtime API closed the connection before it answered"
             case .tooLarge(let limit): "the Runtime API's answer is over \(limit) bytes"
             case .timedOut: "the Runtime API did not answer in time"
             case .busy: "a Runtime API call was made while another was under way"
@@ -33,7 +36,7 @@ final class RuntimeAPIConnection: Sendable {
         let body: ByteBuffer
     }
 
-    let eventLoop: any EventLoop
+    private let eventLoop: any EventLoop
     /// `host:port`, as `AWS_LAMBDA_RUNTIME_API` gives it, and sent as `Host`.
     private let address: String
     private let channel: NIOLoopBoundBox<(any Channel)?>
@@ -55,7 +58,16 @@ final class RuntimeAPIConnection: Sendable {
         timeout: TimeAmount?
     ) async throws -> Answer {
         let start: @Sendable () -> EventLoopFuture<Answer> = {
-            self.start(method, path, headers: headers, body: body, limit: limit, timeout: timeout)
+            self.start(method, path, headers: headers, body: body, limit: limit, timeout: timeout).flatMapError { error in
+                // A kept-alive connection the API closed as the request went out (its FIN was
+                // still in flight): a GET changes nothing, so it goes out once more on a new one.
+                guard method == .GET, let failure = error as? Failure, case .closedWhileReused = failure else {
+                    return self.eventLoop.makeFailedFuture(error)
+                }
+                self.channel.value?.close(promise: nil)
+                self.channel.value = nil
+                return self.start(method, path, headers: headers, body: body, limit: limit, timeout: timeout)
+            }
         }
         // From a task on this loop (the function's executor preference) the request goes out now.
         return try await (eventLoop.inEventLoop ? start() : eventLoop.flatSubmit(start)).get()
@@ -69,9 +81,9 @@ final class RuntimeAPIConnection: Sendable {
         limit: Int,
         timeout: TimeAmount?
     ) -> EventLoopFuture<Answer> {
-        connected().flatMapThrowing { channel -> (any Channel, EventLoopPromise<Answer>) in
+        connected().flatMapThrowing { channel, reused -> (any Channel, EventLoopPromise<Answer>) in
             let promise = channel.eventLoop.makePromise(of: Answer.self)
-            try channel.pipeline.syncOperations.handler(type: AnswerReader.self).expect(promise, limit: limit)
+            try channel.pipeline.syncOperations.handler(type: AnswerReader.self).expect(promise, limit: limit, reused: reused)
             return (channel, promise)
         }.flatMap { channel, promise in
             var head = HTTPRequestHead(version: .http1_1, method: method, uri: path, headers: headers)
@@ -87,13 +99,20 @@ final class RuntimeAPIConnection: Sendable {
                 }
                 promise.futureResult.whenComplete { _ in timer.cancel() }
             }
-            return promise.futureResult
+            return promise.futureResult.map { answer in
+                // The API said it closes this connection: the next exchange opens a new one.
+                if !answer.head.isKeepAlive {
+                    self.channel.value = nil
+                    channel.close(promise: nil)
+                }
+                return answer
+            }
         }
     }
 
-    /// The open connection, or a new one.
-    private func connected() -> EventLoopFuture<any Channel> {
-        if let channel = channel.value, channel.isActive { return eventLoop.makeSucceededFuture(channel) }
+    /// The open connection (`reused`), or a new one.
+    private func connected() -> EventLoopFuture<(any Channel, reused: Bool)> {
+        if let channel = channel.value, channel.isActive { return eventLoop.makeSucceededFuture((channel, true)) }
         let colon = address.lastIndex(of: ":")
         let host = colon.map { String(address[..<$0]) } ?? address
         let port = colon.flatMap { Int(address[address.index(after: $0)...]) } ?? 80
@@ -108,7 +127,7 @@ final class RuntimeAPIConnection: Sendable {
             .connect(host: host, port: port)
             .map { channel in
                 self.channel.value = channel
-                return channel
+                return (channel, false)
             }
     }
 }
@@ -120,13 +139,15 @@ private final class AnswerReader: ChannelInboundHandler, RemovableChannelHandler
 
     private var pending: EventLoopPromise<RuntimeAPIConnection.Answer>?
     private var limit = 0
+    private var reused = false
     private var head: HTTPResponseHead?
     private var body = ByteBuffer()
 
-    func expect(_ promise: EventLoopPromise<RuntimeAPIConnection.Answer>, limit: Int) throws {
+    func expect(_ promise: EventLoopPromise<RuntimeAPIConnection.Answer>, limit: Int, reused: Bool) throws {
         guard pending == nil else { throw RuntimeAPIConnection.Failure.busy }
         pending = promise
         self.limit = limit
+        self.reused = reused
         head = nil
         body.clear()
     }
@@ -150,13 +171,21 @@ private final class AnswerReader: ChannelInboundHandler, RemovableChannelHandler
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        fail(RuntimeAPIConnection.Failure.closed)
+        fail(closed)
         context.fireChannelInactive()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        fail(error)
+        // A reset or a refused write on a reused connection the API was closing: nothing came back.
+        let isClosing = reused && head == nil && (error is IOError || error is ChannelError)
+        fail(isClosing ? RuntimeAPIConnection.Failure.closedWhileReused : error)
         context.close(promise: nil)
+    }
+
+    /// How a closed connection fails the exchange: retried when nothing came back on a connection
+    /// the exchange reused.
+    private var closed: RuntimeAPIConnection.Failure {
+        reused && head == nil ? .closedWhileReused : .closed
     }
 
     private func fail(_ error: any Error) {
