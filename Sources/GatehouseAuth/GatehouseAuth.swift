@@ -1,7 +1,7 @@
 public import AsyncHTTPClient
 import GatehouseAWS
 import GatehouseComposition
-public import GatehouseCore
+import GatehouseCore
 public import GatehouseHTTP
 import GatehouseSessions
 public import HummingbirdAuth

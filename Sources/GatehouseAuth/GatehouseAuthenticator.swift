@@ -1,4 +1,4 @@
-public import GatehouseHTTP
+import GatehouseHTTP
 public import Hummingbird
 public import HummingbirdAuth
 

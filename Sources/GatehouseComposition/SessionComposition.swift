@@ -1,5 +1,5 @@
 public import GatehouseAWS
-public import GatehouseCore
+import GatehouseCore
 public import GatehouseSessions
 public import Logging
 

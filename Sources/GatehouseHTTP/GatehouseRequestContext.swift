@@ -2,7 +2,7 @@ public import GatehouseEdge
 public import Hummingbird
 public import HummingbirdAuth
 public import Logging
-public import NIOCore
+import NIOCore
 
 /// The request context of every Gatehouse route: Hummingbird's core plus our request id and who
 /// the request is from.

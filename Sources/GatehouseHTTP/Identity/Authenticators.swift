@@ -1,6 +1,6 @@
-public import GatehouseCore
+import GatehouseCore
 import GatehouseEdge
-public import GatehouseSessions
+import GatehouseSessions
 public import HTTPTypes
 public import Hummingbird
 public import HummingbirdAuth

@@ -1,4 +1,4 @@
-public import GatehouseCore
+import GatehouseCore
 import HTTPTypes
 public import Hummingbird
 

@@ -1,9 +1,9 @@
 import GatehouseCore
-public import HTTPTypes
-public import HummingbirdCore
+import HTTPTypes
+import HummingbirdCore
 import HummingbirdWSClient
-public import HummingbirdWebSocket
-public import Logging
+import HummingbirdWebSocket
+import Logging
 import NIOCore
 import NIOWebSocket
 

@@ -1,5 +1,5 @@
 import GatehouseCore
-public import GatehouseEdge
+import GatehouseEdge
 import HTTPTypes
 public import Hummingbird
 import NIOCore

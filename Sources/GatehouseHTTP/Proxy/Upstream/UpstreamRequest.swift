@@ -1,5 +1,5 @@
 public import HTTPTypes
-public import NIOCore
+package import NIOCore
 
 /// A request for an upstream, written straight to the wire: HTTP/1.1, the request line, `Host`,
 /// the fields, and the body's framing. Field names and values are already legal (`HTTPFields`

@@ -1,4 +1,4 @@
-public import GatehouseCore
+import GatehouseCore
 import Logging
 
 /// Sign-in through an OIDC identity provider: the hosted login sends the browser to the

@@ -1,5 +1,5 @@
 import Foundation
-public import GatehouseCore
+import GatehouseCore
 
 /// App clients.
 extension PoolAdministration {

@@ -1,4 +1,4 @@
-public import GatehouseCore
+import GatehouseCore
 
 /// Resource servers, and the scopes app clients may be allowed: the standard ones and the
 /// resource servers' own.

@@ -1,4 +1,4 @@
-public import GatehouseCore
+import GatehouseCore
 
 /// The pool's schema: custom attributes, and what app clients may read and write of it.
 extension PoolAdministration {

@@ -1,4 +1,4 @@
-public import GatehouseCore
+import GatehouseCore
 
 /// A pool's tags and log delivery: stored, described, and checked as Cognito checks them.
 extension PoolAdministration {

@@ -1,4 +1,4 @@
-public import GatehouseCore
+import GatehouseCore
 
 /// The classic hosted UI's customization: CSS and a logo per app client or for all of them.
 extension PoolAdministration {

@@ -1,5 +1,5 @@
 import Foundation
-public import GatehouseCore
+import GatehouseCore
 
 /// Pools and their app clients: created, read, changed and deleted, and what the hosted login
 /// derives from the clients (browser origins, logout targets).

@@ -1,4 +1,4 @@
-public import GatehouseCore
+import GatehouseCore
 import Logging
 
 /// Threat protection (Cognito's advanced security): the risk configurations, and, while the
