@@ -354,6 +354,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // `gatehouse serve`'s own parts (the executable's code): the local trigger functions.
+        .testTarget(
+            name: "GatehouseServeTests",
+            dependencies: [
+                "gatehouse",
+                "LocalPool",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The Lambda bootstrap's own start-up (the executable's code).
         .testTarget(
             name: "GatehouseLambdaMainTests",

@@ -172,6 +172,71 @@ def test_the_runtime_api_answers_its_own_process_only(serve):
     assert oversized.status_code == 413
 
 
+# A custom runtime on raw sockets whose first long poll is given up: it sends the poll, closes its
+# side and waits for the pool to close too, then polls on a new connection and answers as a
+# handler would. The pool must not hand an event to the abandoned poll.
+REPOLLING_RUNTIME = textwrap.dedent('''
+    import json, os, socket
+
+    host, port = os.environ["AWS_LAMBDA_RUNTIME_API"].rsplit(":", 1)
+    base = "/2018-06-01/runtime/invocation"
+
+    def request(conn, method, path, body=b""):
+        conn.sendall(f"{method} {path} HTTP/1.1\\r\\nHost: {host}:{port}\\r\\nContent-Length: {len(body)}\\r\\n\\r\\n".encode() + body)
+
+    def answer(reader):
+        status = reader.readline()
+        headers = {}
+        while (line := reader.readline().strip()):
+            name, value = line.decode().split(":", 1)
+            headers[name.strip().lower()] = value.strip()
+        return status, headers, reader.read(int(headers.get("content-length", 0)))
+
+    abandoned = socket.create_connection((host, int(port)))
+    request(abandoned, "GET", base + "/next")
+    abandoned.shutdown(socket.SHUT_WR)
+    assert abandoned.recv(1) == b""
+    abandoned.close()
+    print("first poll abandoned", flush=True)
+
+    conn = socket.create_connection((host, int(port)))
+    reader = conn.makefile("rb")
+    while True:
+        request(conn, "GET", base + "/next")
+        status, headers, body = answer(reader)
+        event = json.loads(body)
+        event["response"]["claimsAndScopeOverrideDetails"] = {
+            "accessTokenGeneration": {"claimsToAddOrOverride": {"repolled": "yes"}}}
+        request(conn, "POST", f"{base}/{headers['lambda-runtime-aws-request-id']}/response", json.dumps(event).encode())
+        answer(reader)
+''')
+
+
+def test_an_event_is_not_handed_to_a_long_poll_its_runtime_gave_up(tmp_path):
+    (tmp_path / "runtime.py").write_text(REPOLLING_RUNTIME)
+    (tmp_path / "data").mkdir()
+    server = LocalServe(tmp_path / "data", "--trigger", f"repoll={sys.executable} {tmp_path / 'runtime.py'}")
+    try:
+        pool = server.cognito.create_user_pool(
+            PoolName="repoll", LambdaConfig={"PreTokenGenerationConfig": {"LambdaVersion": "V2_0", "LambdaArn": arn("repoll")}})
+        pool_id = pool["UserPool"]["Id"]
+        client = server.cognito.create_user_pool_client(
+            UserPoolId=pool_id, ClientName="app", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"])["UserPoolClient"]["ClientId"]
+        server.cognito.admin_create_user(UserPoolId=pool_id, Username="ada", MessageAction="SUPPRESS")
+        server.cognito.admin_set_user_password(UserPoolId=pool_id, Username="ada", Password="Sup3r-secret!", Permanent=True)
+        for _ in range(2):
+            tokens = server.cognito.initiate_auth(ClientId=client, AuthFlow="USER_PASSWORD_AUTH",
+                                                  AuthParameters={"USERNAME": "ada", "PASSWORD": "Sup3r-secret!"})
+            assert verified(server, pool_id, tokens["AuthenticationResult"]["AccessToken"])["repolled"] == "yes"
+        log = (server.data_dir / "serve.log").read_text()
+        # One process all along: the event did not wait out a deadline on the closed poll, which
+        # would also have restarted the runtime.
+        assert "first poll abandoned" in log
+        assert log.count("gatehouse.trigger.started") == 1 and "gatehouse.trigger.exited" not in log
+    finally:
+        server.close()
+
+
 @pytest.mark.parametrize("pair", ["tokens", "bad name=python -m awslambdaric h.f", "tokens=   ", "=python"])
 def test_a_malformed_trigger_stops_serve_with_a_clear_error(tmp_path, pair):
     ports = [str(free_port()) for _ in range(3)]

@@ -20,20 +20,24 @@ final class LocalFunction: Sendable {
 
     /// A process's `next` long poll, answered on its connection's event loop.
     private struct Waiter {
+        let ticket: Int
         let slot: Int
         let eventLoop: any EventLoop
-        let deliver: @Sendable (Invocation?) -> Void
+        /// False when the poll's connection is gone: the invocation was not delivered.
+        let deliver: @Sendable (Invocation?) -> Bool
 
-        /// Gives the poll `invocation` (nil: the process is to stop) on its loop, after `before`.
-        func hand(_ invocation: Invocation?, before: @escaping @Sendable () -> Void = {}) {
-            guard !eventLoop.inEventLoop else {
+        /// Gives the poll `invocation` (nil: the process is to stop) on its loop, after `before`;
+        /// `undelivered` gets it back if the poll's connection closed meanwhile.
+        func hand(
+            _ invocation: Invocation?,
+            before: @escaping @Sendable () -> Void = {},
+            undelivered: @escaping @Sendable (Invocation) -> Void = { _ in }
+        ) {
+            let handing: @Sendable () -> Void = {
                 before()
-                return deliver(invocation)
+                if !deliver(invocation), let invocation { undelivered(invocation) }
             }
-            eventLoop.execute {
-                before()
-                deliver(invocation)
-            }
+            eventLoop.inEventLoop ? handing() : eventLoop.execute(handing)
         }
     }
 
@@ -51,6 +55,7 @@ final class LocalFunction: Sendable {
         /// Which process took each invocation being handled.
         var taken: [String: Int] = [:]
         var closed = false
+        var tickets = 0
         var onBacklog: (@Sendable (Int) -> Void)?
     }
 
@@ -94,7 +99,7 @@ final class LocalFunction: Sendable {
             if let waiter {
                 // The deadline's timer goes on the loop that answers the poll and reads the
                 // response, where setting and cancelling it wakes no other thread.
-                waiter.hand(invocation) { self.arm(id, deadline: deadline, on: waiter.eventLoop) }
+                waiter.hand(invocation, before: { self.arm(id, deadline: deadline, on: waiter.eventLoop) }, undelivered: handBack)
             } else {
                 arm(id, deadline: deadline, on: MultiThreadedEventLoopGroup.singleton.any())
                 backlog?(queued)
@@ -104,23 +109,52 @@ final class LocalFunction: Sendable {
 
     /// Hands the next invocation for the process in `slot` (`GET …/invocation/next`) to
     /// `deliver`, on `eventLoop`, now or when a call comes; nil when the process it was for is
-    /// gone, or the function is closed.
-    func next(slot: Int, on eventLoop: any EventLoop, deliver: @escaping @Sendable (Invocation?) -> Void) {
-        let waiter = Waiter(slot: slot, eventLoop: eventLoop, deliver: deliver)
-        let ready: Invocation?? = state.withLock { state in
-            if state.closed { return .some(nil) }
+    /// gone, or the function is closed. `deliver` returns false when the poll's connection is
+    /// gone; the invocation then goes to the next poll. A poll left waiting has a ticket, which
+    /// withdraws it.
+    @discardableResult
+    func next(slot: Int, on eventLoop: any EventLoop, deliver: @escaping @Sendable (Invocation?) -> Bool) -> Int? {
+        let (waiter, ready): (Waiter, Invocation??) = state.withLock { state in
+            state.tickets += 1
+            let waiter = Waiter(ticket: state.tickets, slot: slot, eventLoop: eventLoop, deliver: deliver)
+            if state.closed { return (waiter, .some(nil)) }
             // Invocations that timed out while queued are gone from `pending`.
             while let first = state.queued.first {
                 state.queued.removeFirst()
                 if state.pending[first.id] != nil {
                     state.taken[first.id] = slot
-                    return first
+                    return (waiter, first)
                 }
             }
             state.waiting.append(waiter)
-            return nil
+            return (waiter, nil)
         }
-        if let ready { waiter.hand(ready) }
+        guard let ready else { return waiter.ticket }
+        waiter.hand(ready, undelivered: handBack)
+        return nil
+    }
+
+    /// Forgets the poll with `ticket`: its connection closed before a call came (a runtime whose
+    /// client gave up on the long poll, say).
+    func withdraw(_ ticket: Int) {
+        state.withLock { $0.waiting.removeAll { $0.ticket == ticket } }
+    }
+
+    /// Gives an invocation whose poll's connection had closed to the next poll, or puts it first
+    /// in the queue; its deadline still runs.
+    private func handBack(_ invocation: Invocation) {
+        let waiter: Waiter? = state.withLock { state in
+            state.taken[invocation.id] = nil
+            guard state.pending[invocation.id] != nil else { return nil }
+            guard !state.waiting.isEmpty else {
+                state.queued.insert(invocation, at: 0)
+                return nil
+            }
+            let waiter = state.waiting.removeFirst()
+            state.taken[invocation.id] = waiter.slot
+            return waiter
+        }
+        waiter?.hand(invocation, undelivered: handBack)
     }
 
     /// Settles invocation `id`; false when it was settled already (or never existed).

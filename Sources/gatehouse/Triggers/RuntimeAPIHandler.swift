@@ -23,6 +23,8 @@ final class RuntimeAPIHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var head: HTTPRequestHead?
     private var body = ByteBuffer()
     private var tooLarge = false
+    /// The `next` poll waiting on this connection, withdrawn if the connection closes.
+    private var poll: Int?
 
     init(server: RuntimeAPIServer, allowed: AllowedHosts) {
         self.server = server
@@ -111,16 +113,28 @@ final class RuntimeAPIHandler: ChannelInboundHandler, RemovableChannelHandler {
         let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
         let region = server.region
         let name = server.function.name
-        server.function.next(slot: server.slot, on: context.eventLoop) { invocation in
+        poll = server.function.next(slot: server.slot, on: context.eventLoop) { invocation in
             let (handler, context) = bound.value
-            guard let invocation else { return handler.respond(.gone, keepAlive: false, context: context) }
+            handler.poll = nil
+            guard context.channel.isActive else { return false }
+            guard let invocation else {
+                handler.respond(.gone, keepAlive: false, context: context)
+                return true
+            }
             var headers = HTTPHeaders()
             headers.add(name: "Lambda-Runtime-Aws-Request-Id", value: invocation.id)
             headers.add(name: "Lambda-Runtime-Deadline-Ms", value: String(invocation.deadline))
             headers.add(name: "Lambda-Runtime-Invoked-Function-Arn", value: "arn:aws:lambda:\(region):000000000000:function:\(name)")
             headers.add(name: "Lambda-Runtime-Trace-Id", value: "Root=1-00000000-000000000000000000000000;Sampled=0")
             handler.respond(.ok, headers: headers, body: invocation.event, keepAlive: keepAlive, context: context)
+            return true
         }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if let poll { server.function.withdraw(poll) }
+        poll = nil
+        context.fireChannelInactive()
     }
 
     /// `202` for an invocation settled now; `400` for one unknown or settled before (late, or
