@@ -251,6 +251,23 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The local pool's Lambda triggers for `gatehouse serve`: runtime processes served a Lambda
+        // Runtime API on loopback, or Lambda's Invoke API.
+        .target(
+            name: "GatehouseTriggers",
+            dependencies: [
+                "GatehouseAWS",
+                "GatehouseCore",
+                "GatehouseHTTP",
+                "LocalPool",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "gatehouse",
             dependencies: [
@@ -260,6 +277,7 @@ let package = Package(
                 "GatehouseHTTP",
                 "GatehouseSessions",
                 "GatehouseSessionsSQLite",
+                "GatehouseTriggers",
                 "LocalPool",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -285,11 +303,13 @@ let package = Package(
                 "GatehouseHTTP",
                 "GatehouseLambda",
                 "GatehouseSessions",
+                "GatehouseTriggers",
                 "LocalPool",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Fuzz/gatehouse-fuzz",
             swiftSettings: swiftSettings,
@@ -354,11 +374,10 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // `gatehouse serve`'s own parts (the executable's code): the local trigger functions.
         .testTarget(
-            name: "GatehouseServeTests",
+            name: "GatehouseTriggersTests",
             dependencies: [
-                "gatehouse",
+                "GatehouseTriggers",
                 "LocalPool",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -32,6 +32,7 @@ enum FuzzTargets {
         "upstream-id-token": upstreamIDToken,
         "trigger-response": triggerResponse,
         "webauthn": webAuthn,
+        "runtime-api": runtimeAPI,
     ]
 
     /// Logs cost time and say nothing a crash would not.

@@ -1,6 +1,7 @@
 import CoreMetrics
 import Foundation
 import GatehouseHTTP
+import GatehouseTriggers
 import Hummingbird
 import Logging
 import NIOCore
@@ -52,7 +53,7 @@ extension Serve {
     func metricsServer(port: Int, limits: ServerLimits, logger: Logger) -> some Service {
         let registry = PrometheusCollectorRegistry()
         var factory = PrometheusMetricsFactory(registry: registry)
-        factory.durationHistogramBuckets[LocalTriggers.durationMetric] = LocalTriggers.durationBuckets
+        factory.durationHistogramBuckets[TriggerFunctions.durationMetric] = TriggerFunctions.durationBuckets
         MetricsSystem.bootstrap(factory)
         let router = Router()
         router.get("/metrics") { _, _ in

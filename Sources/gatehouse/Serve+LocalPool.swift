@@ -6,6 +6,7 @@ import GatehouseComposition
 import GatehouseCore
 import GatehouseHTTP
 import GatehouseSessions
+import GatehouseTriggers
 import Hummingbird
 import LocalPool
 import Logging
@@ -50,17 +51,17 @@ extension Serve {
         guard base.hasPrefix("http://") || base.hasPrefix("https://") else { fail("--pool-url must be an http(s) URL") }
         guard appOrigin.hasPrefix("http://") || appOrigin.hasPrefix("https://") else { fail("--app-origin must be an http(s) origin") }
         let pairs = triggers + (environment["GATEHOUSE_TRIGGERS"] ?? "").split(separator: ";").map(String.init)
-        guard let functions = LocalTriggers.parse(pairs.filter { !$0.isEmpty }) else {
+        guard let functions = TriggerFunctions.parse(pairs.filter { !$0.isEmpty }) else {
             fail("--trigger takes NAME=COMMAND, NAME a Lambda function name (letters, digits, - and _)")
         }
         let region = environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"] ?? "us-east-1"
-        let localTriggers = Dictionary(
-            functions.map {
-                ($0.name, FunctionPool(function: LocalFunction(name: $0.name, command: $0.command), region: region, logger: logger))
-            },
-            uniquingKeysWith: { _, last in last }
+        let triggers = TriggerFunctions(
+            local: functions,
+            region: region,
+            environment: environment,
+            transport: HTTPClientTransport(client: httpClient),
+            logger: logger
         )
-        let invokeAPI = InvokeAPITriggers.from(environment: environment, transport: HTTPClientTransport(client: httpClient), logger: logger)
         let service: LocalPoolService
         let setup: LocalPoolSetup
         let appClient: ClientRecord
@@ -76,7 +77,7 @@ extension Serve {
                 database: database,
                 baseURL: base,
                 upstream: TransportUpstream(transport: transport, logger: logger),
-                triggers: localTriggers.isEmpty && invokeAPI == nil ? nil : LocalTriggers(servers: localTriggers, invokeAPI: invokeAPI),
+                triggers: triggers.invoker,
                 logger: logger
             )
             setup = try await LocalPoolBootstrap.ensure(service: service, appOrigin: appOrigin, dataDirectory: directory)
@@ -156,7 +157,7 @@ extension Serve {
         } catch {
             fail("configuration error: \(error)")
         }
-        var services: [any Service] = [poolApp] + localTriggers.values.flatMap { $0.servers.map { $0 as any Service } }
+        var services: [any Service] = [poolApp] + triggers.services
         var appLine = "not served (no web app folder found; see --web-dir)"
         if let assets = loadWebAssets(logger: logger) {
             var config = JSONWriter()

@@ -4,7 +4,7 @@ import NIOPosix
 import Synchronization
 import Testing
 
-@testable import gatehouse
+@testable import GatehouseTriggers
 
 /// A local trigger function's calls and its runtimes' long polls (`GET …/invocation/next`): a
 /// call goes to a poll whose connection is still there, never to one that was given up.

@@ -134,6 +134,9 @@ final class LocalFunction: Sendable {
         return nil
     }
 
+    /// How many `next` polls wait for a call.
+    var waitingPolls: Int { state.withLock { $0.waiting.count } }
+
     /// Forgets the poll with `ticket`: its connection closed before a call came (a runtime whose
     /// client gave up on the long poll, say).
     func withdraw(_ ticket: Int) {
