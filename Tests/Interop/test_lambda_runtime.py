@@ -136,38 +136,34 @@ def test_not_an_api_gateway_event_is_an_invocation_error_and_the_loop_goes_on(mo
     assert response["statusCode"] == 200
 
 
-def test_a_runtime_api_that_closes_each_connection_is_reconnected_to(moto_lambda, pool):
-    # Each event's answer and each 202 close the connection: the bootstrap connects again for
-    # its response, then for its next poll.
-    moto_lambda.emulator.close_connections = True
+def three_sign_ins_and_a_preflight_with(moto_lambda, pool, switch):
+    """Three signed-in requests with the emulator's `switch` on, then a preflight with it off:
+    each answered, the bootstrap still running."""
+    setattr(moto_lambda.emulator, switch, True)
     try:
         for _ in range(3):
             response, _ = moto_lambda.invoke(rest_event(headers={"Authorization": moto_tokens(pool)["IdToken"]}))
             assert response["statusCode"] == 200
     finally:
-        moto_lambda.emulator.close_connections = False
+        setattr(moto_lambda.emulator, switch, False)
     response, _ = moto_lambda.invoke(rest_event(method="OPTIONS", headers={
         "Origin": ALLOWED_ORIGIN, "Access-Control-Request-Method": "GET"}))
     assert response["statusCode"] == 204
+    assert moto_lambda.process.poll() is None
     assert not moto_lambda.emulator.protocol_errors
+
+
+def test_a_runtime_api_that_closes_each_connection_is_reconnected_to(moto_lambda, pool):
+    # Each event's answer and each 202 say `Connection: close` and close the connection: the
+    # bootstrap connects again for its response, then for its next poll.
+    three_sign_ins_and_a_preflight_with(moto_lambda, pool, "close_connections")
 
 
 def test_a_poll_sent_as_the_runtime_api_resets_the_connection_goes_out_again(moto_lambda, pool):
     # After each 202 the emulator waits for the bootstrap's next poll to arrive on the kept-alive
     # connection, then resets it unread, without having said it would close: the poll, which
     # changes nothing, goes out again on a new connection instead of stopping the runtime.
-    moto_lambda.emulator.reset_after_accepting = True
-    try:
-        for _ in range(3):
-            response, _ = moto_lambda.invoke(rest_event(headers={"Authorization": moto_tokens(pool)["IdToken"]}))
-            assert response["statusCode"] == 200
-    finally:
-        moto_lambda.emulator.reset_after_accepting = False
-    response, _ = moto_lambda.invoke(rest_event(method="OPTIONS", headers={
-        "Origin": ALLOWED_ORIGIN, "Access-Control-Request-Method": "GET"}))
-    assert response["statusCode"] == 204
-    assert moto_lambda.process.poll() is None
-    assert not moto_lambda.emulator.protocol_errors
+    three_sign_ins_and_a_preflight_with(moto_lambda, pool, "reset_after_accepting")
 
 
 def test_an_event_past_the_payload_limit_stops_the_runtime_with_a_clear_log(tmp_path, moto_endpoint, pool):

@@ -172,6 +172,22 @@ def test_the_runtime_api_answers_its_own_process_only(serve):
     assert oversized.status_code == 413
 
 
+def pool_with_pre_token_function(server, function):
+    """A new pool on `server` whose PreTokenGeneration (V2_0) is `function`, with user ada: its id,
+    and a call that signs ada in (USER_PASSWORD_AUTH) and gives the AuthenticationResult."""
+    pool_id = server.cognito.create_user_pool(
+        PoolName=function, LambdaConfig={"PreTokenGenerationConfig": {"LambdaVersion": "V2_0", "LambdaArn": arn(function)}})["UserPool"]["Id"]
+    client = server.cognito.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="app", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"])["UserPoolClient"]["ClientId"]
+    server.cognito.admin_create_user(UserPoolId=pool_id, Username="ada", MessageAction="SUPPRESS")
+    server.cognito.admin_set_user_password(UserPoolId=pool_id, Username="ada", Password="Sup3r-secret!", Permanent=True)
+
+    def sign_in_ada():
+        return server.cognito.initiate_auth(ClientId=client, AuthFlow="USER_PASSWORD_AUTH",
+                                            AuthParameters={"USERNAME": "ada", "PASSWORD": "Sup3r-secret!"})["AuthenticationResult"]
+    return pool_id, sign_in_ada
+
+
 # A custom runtime on raw sockets whose first long poll is given up: it sends the poll, closes its
 # side and waits for the pool to close too, then polls on a new connection and answers as a
 # handler would. The pool must not hand an event to the abandoned poll.
@@ -217,17 +233,9 @@ def test_an_event_is_not_handed_to_a_long_poll_its_runtime_gave_up(tmp_path):
     (tmp_path / "data").mkdir()
     server = LocalServe(tmp_path / "data", "--trigger", f"repoll={sys.executable} {tmp_path / 'runtime.py'}")
     try:
-        pool = server.cognito.create_user_pool(
-            PoolName="repoll", LambdaConfig={"PreTokenGenerationConfig": {"LambdaVersion": "V2_0", "LambdaArn": arn("repoll")}})
-        pool_id = pool["UserPool"]["Id"]
-        client = server.cognito.create_user_pool_client(
-            UserPoolId=pool_id, ClientName="app", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"])["UserPoolClient"]["ClientId"]
-        server.cognito.admin_create_user(UserPoolId=pool_id, Username="ada", MessageAction="SUPPRESS")
-        server.cognito.admin_set_user_password(UserPoolId=pool_id, Username="ada", Password="Sup3r-secret!", Permanent=True)
+        pool_id, sign_in_ada = pool_with_pre_token_function(server, "repoll")
         for _ in range(2):
-            tokens = server.cognito.initiate_auth(ClientId=client, AuthFlow="USER_PASSWORD_AUTH",
-                                                  AuthParameters={"USERNAME": "ada", "PASSWORD": "Sup3r-secret!"})
-            assert verified(server, pool_id, tokens["AuthenticationResult"]["AccessToken"])["repolled"] == "yes"
+            assert verified(server, pool_id, sign_in_ada()["AccessToken"])["repolled"] == "yes"
         log = (server.data_dir / "serve.log").read_text()
         # One process all along: the event did not wait out a deadline on the closed poll, which
         # would also have restarted the runtime.
@@ -255,17 +263,9 @@ def test_sigterm_stops_serve_and_its_runtime_while_the_runtime_waits_for_an_even
     server = LocalServe(tmp_path / "data", "--trigger", f"tokens={sys.executable} -m awslambdaric handlers.pre_token",
                         environment={"PYTHONPATH": str(code)})
     try:
-        pool = server.cognito.create_user_pool(
-            PoolName="stops", LambdaConfig={"PreTokenGenerationConfig": {"LambdaVersion": "V2_0", "LambdaArn": arn("tokens")}})
-        pool_id = pool["UserPool"]["Id"]
-        client = server.cognito.create_user_pool_client(
-            UserPoolId=pool_id, ClientName="app", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"])["UserPoolClient"]["ClientId"]
-        server.cognito.admin_create_user(UserPoolId=pool_id, Username="ada", MessageAction="SUPPRESS")
-        server.cognito.admin_set_user_password(UserPoolId=pool_id, Username="ada", Password="Sup3r-secret!", Permanent=True)
+        pool_id, sign_in_ada = pool_with_pre_token_function(server, "tokens")
         # One answered call: the runtime is now waiting in `GET …/invocation/next` for the next.
-        tokens = server.cognito.initiate_auth(ClientId=client, AuthFlow="USER_PASSWORD_AUTH",
-                                              AuthParameters={"USERNAME": "ada", "PASSWORD": "Sup3r-secret!"})
-        assert verified(server, pool_id, tokens["AuthenticationResult"]["AccessToken"])["tenant"] == "acme"
+        assert verified(server, pool_id, sign_in_ada()["AccessToken"])["tenant"] == "acme"
         log = (server.data_dir / "serve.log").read_text()
         runtime_pid = int(log.split("gatehouse.trigger.started")[1].split("gatehouse.pid=")[1].split()[0])
         server.process.terminate()
