@@ -7,6 +7,7 @@ error for each request id, or an init error once. Timestamps are kept for cold-s
 import json
 import queue
 import select
+import sys
 import threading
 import time
 import uuid
@@ -24,6 +25,15 @@ class Outcome:
         self.posted_at = None
 
 
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        # A runtime stopped or killed with its connection open (an answer it had not read yet
+        # makes the kernel reset it): nothing to report; anything else is.
+        if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            return
+        super().handle_error(request, client_address)
+
+
 class RuntimeEmulator:
     def __init__(self):
         self.events = queue.Queue()
@@ -37,7 +47,7 @@ class RuntimeEmulator:
         # When set, each 202 is followed by a close the emulator does not announce, made once the
         # runtime's next request is on the wire: the runtime's kept-alive connection is reset.
         self.reset_after_accepting = False
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.server = _Server(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()

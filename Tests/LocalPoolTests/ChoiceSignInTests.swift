@@ -71,7 +71,7 @@ struct ChoiceSignInTests {
     @Test func firstFactorsNeedThePasswordAndExcludeRequiredMFA() async throws {
         let (fixture, pool, _) = try await setUp()
         let pools = fixture.service.pools
-        await #expect(throws: LocalPoolError.self) { try AuthFactor.checked(["EMAIL_OTP"]) }
+        #expect(throws: LocalPoolError.self) { try AuthFactor.checked(["EMAIL_OTP"]) }
         #expect(try AuthFactor.checked(["PASSWORD", "WEB_AUTHN", "PASSWORD"]) == [.password, .webAuthn])
         let refused = await #expect(throws: LocalPoolError.self) {
             _ = try await pools.setMFAConfiguration(poolID: pool.id, configuration: .on, softwareToken: true)

@@ -137,7 +137,7 @@ struct CodeLimitTests {
                     password: "Taken-passw0rd!",
                     secretHash: nil
                 )
-            } catch let error as LocalPoolError {
+            } catch {
                 answers.append(error.type)
             }
         }
