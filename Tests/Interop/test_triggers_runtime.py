@@ -188,50 +188,11 @@ def pool_with_pre_token_function(server, function):
     return pool_id, sign_in_ada
 
 
-# A custom runtime on raw sockets whose first long poll is given up: it sends the poll, closes its
-# side and waits for the pool to close too, then polls on a new connection and answers as a
-# handler would. The pool must not hand an event to the abandoned poll.
-REPOLLING_RUNTIME = textwrap.dedent('''
-    import json, os, socket
-
-    host, port = os.environ["AWS_LAMBDA_RUNTIME_API"].rsplit(":", 1)
-    base = "/2018-06-01/runtime/invocation"
-
-    def request(conn, method, path, body=b""):
-        conn.sendall(f"{method} {path} HTTP/1.1\\r\\nHost: {host}:{port}\\r\\nContent-Length: {len(body)}\\r\\n\\r\\n".encode() + body)
-
-    def answer(reader):
-        status = reader.readline()
-        headers = {}
-        while (line := reader.readline().strip()):
-            name, value = line.decode().split(":", 1)
-            headers[name.strip().lower()] = value.strip()
-        return status, headers, reader.read(int(headers.get("content-length", 0)))
-
-    abandoned = socket.create_connection((host, int(port)))
-    request(abandoned, "GET", base + "/next")
-    abandoned.shutdown(socket.SHUT_WR)
-    assert abandoned.recv(1) == b""
-    abandoned.close()
-    print("first poll abandoned", flush=True)
-
-    conn = socket.create_connection((host, int(port)))
-    reader = conn.makefile("rb")
-    while True:
-        request(conn, "GET", base + "/next")
-        status, headers, body = answer(reader)
-        event = json.loads(body)
-        event["response"]["claimsAndScopeOverrideDetails"] = {
-            "accessTokenGeneration": {"claimsToAddOrOverride": {"repolled": "yes"}}}
-        request(conn, "POST", f"{base}/{headers['lambda-runtime-aws-request-id']}/response", json.dumps(event).encode())
-        answer(reader)
-''')
-
-
 def test_an_event_is_not_handed_to_a_long_poll_its_runtime_gave_up(tmp_path):
-    (tmp_path / "runtime.py").write_text(REPOLLING_RUNTIME)
-    (tmp_path / "data").mkdir()
-    server = LocalServe(tmp_path / "data", "--trigger", f"repoll={sys.executable} {tmp_path / 'runtime.py'}")
+    # The runtime sends a poll and gives it up before polling again on a new connection: the
+    # pool must not hand an event to the abandoned poll.
+    runtime = pathlib.Path(__file__).with_name("repolling_runtime.py")
+    server = LocalServe(tmp_path, "--trigger", f"repoll={sys.executable} {runtime}")
     try:
         pool_id, sign_in_ada = pool_with_pre_token_function(server, "repoll")
         for _ in range(2):
